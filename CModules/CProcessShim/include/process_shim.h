@@ -1,0 +1,23 @@
+#ifndef BUNDLE_PROCESS_SHIM_H
+#define BUNDLE_PROCESS_SHIM_H
+
+#include <stddef.h>
+
+/// Claims the right to write the process's one stdout document. Exactly one caller in the
+/// process's life gets 1: the normal output path, the deadline watchdog or the crash guard.
+int bundle_claim_stdout(void);
+
+/// Writes every byte to the file descriptor, retrying partial writes and EINTR.
+/// Async-signal-safe. Returns 0 on success, -1 on error.
+int bundle_write_all(int fd, const void *bytes, size_t length);
+
+/// Installs handlers for crash signals (SEGV, BUS, ILL, TRAP, FPE, ABRT). If the process
+/// crashes before it has claimed stdout, the handler writes `document` (copied here) to
+/// stdout and exits with `exit_code`, so a crash never leaves stdout empty or half-written.
+void bundle_install_crash_guard(const char *document, size_t length, int exit_code);
+
+/// Writes `length` bytes to stdout if stdout can still be claimed, then _exit(exit_code)
+/// without running atexit handlers (used by the deadline watchdog).
+void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
+
+#endif

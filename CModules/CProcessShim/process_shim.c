@@ -1,0 +1,70 @@
+#include "process_shim.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static atomic_int stdout_claimed = 0;
+static char *crash_document = NULL;
+static size_t crash_length = 0;
+static int crash_exit_code = 70;
+
+int bundle_claim_stdout(void) {
+    int expected = 0;
+    return atomic_compare_exchange_strong(&stdout_claimed, &expected, 1) ? 1 : 0;
+}
+
+int bundle_write_all(int fd, const void *bytes, size_t length) {
+    const char *cursor = bytes;
+    while (length > 0) {
+        ssize_t written = write(fd, cursor, length);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        cursor += written;
+        length -= (size_t)written;
+    }
+    return 0;
+}
+
+static void on_crash(int signal_number) {
+    (void)signal_number;
+    if (crash_document != NULL && bundle_claim_stdout()) {
+        bundle_write_all(STDOUT_FILENO, crash_document, crash_length);
+    }
+    _exit(crash_exit_code);
+}
+
+void bundle_install_crash_guard(const char *document, size_t length, int exit_code) {
+    crash_document = malloc(length);
+    if (crash_document == NULL) return;
+    memcpy(crash_document, document, length);
+    crash_length = length;
+    crash_exit_code = exit_code;
+
+    // An alternate stack lets the handler run after a stack overflow.
+    static char alternate_stack[65536];
+    stack_t stack = {.ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0};
+    sigaltstack(&stack, NULL);
+
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_crash;
+    action.sa_flags = SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    const int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+void bundle_emit_and_exit(const char *document, size_t length, int exit_code) {
+    if (bundle_claim_stdout()) {
+        bundle_write_all(STDOUT_FILENO, document, length);
+    }
+    _exit(exit_code);
+}

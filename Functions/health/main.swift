@@ -1,0 +1,4 @@
+import Platform
+import Runtime
+
+await Runtime.main(HealthHandler.self)

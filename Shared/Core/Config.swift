@@ -1,0 +1,199 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Configuration: the process environment plus an optional `.env` file in the working directory.
+/// The real environment wins over `.env`. Values are read through typed accessors that turn a bad
+/// value into `misconfigured` naming the variable.
+package struct Config: Sendable {
+    private let values: [String: String]
+
+    package init(_ values: [String: String]) {
+        self.values = values
+    }
+
+    /// The environment of this process, over the `.env` file of the working directory if any.
+    package static func load(dotEnvPath: String = ".env") -> Config {
+        var merged = DotEnv.read(path: dotEnvPath)
+        for (name, value) in ProcessEnvironment.current() { merged[name] = value }
+        return Config(merged)
+    }
+
+    /// A non-empty value, or nil.
+    package subscript(name: String) -> String? {
+        guard let value = values[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    package func string(_ name: String, default fallback: String) -> String {
+        self[name] ?? fallback
+    }
+
+    /// The value, or `misconfigured` naming the variable (and why it is needed).
+    package func require(_ name: String, for purpose: String) throws -> String {
+        guard let value = self[name] else {
+            throw BundleError.misconfigured(variable: name, "is not set; it is needed for \(purpose)")
+        }
+        return value
+    }
+
+    package func int(_ name: String, default fallback: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
+        guard let text = self[name] else { return fallback }
+        guard let value = Int(text.trimmingWhitespace()), range.contains(value) else {
+            throw BundleError.misconfigured(variable: name, "must be a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    package func double(_ name: String, default fallback: Double, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double {
+        guard let text = self[name] else { return fallback }
+        guard let value = Double(text.trimmingWhitespace()), range.contains(value) else {
+            throw BundleError.misconfigured(variable: name, "must be a number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+        }
+        return value
+    }
+
+    package func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let text = self[name]?.lowercased() else { return fallback }
+        switch text {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw BundleError.misconfigured(variable: name, "must be true or false, got \"\(text)\"")
+        }
+    }
+
+    /// Values of variables that hold secrets, so that logs can redact them wherever they appear.
+    package var secretValues: [String] {
+        values.compactMap { name, value in
+            Config.isSecretName(name) && value.count >= 6 ? value : nil
+        }
+    }
+
+    package static func isSecretName(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "AUTH", "SIGNATURE", "CREDENTIAL", "COOKIE"]
+            .contains { upper.contains($0) }
+    }
+
+    /// A copy with some values replaced (tests and child processes).
+    package func with(_ overrides: [String: String]) -> Config {
+        Config(values.merging(overrides) { _, new in new })
+    }
+
+    package var all: [String: String] { values }
+}
+
+/// Reads `NAME=value` lines: `export` prefixes, `#` comments, single quotes (literal), double
+/// quotes (with \n, \t, \" and \\ escapes), and unquoted values with trailing comments.
+package enum DotEnv {
+    package static func read(path: String) -> [String: String] {
+        guard let text = readFile(path) else { return [:] }
+        return parse(text)
+    }
+
+    package static func parse(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })[...]
+        while let rawLine = lines.popFirst() {
+            var line = Substring(rawLine.trimmingWhitespace())
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = Substring(line.dropFirst(7).trimmingWhitespace()) }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let name = line[..<equals].trimmingWhitespace()
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { continue }
+            var value = Substring(line[line.index(after: equals)...].trimmingWhitespace())
+            if let quote = value.first, quote == "\"" || quote == "'" {
+                var body = String(value.dropFirst())
+                // A quoted value may continue over several lines.
+                while !closes(body, quote: quote), let next = lines.popFirst() {
+                    body += "\n" + next
+                }
+                if let end = closingIndex(body, quote: quote) { body = String(body[..<end]) }
+                result[name] = quote == "\"" ? unescape(body) : body
+            } else {
+                if let comment = value.firstRange(of: " #") { value = value[..<comment.lowerBound] }
+                result[name] = value.trimmingWhitespace()
+            }
+        }
+        return result
+    }
+
+    private static func closes(_ body: String, quote: Character) -> Bool {
+        closingIndex(body, quote: quote) != nil
+    }
+
+    private static func closingIndex(_ body: String, quote: Character) -> String.Index? {
+        var escaped = false
+        for index in body.indices {
+            let character = body[index]
+            if escaped { escaped = false; continue }
+            if character == "\\" && quote == "\"" { escaped = true; continue }
+            if character == quote { return index }
+        }
+        return nil
+    }
+
+    private static func unescape(_ body: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in body {
+            if escaped {
+                switch character {
+                case "n": result.append("\n")
+                case "t": result.append("\t")
+                case "r": result.append("\r")
+                default: result.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The process environment as a dictionary.
+package enum ProcessEnvironment {
+    package static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var cursor = environ
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    package func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,84 @@
+import Core
+import FoundationEssentials
+import Providers
+import Runtime
+import Store
+
+/// `GET /metrics/llm-usage`: calls, tokens, estimated cost and latency of recorded LLM calls in a
+/// time range (default: the last 30 days), in total and per function and per model.
+package struct LLMUsageHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var startDate: String?
+        var endDate: String?
+        var function: String?
+
+        enum CodingKeys: String, CodingKey {
+            case startDate = "start_date"
+            case endDate = "end_date"
+            case function
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var start: String
+        var end: String
+        var function: String?
+        var totals: LLMUsageReport.Totals
+        var byFunction: [LLMUsageReport.Group]
+        var byModel: [LLMUsageReport.Group]
+
+        enum CodingKeys: String, CodingKey {
+            case start, end, function, totals
+            case byFunction = "by_function"
+            case byModel = "by_model"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "llm-usage",
+        summary: "Totals of recorded LLM calls (tokens, estimated cost, latency, outcomes) per function and model.",
+        routes: [Route("GET", "/metrics/llm-usage")],
+        input: Schema.object([
+            "start_date": Schema.string("Start, inclusive: YYYY-MM-DD or an ISO-8601 time. Default: 30 days before end_date."),
+            "end_date": Schema.string("End: YYYY-MM-DD (the whole day is included) or an ISO-8601 time. Default: now."),
+            "function": Schema.string("Only calls made by this function"),
+        ], required: []),
+        output: Schema.object([
+            "start": Schema.string(format: "date-time"),
+            "end": Schema.string(format: "date-time"),
+            "function": Schema.nullable(Schema.string()),
+            "totals": LLMUsageReport.Totals.schema,
+            "by_function": Schema.array(LLMUsageReport.Group.schema),
+            "by_model": Schema.array(LLMUsageReport.Group.schema),
+        ]),
+        timeoutSeconds: 10
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let now = context.clock.now()
+        var problems: [ErrorDetail] = []
+        let end = Self.bound(input.endDate, field: "end_date", endOfDay: true, problems: &problems) ?? now
+        let start = Self.bound(input.startDate, field: "start_date", endOfDay: false, problems: &problems)
+            ?? end.addingTimeInterval(-30 * 86_400)
+        if problems.isEmpty, start > end {
+            problems.append(ErrorDetail(field: "start_date", problem: "must not be after end_date"))
+        }
+        if !problems.isEmpty { throw BundleError.validation(problems) }
+
+        let report = try LLMUsageReport.load(from: try context.database(), start: start, end: end, function: input.function)
+        return Output(start: Timestamp.format(start), end: Timestamp.format(end), function: input.function,
+                      totals: report.totals, byFunction: report.byFunction, byModel: report.byModel)
+    }
+
+    /// A day means its start for `start_date` and the start of the next day for `end_date`.
+    private static func bound(_ text: String?, field: String, endOfDay: Bool, problems: inout [ErrorDetail]) -> Date? {
+        guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            problems.append(ErrorDetail(field: field, problem: "must be a date (YYYY-MM-DD) or an ISO-8601 time, got \"\(text.prefix(40))\""))
+            return nil
+        }
+        return endOfDay && text.count == 10 ? date.addingTimeInterval(86_400) : date
+    }
+}

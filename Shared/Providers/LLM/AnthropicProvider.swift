@@ -1,0 +1,79 @@
+import Core
+import HTTPTransport
+
+/// Anthropic Messages. JSON comes from one forced tool call: the tool's `input_schema` is the
+/// task's schema and `tool_choice` names it, so the `tool_use` block's `input` is the answer.
+package struct AnthropicProvider: LLMProvider {
+    package let name = "anthropic"
+    package let model: String
+    package let baseURL: String
+    private let apiKey: String
+    private let transport: any Transport
+
+    package static let defaultBaseURL = "https://api.anthropic.com"
+    package static let defaultModel = "claude-sonnet-4-5"
+    package static let apiVersion = "2023-06-01"
+
+    package init(baseURL: String = AnthropicProvider.defaultBaseURL, apiKey: String, model: String, transport: any Transport) {
+        var base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        if base.hasSuffix("/v1") { base = String(base.dropLast(3)) }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.model = model
+        self.transport = transport
+    }
+
+    package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
+        let response = try await transport.send(httpRequest(request), deadline: deadline)
+        guard response.isSuccess else {
+            throw UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", response: response,
+                                        upstreamMessage: response.json?["error"]?["message"]?.stringValue)
+        }
+        guard let json = response.json, let blocks = json["content"]?.arrayValue else {
+            throw BundleError(.upstreamFailed, "Anthropic sent an answer without content")
+        }
+        let usage = json["usage"]
+        let modelName = json["model"]?.stringValue ?? model
+        if let toolUse = blocks.first(where: { $0["type"]?.stringValue == "tool_use" }), let input = toolUse["input"] {
+            return LLMCompletion(text: input.jsonText, model: modelName,
+                                 promptTokens: usage?["input_tokens"]?.intValue, completionTokens: usage?["output_tokens"]?.intValue)
+        }
+        // No tool call (for example stop_reason max_tokens): hand the text to validation, which
+        // reports it and asks once more.
+        let text = blocks.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+        return LLMCompletion(text: text, model: modelName,
+                             promptTokens: usage?["input_tokens"]?.intValue, completionTokens: usage?["output_tokens"]?.intValue)
+    }
+
+    func httpRequest(_ request: LLMRequest) -> HTTPRequest {
+        let body: JSONValue = [
+            "model": .string(model),
+            "max_tokens": .number(Double(request.maxTokens)),
+            "temperature": .number(request.temperature),
+            "system": .string(request.system),
+            "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
+            "tools": [[
+                "name": .string(request.schemaName),
+                "description": "Record the answer. Call this tool exactly once with the complete answer.",
+                "input_schema": request.schema,
+            ]],
+            "tool_choice": ["type": "tool", "name": .string(request.schemaName)],
+        ]
+        return HTTPRequest.json(url: baseURL + "/v1/messages", body: body,
+                                headers: [("x-api-key", apiKey), ("anthropic-version", Self.apiVersion)],
+                                timeout: .seconds(120))
+    }
+}
+
+/// The embedded default: answers every task from its own deterministic rules and templates, with
+/// no network and no key. Outputs say `"provider": "offline"` so nobody mistakes them for a model's.
+package struct OfflineProvider: LLMProvider {
+    package let name = "offline"
+    package let model = "offline-rules-v1"
+
+    package init() {}
+
+    package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
+        LLMCompletion(text: request.offlineAnswer().jsonText, model: model, promptTokens: 0, completionTokens: 0)
+    }
+}

@@ -1,0 +1,83 @@
+import Core
+import HTTPTransport
+
+/// One message of a chat exchange.
+package struct LLMMessage: Sendable, Hashable {
+    package enum Role: String, Sendable { case user, assistant }
+    package var role: Role
+    package var content: String
+
+    package init(_ role: Role, _ content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// A provider-neutral request for one structured (JSON) answer.
+package struct LLMRequest: Sendable {
+    package var system: String
+    package var messages: [LLMMessage]
+    /// `[A-Za-z0-9_-]{1,64}`: OpenAI's `json_schema.name`, Anthropic's tool name.
+    package var schemaName: String
+    package var schema: JSONValue
+    package var maxTokens: Int
+    package var temperature: Double
+    /// What the offline provider answers: the task's own deterministic rules.
+    package var offlineAnswer: @Sendable () -> JSONValue
+
+    package init(system: String, messages: [LLMMessage], schemaName: String, schema: JSONValue,
+                 maxTokens: Int = 1500, temperature: Double = 0.2,
+                 offlineAnswer: @escaping @Sendable () -> JSONValue) {
+        self.system = system
+        self.messages = messages
+        self.schemaName = schemaName
+        self.schema = schema
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.offlineAnswer = offlineAnswer
+    }
+}
+
+/// The raw answer of one call: the JSON text plus what it cost.
+package struct LLMCompletion: Sendable {
+    package var text: String
+    package var model: String
+    package var promptTokens: Int?
+    package var completionTokens: Int?
+
+    package init(text: String, model: String, promptTokens: Int? = nil, completionTokens: Int? = nil) {
+        self.text = text
+        self.model = model
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+}
+
+/// A chat model that answers with JSON matching a schema. Implementations: OpenAI-compatible
+/// servers, Anthropic Messages, and the offline rules.
+package protocol LLMProvider: Sendable {
+    /// "openai", "anthropic" or "offline": what outputs report as `provider`.
+    var name: String { get }
+    var model: String { get }
+    func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion
+}
+
+/// Maps an upstream's HTTP failure to the contract: bad keys are configuration problems, rate
+/// limits stay rate limits, everything else is `upstream_failed`. Messages name the provider and
+/// the upstream's own explanation, never the key.
+package enum UpstreamFailure {
+    package static func error(provider: String, keyVariable: String, response: HTTPResponse, upstreamMessage: String?) -> BundleError {
+        let detail = upstreamMessage.map { ": \($0.prefix(300))" } ?? ""
+        switch response.status {
+        case 401, 403:
+            return BundleError(.misconfigured, "\(provider) rejected the credentials in \(keyVariable) (HTTP \(response.status))\(detail)",
+                               details: [ErrorDetail(field: keyVariable, problem: "rejected by \(provider)")])
+        case 429:
+            return BundleError(.rateLimited, "\(provider) is rate limiting requests (HTTP 429)\(detail)")
+        case 408, 504:
+            return BundleError(.timeout, "\(provider) timed out (HTTP \(response.status))\(detail)")
+        default:
+            return BundleError(.upstreamFailed, "\(provider) answered HTTP \(response.status)\(detail)")
+        }
+    }
+}

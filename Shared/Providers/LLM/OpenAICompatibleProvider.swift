@@ -1,0 +1,113 @@
+import Core
+import HTTPTransport
+import Synchronization
+
+/// Chat completions on any OpenAI-compatible server (OpenAI, OpenRouter, Gemini's compatible
+/// endpoint, xAI, Ollama, llama.cpp, vLLM). Asks for strict `json_schema` output; when a server
+/// rejects that, falls back to `json_object` with the schema in the prompt, then to a plain
+/// prompt, and remembers the fallback for the rest of the process.
+package final class OpenAICompatibleProvider: LLMProvider {
+    package enum OutputMode: Int, Sendable { case jsonSchema, jsonObject, promptOnly }
+
+    package let name = "openai"
+    package let model: String
+    package let baseURL: String
+    private let apiKey: String?
+    private let transport: any Transport
+    private let maxTokensParameter: String
+    private let mode: Mutex<OutputMode>
+
+    package static let defaultBaseURL = "https://api.openai.com/v1"
+    package static let defaultModel = "gpt-4.1-mini"
+
+    package init(baseURL: String = OpenAICompatibleProvider.defaultBaseURL, apiKey: String?, model: String,
+                 transport: any Transport, maxTokensParameter: String? = nil) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.model = model
+        self.transport = transport
+        // OpenAI's reasoning models reject `max_tokens`; many compatible servers only know it.
+        self.maxTokensParameter = maxTokensParameter
+            ?? (self.baseURL.contains("api.openai.com") ? "max_completion_tokens" : "max_tokens")
+        self.mode = Mutex(.jsonSchema)
+    }
+
+    package var outputMode: OutputMode { mode.withLock { $0 } }
+
+    /// Retry rule for OpenAI's errors: a 429 for exhausted quota never clears by waiting.
+    package static let retryClassifier: @Sendable (HTTPResponse) -> Bool? = { response in
+        guard response.status == 429, let error = response.json?["error"] else { return nil }
+        let code = error["code"]?.stringValue ?? error["type"]?.stringValue
+        return code == "insufficient_quota" ? false : nil
+    }
+
+    package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
+        while true {
+            let current = outputMode
+            let response = try await transport.send(httpRequest(request, mode: current), deadline: deadline)
+            if response.isSuccess { return try parse(response) }
+            if response.status == 400 || response.status == 422, current != .promptOnly, Self.rejectsResponseFormat(response) {
+                mode.withLock { $0 = OutputMode(rawValue: current.rawValue + 1)! }
+                continue
+            }
+            throw UpstreamFailure.error(provider: "the LLM server at \(baseURL)", keyVariable: "LLM_API_KEY",
+                                        response: response, upstreamMessage: response.json?["error"]?["message"]?.stringValue
+                                            ?? response.json?["error"]?.stringValue ?? response.json?["detail"]?.stringValue)
+        }
+    }
+
+    func httpRequest(_ request: LLMRequest, mode: OutputMode) -> HTTPRequest {
+        var system = request.system
+        if mode != .jsonSchema {
+            system += "\n\nAnswer with one JSON object only, no prose and no code fences. It must match this JSON Schema:\n"
+                + request.schema.jsonText
+        }
+        var messages: [JSONValue] = [["role": "system", "content": .string(system)]]
+        messages += request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }
+        var body: [String: JSONValue] = [
+            "model": .string(model),
+            "messages": .array(messages),
+            "temperature": .number(request.temperature),
+            maxTokensParameter: .number(Double(request.maxTokens)),
+        ]
+        switch mode {
+        case .jsonSchema:
+            body["response_format"] = [
+                "type": "json_schema",
+                "json_schema": ["name": .string(request.schemaName), "schema": request.schema, "strict": true],
+            ]
+        case .jsonObject:
+            body["response_format"] = ["type": "json_object"]
+        case .promptOnly:
+            break
+        }
+        var headers: [(name: String, value: String)] = []
+        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        return HTTPRequest.json(url: baseURL + "/chat/completions", body: .object(body), headers: headers, timeout: .seconds(120))
+    }
+
+    private func parse(_ response: HTTPResponse) throws -> LLMCompletion {
+        guard let json = response.json, let choice = json["choices"]?.arrayValue?.first else {
+            throw BundleError(.upstreamFailed, "the LLM server at \(baseURL) sent an answer without choices")
+        }
+        let message = choice["message"]
+        if let refusal = message?["refusal"]?.stringValue, !refusal.isEmpty {
+            throw BundleError(.upstreamFailed, "the model refused: \(refusal.prefix(300))")
+        }
+        if choice["finish_reason"]?.stringValue == "content_filter" {
+            throw BundleError(.upstreamFailed, "the LLM server's content filter stopped the answer")
+        }
+        let text = message?["content"]?.stringValue
+            ?? message?["tool_calls"]?.arrayValue?.first?["function"]?["arguments"]?.stringValue
+            ?? ""
+        let usage = json["usage"]
+        return LLMCompletion(text: text, model: json["model"]?.stringValue ?? model,
+                             promptTokens: usage?["prompt_tokens"]?.intValue,
+                             completionTokens: usage?["completion_tokens"]?.intValue)
+    }
+
+    static func rejectsResponseFormat(_ response: HTTPResponse) -> Bool {
+        let text = response.text.lowercased()
+        return text.contains("response_format") || text.contains("json_schema") || text.contains("structured output")
+    }
+}

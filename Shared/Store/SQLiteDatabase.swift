@@ -1,0 +1,96 @@
+import Core
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The SQLite backend: one connection per process, guarded by a lock so that concurrent tasks
+/// (an LLM fan-out recording its calls) take turns. Writers use `BEGIN IMMEDIATE`, so two
+/// processes never both hold a read lock and then deadlock trying to upgrade it.
+package final class SQLiteDatabase: Database, @unchecked Sendable {
+    package let backend = "sqlite"
+    package let location: String
+    private let lock = Mutex(())
+    private let connection: SQLiteConnection
+
+    /// Opens (creating the file and its directory if needed) and migrates to the latest schema.
+    package init(path: String, busyTimeoutMilliseconds: Int = 5000, migrations: [Migration] = Migrations.all) throws {
+        location = path
+        do {
+            try Self.createParentDirectory(of: path)
+            connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutMilliseconds))
+            try Migrator(migrations: migrations).migrate(connection)
+        } catch let error as DatabaseError where error.kind == .cannotOpen || error.kind == .readOnly {
+            throw BundleError(.misconfigured, "the database at \(path) cannot be opened for writing (\(error.message)); "
+                + "check DATABASE_URL and the directory's permissions",
+                details: [ErrorDetail(field: "DATABASE_URL", problem: "cannot open \(path)")])
+        }
+    }
+
+    @discardableResult
+    package func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try lock.withLock { _ in
+            try connection.execute("BEGIN IMMEDIATE", [])
+            do {
+                let result = try body(connection)
+                try connection.execute("COMMIT", [])
+                return result
+            } catch {
+                _ = try? connection.execute("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    package func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try lock.withLock { _ in
+            try connection.execute("BEGIN DEFERRED", [])
+            defer { _ = try? connection.execute("COMMIT", []) }
+            return try body(connection)
+        }
+    }
+
+    package func schemaVersion() throws -> Int {
+        try lock.withLock { _ in try Migrator.appliedVersion(connection) }
+    }
+
+    private static func createParentDirectory(of path: String) throws {
+        guard !path.hasPrefix("file:"), path != ":memory:", let slash = path.lastIndex(of: "/") else { return }
+        let directory = String(path[..<slash])
+        guard !directory.isEmpty else { return }
+        var current = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw DatabaseError(kind: .cannotOpen, code: 14, message: "cannot create directory \(current)")
+            }
+        }
+    }
+}
+
+/// Where the database lives, from `DATABASE_URL`: a path, `sqlite:path`, `sqlite:///abs/path`
+/// or a `file:` URI. The default is `var/bundle.sqlite` under the working directory.
+package enum DatabaseLocation {
+    package static let defaultPath = "var/bundle.sqlite"
+
+    package static func sqlitePath(from url: String?) throws -> String {
+        guard let url = url?.trimmingWhitespace(), !url.isEmpty else { return defaultPath }
+        let lower = url.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
+            throw BundleError.misconfigured(variable: "DATABASE_URL",
+                "names PostgreSQL, whose backend is not part of this build yet; use a SQLite path")
+        }
+        if lower.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
+        if lower.hasPrefix("sqlite:") { return String(url.dropFirst("sqlite:".count)) }
+        return url
+    }
+
+    /// Opens the database the configuration names.
+    package static func open(_ config: Config) throws -> SQLiteDatabase {
+        let path = try sqlitePath(from: config["DATABASE_URL"])
+        let timeout = try config.int("SQLITE_BUSY_TIMEOUT_MS", default: 5000, in: 0...600_000)
+        return try SQLiteDatabase(path: path, busyTimeoutMilliseconds: timeout)
+    }
+}
