@@ -12,6 +12,14 @@ package struct BriefTask: StructuredTask {
         package var actionItems: [String]
         package var sentiment: String
 
+        package init(title: String, summary: String, keyPoints: [String], actionItems: [String], sentiment: String) {
+            self.title = title
+            self.summary = summary
+            self.keyPoints = keyPoints
+            self.actionItems = actionItems
+            self.sentiment = sentiment
+        }
+
         enum CodingKeys: String, CodingKey {
             case title, summary, sentiment
             case keyPoints = "key_points"

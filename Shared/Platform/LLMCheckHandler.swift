@@ -7,7 +7,8 @@ import Runtime
 /// recorded in `llm_calls` like any other.
 package struct LLMCheckHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
-        var text: String?
+        package var text: String?
+        package init(text: String? = nil) { self.text = text }
     }
 
     package struct Output: Codable, Sendable {

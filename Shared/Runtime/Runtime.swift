@@ -35,7 +35,8 @@ package enum Runtime {
             let clock = try BundleClock.from(config)
             let timeout = try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
             let deadline = Deadline(seconds: timeout)
-            Watchdog.start(after: timeout)
+            // A short grace lets the handler fail on its own deadline first (and record what it did).
+            Watchdog.start(after: timeout + min(1.0, timeout * 0.1))
             let context = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
                                           logger: logger, deadline: deadline, http: input.envelope["_http"])
             let output = try await Invocation.run(Handler(), bytes: input.bytes, context: context)

@@ -20,6 +20,24 @@ package struct LLMCallRecord: Sendable, Hashable {
     package var latencyMilliseconds: Int
     package var outcome: Outcome
     package var error: String?
+
+    package init(createdAt: Date, requestID: String? = nil, function: String, step: String, provider: String, model: String,
+                 attempt: Int = 1, promptTokens: Int? = nil, completionTokens: Int? = nil, costUSD: Double? = nil,
+                 latencyMilliseconds: Int, outcome: Outcome, error: String? = nil) {
+        self.createdAt = createdAt
+        self.requestID = requestID
+        self.function = function
+        self.step = step
+        self.provider = provider
+        self.model = model
+        self.attempt = attempt
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.costUSD = costUSD
+        self.latencyMilliseconds = latencyMilliseconds
+        self.outcome = outcome
+        self.error = error
+    }
 }
 
 /// Where LLM calls are recorded.

@@ -5,7 +5,8 @@ import Synchronization
 /// Chat completions on any OpenAI-compatible server (OpenAI, OpenRouter, Gemini's compatible
 /// endpoint, xAI, Ollama, llama.cpp, vLLM). Asks for strict `json_schema` output; when a server
 /// rejects that, falls back to `json_object` with the schema in the prompt, then to a plain
-/// prompt, and remembers the fallback for the rest of the process.
+/// prompt. A server that rejects `temperature` (reasoning models) or `max_tokens` gets the request
+/// again without it. Each adaptation is remembered for the rest of the process.
 package final class OpenAICompatibleProvider: LLMProvider {
     package enum OutputMode: Int, Sendable { case jsonSchema, jsonObject, promptOnly }
 
@@ -14,8 +15,14 @@ package final class OpenAICompatibleProvider: LLMProvider {
     package let baseURL: String
     private let apiKey: String?
     private let transport: any Transport
-    private let maxTokensParameter: String
-    private let mode: Mutex<OutputMode>
+    private let quirks: Mutex<Quirks>
+
+    /// What this server turned out to accept.
+    private struct Quirks {
+        var mode: OutputMode = .jsonSchema
+        var sendsTemperature = true
+        var maxTokensParameter: String
+    }
 
     package static let defaultBaseURL = "https://api.openai.com/v1"
     package static let defaultModel = "gpt-4.1-mini"
@@ -27,12 +34,13 @@ package final class OpenAICompatibleProvider: LLMProvider {
         self.model = model
         self.transport = transport
         // OpenAI's reasoning models reject `max_tokens`; many compatible servers only know it.
-        self.maxTokensParameter = maxTokensParameter
-            ?? (self.baseURL.contains("api.openai.com") ? "max_completion_tokens" : "max_tokens")
-        self.mode = Mutex(.jsonSchema)
+        let parameter = maxTokensParameter ?? (self.baseURL.contains("api.openai.com") ? "max_completion_tokens" : "max_tokens")
+        self.quirks = Mutex(Quirks(maxTokensParameter: parameter))
     }
 
-    package var outputMode: OutputMode { mode.withLock { $0 } }
+    package var outputMode: OutputMode { quirks.withLock { $0.mode } }
+    package var maxTokensParameter: String { quirks.withLock { $0.maxTokensParameter } }
+    package var sendsTemperature: Bool { quirks.withLock { $0.sendsTemperature } }
 
     /// Retry rule for OpenAI's errors: a 429 for exhausted quota never clears by waiting.
     package static let retryClassifier: @Sendable (HTTPResponse) -> Bool? = { response in
@@ -42,12 +50,14 @@ package final class OpenAICompatibleProvider: LLMProvider {
     }
 
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
+        var adaptations = 0
         while true {
-            let current = outputMode
-            let response = try await transport.send(httpRequest(request, mode: current), deadline: deadline)
+            let current = quirks.withLock { $0 }
+            let response = try await transport.send(httpRequest(request, quirks: current), deadline: deadline)
             if response.isSuccess { return try parse(response) }
-            if response.status == 400 || response.status == 422, current != .promptOnly, Self.rejectsResponseFormat(response) {
-                mode.withLock { $0 = OutputMode(rawValue: current.rawValue + 1)! }
+            if response.status == 400 || response.status == 422, adaptations < 4, let adapted = Self.adapt(current, to: response) {
+                quirks.withLock { $0 = adapted }
+                adaptations += 1
                 continue
             }
             throw UpstreamFailure.error(provider: "the LLM server at \(baseURL)", keyVariable: "LLM_API_KEY",
@@ -56,8 +66,9 @@ package final class OpenAICompatibleProvider: LLMProvider {
         }
     }
 
-    func httpRequest(_ request: LLMRequest, mode: OutputMode) -> HTTPRequest {
+    private func httpRequest(_ request: LLMRequest, quirks: Quirks) -> HTTPRequest {
         var system = request.system
+        let mode = quirks.mode
         if mode != .jsonSchema {
             system += "\n\nAnswer with one JSON object only, no prose and no code fences. It must match this JSON Schema:\n"
                 + request.schema.jsonText
@@ -67,9 +78,9 @@ package final class OpenAICompatibleProvider: LLMProvider {
         var body: [String: JSONValue] = [
             "model": .string(model),
             "messages": .array(messages),
-            "temperature": .number(request.temperature),
-            maxTokensParameter: .number(Double(request.maxTokens)),
+            quirks.maxTokensParameter: .number(Double(request.maxTokens)),
         ]
+        if quirks.sendsTemperature { body["temperature"] = .number(request.temperature) }
         switch mode {
         case .jsonSchema:
             body["response_format"] = [
@@ -106,8 +117,22 @@ package final class OpenAICompatibleProvider: LLMProvider {
                              completionTokens: usage?["completion_tokens"]?.intValue)
     }
 
-    static func rejectsResponseFormat(_ response: HTTPResponse) -> Bool {
+    /// The request shape to try after a 400 that names a parameter this server does not take.
+    private static func adapt(_ quirks: Quirks, to response: HTTPResponse) -> Quirks? {
         let text = response.text.lowercased()
-        return text.contains("response_format") || text.contains("json_schema") || text.contains("structured output")
+        var adapted = quirks
+        if text.contains("temperature"), quirks.sendsTemperature {
+            adapted.sendsTemperature = false
+        } else if text.contains("max_tokens"), quirks.maxTokensParameter == "max_tokens" {
+            adapted.maxTokensParameter = "max_completion_tokens"
+        } else if text.contains("max_completion_tokens"), quirks.maxTokensParameter == "max_completion_tokens" {
+            adapted.maxTokensParameter = "max_tokens"
+        } else if text.contains("response_format") || text.contains("json_schema") || text.contains("structured output"),
+                  quirks.mode != .promptOnly {
+            adapted.mode = OutputMode(rawValue: quirks.mode.rawValue + 1)!
+        } else {
+            return nil
+        }
+        return adapted
     }
 }

@@ -1,7 +1,7 @@
 import Core
 
 /// Estimated cost per model, in US dollars per million tokens (input, output): list prices when
-/// this table was written. Dated variants (`gpt-4o-mini-2024-07-18`) and router prefixes
+/// this table was written. Dated variants (`gpt-4o-mini-2024-07-18`, `-latest`) and router prefixes
 /// (`openai/gpt-4o-mini`) match their base model; unknown models cost nil, never a guess.
 /// `LLM_PRICES="model=in/out;other=in/out"` adds or overrides entries.
 package struct PriceTable: Sendable {
@@ -62,8 +62,12 @@ package struct PriceTable: Sendable {
         var name = model.lowercased()
         if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
         if let exact = prices[name] { return exact }
-        // The longest known name that the model extends with a dash-separated suffix.
-        let candidates = prices.keys.filter { name.hasPrefix($0 + "-") }
+        // A known name followed by a date or release tag: `-2024-07-18`, `-20250929`, `-latest`.
+        let candidates = prices.keys.filter { known in
+            guard name.hasPrefix(known + "-") else { return false }
+            let suffix = name.dropFirst(known.count + 1)
+            return suffix.first?.isNumber == true || ["latest", "preview"].contains(where: { suffix.hasPrefix($0) })
+        }
         guard let best = candidates.max(by: { $0.count < $1.count }) else { return nil }
         return prices[best]
     }

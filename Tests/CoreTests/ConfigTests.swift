@@ -1,0 +1,68 @@
+import Core
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func parsesDotEnvSyntax() {
+        let values = DotEnv.parse("""
+            # comment
+            PLAIN=value
+            export EXPORTED=yes
+            SPACED = around  # trailing comment
+            DOUBLE="line one\\nline two \\"quoted\\""
+            SINGLE='raw \\n $HOME'
+            MULTI="first
+            second"
+            HASH=abc#def
+            not a line
+            EMPTY=
+            """)
+        #expect(values["PLAIN"] == "value")
+        #expect(values["EXPORTED"] == "yes")
+        #expect(values["SPACED"] == "around")
+        #expect(values["DOUBLE"] == "line one\nline two \"quoted\"")
+        #expect(values["SINGLE"] == "raw \\n $HOME")
+        #expect(values["MULTI"] == "first\nsecond")
+        #expect(values["HASH"] == "abc#def")
+        #expect(values["EMPTY"] == "")
+        #expect(values.count == 8)
+    }
+
+    @Test func emptyValuesCountAsUnset() {
+        let config = Config(["A": "", "B": "x"])
+        #expect(config["A"] == nil)
+        #expect(config["B"] == "x")
+    }
+
+    @Test func typedAccessorsNameTheVariable() throws {
+        let config = Config(["N": "12", "BAD": "twelve", "FLAG": "off", "RANGE": "500"])
+        #expect(try config.int("N", default: 1) == 12)
+        #expect(try config.int("MISSING", default: 7) == 7)
+        #expect(try config.bool("FLAG", default: true) == false)
+        do {
+            _ = try config.int("BAD", default: 1)
+            Issue.record("expected an error")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains("BAD"))
+        }
+        #expect(throws: BundleError.self) { try config.int("RANGE", default: 1, in: 1...100) }
+    }
+
+    @Test func requireExplainsWhatIsMissing() {
+        do {
+            _ = try Config([:]).require("ANTHROPIC_API_KEY", for: "the anthropic LLM provider")
+            Issue.record("expected an error")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains("ANTHROPIC_API_KEY"))
+            #expect(error.details?.first?.field == "ANTHROPIC_API_KEY")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func secretValuesComeFromSecretNames() {
+        let config = Config(["LLM_API_KEY": "sk-abcdef123", "TWILIO_AUTH_TOKEN": "tok-123456", "LLM_MODEL": "gpt-4.1-mini", "SHORT_KEY": "abc"])
+        #expect(Set(config.secretValues) == ["sk-abcdef123", "tok-123456"])
+    }
+}

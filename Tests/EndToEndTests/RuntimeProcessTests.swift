@@ -1,0 +1,59 @@
+import Core
+import Foundation
+import TestSupport
+import Testing
+
+/// Crash, deadline and error mapping on a real process (the test-support `runtime-probe`).
+@Suite struct RuntimeProcessTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    func probe(_ stdin: String, _ environment: [String: String] = [:]) throws -> ProcessResult {
+        try Binaries.run(Binaries.buildDirectory + "/runtime-probe", stdin: stdin, environment: environment,
+                         workingDirectory: directory.path)
+    }
+
+    @Test func aCrashStillWritesOneJSONError() throws {
+        let result = try probe(#"{"action": "crash", "count": 3}"#)
+        #expect(result.exitCode == 70)
+        #expect(result.errorCode == "internal")
+        #expect(result.stdoutText.hasSuffix("}\n"))
+        #expect(!result.stdoutText.contains("Fatal error"))
+    }
+
+    @Test func theDeadlineStopsABlockedFunction() throws {
+        let result = try probe(#"{"action": "hang"}"#, ["FUNCTION_TIMEOUT_S": "0.5"])
+        #expect(result.exitCode == 75)
+        #expect(result.errorCode == "timeout")
+        #expect(result.duration < .seconds(5))
+    }
+
+    @Test func errorsKeepTheirCodeAndUnknownOnesAreInternal() throws {
+        let conflict = try probe(#"{"action": "throw"}"#)
+        #expect(conflict.exitCode == 65)
+        #expect(conflict.json?["error"]?["message"] == "probe conflict")
+        let opaque = try probe(#"{"action": "opaque"}"#)
+        #expect(opaque.exitCode == 70)
+        #expect(opaque.errorCode == "internal")
+        #expect(!opaque.stdoutText.contains("Opaque"))
+    }
+
+    @Test func secretsNeverReachTheLog() throws {
+        let result = try probe(#"{"action": "echo"}"#, ["PROBE_SECRET_TOKEN": "tok-very-secret-1"])
+        #expect(result.exitCode == 0)
+        #expect(result.json?["action"] == "echo")
+        #expect(result.stderr.contains("probe.done"))
+        #expect(!result.stderr.contains("tok-very-secret-1"))
+        #expect(!result.stderr.contains("sk-should-not-appear"))
+    }
+
+    @Test func requestIDComesFromTheEnvelope() throws {
+        let result = try probe(#"{"action": "echo", "_http": {"request_id": "abc-42"}}"#)
+        #expect(result.json?["request_id"] == "abc-42")
+        let generated = try probe(#"{"action": "echo", "_http": {"request_id": "bad id with spaces"}}"#)
+        #expect(generated.json?["request_id"]?.stringValue?.count == 32)
+    }
+}

@@ -1,0 +1,123 @@
+import Core
+import Foundation
+import Store
+import TestSupport
+import Testing
+
+@Suite struct SQLiteDatabaseTests {
+    @Test func createsDirectoryAndMigratesOnce() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("nested/deeper/bundle.sqlite")
+        let database = try SQLiteDatabase(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try database.schemaVersion() == Migrations.latestVersion)
+        let reopened = try SQLiteDatabase(path: path)
+        let applied = try reopened.read { try $0.query("SELECT version FROM schema_migrations") }
+        #expect(applied.count == Migrations.all.count)
+    }
+
+    @Test func configuresWALAndForeignKeys() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"))
+        let mode = try database.read { try $0.queryOne("PRAGMA journal_mode")?.optionalString("journal_mode") }
+        let foreignKeys = try database.read { try $0.queryOne("PRAGMA foreign_keys")?.optionalInt("foreign_keys") }
+        #expect(mode == "wal")
+        #expect(foreignKeys == 1)
+    }
+
+    @Test func appliesNewMigrationsOnReopen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        _ = try SQLiteDatabase(path: path)
+        let extra = Migrations.all + [Migration(Migrations.latestVersion + 1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")]
+        let database = try SQLiteDatabase(path: path, migrations: extra)
+        #expect(try database.schemaVersion() == Migrations.latestVersion + 1)
+        try database.write { try $0.execute("INSERT INTO notes (body) VALUES (?)", "hello") }
+        #expect(try database.read { try $0.query("SELECT body FROM notes") }.first?.optionalString("body") == "hello")
+    }
+
+    @Test func aFailingMigrationLeavesNothingHalfApplied() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        let broken = Migrations.all + [Migration(99, "broken", "CREATE TABLE half (id INTEGER); CREATE TABLE nonsense (")]
+        #expect(throws: (any Error).self) { try SQLiteDatabase(path: path, migrations: broken) }
+        let database = try SQLiteDatabase(path: path)
+        let tables = try database.read { try $0.query("SELECT name FROM sqlite_master WHERE name = 'half'") }
+        #expect(tables.isEmpty)
+        #expect(try database.schemaVersion() == Migrations.latestVersion)
+    }
+
+    @Test func bindsAndReadsTypedValues() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
+                                          migrations: [Migration(1, "t", "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT, flag INTEGER, at TEXT, doc TEXT)")])
+        let date = Date(timeIntervalSince1970: 1_767_603_600)
+        let document: JSONValue = ["k": [1, "two"]]
+        try database.write { db in
+            try db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [Int64.max, 2.5, "héllo 'quoted'", SQLValue.blob([0, 1, 255]), String?.none, true, date, document])
+        }
+        let row = try #require(try database.read { try $0.queryOne("SELECT * FROM t") })
+        #expect(row.optionalInt64("i") == Int64.max)
+        #expect(row.optionalDouble("r") == 2.5)
+        #expect(row.optionalString("s") == "héllo 'quoted'")
+        #expect(row["b"] == .blob([0, 1, 255]))
+        #expect(row["n"] == .null)
+        #expect(row.bool("flag"))
+        #expect(try row.date("at") == date)
+        #expect(try row.json("doc") == document)
+    }
+
+    @Test func rollsBackWhenTheBodyThrows() throws {
+        struct Stop: Error {}
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (v TEXT)")])
+        #expect(throws: Stop.self) {
+            try database.write { db in
+                try db.execute("INSERT INTO t VALUES ('lost')")
+                throw Stop()
+            }
+        }
+        #expect(try database.read { try $0.query("SELECT * FROM t") }.isEmpty)
+    }
+
+    @Test func uniqueViolationIsAConflict() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (v TEXT UNIQUE)")])
+        try database.write { try $0.execute("INSERT INTO t VALUES ('a')") }
+        do {
+            try database.write { try $0.execute("INSERT INTO t VALUES ('a')") }
+            Issue.record("expected a conflict")
+        } catch let error as DatabaseError {
+            #expect(error.kind == .uniqueViolation)
+            #expect(error.bundleError.code == .conflict)
+        }
+    }
+
+    @Test func wrongArgumentCountIsReported() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"))
+        #expect(throws: DatabaseError.self) { try database.read { try $0.query("SELECT ?, ?", 1) } }
+    }
+
+    @Test func unwritableLocationIsMisconfiguredNamingThePath() throws {
+        let directory = try TemporaryDirectory()
+        try "not a directory".write(toFile: directory.file("file"), atomically: true, encoding: .utf8)
+        let path = directory.file("file/bundle.sqlite")
+        do {
+            _ = try SQLiteDatabase(path: path)
+            Issue.record("expected an error")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains(path))
+        }
+    }
+
+    @Test func databaseURLForms() throws {
+        #expect(try DatabaseLocation.sqlitePath(from: nil) == "var/bundle.sqlite")
+        #expect(try DatabaseLocation.sqlitePath(from: "data/x.sqlite") == "data/x.sqlite")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///srv/x.sqlite") == "/srv/x.sqlite")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:x.sqlite") == "x.sqlite")
+        #expect(throws: BundleError.self) { try DatabaseLocation.sqlitePath(from: "postgres://u:p@h/db") }
+    }
+}

@@ -1,0 +1,251 @@
+import Core
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One request as the loopback server received it.
+package struct RecordedRequest: Sendable {
+    package var method: String
+    /// Path and query string, as sent.
+    package var path: String
+    /// Header names lower-cased.
+    package var headers: [String: String]
+    package var body: [UInt8]
+
+    package var text: String { String(decoding: body, as: UTF8.self) }
+    package var json: JSONValue? { try? JSONCoding.decode(JSONValue.self, from: body) }
+    package func header(_ name: String) -> String? { headers[name.lowercased()] }
+}
+
+/// What the loopback server answers, after an optional delay (for timeout tests).
+package struct ScriptedResponse: Sendable {
+    package var status: Int
+    package var headers: [String: String]
+    package var body: [UInt8]
+    package var delay: Duration
+
+    package init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration = .zero) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+    }
+
+    package static func json(_ status: Int = 200, _ value: JSONValue, headers: [String: String] = [:]) -> ScriptedResponse {
+        ScriptedResponse(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 },
+                         body: Array(value.jsonText.utf8))
+    }
+
+    package static func text(_ status: Int, _ text: String, headers: [String: String] = [:]) -> ScriptedResponse {
+        ScriptedResponse(status: status, headers: ["Content-Type": "text/plain"].merging(headers) { $1 }, body: Array(text.utf8))
+    }
+}
+
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: fakes of upstream APIs that speak their real
+/// wire format, reached through real libcurl. Each connection is served on its own thread so a
+/// delayed answer never holds up another request; every request is recorded.
+package final class LoopbackServer: Sendable {
+    package typealias Handler = @Sendable (RecordedRequest) -> ScriptedResponse
+
+    package let port: Int
+    private let listener: Int32
+    private let journal = Journal()
+
+    /// What the serving threads share; they never hold the server itself, so dropping the
+    /// server closes the socket and ends them.
+    private final class Journal: Sendable {
+        let state = Mutex((requests: [RecordedRequest](), stopped: false))
+    }
+
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var requests: [RecordedRequest] { journal.state.withLock { $0.requests } }
+
+    package init(handler: @escaping Handler) throws {
+        signal(SIGPIPE, SIG_IGN)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw BundleError(.internal, "socket() failed") }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0, listen(descriptor, 64) == 0 else {
+            close(descriptor)
+            throw BundleError(.internal, "cannot listen on loopback")
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        listener = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let journal = self.journal
+        Self.detach { Self.acceptLoop(descriptor, journal: journal, handler: handler) }
+    }
+
+    /// Answers the i-th request with the i-th response; the last one repeats.
+    package static func sequence(_ responses: [ScriptedResponse]) throws -> LoopbackServer {
+        let counter = Mutex(0)
+        return try LoopbackServer { _ in
+            let index = counter.withLock { value in
+                defer { value += 1 }
+                return value
+            }
+            return responses[min(index, responses.count - 1)]
+        }
+    }
+
+    package func stop() {
+        let wasRunning = journal.state.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        if wasRunning {
+            shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+    }
+
+    deinit { stop() }
+
+    private static func acceptLoop(_ listener: Int32, journal: Journal, handler: @escaping Handler) {
+        while true {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if errno == EINTR { continue }
+                return  // closed by stop()
+            }
+            detach { serve(connection, journal: journal, handler: handler) }
+        }
+    }
+
+    private static func serve(_ connection: Int32, journal: Journal, handler: Handler) {
+        defer { close(connection) }
+        guard let request = readRequest(connection) else { return }
+        journal.state.withLock { $0.requests.append(request) }
+        let response = handler(request)
+        if response.delay > .zero {
+            let milliseconds = response.delay.milliseconds
+            var wait = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+            var left = timespec()
+            while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
+        }
+        var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
+        for (name, value) in response.headers where name.lowercased() != "content-length" { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        sendAll(connection, Array(head.utf8) + response.body)
+    }
+
+    private static func readRequest(_ connection: Int32) -> RecordedRequest? {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        func receive() -> Bool {
+            let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return false }
+            buffer.append(contentsOf: chunk[0..<count])
+            return true
+        }
+        var headerEnd: Int?
+        while headerEnd == nil {
+            guard receive() else { return nil }
+            headerEnd = find([13, 10, 13, 10], in: buffer)
+        }
+        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let requestLine = lines.removeFirst().split(separator: " ")
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingWhitespace()
+        }
+        var body = Array(buffer[(headerEnd! + 4)...])
+        if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
+            while find([48, 13, 10, 13, 10], in: body) == nil {
+                guard receive() else { break }
+                body = Array(buffer[(headerEnd! + 4)...])
+            }
+            body = dechunk(body)
+        } else {
+            let length = Int(headers["content-length"] ?? "0") ?? 0
+            while body.count < length {
+                guard receive() else { break }
+                body = Array(buffer[(headerEnd! + 4)...])
+            }
+            body = Array(body.prefix(length))
+        }
+        return RecordedRequest(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+    }
+
+    private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = 0
+        while let lineEnd = find([13, 10], in: Array(bytes[index...])) {
+            let sizeText = String(decoding: bytes[index..<(index + lineEnd)], as: UTF8.self).split(separator: ";").first ?? "0"
+            guard let size = Int(sizeText.trimmingWhitespace(), radix: 16), size > 0 else { break }
+            let start = index + lineEnd + 2
+            guard start + size <= bytes.count else { break }
+            result.append(contentsOf: bytes[start..<(start + size)])
+            index = start + size + 2
+            if index >= bytes.count { break }
+        }
+        return result
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if Array(haystack[start..<(start + needle.count)]) == needle { return start }
+        }
+        return nil
+    }
+
+    private static func sendAll(_ connection: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return }
+            offset += sent
+        }
+    }
+
+    private static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 201: "Created"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 408: "Request Timeout"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 529: "Overloaded"
+        default: "Status"
+        }
+    }
+
+    private static func detach(_ work: @escaping @Sendable () -> Void) {
+        final class Box: @unchecked Sendable {
+            let work: @Sendable () -> Void
+            init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+        }
+        let box = Unmanaged.passRetained(Box(work))
+        var thread = pthread_t()
+        if pthread_create(&thread, nil, { context in
+            Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().work()
+            return nil
+        }, box.toOpaque()) == 0 {
+            pthread_detach(thread)
+        } else {
+            box.release()
+        }
+    }
+}
