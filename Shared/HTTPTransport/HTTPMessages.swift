@@ -66,8 +66,11 @@ package struct HTTPResponse: Sendable {
     package var json: JSONValue? { try? JSONCoding.decode(JSONValue.self, from: body) }
 }
 
-/// Why a request got no HTTP response.
-package struct TransportError: BundleErrorConvertible, CustomStringConvertible {
+/// Why a request got no HTTP response. Equal when the kinds are equal, so tests and callers
+/// can match on the kind alone.
+package struct TransportError: BundleErrorConvertible, CustomStringConvertible, Equatable {
+    package static func == (lhs: TransportError, rhs: TransportError) -> Bool { lhs.kind == rhs.kind }
+
     package enum Kind: Sendable, Equatable {
         /// DNS, refused or reset connections, a response cut short: a retry may help.
         case connection

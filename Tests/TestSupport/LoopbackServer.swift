@@ -106,10 +106,9 @@ package final class LoopbackServer: Sendable {
             defer { state.stopped = true }
             return !state.stopped
         }
-        if wasRunning {
-            shutdown(listener, Int32(SHUT_RDWR))
-            close(listener)
-        }
+        // Only wake the accept thread; it closes the socket itself, so the descriptor number
+        // cannot be reused by a new server while the old thread still accepts on it.
+        if wasRunning { shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     deinit { stop() }
@@ -118,8 +117,9 @@ package final class LoopbackServer: Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {
-                if errno == EINTR { continue }
-                return  // closed by stop()
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                close(listener)  // shut down by stop()
+                return
             }
             detach { serve(connection, journal: journal, handler: handler) }
         }
