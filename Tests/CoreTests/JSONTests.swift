@@ -16,10 +16,9 @@ import Testing
         struct Input: Decodable { var score: Int; var nested: Nested }
         struct Nested: Decodable { var items: [String] }
         func problem(_ text: String) -> (String?, String) {
-            do {
-                _ = try JSONCoding.decode(Input.self, from: text)
-                return (nil, "decoded")
-            } catch {
+            switch Result(catching: { try JSONCoding.decode(Input.self, from: text) }) {
+            case .success: return (nil, "decoded")
+            case .failure(let error):
                 let described = JSONCoding.describe(error)
                 return (described.field, described.problem)
             }

@@ -19,7 +19,8 @@ package struct RecordedRequest: Sendable {
     package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
-/// What the loopback server answers, after an optional delay (for timeout tests).
+/// What the loopback server answers, after an optional delay (for timeout tests). A scripted
+/// `Content-Length` or `Transfer-Encoding` header replaces the computed length.
 package struct ScriptedResponse: Sendable {
     package var status: Int
     package var headers: [String: String]
@@ -137,8 +138,12 @@ package final class LoopbackServer: Sendable {
             while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
         }
         var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
-        for (name, value) in response.headers where name.lowercased() != "content-length" { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        // A scripted length or transfer coding is sent as is, so tests can send a body that is
+        // cut short or hand-chunked; otherwise the length is the body's.
+        let names = Set(response.headers.keys.map { $0.lowercased() })
+        if names.isDisjoint(with: ["content-length", "transfer-encoding"]) { head += "Content-Length: \(response.body.count)\r\n" }
+        head += "Connection: close\r\n\r\n"
         sendAll(connection, Array(head.utf8) + response.body)
     }
 
