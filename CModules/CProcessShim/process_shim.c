@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static atomic_int stdout_claimed = 0;
@@ -67,4 +68,48 @@ void bundle_emit_and_exit(const char *document, size_t length, int exit_code) {
         bundle_write_all(STDOUT_FILENO, document, length);
     }
     _exit(exit_code);
+}
+
+static char *deadline_document = NULL;
+static size_t deadline_length = 0;
+static char *deadline_log = NULL;
+static size_t deadline_log_length = 0;
+static int deadline_exit_code = 75;
+
+static void on_deadline(int signal_number) {
+    (void)signal_number;
+    if (deadline_log != NULL) bundle_write_all(STDERR_FILENO, deadline_log, deadline_log_length);
+    if (deadline_document != NULL && bundle_claim_stdout()) {
+        bundle_write_all(STDOUT_FILENO, deadline_document, deadline_length);
+    }
+    _exit(deadline_exit_code);
+}
+
+static char *copy(const char *bytes, size_t length) {
+    char *result = malloc(length > 0 ? length : 1);
+    if (result != NULL) memcpy(result, bytes, length);
+    return result;
+}
+
+void bundle_arm_deadline(double seconds, const char *document, size_t length, const char *log_line,
+                         size_t log_length, int exit_code) {
+    deadline_document = copy(document, length);
+    deadline_length = length;
+    deadline_log = copy(log_line, log_length);
+    deadline_log_length = log_length;
+    deadline_exit_code = exit_code;
+
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_deadline;
+    action.sa_flags = SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGALRM, &action, NULL);
+
+    if (seconds < 0.001) seconds = 0.001;
+    struct itimerval timer;
+    memset(&timer, 0, sizeof timer);
+    timer.it_value.tv_sec = (time_t)seconds;
+    timer.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6);
+    setitimer(ITIMER_REAL, &timer, NULL);
 }

@@ -117,6 +117,18 @@ package struct BundleError: Error, Codable, Sendable, Hashable, CustomStringConv
     }
 }
 
+extension BundleError {
+    /// The contract's failure document, `{"error": {...}}`, built without an encoder so the
+    /// crash guard and the deadline can pre-render it cheaply.
+    package var document: JSONValue {
+        var fields: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
+        if let details {
+            fields["details"] = .array(details.map { ["field": .string($0.field), "problem": .string($0.problem)] })
+        }
+        return ["error": .object(fields)]
+    }
+}
+
 /// The contract's failure document: `{"error": {...}}`.
 package struct ErrorEnvelope: Codable, Sendable {
     package var error: BundleError

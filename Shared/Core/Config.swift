@@ -74,10 +74,21 @@ package struct Config: Sendable {
         }
     }
 
+    private static let secretMarkers: [[UInt8]] = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "AUTH", "SIGNATURE",
+                                                    "CREDENTIAL", "COOKIE"].map { Array($0.utf8) }
+
+    /// Whether a variable or field name looks like it holds a secret (`LLM_API_KEY`,
+    /// `authorization`, `x-twilio-signature`). Byte-level, because it runs on every variable of
+    /// the environment at process start.
     package static func isSecretName(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "AUTH", "SIGNATURE", "CREDENTIAL", "COOKIE"]
-            .contains { upper.contains($0) }
+        let upper = name.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        return secretMarkers.contains { marker in
+            guard upper.count >= marker.count else { return false }
+            for start in 0...(upper.count - marker.count) where upper[start] == marker[0] {
+                if upper[start..<(start + marker.count)].elementsEqual(marker) { return true }
+            }
+            return false
+        }
     }
 
     /// A copy with some values replaced (tests and child processes).

@@ -111,10 +111,18 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 }
 
 extension JSONValue {
+    /// Parses JSON text strictly (RFC 8259).
+    package init(parsing bytes: [UInt8]) throws(JSONParser.Failure) {
+        self = try JSONParser.parse(bytes)
+    }
+
+    package init(parsing text: String) throws(JSONParser.Failure) {
+        self = try JSONParser.parse(Array(text.utf8))
+    }
+
     /// Converts any Encodable value (for example a handler's typed output) into a JSONValue.
     package init<T: Encodable>(encoding value: T) throws {
-        let bytes = try JSONCoding.encode(value)
-        self = try JSONCoding.decode(JSONValue.self, from: bytes)
+        self = try JSONParser.parse(try JSONCoding.encode(value))
     }
 
     /// Decodes a typed value out of this JSON value.

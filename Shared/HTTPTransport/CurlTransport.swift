@@ -52,8 +52,9 @@ package struct CurlTransport: Transport {
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { bundle_curl_slist_free_all(headerList) }
-        for header in request.headers where !header.name.contains(where: { $0 == "\r" || $0 == "\n" })
-            && !header.value.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        for header in request.headers where !header.name.utf8.contains(where: { $0 == 13 || $0 == 10 })
+            && !header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
             headerList = bundle_curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         headerList = bundle_curl_slist_append(headerList, "Expect:")

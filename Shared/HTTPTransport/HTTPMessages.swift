@@ -63,7 +63,7 @@ package struct HTTPResponse: Sendable {
     package func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     /// The body as JSON, or nil when it is not JSON.
-    package var json: JSONValue? { try? JSONCoding.decode(JSONValue.self, from: body) }
+    package var json: JSONValue? { try? JSONValue(parsing: body) }
 }
 
 /// Why a request got no HTTP response. Equal when the kinds are equal, so tests and callers

@@ -51,13 +51,14 @@ package struct RetryPolicy: Sendable {
         return ceiling * random
     }
 
-    /// `retry-after-ms` (OpenAI), then `Retry-After` in seconds or as an HTTP date.
+    /// `retry-after-ms` (OpenAI), then `Retry-After` in seconds or as an HTTP date. Absurd values
+    /// ("inf", "1e30") are clamped to about 30 years, past any cap, rather than trapping in `Int64`.
     package static func retryAfter(_ response: HTTPResponse, now: Double) -> Duration? {
         if let text = response.header("retry-after-ms"), let milliseconds = Double(text.trimmingWhitespace()), milliseconds >= 0 {
-            return .milliseconds(Int64(milliseconds))
+            return .milliseconds(Int64(min(milliseconds, 1e12)))
         }
         guard let text = response.header("retry-after")?.trimmingWhitespace() else { return nil }
-        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(min(seconds, 1e9) * 1000)) }
         if let date = HTTPDate.parse(text) {
             let seconds = max(0, date - now)
             return .milliseconds(Int64(seconds * 1000))
@@ -142,7 +143,9 @@ package enum HTTPDate {
                 if token.count == 4 { year = number } else if day == nil { day = number } else if year == nil { year = number < 70 ? 2000 + number : 1900 + number }
             }
         }
-        guard let day, let month, let year, let time else { return nil }
+        // Out-of-range fields are a broken date, and unchecked they overflow the arithmetic below.
+        guard let day, let month, let year, let time, (1...31).contains(day),
+              (0...23).contains(time[0]), (0...59).contains(time[1]), (0...60).contains(time[2]) else { return nil }
         let days = Timestamp.days(fromCivil: year, month, day)
         return Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2])
     }

@@ -25,9 +25,9 @@ enum InputReader {
         if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { bytes = Array("{}".utf8) }
         let value: JSONValue
         do {
-            value = try JSONCoding.decode(JSONValue.self, from: bytes)
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw BundleError(.invalidRequest, "the input is not valid JSON; send one JSON object (UTF-8)")
+            throw BundleError(.invalidRequest, "the input is not valid JSON (\(error)); send one JSON object (UTF-8)")
         }
         guard case .object = value else {
             throw BundleError(.invalidRequest, "the input must be a JSON object, got \(value.typeName == "integer" ? "a number" : "a JSON \(value.typeName)")")

@@ -36,7 +36,7 @@ package enum Runtime {
             let timeout = try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
             let deadline = Deadline(seconds: timeout)
             // A short grace lets the handler fail on its own deadline first (and record what it did).
-            Watchdog.start(after: timeout + min(1.0, timeout * 0.1))
+            Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger)
             let context = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
                                           logger: logger, deadline: deadline, http: input.envelope["_http"])
             let output = try await Invocation.run(Handler(), bytes: input.bytes, context: context)
@@ -59,7 +59,7 @@ package enum Runtime {
 
     /// The error document for stdout.
     package static func errorDocument(_ error: BundleError) -> [UInt8] {
-        (try? JSONCoding.encode(ErrorEnvelope(error))) ?? Array(#"{"error":{"code":"internal","message":"unencodable error"}}"#.utf8)
+        Array(error.document.jsonText.utf8)
     }
 
     private static func emit(_ text: String, exitCode: Int32) -> Never {

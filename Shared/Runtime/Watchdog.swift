@@ -1,32 +1,25 @@
 import CProcessShim
 import Core
-#if canImport(Glibc)
-import Glibc
-#endif
+import FoundationEssentials
 
 /// Ends the process with a `timeout` error when the deadline passes, even if the handler is stuck
-/// in blocking work. Runs on its own thread, outside the cooperative pool.
+/// in blocking work: a SIGALRM timer whose handler writes the pre-rendered error.
 enum Watchdog {
-    static func start(after seconds: Double) {
-        let context = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-        context.initialize(to: seconds)
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            let pointer = raw!.assumingMemoryBound(to: Double.self)
-            let seconds = pointer.pointee
-            pointer.deallocate()
-            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-            var remaining = timespec()
-            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-            let error = BundleError(.timeout, "the function did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
-            let document = Runtime.errorDocument(error) + [10]
-            Logger(function: "-", requestID: "-").error("invocation.deadline", ["seconds": .number(seconds)])
-            document.withUnsafeBytes { buffer in
-                bundle_emit_and_exit(buffer.baseAddress, buffer.count, ErrorCode.timeout.exitCode)
+    static func start(after seconds: Double, logger: Logger) {
+        let error = BundleError(.timeout, "the function did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
+        let document = Runtime.errorDocument(error) + [10]
+        let firesAt = Date().addingTimeInterval(seconds)
+        let line: JSONValue = [
+            "ts": .string(Timestamp.format(firesAt, milliseconds: true)), "level": "error", "fn": .string(logger.function),
+            "request_id": .string(logger.requestID), "msg": "invocation.deadline", "seconds": .number(seconds),
+        ]
+        let logLine = Array((line.jsonText + "\n").utf8)
+        document.withUnsafeBytes { documentBytes in
+            logLine.withUnsafeBytes { logBytes in
+                bundle_arm_deadline(seconds, documentBytes.baseAddress, documentBytes.count, logBytes.baseAddress, logBytes.count,
+                                    ErrorCode.timeout.exitCode)
             }
-            return nil
-        }, context)
-        if status == 0 { pthread_detach(thread) }
+        }
     }
 }
 

@@ -87,7 +87,7 @@ package struct Row: Sendable {
     package func json(_ column: String) throws -> JSONValue {
         guard let text = optionalString(column) else { return .null }
         do {
-            return try JSONCoding.decode(JSONValue.self, from: text)
+            return try JSONValue(parsing: text)
         } catch {
             throw BundleError(.internal, "stored column \(column) does not hold valid JSON")
         }

@@ -20,9 +20,9 @@ import Testing
         ("[1,2]", "the input must be a JSON object, got a JSON array"),
         ("42", "the input must be a JSON object, got a number"),
         ("\"text\"", "the input must be a JSON object, got a JSON string"),
-        ("{\"a\":", "the input is not valid JSON; send one JSON object (UTF-8)"),
-        ("{'a': 1}", "the input is not valid JSON; send one JSON object (UTF-8)"),
-        ("{} {}", "the input is not valid JSON; send one JSON object (UTF-8)"),
+        ("{\"a\":", "the input is not valid JSON (unexpected end of input at byte 5); send one JSON object (UTF-8)"),
+        ("{'a': 1}", "the input is not valid JSON (expected a string key at byte 1); send one JSON object (UTF-8)"),
+        ("{} {}", "the input is not valid JSON (unexpected text after the document at byte 3); send one JSON object (UTF-8)"),
     ])
     func nonObjectsAreInvalidRequests(text: String, message: String) {
         do {
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func invalidUTF8IsAnInvalidRequest() {
-        #expect(throws: BundleError(.invalidRequest, "the input is not valid JSON; send one JSON object (UTF-8)")) {
+        #expect(throws: BundleError(.invalidRequest, "the input is not valid JSON (invalid UTF-8 in a string at byte 2); send one JSON object (UTF-8)")) {
             try InputReader.parse([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D])
         }
     }

@@ -15,7 +15,7 @@ package struct RecordedRequest: Sendable {
     package var body: [UInt8]
 
     package var text: String { String(decoding: body, as: UTF8.self) }
-    package var json: JSONValue? { try? JSONCoding.decode(JSONValue.self, from: body) }
+    package var json: JSONValue? { try? JSONValue(parsing: body) }
     package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
@@ -65,7 +65,7 @@ package final class LoopbackServer: Sendable {
 
     package init(handler: @escaping Handler) throws {
         signal(SIGPIPE, SIG_IGN)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw BundleError(.internal, "socket() failed") }
         var reuse: Int32 = 1
         setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -122,6 +122,7 @@ package final class LoopbackServer: Sendable {
                 close(listener)  // shut down by stop()
                 return
             }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)  // child processes started by tests must not inherit it
             detach { serve(connection, journal: journal, handler: handler) }
         }
     }

@@ -10,10 +10,10 @@ package struct ProcessResult: Sendable {
 
     package var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     /// stdout as JSON (nil when it is not exactly one JSON document).
-    package var json: JSONValue? { try? JSONCoding.decode(JSONValue.self, from: stdout) }
+    package var json: JSONValue? { try? JSONValue(parsing: stdout) }
     package var errorCode: String? { json?["error"]?["code"]?.stringValue }
     package var logLines: [JSONValue] {
-        stderr.split(separator: "\n").compactMap { try? JSONCoding.decode(JSONValue.self, from: String($0)) }
+        stderr.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
     }
 }
 

@@ -17,7 +17,14 @@ int bundle_write_all(int fd, const void *bytes, size_t length);
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code);
 
 /// Writes `length` bytes to stdout if stdout can still be claimed, then _exit(exit_code)
-/// without running atexit handlers (used by the deadline watchdog).
+/// without running atexit handlers.
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
+
+/// Arms a one-shot timer (SIGALRM after `seconds`). When it fires, the handler writes `log_line`
+/// to stderr and `document` to stdout (if stdout can still be claimed) and exits with
+/// `exit_code`. No thread is started, which keeps process start cheap; the handler is
+/// async-signal-safe, so it works even when the process is stuck in blocking work.
+void bundle_arm_deadline(double seconds, const char *document, size_t length, const char *log_line,
+                         size_t log_length, int exit_code);
 
 #endif

@@ -107,9 +107,9 @@ package struct LLMClient: Sendable {
     /// The JSON object in an answer, tolerating code fences or prose around it (servers that do
     /// not enforce structured output).
     package static func extractJSON(_ text: String) -> JSONValue? {
-        if let value = try? JSONCoding.decode(JSONValue.self, from: text), case .object = value { return value }
+        if let value = try? JSONValue(parsing: text), case .object = value { return value }
         guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end else { return nil }
-        if let value = try? JSONCoding.decode(JSONValue.self, from: String(text[start...end])), case .object = value { return value }
+        if let value = try? JSONValue(parsing: String(text[start...end])), case .object = value { return value }
         return nil
     }
 

@@ -1,0 +1,47 @@
+import Core
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func parsesEveryKindOfValue() throws {
+        let value = try JSONParser.parse(#" {"a": [1, -2.5e3, 0, true, false, null], "s": "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00", "o": {}} "#)
+        #expect(value == ["a": [1, -2500, 0, true, false, nil], "s": "x\"\\/\u{08}\u{0C}\n\r\té😀", "o": [:]])
+    }
+
+    @Test func agreesWithTheSerializer() throws {
+        let value: JSONValue = ["text": "line\nbreak \u{01} \u{2028} é", "n": [0.1, 1e-7, 123456789], "nested": [["deep": [nil]]]]
+        #expect(try JSONParser.parse(value.jsonText) == value)
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", ".5", "1e", "tru", "nul", "\"unterminated", "\"tab\there\"",
+        "\"\\x\"", "\"\\u12\"", "\"\\ud83d\"", "\"\\ude00\"", "{\"a\" 1}", "{1: 2}", "[1 2]", "{} x", "NaN", "1e999",
+    ])
+    func rejectsMalformedDocuments(text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+    }
+
+    @Test func boundsNesting() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+        let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(try JSONParser.parse(fine).arrayValue?.count == 1)
+    }
+
+    @Test func reportsWhereItFailed() {
+        do {
+            _ = try JSONParser.parse(#"{"a": tru}"#)
+            Issue.record("expected a failure")
+        } catch {
+            #expect(error.offset == 6)
+            #expect(error.description == "unexpected character at byte 6")
+        }
+    }
+
+    @Test func laterDuplicateKeysWin() throws {
+        #expect(try JSONParser.parse(#"{"a": 1, "a": 2}"#) == ["a": 2])
+    }
+}
