@@ -1,6 +1,7 @@
 #include "process_shim.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -58,9 +59,14 @@ void bundle_install_crash_guard(const char *document, size_t length, int exit_co
     action.sa_flags = SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     const int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT};
+    sigset_t unblock;
+    sigemptyset(&unblock);
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         sigaction(signals[i], &action, NULL);
+        sigaddset(&unblock, signals[i]);
     }
+    // A parent may start us with signals blocked (the mask is inherited through exec).
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code) {
@@ -105,6 +111,12 @@ void bundle_arm_deadline(double seconds, const char *document, size_t length, co
     action.sa_flags = SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     sigaction(SIGALRM, &action, NULL);
+    // The mask is inherited through exec, and a parent (a test runner's worker thread, a
+    // supervisor) may have SIGALRM blocked; this thread must be able to take it.
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGALRM);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 
     if (seconds < 0.001) seconds = 0.001;
     struct itimerval timer;

@@ -1,4 +1,4 @@
 import Platform
 import Runtime
 
-await Runtime.main(HealthHandler.self)
+Runtime.main(HealthHandler.self)

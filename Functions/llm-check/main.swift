@@ -1,4 +1,4 @@
 import Platform
 import Runtime
 
-await Runtime.main(LLMCheckHandler.self)
+Runtime.main(LLMCheckHandler.self)

@@ -1,4 +1,4 @@
 import Platform
 import Runtime
 
-await Runtime.main(LLMUsageHandler.self)
+Runtime.main(LLMUsageHandler.self)

@@ -1,40 +1,20 @@
-import FoundationEssentials
-
-/// The one place where the bundle's JSON encoding rules live: sorted keys (stable output for
-/// fixtures and diffs), unescaped slashes, and times as UTC ISO-8601 with `Z`.
+/// The one place where the bundle's JSON rules live: strict parsing (`JSONParser`), the bundle's
+/// own Codable bridge (`JSONValueDecoder`, `JSONValueEncoder`), sorted keys for stable output,
+/// unescaped slashes, and times as UTC ISO-8601 with `Z`.
 package enum JSONCoding {
-    package static func encoder(pretty: Bool = false) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        var format: JSONEncoder.OutputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { format.insert(.prettyPrinted) }
-        encoder.outputFormatting = format
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }
-
-    package static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "expected an ISO-8601 time such as 2026-01-05T09:00:00Z")
-            }
-            return date
-        }
-        return decoder
-    }
-
     package static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
-        Array(try encoder(pretty: pretty).encode(value))
+        let json = try JSONValueEncoder.encode(value)
+        return Array((pretty ? json.prettyText : json.jsonText).utf8)
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decoder().decode(type, from: Data(bytes))
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: error.description))
+        }
+        return try JSONValueDecoder.decode(type, from: value)
     }
 
     package static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
@@ -82,17 +62,18 @@ package enum JSONCoding {
         switch type {
         case is String.Type, is Substring.Type: return "a string"
         case is Bool.Type: return "a boolean"
-        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type, is UInt64.Type: return "an integer"
+        case is Int.Type, is Int64.Type, is Int32.Type, is Int16.Type, is Int8.Type, is UInt.Type, is UInt64.Type,
+             is UInt32.Type, is UInt16.Type, is UInt8.Type:
+            return "an integer"
         case is Double.Type, is Float.Type: return "a number"
         case is Date.Type: return "an ISO-8601 time"
         default:
             let name = String(describing: type)
             if name.hasPrefix("Array") { return "an array" }
             if name.hasPrefix("Dictionary") { return "an object" }
-            if name.hasPrefix("Optional<") {
-                return "a value"
-            }
             return "an object"
         }
     }
 }
+
+import FoundationEssentials

@@ -122,12 +122,12 @@ extension JSONValue {
 
     /// Converts any Encodable value (for example a handler's typed output) into a JSONValue.
     package init<T: Encodable>(encoding value: T) throws {
-        self = try JSONParser.parse(try JSONCoding.encode(value))
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Decodes a typed value out of this JSON value.
     package func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONCoding.decode(type, from: JSONCoding.encode(self))
+        try JSONValueDecoder.decode(type, from: self)
     }
 
     /// Compact, key-sorted JSON text.
@@ -135,6 +135,40 @@ extension JSONValue {
         var output = ""
         write(to: &output)
         return output
+    }
+
+    /// Key-sorted JSON with two-space indentation, for people (`--describe`).
+    package var prettyText: String {
+        var output = ""
+        writePretty(to: &output, indent: "")
+        return output
+    }
+
+    private func writePretty(to output: inout String, indent: String) {
+        let inner = indent + "  "
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += inner
+                item.writePretty(to: &output, indent: inner)
+                output += index + 1 < items.count ? ",\n" : "\n"
+            }
+            output += indent + "]"
+        case .object(let fields) where !fields.isEmpty:
+            output += "{\n"
+            let keys = fields.keys.sorted()
+            for (index, key) in keys.enumerated() {
+                output += inner
+                JSONValue.writeString(key, to: &output)
+                output += ": "
+                fields[key]!.writePretty(to: &output, indent: inner)
+                output += index + 1 < keys.count ? ",\n" : "\n"
+            }
+            output += indent + "}"
+        default:
+            write(to: &output)
+        }
     }
 
     private func write(to output: inout String) {

@@ -1,6 +1,8 @@
 import CProcessShim
 import Core
+import Dispatch
 import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,13 +12,12 @@ import Glibc
 /// document to stdout with the exit code the outcome calls for. Crashes and deadlines still
 /// produce a JSON error on stdout.
 package enum Runtime {
-    package static func main<Handler: FunctionHandler>(_ handler: Handler.Type,
-                                                       arguments: [String] = CommandLine.arguments) async -> Never {
+    package static func main<Handler: FunctionHandler>(_ handler: Handler.Type) -> Never {
         let manifest = Handler.manifest
-        if arguments.contains("--describe") {
+        if CommandLineFlags.contains("--describe") {
             emit(JSONCoding.text(manifest.document, pretty: true), exitCode: 0)
         }
-        if arguments.contains("--help") || arguments.contains("-h") {
+        if CommandLineFlags.contains("--help") || CommandLineFlags.contains("-h") {
             emitText(help(manifest))
         }
         CrashGuard.install()
@@ -27,6 +28,11 @@ package enum Runtime {
 
         let started = ContinuousClock.now
         let outcome: Result<[UInt8], BundleError>
+        // Kept alive until the process exits: dropping it would close the database, and the last
+        // connection to close checkpoints and deletes the WAL and shared-memory files, which the
+        // next process must then create again (measured: most of a cold start's file I/O).
+        var context: FunctionContext?
+        defer { withExtendedLifetime(context) {} }
         do {
             let input = try InputReader.read(config: config)
             let requestID = RequestID.sanitized(input.envelope["_http"]?["request_id"]?.stringValue)
@@ -37,10 +43,13 @@ package enum Runtime {
             let deadline = Deadline(seconds: timeout)
             // A short grace lets the handler fail on its own deadline first (and record what it did).
             Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger)
-            let context = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
-                                          logger: logger, deadline: deadline, http: input.envelope["_http"])
-            let output = try await Invocation.run(Handler(), bytes: input.bytes, context: context)
-            outcome = .success(output)
+            let invocationContext = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
+                                                    logger: logger, deadline: deadline, http: input.envelope["_http"])
+            context = invocationContext
+            let bytes = input.bytes
+            outcome = runToCompletion(logger: logger) {
+                try await Invocation.run(Handler(), bytes: bytes, context: invocationContext)
+            }
         } catch {
             outcome = .failure(Invocation.bundleError(error, logger: logger))
         }
@@ -55,6 +64,23 @@ package enum Runtime {
                                                     "message": .string(error.message), "exit": .number(Double(error.code.exitCode))])
             emit(errorDocument(error), exitCode: error.code.exitCode)
         }
+    }
+
+    /// Runs the async work starting on this thread (`Task.immediate`), so a handler that never
+    /// suspends finishes without the concurrency runtime starting its worker threads (measured at
+    /// several hundred microseconds of a cold start); one that suspends resumes on the pool while
+    /// this thread waits.
+    private static func runToCompletion(logger: Logger,
+                                        _ work: @escaping @Sendable () async throws -> [UInt8]) -> Result<[UInt8], BundleError> {
+        let completion = Completion()
+        Task.immediate {
+            do {
+                completion.finish(.success(try await work()))
+            } catch {
+                completion.finish(.failure(Invocation.bundleError(error, logger: logger)))
+            }
+        }
+        return completion.wait()
     }
 
     /// The error document for stdout.
@@ -121,5 +147,32 @@ enum Invocation {
                                                          "description": .string(String(describing: error))])
             return BundleError(.internal, "the function failed unexpectedly; its log on stderr has the request id")
         }
+    }
+}
+
+/// The outcome of the invocation, handed from the task to the main thread.
+private final class Completion: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let result = Mutex<Result<[UInt8], BundleError>?>(nil)
+
+    func finish(_ outcome: Result<[UInt8], BundleError>) {
+        result.withLock { $0 = outcome }
+        semaphore.signal()
+    }
+
+    func wait() -> Result<[UInt8], BundleError> {
+        semaphore.wait()
+        return result.withLock { $0 } ?? .failure(BundleError(.internal, "the function ended without a result"))
+    }
+}
+
+/// Flags on the command line, read from argv directly: `CommandLine.arguments` builds an array of
+/// every argument as Swift strings, which shows at process start.
+enum CommandLineFlags {
+    static func contains(_ flag: String) -> Bool {
+        for index in 1..<Int(CommandLine.argc) {
+            if let argument = CommandLine.unsafeArgv[index], String(cString: argument) == flag { return true }
+        }
+        return false
     }
 }

@@ -50,4 +50,4 @@ struct ProbeHandler: FunctionHandler {
     }
 }
 
-await Runtime.main(ProbeHandler.self)
+Runtime.main(ProbeHandler.self)

@@ -1,0 +1,206 @@
+import FoundationEssentials
+
+/// Encodes `Encodable` types into a `JSONValue` (then `jsonText` for bytes). The bundle's own
+/// encoder rather than `JSONEncoder`, for the same start-up reason as `JSONValueDecoder`. Nil
+/// optionals are left out, as with synthesized `Codable`; dates become ISO-8601 strings with `Z`;
+/// non-finite numbers are an error.
+package enum JSONValueEncoder {
+    package static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        try box(value, codingPath: [])
+    }
+
+    fileprivate static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue {
+        switch value {
+        case let json as JSONValue: return json
+        case let text as String: return .string(text)
+        case let flag as Bool: return .bool(flag)
+        case let date as Date: return .string(Timestamp.format(date))
+        case let number as Double: return try finite(number, codingPath)
+        case let number as Float: return try finite(Double(number), codingPath)
+        // Concrete casts: a cast to `any BinaryInteger` would make the runtime search every
+        // protocol conformance of the binary for each new type (measured at process start).
+        case let number as Int: return .number(Double(number))
+        case let number as Int64: return .number(Double(number))
+        case let number as Int32: return .number(Double(number))
+        case let number as Int16: return .number(Double(number))
+        case let number as Int8: return .number(Double(number))
+        case let number as UInt: return .number(Double(number))
+        case let number as UInt64: return .number(Double(number))
+        case let number as UInt32: return .number(Double(number))
+        case let number as UInt16: return .number(Double(number))
+        case let number as UInt8: return .number(Double(number))
+        default:
+            let encoder = ValueEncoder(codingPath: codingPath)
+            try value.encode(to: encoder)
+            return encoder.node.resolve()
+        }
+    }
+
+    fileprivate static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
+        guard number.isFinite else {
+            throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "JSON has no \(number)"))
+        }
+        return .number(number)
+    }
+}
+
+/// A value under construction: containers hand out child nodes and write into them in place.
+private final class Node {
+    enum Content {
+        case empty
+        case value(JSONValue)
+        case object([String: Node])
+        case array([Node])
+    }
+
+    var content: Content = .empty
+
+    func resolve() -> JSONValue {
+        switch content {
+        case .empty: return [:]
+        case .value(let value): return value
+        case .object(let fields): return .object(fields.mapValues { $0.resolve() })
+        case .array(let items): return .array(items.map { $0.resolve() })
+        }
+    }
+
+    func makeObject() {
+        if case .object = content { return }
+        content = .object([:])
+    }
+
+    func makeArray() {
+        if case .array = content { return }
+        content = .array([])
+    }
+
+    func child(forKey key: String) -> Node {
+        makeObject()
+        guard case .object(var fields) = content else { return Node() }
+        if let existing = fields[key] { return existing }
+        let node = Node()
+        fields[key] = node
+        content = .object(fields)
+        return node
+    }
+
+    func appendChild() -> Node {
+        makeArray()
+        guard case .array(var items) = content else { return Node() }
+        let node = Node()
+        items.append(node)
+        content = .array(items)
+        return node
+    }
+
+    var count: Int {
+        if case .array(let items) = content { return items.count }
+        return 0
+    }
+}
+
+private struct IndexKey: CodingKey {
+    let intValue: Int?
+    let stringValue: String
+    init(_ index: Int) { intValue = index; stringValue = "Index \(index)" }
+    init?(intValue: Int) { self.init(intValue) }
+    init?(stringValue: String) { return nil }
+}
+
+private final class ValueEncoder: Encoder {
+    let node: Node
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(codingPath: [any CodingKey], node: Node = Node()) {
+        self.codingPath = codingPath
+        self.node = node
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        node.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        node.makeArray()
+        return UnkeyedContainer(node: node, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(node: node, codingPath: codingPath)
+    }
+}
+
+private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let node: Node
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).content = .value(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        node.child(forKey: key.stringValue).content = .value(try JSONValueEncoder.box(value, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        let child = node.child(forKey: key.stringValue)
+        child.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        let child = node.child(forKey: key.stringValue)
+        child.makeArray()
+        return UnkeyedContainer(node: child, codingPath: codingPath + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        ValueEncoder(codingPath: codingPath, node: node.child(forKey: "super"))
+    }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        ValueEncoder(codingPath: codingPath + [key], node: node.child(forKey: key.stringValue))
+    }
+}
+
+private struct UnkeyedContainer: UnkeyedEncodingContainer {
+    let node: Node
+    let codingPath: [any CodingKey]
+    var count: Int { node.count }
+
+    mutating func encodeNil() throws { node.appendChild().content = .value(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        let path = codingPath + [IndexKey(count)]
+        node.appendChild().content = .value(try JSONValueEncoder.box(value, codingPath: path))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        let path = codingPath + [IndexKey(count)]
+        let child = node.appendChild()
+        child.makeObject()
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: path))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        let path = codingPath + [IndexKey(count)]
+        let child = node.appendChild()
+        child.makeArray()
+        return UnkeyedContainer(node: child, codingPath: path)
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        ValueEncoder(codingPath: codingPath + [IndexKey(count)], node: node.appendChild())
+    }
+}
+
+private struct SingleContainer: SingleValueEncodingContainer {
+    let node: Node
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil() throws { node.content = .value(.null) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        node.content = .value(try JSONValueEncoder.box(value, codingPath: codingPath))
+    }
+}
