@@ -21,7 +21,10 @@ let package = Package(
 
         // Shared library modules.
         .target(name: "Core", path: "Shared/Core"),
-        .target(name: "Store", dependencies: ["Core", "CSQLite"], path: "Shared/Store"),
+        // The system's static libsqlite3 (Debian's libsqlite3-dev ships it): no shared library to
+        // load and bind at each process start. `-l:` makes the linker take the archive.
+        .target(name: "Store", dependencies: ["Core", "CSQLite"], path: "Shared/Store",
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a"])]),
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport"], path: "Shared/Providers"),
         .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "CProcessShim"],
