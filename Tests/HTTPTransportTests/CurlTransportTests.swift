@@ -1,5 +1,5 @@
 import Core
-import HTTPTransport
+@testable import HTTPTransport
 import TestSupport
 import Testing
 
@@ -186,5 +186,81 @@ func caughtTransportError(_ call: () async throws -> Void) async -> TransportErr
         #expect(error.host == "127.0.0.1:\(server.port)")
         #expect(!error.description.contains("secret-123"))
         #expect(!error.bundleError.message.contains("secret-123"))
+    }
+}
+
+/// Real libcurl against a loopback server: round trips, timeouts, size cap, refused connections.
+@Suite struct CurlTransportTests {
+    @Test func postsJSONAndReadsTheAnswer() async throws {
+        let server = try LoopbackServer { request in
+            .json(201, ["echo": request.json ?? nil, "path": .string(request.path)], headers: ["X-Upstream": "yes"])
+        }
+        let request = HTTPRequest.json(url: server.baseURL + "/v1/things?limit=2", body: ["name": "ada"],
+                                       headers: [("Authorization", "Bearer k")])
+        let response = try await CurlTransport().send(request, deadline: Deadline(seconds: 5))
+        #expect(response.status == 201)
+        #expect(response.header("x-upstream") == "yes")
+        #expect(response.json?["echo"] == ["name": "ada"])
+        #expect(response.json?["path"] == "/v1/things?limit=2")
+        let received = try #require(server.requests.first)
+        #expect(received.method == "POST")
+        #expect(received.header("content-type") == "application/json")
+        #expect(received.header("authorization") == "Bearer k")
+        #expect(received.header("expect") == nil)
+    }
+
+    @Test func getsWithoutABody() async throws {
+        let server = try LoopbackServer { _ in .text(200, "plain") }
+        let response = try await CurlTransport().send(HTTPRequest(url: server.baseURL + "/x"), deadline: Deadline(seconds: 5))
+        #expect(response.text == "plain")
+        #expect(server.requests.first?.method == "GET")
+        #expect(server.requests.first?.body.isEmpty == true)
+    }
+
+    @Test func aSlowServerTimesOut() async throws {
+        let server = try LoopbackServer { _ in ScriptedResponse(status: 200, delay: .seconds(3)) }
+        let started = ContinuousClock.now
+        await #expect(throws: TransportError(.timeout, host: "", "")) {
+            _ = try await CurlTransport().send(HTTPRequest(url: server.baseURL, timeout: .milliseconds(300)), deadline: Deadline(seconds: 10))
+        }
+        #expect(started.duration(to: .now) < .milliseconds(2500))
+    }
+
+    @Test func theDeadlineCapsTheCallTimeout() async throws {
+        let server = try LoopbackServer { _ in ScriptedResponse(status: 200, delay: .seconds(3)) }
+        let started = ContinuousClock.now
+        await #expect(throws: TransportError(.timeout, host: "", "")) {
+            _ = try await CurlTransport().send(HTTPRequest(url: server.baseURL, timeout: .seconds(60)), deadline: Deadline(after: .milliseconds(300)))
+        }
+        #expect(started.duration(to: .now) < .milliseconds(2500))
+    }
+
+    @Test func aResponseOverTheCapIsRejected() async throws {
+        let server = try LoopbackServer { _ in ScriptedResponse(status: 200, body: [UInt8](repeating: 65, count: 300_000)) }
+        await #expect(throws: TransportError(.tooLarge, host: "", "")) {
+            _ = try await CurlTransport(maxResponseBytes: 100_000).send(HTTPRequest(url: server.baseURL), deadline: Deadline(seconds: 5))
+        }
+        let fits = try await CurlTransport(maxResponseBytes: 400_000).send(HTTPRequest(url: server.baseURL), deadline: Deadline(seconds: 5))
+        #expect(fits.body.count == 300_000)
+    }
+
+    @Test func aRefusedConnectionIsAConnectionError() async throws {
+        let server = try LoopbackServer { _ in .text(200, "") }
+        let url = server.baseURL
+        server.stop()
+        await #expect(throws: TransportError(.connection, host: "", "")) {
+            _ = try await CurlTransport().send(HTTPRequest(url: url), deadline: Deadline(seconds: 5))
+        }
+    }
+
+    @Test func nonHTTPSchemesAreRefused() async throws {
+        await #expect(throws: TransportError(.invalid, host: "", "")) {
+            _ = try await CurlTransport().send(HTTPRequest(url: "file:///etc/passwd"), deadline: Deadline(seconds: 5))
+        }
+    }
+
+    @Test func headerBlocksKeepTheLastResponse() {
+        let headers = CurlTransport.parseHeaders("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: a\r\nSet-Cookie: x\r\nSet-Cookie: y\r\n\r\n")
+        #expect(headers == ["content-type": "a", "set-cookie": "x, y"])
     }
 }

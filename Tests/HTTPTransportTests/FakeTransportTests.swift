@@ -73,3 +73,19 @@ import Testing
         #expect(fake.pendingCount == 0)
     }
 }
+
+@Suite struct FakeTransportTests {
+    @Test func answersInOrderAndFailsLoudlyOnSurprises() async throws {
+        let fake = FakeTransport()
+        fake.expect("POST", "https://api.test/v1/a", respond: .json(200, ["n": 1]))
+        fake.expect("GET", "https://api.test/v1/b", respond: .json(200, ["n": 2]))
+        let first = try await fake.send(HTTPRequest(method: "POST", url: "https://api.test/v1/a?x=1"), deadline: Deadline(seconds: 1))
+        #expect(first.json?["n"] == 1)
+        await #expect(throws: TransportError(.unexpected, host: "", "")) {
+            _ = try await fake.send(HTTPRequest(url: "https://api.test/v1/other"), deadline: Deadline(seconds: 1))
+        }
+        #expect(fake.unexpected == ["GET https://api.test/v1/other"])
+        #expect(fake.pendingCount == 1)
+        #expect(fake.received.count == 2)
+    }
+}
