@@ -10,14 +10,6 @@ package enum JSONValueDecoder {
     }
 }
 
-private struct IndexKey: CodingKey {
-    let intValue: Int?
-    let stringValue: String
-    init(_ index: Int) { intValue = index; stringValue = "Index \(index)" }
-    init?(intValue: Int) { self.init(intValue) }
-    init?(stringValue: String) { return nil }
-}
-
 private struct ValueDecoder: Decoder {
     let value: JSONValue
     let codingPath: [any CodingKey]
@@ -151,11 +143,11 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func next(_ type: Any.Type) throws -> ValueDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [IndexKey(currentIndex)],
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [JSONIndexKey(currentIndex)],
                                                           debugDescription: "the array has no more items"))
         }
         defer { currentIndex += 1 }
-        return ValueDecoder(value: items[currentIndex], codingPath: codingPath + [IndexKey(currentIndex)])
+        return ValueDecoder(value: items[currentIndex], codingPath: codingPath + [JSONIndexKey(currentIndex)])
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -183,4 +175,13 @@ private struct SingleContainer: SingleValueDecodingContainer {
 
     func decodeNil() -> Bool { decoder.value == .null }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.unbox(type) }
+}
+
+/// The coding key of an array element, shared by the decoder and the encoder.
+struct JSONIndexKey: CodingKey {
+    let intValue: Int?
+    let stringValue: String
+    init(_ index: Int) { intValue = index; stringValue = "Index \(index)" }
+    init?(intValue: Int) { self.init(intValue) }
+    init?(stringValue: String) { return nil }
 }

@@ -99,14 +99,6 @@ private final class Node {
     }
 }
 
-private struct IndexKey: CodingKey {
-    let intValue: Int?
-    let stringValue: String
-    init(_ index: Int) { intValue = index; stringValue = "Index \(index)" }
-    init?(intValue: Int) { self.init(intValue) }
-    init?(stringValue: String) { return nil }
-}
-
 private final class ValueEncoder: Encoder {
     let node: Node
     let codingPath: [any CodingKey]
@@ -171,26 +163,26 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { node.appendChild().content = .value(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [IndexKey(count)]
+        let path = codingPath + [JSONIndexKey(count)]
         node.appendChild().content = .value(try JSONValueEncoder.box(value, codingPath: path))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = codingPath + [IndexKey(count)]
+        let path = codingPath + [JSONIndexKey(count)]
         let child = node.appendChild()
         child.makeObject()
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = codingPath + [IndexKey(count)]
+        let path = codingPath + [JSONIndexKey(count)]
         let child = node.appendChild()
         child.makeArray()
         return UnkeyedContainer(node: child, codingPath: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        ValueEncoder(codingPath: codingPath + [IndexKey(count)], node: node.appendChild())
+        ValueEncoder(codingPath: codingPath + [JSONIndexKey(count)], node: node.appendChild())
     }
 }
 
