@@ -1,7 +1,8 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
-// One package, one small executable per endpoint (see DESIGN.md). No third-party packages yet:
+// One package, one small executable per endpoint (see DESIGN.md). Swift 6.2 or later: the
+// runtime starts handlers with Task.immediate. No third-party packages yet:
 // JSON, logging and SQLite access are small enough to own, and every package costs CI build time.
 let package = Package(
     name: "function-bundle",

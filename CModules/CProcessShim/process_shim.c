@@ -84,11 +84,17 @@ static int deadline_exit_code = 75;
 
 static void on_deadline(int signal_number) {
     (void)signal_number;
+    // Too late: the answer is being written; let the normal path finish and exit.
+    if (deadline_document == NULL || !bundle_claim_stdout()) return;
     if (deadline_log != NULL) bundle_write_all(STDERR_FILENO, deadline_log, deadline_log_length);
-    if (deadline_document != NULL && bundle_claim_stdout()) {
-        bundle_write_all(STDOUT_FILENO, deadline_document, deadline_length);
-    }
+    bundle_write_all(STDOUT_FILENO, deadline_document, deadline_length);
     _exit(deadline_exit_code);
+}
+
+void bundle_disarm_deadline(void) {
+    struct itimerval timer;
+    memset(&timer, 0, sizeof timer);
+    setitimer(ITIMER_REAL, &timer, NULL);
 }
 
 static char *copy(const char *bytes, size_t length) {

@@ -67,28 +67,53 @@ package struct Config: Sendable {
         }
     }
 
-    /// Values of variables that hold secrets, so that logs can redact them wherever they appear.
-    package var secretValues: [String] {
-        values.compactMap { name, value in
-            Config.isSecretName(name) && value.count >= 6 ? value : nil
+    /// Name segments that mark a secret when a name ends with them.
+    private static let secretSuffixes: Set<String> = [
+        "key", "keys", "token", "secret", "secrets", "password", "passwd", "pwd", "signature", "credential",
+        "credentials", "cookie", "authorization", "auth", "dsn",
+    ]
+
+    /// Whether a variable or field name holds a secret: its last segment (split on `_`, `-`, `.`
+    /// and lower-to-upper case changes) is one of the secret words, so `LLM_API_KEY`,
+    /// `authorization`, `x-twilio-signature` and `accessToken` are secret while `prompt_tokens`
+    /// and `key_points` are not.
+    package static func isSecretName(_ name: String) -> Bool {
+        var last: [UInt8] = []
+        var previousWasLower = false
+        for byte in name.utf8 {
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            if byte == 0x5F || byte == 0x2D || byte == 0x2E || (isUpper && previousWasLower) {
+                if byte == 0x5F || byte == 0x2D || byte == 0x2E {
+                    last = []
+                    previousWasLower = false
+                    continue
+                }
+                last = []
+            }
+            last.append(isUpper ? byte + 0x20 : byte)
+            previousWasLower = byte >= 0x61 && byte <= 0x7A
         }
+        return secretSuffixes.contains(String(decoding: last, as: UTF8.self))
     }
 
-    private static let secretMarkers: [[UInt8]] = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "AUTH", "SIGNATURE",
-                                                    "CREDENTIAL", "COOKIE"].map { Array($0.utf8) }
-
-    /// Whether a variable or field name looks like it holds a secret (`LLM_API_KEY`,
-    /// `authorization`, `x-twilio-signature`). Byte-level, because it runs on every variable of
-    /// the environment at process start.
-    package static func isSecretName(_ name: String) -> Bool {
-        let upper = name.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-        return secretMarkers.contains { marker in
-            guard upper.count >= marker.count else { return false }
-            for start in 0...(upper.count - marker.count) where upper[start] == marker[0] {
-                if upper[start..<(start + marker.count)].elementsEqual(marker) { return true }
-            }
-            return false
+    /// Values of variables that hold secrets, plus passwords inside URLs (`postgres://u:p@h/db`,
+    /// a proxy or base URL with credentials), so logs and error messages can redact them.
+    package var secretValues: [String] {
+        var secrets: [String] = []
+        for (name, value) in values {
+            if Config.isSecretName(name), value.count >= 6 { secrets.append(value) }
+            if let password = Config.urlPassword(value) { secrets.append(password) }
         }
+        return secrets
+    }
+
+    static func urlPassword(_ value: String) -> String? {
+        guard let scheme = value.firstRange(of: "://") else { return nil }
+        let rest = value[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { return nil }
+        let password = String(authority[authority.index(after: colon)..<at])
+        return password.count >= 3 ? password : nil
     }
 
     /// A copy with some values replaced (tests and child processes).
@@ -120,11 +145,18 @@ package enum DotEnv {
             var value = Substring(line[line.index(after: equals)...].trimmingWhitespace())
             if let quote = value.first, quote == "\"" || quote == "'" {
                 var body = String(value.dropFirst())
-                // A quoted value may continue over several lines.
+                // A quoted value may continue over several lines; one never closed is read as
+                // its own line only, so it cannot swallow the rest of the file.
+                let remaining = lines
                 while !closes(body, quote: quote), let next = lines.popFirst() {
                     body += "\n" + next
                 }
-                if let end = closingIndex(body, quote: quote) { body = String(body[..<end]) }
+                if let end = closingIndex(body, quote: quote) {
+                    body = String(body[..<end])
+                } else {
+                    lines = remaining
+                    body = String(value.dropFirst())
+                }
                 result[name] = quote == "\"" ? unescape(body) : body
             } else {
                 if let comment = value.firstRange(of: " #") { value = value[..<comment.lowerBound] }

@@ -40,7 +40,10 @@ package enum JSONCoding {
             return (path(context.codingPath + [key]), "is required")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty { return (nil, "is not valid JSON") }
-            return (path(context.codingPath), context.debugDescription)
+            // The bundle's own decoder words its messages for people ("expected …"); others (a
+            // synthesized enum initializer) may name Swift types, which stay out of responses.
+            let problem = context.debugDescription.hasPrefix("expected ") ? context.debugDescription : "has an invalid value"
+            return (path(context.codingPath), problem)
         @unknown default:
             return (nil, "could not be decoded")
         }

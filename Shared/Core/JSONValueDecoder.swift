@@ -59,6 +59,18 @@ private struct ValueDecoder: Decoder {
         case is UInt32.Type: return try integer(UInt32.self) as! T
         case is UInt16.Type: return try integer(UInt16.self) as! T
         case is UInt8.Type: return try integer(UInt8.self) as! T
+        case is URL.Type:
+            guard case .string(let text) = value else { throw mismatch(type) }
+            guard let url = URL(string: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected a URL"))
+            }
+            return url as! T
+        case is Data.Type:
+            guard case .string(let text) = value else { throw mismatch(type) }
+            guard let data = Data(base64Encoded: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected base64 data"))
+            }
+            return data as! T
         case is Date.Type:
             guard case .string(let text) = value else { throw mismatch(type) }
             guard let date = Timestamp.parse(text) else {
@@ -72,8 +84,13 @@ private struct ValueDecoder: Decoder {
     }
 
     private func integer<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
-        guard case .number(let number) = value, number.rounded() == number, let exact = I(exactly: number) else {
-            throw mismatch(type)
+        guard case .number(let number) = value, number.rounded() == number else { throw mismatch(type) }
+        // Beyond 2^53 a JSON number may already have been rounded: refuse rather than guess.
+        guard number.magnitude <= 9_007_199_254_740_991, let exact = I(exactly: number) else {
+            let exactLimit: Int64 = 9_007_199_254_740_991
+            let lower = max(Int64(clamping: I.min), -exactLimit)
+            let upper = min(Int64(clamping: I.max), exactLimit)
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected an integer from \(lower) to \(upper)"))
         }
         return exact
     }
@@ -94,7 +111,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return ValueDecoder(value: value, codingPath: codingPath + [key])
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool { (fields[key.stringValue] ?? .null) == .null }
+    func decodeNil(forKey key: Key) throws -> Bool { try decoder(for: key).value == .null }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder(for: key).unbox(type) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder(for: key).unbox(type) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder(for: key).unbox(type) }
@@ -141,32 +158,48 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
 
-    private mutating func next(_ type: Any.Type) throws -> ValueDecoder {
+    private func current(_ type: Any.Type) throws -> ValueDecoder {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [JSONIndexKey(currentIndex)],
                                                           debugDescription: "the array has no more items"))
         }
-        defer { currentIndex += 1 }
         return ValueDecoder(value: items[currentIndex], codingPath: codingPath + [JSONIndexKey(currentIndex)])
     }
 
+    /// Moves on only after a successful decode, as JSONDecoder does, so a caller can retry the
+    /// same element as another type.
+    private mutating func advancing<T>(_ body: () throws -> T) rethrows -> T {
+        let result = try body()
+        currentIndex += 1
+        return result
+    }
+
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, items[currentIndex] == .null else { return false }
+        guard try current(JSONValue.self).value == .null else { return false }
         currentIndex += 1
         return true
     }
 
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type).unbox(type) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let element = try current(type)
+        return try advancing { try element.unbox(type) }
+    }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        try next(type).container(keyedBy: type)
+        let element = try current(type)
+        return try advancing { try element.container(keyedBy: type) }
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try next([JSONValue].self).unkeyedContainer()
+        let element = try current([JSONValue].self)
+        return try advancing { try element.unkeyedContainer() }
     }
 
-    mutating func superDecoder() throws -> any Decoder { try next(JSONValue.self) }
+    mutating func superDecoder() throws -> any Decoder {
+        let element = try current(JSONValue.self)
+        currentIndex += 1
+        return element
+    }
 }
 
 private struct SingleContainer: SingleValueDecodingContainer {

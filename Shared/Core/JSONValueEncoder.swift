@@ -2,8 +2,9 @@ import FoundationEssentials
 
 /// Encodes `Encodable` types into a `JSONValue` (then `jsonText` for bytes). The bundle's own
 /// encoder rather than `JSONEncoder`, for the same start-up reason as `JSONValueDecoder`. Nil
-/// optionals are left out, as with synthesized `Codable`; dates become ISO-8601 strings with `Z`;
-/// non-finite numbers are an error.
+/// optionals are written as `null` (schemas list optional fields as required and nullable, which
+/// OpenAI's strict mode needs); dates become ISO-8601 strings with `Z`; URLs strings; `Data`
+/// base64; non-finite numbers and integers beyond 2^53 (not exact in JSON numbers) are errors.
 package enum JSONValueEncoder {
     package static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         try box(value, codingPath: [])
@@ -15,25 +16,35 @@ package enum JSONValueEncoder {
         case let text as String: return .string(text)
         case let flag as Bool: return .bool(flag)
         case let date as Date: return .string(Timestamp.format(date))
+        case let url as URL: return .string(url.absoluteString)
+        case let data as Data: return .string(data.base64EncodedString())
         case let number as Double: return try finite(number, codingPath)
         case let number as Float: return try finite(Double(number), codingPath)
         // Concrete casts: a cast to `any BinaryInteger` would make the runtime search every
         // protocol conformance of the binary for each new type (measured at process start).
-        case let number as Int: return .number(Double(number))
-        case let number as Int64: return .number(Double(number))
-        case let number as Int32: return .number(Double(number))
-        case let number as Int16: return .number(Double(number))
-        case let number as Int8: return .number(Double(number))
-        case let number as UInt: return .number(Double(number))
-        case let number as UInt64: return .number(Double(number))
-        case let number as UInt32: return .number(Double(number))
-        case let number as UInt16: return .number(Double(number))
-        case let number as UInt8: return .number(Double(number))
+        case let number as Int: return try exact(number, codingPath)
+        case let number as Int64: return try exact(number, codingPath)
+        case let number as Int32: return try exact(number, codingPath)
+        case let number as Int16: return try exact(number, codingPath)
+        case let number as Int8: return try exact(number, codingPath)
+        case let number as UInt: return try exact(number, codingPath)
+        case let number as UInt64: return try exact(number, codingPath)
+        case let number as UInt32: return try exact(number, codingPath)
+        case let number as UInt16: return try exact(number, codingPath)
+        case let number as UInt8: return try exact(number, codingPath)
         default:
             let encoder = ValueEncoder(codingPath: codingPath)
             try value.encode(to: encoder)
             return encoder.node.resolve()
         }
+    }
+
+    fileprivate static func exact<I: BinaryInteger>(_ number: I, _ codingPath: [any CodingKey]) throws -> JSONValue {
+        guard number.magnitude <= 9_007_199_254_740_991 else {
+            throw EncodingError.invalidValue(number, .init(codingPath: codingPath,
+                                                           debugDescription: "integers beyond 2^53 are not exact in JSON"))
+        }
+        return .number(Double(number))
     }
 
     fileprivate static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
@@ -129,6 +140,27 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     mutating func encodeNil(forKey key: Key) throws { node.child(forKey: key.stringValue).content = .value(.null) }
+
+    // Synthesized Codable calls these for optionals; the defaults would leave nil out.
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try encodeOrNull(value, key) }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try encodeOrNull(value, key) }
+
+    private mutating func encodeOrNull<T: Encodable>(_ value: T?, _ key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         node.child(forKey: key.stringValue).content = .value(try JSONValueEncoder.box(value, codingPath: codingPath + [key]))

@@ -52,9 +52,13 @@ package struct CurlTransport: Transport {
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { bundle_curl_slist_free_all(headerList) }
-        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        for header in request.headers where !header.name.utf8.contains(where: { $0 == 13 || $0 == 10 })
-            && !header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+        for header in request.headers {
+            // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            // A line break would inject a header; say which header (never its value, which is
+            // often a key read from a file with CRLF endings).
+            if header.name.utf8.contains(where: { $0 == 13 || $0 == 10 }) || header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
+                throw TransportError(.invalid, host: host, "the \(header.name.filter { !$0.isNewline }) header contains a line break")
+            }
             headerList = bundle_curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         headerList = bundle_curl_slist_append(headerList, "Expect:")
@@ -102,8 +106,10 @@ package struct CurlTransport: Transport {
             }
         }
         set(bundle_curl_capture(handle, &body, &headers))
-        if let first = problems.first, first != CURLE_UNKNOWN_OPTION {
-            throw TransportError(.invalid, host: host, String(cString: bundle_curl_easy_strerror(first)))
+        // An unknown option only means an older libcurl (PROTOCOLS_STR came in 7.85); any other
+        // failure leaves the transfer misconfigured.
+        if let problem = problems.first(where: { $0 != CURLE_UNKNOWN_OPTION }) {
+            throw TransportError(.invalid, host: host, String(cString: bundle_curl_easy_strerror(problem)))
         }
 
         let result = bundle_curl_easy_perform(handle)

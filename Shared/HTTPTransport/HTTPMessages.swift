@@ -32,11 +32,14 @@ package struct HTTPRequest: Sendable {
         headers.last { $0.name.lowercased() == name.lowercased() }?.value
     }
 
-    /// The host, for logs and messages (never the query, which may carry keys).
+    /// The host and port, for logs and messages: never the credentials a URL may carry
+    /// (`https://user:pass@host`) nor the query, which may carry keys.
     package var host: String {
         var rest = Substring(url)
         if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
-        return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return String(authority)
     }
 }
 

@@ -57,10 +57,10 @@ package struct BriefTask: StructuredTask {
 
     package func validate(_ output: Output) -> [ErrorDetail] {
         var problems: [ErrorDetail] = []
-        if TextRules.words(output.title).count > 10 {
+        if TextRules.wordCount(output.title) > 10 {
             problems.append(ErrorDetail(field: "$.title", problem: "must have at most 10 words"))
         }
-        if TextRules.words(output.summary).count > 80 {
+        if TextRules.wordCount(output.summary) > 80 {
             problems.append(ErrorDetail(field: "$.summary", problem: "must have at most 80 words"))
         }
         return problems
@@ -139,16 +139,24 @@ package enum TextRules {
         return counts
     }
 
+    /// Words as a reader counts them: runs of text between white space ("12.5%" is one word).
+    /// Truncation and the length rules both use this count, so an offline answer always passes.
+    package static func wordCount(_ text: String) -> Int {
+        text.split(whereSeparator: \.isWhitespace).count
+    }
+
     package static func truncate(_ text: String, words limit: Int) -> String {
-        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        let parts = text.split(whereSeparator: \.isWhitespace)
         guard parts.count > limit else { return text }
         return parts.prefix(limit).joined(separator: " ") + "…"
     }
 
+    /// The first words of the first sentence, at most 8 words and 100 characters.
     package static func title(_ sentence: String) -> String {
         var title = truncate(sentence, words: 8)
+        if title.count > 100 { title = String(title.prefix(99)) + "…" }
         while let last = title.last, ".!?,;:…".contains(last) { title.removeLast() }
-        return title
+        return title.isEmpty ? "Brief" : title
     }
 
     private static let actionCues = [

@@ -59,7 +59,8 @@ package struct LLMUsageHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let now = context.clock.now()
         var problems: [ErrorDetail] = []
-        let end = Self.bound(input.endDate, field: "end_date", endOfDay: true, problems: &problems) ?? now
+        // The default end is just past now, so a call recorded this very millisecond counts.
+        let end = Self.bound(input.endDate, field: "end_date", endOfDay: true, problems: &problems) ?? now.addingTimeInterval(0.001)
         let start = Self.bound(input.startDate, field: "start_date", endOfDay: false, problems: &problems)
             ?? end.addingTimeInterval(-30 * 86_400)
         if problems.isEmpty, start > end {

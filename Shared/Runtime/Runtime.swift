@@ -18,7 +18,9 @@ package enum Runtime {
             emit(JSONCoding.text(manifest.document, pretty: true), exitCode: 0)
         }
         if CommandLineFlags.contains("--help") || CommandLineFlags.contains("-h") {
-            emitText(help(manifest))
+            // Text for people goes to stderr: stdout only ever carries one JSON document.
+            Logger.standardError(help(manifest) + "\n")
+            _exit(0)
         }
         CrashGuard.install()
 
@@ -34,15 +36,16 @@ package enum Runtime {
         var context: FunctionContext?
         defer { withExtendedLifetime(context) {} }
         do {
+            let timeout = try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
+            let deadline = Deadline(seconds: timeout)
+            // Armed before stdin is read, so a caller that never closes stdin cannot hang us; a
+            // short grace lets the handler fail on its own deadline first (and record what it did).
+            Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger)
             let input = try InputReader.read(config: config)
             let requestID = RequestID.sanitized(input.envelope["_http"]?["request_id"]?.stringValue)
                 ?? config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? logger.requestID
             logger = Logger(function: manifest.name, requestID: requestID, level: logLevel, secrets: config.secretValues)
             let clock = try BundleClock.from(config)
-            let timeout = try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
-            let deadline = Deadline(seconds: timeout)
-            // A short grace lets the handler fail on its own deadline first (and record what it did).
-            Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger)
             let invocationContext = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
                                                     logger: logger, deadline: deadline, http: input.envelope["_http"])
             context = invocationContext
@@ -62,7 +65,9 @@ package enum Runtime {
             let level: LogLevel = error.code == .internal || error.code == .misconfigured ? .error : .warning
             logger.log(level, "invocation.failed", ["ms": .number(milliseconds), "code": .string(error.code.rawValue),
                                                     "message": .string(error.message), "exit": .number(Double(error.code.exitCode))])
-            emit(errorDocument(error), exitCode: error.code.exitCode)
+            // Messages are written not to carry secrets; redacting known secret values is the
+            // safety net for one that quotes configuration back.
+            emit(errorDocument(BundleError(error.code, logger.redact(error.message), details: error.details)), exitCode: error.code.exitCode)
         }
     }
 
@@ -92,19 +97,18 @@ package enum Runtime {
         emit(Array(text.utf8), exitCode: exitCode)
     }
 
-    /// Writes the one document (plus a newline) if nothing else has, then exits.
+    /// Writes the one document (plus a newline) if nothing else has, then exits at once: the
+    /// deadline timer is disarmed first, and `_exit` runs no exit handlers that could crash or
+    /// stall after the answer is out.
     private static func emit(_ bytes: [UInt8], exitCode: Int32) -> Never {
         let document = bytes + [10]
         document.withUnsafeBytes { buffer in
             if bundle_claim_stdout() == 1 {
+                bundle_disarm_deadline()
                 _ = bundle_write_all(1, buffer.baseAddress, buffer.count)
             }
         }
-        exit(exitCode)
-    }
-
-    private static func emitText(_ text: String) -> Never {
-        emit(text, exitCode: 0)
+        _exit(exitCode)
     }
 
     private static func help(_ manifest: FunctionManifest) -> String {

@@ -38,7 +38,7 @@ struct Migrator {
                 if applied.isEmpty {
                     try connection.executeScript(migration.sql)
                     try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                                           [migration.version, migration.name, Timestamp.format(Date())])
+                                           [migration.version, migration.name, Date()])
                     try connection.execute("PRAGMA user_version = \(migration.version)", [])
                 }
                 try connection.execute("COMMIT", [])

@@ -27,8 +27,9 @@ extension Bool: SQLBindable { package var sqlValue: SQLValue { .integer(self ? 1
 extension String: SQLBindable { package var sqlValue: SQLValue { .text(self) } }
 extension Substring: SQLBindable { package var sqlValue: SQLValue { .text(String(self)) } }
 
-/// Times are stored as UTC ISO-8601 text with `Z`, which sorts and compares correctly as text.
-extension Date: SQLBindable { package var sqlValue: SQLValue { .text(Timestamp.format(self)) } }
+/// Times are stored as UTC ISO-8601 text with milliseconds and `Z`, one fixed width, so they
+/// sort and compare correctly as text and two events in one second keep their order.
+extension Date: SQLBindable { package var sqlValue: SQLValue { .text(Timestamp.format(self, milliseconds: true)) } }
 
 /// JSON is stored as compact text.
 extension JSONValue: SQLBindable { package var sqlValue: SQLValue { .text(jsonText) } }

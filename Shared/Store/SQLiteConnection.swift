@@ -115,7 +115,9 @@ final class SQLiteConnection: SQLExecutor {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
             case .real(let value): status = sqlite3_bind_double(statement, index, value)
-            case .text(let value): status = sqlite3_bind_text(statement, index, value, -1, bundle_sqlite_transient())
+            case .text(let value):
+                // The byte count, not -1: text may hold U+0000, where a C string would end.
+                status = sqlite3_bind_text(statement, index, value, Int32(value.utf8.count), bundle_sqlite_transient())
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), bundle_sqlite_transient())

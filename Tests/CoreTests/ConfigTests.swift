@@ -65,4 +65,25 @@ import Testing
         let config = Config(["LLM_API_KEY": "sk-abcdef123", "TWILIO_AUTH_TOKEN": "tok-123456", "LLM_MODEL": "gpt-4.1-mini", "SHORT_KEY": "abc"])
         #expect(Set(config.secretValues) == ["sk-abcdef123", "tok-123456"])
     }
+
+    @Test func anUnclosedQuoteDoesNotSwallowTheRestOfTheFile() {
+        let values = DotEnv.parse("GREETING=\"hello\nBUNDLE_NOW=2026-01-05T09:00:00Z\nNEXT='x'\n")
+        #expect(values["GREETING"] == "hello")
+        #expect(values["BUNDLE_NOW"] == "2026-01-05T09:00:00Z")
+        #expect(values["NEXT"] == "x")
+    }
+
+    @Test(arguments: [
+        ("LLM_API_KEY", true), ("TWILIO_AUTH_TOKEN", true), ("authorization", true), ("x-twilio-signature", true),
+        ("apiKey", true), ("accessToken", true), ("GOOGLE_CLIENT_SECRET", true), ("SMTP_PASSWORD", true), ("x-api-key", true),
+        ("prompt_tokens", false), ("key_points", false), ("author", false), ("LLM_MODEL", false), ("keyboard", false),
+    ])
+    func secretNamesAreJudgedByTheirLastSegment(name: String, secret: Bool) {
+        #expect(Config.isSecretName(name) == secret)
+    }
+
+    @Test func passwordsInsideURLsAreSecrets() {
+        let config = Config(["DATABASE_URL": "postgres://app:db-pass-123@db.internal/bundle", "LLM_BASE_URL": "http://127.0.0.1:8080/v1"])
+        #expect(config.secretValues == ["db-pass-123"])
+    }
 }

@@ -114,6 +114,13 @@ import Testing
         #expect(overridden.json?["provider"] == "offline")
     }
 
+    @Test func helpIsForPeopleOnStderr() throws {
+        let result = try Binaries.run("health", arguments: ["--help"], workingDirectory: directory.path)
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("GET /health"))
+    }
+
     @Test func bundleNowFreezesTheClock() throws {
         let result = try run("health", "{}", ["BUNDLE_NOW": "2026-01-05T09:00:00Z"])
         #expect(result.json?["time"] == "2026-01-05T09:00:00Z")

@@ -1,3 +1,4 @@
+import Catalog
 import Core
 import Foundation
 import TestSupport
@@ -88,6 +89,25 @@ import Testing
         #expect(result.exitCode == 75)
         #expect(result.errorCode == "timeout")
         #expect(result.duration < .seconds(6))
+    }
+
+    @Test func outputsMatchTheirManifestSchemas() throws {
+        for (name, input) in [("health", "{}"), ("llm-check", "{}"), ("llm-usage", "{}"), ("llm-check", #"{"text": "Short. Note."}"#)] {
+            let result = try Binaries.run(name, stdin: input, workingDirectory: directory.path)
+            #expect(result.exitCode == 0, "\(name): \(result.stdoutText)")
+            let manifest = try #require(Catalog.manifest(named: name))
+            let problems = SchemaValidator.validate(try #require(result.json), against: manifest.outputSchema)
+            #expect(problems.isEmpty, "\(name): \(problems)")
+        }
+    }
+
+    @Test func llmUsageCountsACallMadeAMomentAgo() throws {
+        for environment in [[:], ["BUNDLE_NOW": "2026-01-05T09:00:00Z"]] {
+            let scratch = try TemporaryDirectory()
+            _ = try Binaries.run("llm-check", stdin: "{}", environment: environment, workingDirectory: scratch.path)
+            let usage = try Binaries.run("llm-usage", stdin: "{}", environment: environment, workingDirectory: scratch.path)
+            #expect(usage.json?["totals"]?["calls"] == 1, "\(environment)")
+        }
     }
 
     @Test func llmUsageRejectsBadDates() throws {

@@ -22,9 +22,16 @@ import Testing
         #expect(try LLMSelection.make(Config(["OPENAI_API_KEY": "sk-1"]), transport: FakeTransport()).name == "openai")
         #expect(try LLMSelection.make(Config(["ANTHROPIC_API_KEY": "k"]), transport: FakeTransport()).name == "anthropic")
         #expect(try LLMSelection.make(Config(["LLM_BASE_URL": "http://127.0.0.1:11434/v1"]), transport: FakeTransport()).name == "openai")
+        // A base URL given explicitly is a server of the user's own: no key needed.
+        #expect(try LLMSelection.make(Config(["LLM_BASE_URL": "http://ollama:11434/v1"]), transport: FakeTransport()).name == "openai")
+        let ollama = try #require(try LLMSelection.make(Config(["LLM_PROVIDER": "ollama"]), transport: FakeTransport()) as? OpenAICompatibleProvider)
+        #expect(ollama.baseURL == "http://localhost:11434/v1")
+        let gemini = try #require(try LLMSelection.make(Config(["LLM_PROVIDER": "gemini", "LLM_API_KEY": "k"]), transport: FakeTransport())
+            as? OpenAICompatibleProvider)
+        #expect(gemini.baseURL == "https://generativelanguage.googleapis.com/v1beta/openai")
         for (values, variable) in [(["LLM_PROVIDER": "anthropic"], "ANTHROPIC_API_KEY"),
                                    (["LLM_PROVIDER": "openai"], "LLM_API_KEY"),
-                                   (["LLM_BASE_URL": "https://openrouter.ai/api/v1"], "LLM_API_KEY"),
+                                   (["LLM_PROVIDER": "openrouter"], "LLM_API_KEY"),
                                    (["LLM_PROVIDER": "gpt"], "LLM_PROVIDER")] {
             do {
                 _ = try LLMSelection.make(Config(values), transport: FakeTransport())

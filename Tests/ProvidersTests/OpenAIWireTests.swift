@@ -133,14 +133,15 @@ import Testing
         #expect(recorded[0].optionalDouble("cost_usd") == nil)
     }
 
-    @Test func insufficientQuotaIsNotRetried() async throws {
+    @Test func insufficientQuotaIsNotRetriedAndIsAConfigurationProblem() async throws {
         let server = try LoopbackServer.sequence([.json(429, ["error": ["message": "You exceeded your current quota",
                                                                         "type": "insufficient_quota", "code": "insufficient_quota"]])])
         do {
             _ = try await client(server, attempts: 3).run(GreetingTask(), deadline: Deadline(seconds: 10))
-            Issue.record("expected rate_limited")
+            Issue.record("expected misconfigured")
         } catch let error as BundleError {
-            #expect(error.code == .rateLimited)
+            #expect(error.code == .misconfigured)  // exit 78: waiting will not bring quota back
+            #expect(error.message.contains("LLM_API_KEY"))
         }
         #expect(server.requests.count == 1)
     }
@@ -154,6 +155,46 @@ import Testing
         } catch let error as BundleError {
             #expect(error.code == .misconfigured)
             #expect(error.message.contains("LLM_API_KEY"))
+        }
+    }
+
+    @Test func unknownModelIsMisconfiguredNamingTheVariable() async throws {
+        let server = try LoopbackServer.sequence([.json(404, ["error": ["message": "The model `gpt-9` does not exist", "type": "invalid_request_error",
+                                                                        "code": "model_not_found"]])])
+        do {
+            _ = try await client(server, attempts: 3).run(GreetingTask(), deadline: Deadline(seconds: 10))
+            Issue.record("expected misconfigured")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains("LLM_MODEL"))
+        }
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func rateLimitsAreRetriedThenRateLimited() async throws {
+        let server = try LoopbackServer.sequence([.json(429, ["error": ["message": "Rate limit reached", "type": "requests",
+                                                                        "code": "rate_limit_exceeded"]])])
+        do {
+            _ = try await client(server, attempts: 2).run(GreetingTask(), deadline: Deadline(seconds: 10))
+            Issue.record("expected rate_limited")
+        } catch let error as BundleError {
+            #expect(error.code == .rateLimited)
+        }
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func credentialsInTheBaseURLNeverReachMessages() async throws {
+        let server = try LoopbackServer.sequence([.json(500, ["error": ["message": "boom"]])])
+        let url = "http://user:s3cr3t-pass@127.0.0.1:\(server.port)/v1"
+        let provider = OpenAICompatibleProvider(baseURL: url, apiKey: "k", model: "m", transport: CurlTransport())
+        do {
+            _ = try await LLMClient(provider: provider, recorder: InMemoryLLMCallRecorder(), function: "f")
+                .run(GreetingTask(), deadline: Deadline(seconds: 10))
+            Issue.record("expected an error")
+        } catch let error as BundleError {
+            #expect(error.code == .upstreamFailed)
+            #expect(!error.message.contains("s3cr3t-pass"))
+            #expect(error.message.contains("127.0.0.1"))
         }
     }
 

@@ -33,4 +33,19 @@ import Testing
                                     keyPoints: ["a"], actionItems: [], sentiment: "neutral")
         #expect(task.validate(long).map(\.field) == ["$.title"])
     }
+
+    @Test(arguments: [
+        "Q3/Q4 numbers: 12.5% up, 3.2% down, 1.1% flat today. We met.",
+        "Attendees: ana@x.test, bo@y.test, cy@z.test, di@w.test, ed@v.test, fi@u.test, gus@t.test, hal@s.test, ivy@r.test. Done.",
+        "See https://example.test/a/very/long/path/that/goes/on/and/on?with=query&and=more&still=more for details now please.",
+        String(repeating: "Supercalifragilisticexpialidocious ", count: 40) + "end.",
+        "ok",
+        "",
+    ])
+    func offlineBriefsOfAwkwardTextPassTheirOwnChecks(text: String) throws {
+        let task = BriefTask(text: text)
+        let brief = task.offlineAnswer()
+        #expect(task.validate(brief).isEmpty, "\(brief)")
+        #expect(SchemaValidator.validate(try JSONValue(encoding: brief), against: task.schema).isEmpty, "\(brief)")
+    }
 }

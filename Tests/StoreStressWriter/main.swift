@@ -21,7 +21,7 @@ do {
             try db.execute("""
                 INSERT INTO llm_calls (created_at, function, step, provider, model, latency_ms, outcome)
                 VALUES (?, ?, ?, 'offline', 'offline-rules-v1', ?, 'succeeded')
-                """, [Timestamp.format(Date()), arguments[3], "row-\(index)", index])
+                """, [Date(), arguments[3], "row-\(index)", index])
         }
     }
     print(rows)

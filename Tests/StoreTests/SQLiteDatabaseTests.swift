@@ -61,6 +61,8 @@ import Testing
         #expect(row.optionalInt64("i") == Int64.max)
         #expect(row.optionalDouble("r") == 2.5)
         #expect(row.optionalString("s") == "héllo 'quoted'")
+        try database.write { try $0.execute("UPDATE t SET s = ?", "before\u{0}after") }
+        #expect(try database.read { try $0.queryOne("SELECT s, length(CAST(s AS BLOB)) AS n FROM t") }?.optionalInt("n") == 12)
         #expect(row["b"] == .blob([0, 1, 255]))
         #expect(row["n"] == .null)
         #expect(row.bool("flag"))

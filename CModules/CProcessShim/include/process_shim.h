@@ -27,4 +27,7 @@ void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
 void bundle_arm_deadline(double seconds, const char *document, size_t length, const char *log_line,
                          size_t log_length, int exit_code);
 
+/// Stops the deadline timer (the normal path has claimed stdout).
+void bundle_disarm_deadline(void);
+
 #endif

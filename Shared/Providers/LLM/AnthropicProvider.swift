@@ -26,8 +26,10 @@ package struct AnthropicProvider: LLMProvider {
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
         let response = try await transport.send(httpRequest(request), deadline: deadline)
         guard response.isSuccess else {
-            throw UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", response: response,
-                                        upstreamMessage: response.json?["error"]?["message"]?.stringValue)
+            throw UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", modelVariable: "ANTHROPIC_MODEL",
+                                        baseURLVariable: "ANTHROPIC_BASE_URL", response: response,
+                                        upstreamMessage: response.json?["error"]?["message"]?.stringValue,
+                                        upstreamCode: response.json?["error"]?["type"]?.stringValue)
         }
         guard let json = response.json, let blocks = json["content"]?.arrayValue else {
             throw BundleError(.upstreamFailed, "Anthropic sent an answer without content")

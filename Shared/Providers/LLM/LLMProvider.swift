@@ -62,16 +62,25 @@ package protocol LLMProvider: Sendable {
     func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion
 }
 
-/// Maps an upstream's HTTP failure to the contract: bad keys are configuration problems, rate
-/// limits stay rate limits, everything else is `upstream_failed`. Messages name the provider and
-/// the upstream's own explanation, never the key.
+/// Maps an upstream's HTTP failure to the contract by whether a retry can help: bad keys, an
+/// exhausted quota and an unknown model or path are configuration problems (`misconfigured`, exit
+/// 78, naming the variable to fix); rate limits stay rate limits; the rest is `upstream_failed`.
+/// Messages name the provider's host and its own explanation, never the key.
 package enum UpstreamFailure {
-    package static func error(provider: String, keyVariable: String, response: HTTPResponse, upstreamMessage: String?) -> BundleError {
+    package static func error(provider: String, keyVariable: String, modelVariable: String, baseURLVariable: String,
+                              response: HTTPResponse, upstreamMessage: String?, upstreamCode: String?) -> BundleError {
         let detail = upstreamMessage.map { ": \($0.prefix(300))" } ?? ""
+        let code = upstreamCode?.lowercased() ?? ""
         switch response.status {
         case 401, 403:
             return BundleError(.misconfigured, "\(provider) rejected the credentials in \(keyVariable) (HTTP \(response.status))\(detail)",
                                details: [ErrorDetail(field: keyVariable, problem: "rejected by \(provider)")])
+        case 402, 429 where code.contains("insufficient_quota") || code.contains("billing"):
+            return BundleError(.misconfigured, "the account behind \(keyVariable) has no quota or credit left at \(provider)\(detail)",
+                               details: [ErrorDetail(field: keyVariable, problem: "no quota left")])
+        case 404:
+            return BundleError(.misconfigured, "\(provider) does not know this model or path (HTTP 404); check \(modelVariable) and \(baseURLVariable)\(detail)",
+                               details: [ErrorDetail(field: modelVariable, problem: "not found at \(provider)")])
         case 429:
             return BundleError(.rateLimited, "\(provider) is rate limiting requests (HTTP 429)\(detail)")
         case 408, 504:

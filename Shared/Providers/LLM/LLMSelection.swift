@@ -2,19 +2,34 @@ import Core
 import HTTPTransport
 
 /// Chooses the LLM provider from the configuration:
-/// `LLM_PROVIDER` = `openai` (any OpenAI-compatible server), `anthropic` or `offline`. Unset, it is
-/// `anthropic` when only `ANTHROPIC_API_KEY` is set, `openai` when `LLM_API_KEY`, `OPENAI_API_KEY`
-/// or `LLM_BASE_URL` is set, and `offline` otherwise. A selected provider without its key is
-/// `misconfigured`, naming the variable.
+/// `LLM_PROVIDER` = `openai` (any OpenAI-compatible server; the aliases `openrouter`, `gemini`,
+/// `xai`, `ollama`, `vllm` and `llamacpp` also pick that server's usual base URL), `anthropic` or
+/// `offline`. Unset, it is `openai` when `LLM_API_KEY`, `OPENAI_API_KEY` or `LLM_BASE_URL` is set,
+/// `anthropic` when only `ANTHROPIC_API_KEY` is, and `offline` otherwise. A hosted provider
+/// selected without its key is `misconfigured`, naming the variable; a base URL given explicitly
+/// (a local or private server) needs no key.
 package enum LLMSelection {
+    /// Base URLs of the OpenAI-compatible aliases, and whether the server is local (no key).
+    static let aliases: [String: (baseURL: String, local: Bool)] = [
+        "openai": (OpenAICompatibleProvider.defaultBaseURL, false),
+        "openai-compatible": (OpenAICompatibleProvider.defaultBaseURL, false),
+        "openrouter": ("https://openrouter.ai/api/v1", false),
+        "gemini": ("https://generativelanguage.googleapis.com/v1beta/openai", false),
+        "xai": ("https://api.x.ai/v1", false),
+        "ollama": ("http://localhost:11434/v1", true),
+        "vllm": ("http://localhost:8000/v1", true),
+        "llamacpp": ("http://localhost:8080/v1", true),
+    ]
+
     package static func providerName(_ config: Config) throws -> String {
         if let explicit = config["LLM_PROVIDER"]?.lowercased() {
+            if aliases[explicit] != nil { return "openai" }
             switch explicit {
-            case "openai", "openai-compatible", "openrouter", "ollama", "vllm", "llamacpp", "gemini", "xai": return "openai"
             case "anthropic", "claude": return "anthropic"
             case "offline", "none": return "offline"
             default:
-                throw BundleError.misconfigured(variable: "LLM_PROVIDER", "must be openai, anthropic or offline, got \"\(explicit)\"")
+                throw BundleError.misconfigured(variable: "LLM_PROVIDER",
+                    "must be openai (or openrouter, gemini, xai, ollama, vllm, llamacpp), anthropic or offline, got \"\(explicit)\"")
             }
         }
         if config["LLM_API_KEY"] != nil || config["OPENAI_API_KEY"] != nil || config["LLM_BASE_URL"] != nil { return "openai" }
@@ -25,14 +40,16 @@ package enum LLMSelection {
     package static func make(_ config: Config, transport: any Transport) throws -> any LLMProvider {
         switch try providerName(config) {
         case "openai":
-            let baseURL = config["LLM_BASE_URL"] ?? config["OPENAI_BASE_URL"] ?? OpenAICompatibleProvider.defaultBaseURL
-            let key = config["LLM_API_KEY"] ?? config["OPENAI_API_KEY"]
-            // Local servers (Ollama, llama.cpp, vLLM) need no key; hosted ones do.
-            if key == nil, !isLoopback(baseURL) {
+            let alias = aliases[config["LLM_PROVIDER"]?.lowercased() ?? "openai"] ?? aliases["openai"]!
+            let explicitBase = config["LLM_BASE_URL"] ?? config["OPENAI_BASE_URL"]
+            let baseURL = explicitBase ?? alias.baseURL
+            let keyVariable = config["LLM_API_KEY"] != nil ? "LLM_API_KEY" : config["OPENAI_API_KEY"] != nil ? "OPENAI_API_KEY" : "LLM_API_KEY"
+            let key = config[keyVariable]
+            if key == nil, explicitBase == nil, !alias.local {
                 throw BundleError.misconfigured(variable: "LLM_API_KEY",
-                    "is not set; the openai provider at \(baseURL) needs it (or OPENAI_API_KEY, or LLM_PROVIDER=offline)")
+                    "is not set; the openai provider at \(HTTPRequest(url: baseURL).host) needs it (or OPENAI_API_KEY; LLM_BASE_URL for a server without keys; or LLM_PROVIDER=offline)")
             }
-            return OpenAICompatibleProvider(baseURL: baseURL, apiKey: key,
+            return OpenAICompatibleProvider(baseURL: baseURL, apiKey: key, keyVariable: keyVariable,
                                             model: config["LLM_MODEL"] ?? OpenAICompatibleProvider.defaultModel,
                                             transport: transport, maxTokensParameter: config["LLM_MAX_TOKENS_PARAM"])
         case "anthropic":
@@ -49,10 +66,5 @@ package enum LLMSelection {
     package static func retryClassifier(_ config: Config) -> @Sendable (HTTPResponse) -> Bool? {
         if (try? providerName(config)) == "openai" { return OpenAICompatibleProvider.retryClassifier }
         return { _ in nil }
-    }
-
-    static func isLoopback(_ url: String) -> Bool {
-        let host = HTTPRequest(url: url).host.lowercased()
-        return host.hasPrefix("localhost") || host.hasPrefix("127.") || host.hasPrefix("[::1]")
     }
 }

@@ -47,11 +47,11 @@ package struct LLMUsageReport: Sendable {
         package var totals: Totals
 
         package static let schema: JSONValue = Schema.object([
-            "function": Schema.string(),
-            "provider": Schema.string(),
-            "model": Schema.string(),
+            "function": Schema.nullable(Schema.string("Set in by_function")),
+            "provider": Schema.nullable(Schema.string("Set in by_model")),
+            "model": Schema.nullable(Schema.string("Set in by_model")),
             "totals": Totals.schema,
-        ], required: ["totals"])
+        ])
     }
 
     package var totals: Totals

@@ -14,6 +14,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
     package let model: String
     package let baseURL: String
     private let apiKey: String?
+    /// The variable the key came from, for messages (`LLM_API_KEY` or `OPENAI_API_KEY`).
+    private let keyVariable: String
     private let transport: any Transport
     private let quirks: Mutex<Quirks>
 
@@ -27,16 +29,20 @@ package final class OpenAICompatibleProvider: LLMProvider {
     package static let defaultBaseURL = "https://api.openai.com/v1"
     package static let defaultModel = "gpt-4.1-mini"
 
-    package init(baseURL: String = OpenAICompatibleProvider.defaultBaseURL, apiKey: String?, model: String,
-                 transport: any Transport, maxTokensParameter: String? = nil) {
+    package init(baseURL: String = OpenAICompatibleProvider.defaultBaseURL, apiKey: String?, keyVariable: String = "LLM_API_KEY",
+                 model: String, transport: any Transport, maxTokensParameter: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
+        self.keyVariable = keyVariable
         self.model = model
         self.transport = transport
         // OpenAI's reasoning models reject `max_tokens`; many compatible servers only know it.
         let parameter = maxTokensParameter ?? (self.baseURL.contains("api.openai.com") ? "max_completion_tokens" : "max_tokens")
         self.quirks = Mutex(Quirks(maxTokensParameter: parameter))
     }
+
+    /// Host and port of the server, for messages (no credentials a URL may carry).
+    private var host: String { HTTPRequest(url: baseURL).host }
 
     package var outputMode: OutputMode { quirks.withLock { $0.mode } }
     package var maxTokensParameter: String { quirks.withLock { $0.maxTokensParameter } }
@@ -60,9 +66,11 @@ package final class OpenAICompatibleProvider: LLMProvider {
                 adaptations += 1
                 continue
             }
-            throw UpstreamFailure.error(provider: "the LLM server at \(baseURL)", keyVariable: "LLM_API_KEY",
-                                        response: response, upstreamMessage: response.json?["error"]?["message"]?.stringValue
-                                            ?? response.json?["error"]?.stringValue ?? response.json?["detail"]?.stringValue)
+            let error = response.json?["error"]
+            throw UpstreamFailure.error(provider: "the LLM server at \(host)", keyVariable: keyVariable, modelVariable: "LLM_MODEL",
+                                        baseURLVariable: "LLM_BASE_URL", response: response,
+                                        upstreamMessage: error?["message"]?.stringValue ?? error?.stringValue ?? response.json?["detail"]?.stringValue,
+                                        upstreamCode: error?["code"]?.stringValue ?? error?["type"]?.stringValue)
         }
     }
 
@@ -99,7 +107,7 @@ package final class OpenAICompatibleProvider: LLMProvider {
 
     private func parse(_ response: HTTPResponse) throws -> LLMCompletion {
         guard let json = response.json, let choice = json["choices"]?.arrayValue?.first else {
-            throw BundleError(.upstreamFailed, "the LLM server at \(baseURL) sent an answer without choices")
+            throw BundleError(.upstreamFailed, "the LLM server at \(host) sent an answer without choices")
         }
         let message = choice["message"]
         if let refusal = message?["refusal"]?.stringValue, !refusal.isEmpty {
