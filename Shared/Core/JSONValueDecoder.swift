@@ -59,18 +59,6 @@ private struct ValueDecoder: Decoder {
         case is UInt32.Type: return try integer(UInt32.self) as! T
         case is UInt16.Type: return try integer(UInt16.self) as! T
         case is UInt8.Type: return try integer(UInt8.self) as! T
-        case is URL.Type:
-            guard case .string(let text) = value else { throw mismatch(type) }
-            guard let url = URL(string: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected a URL"))
-            }
-            return url as! T
-        case is Data.Type:
-            guard case .string(let text) = value else { throw mismatch(type) }
-            guard let data = Data(base64Encoded: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "expected base64 data"))
-            }
-            return data as! T
         case is Date.Type:
             guard case .string(let text) = value else { throw mismatch(type) }
             guard let date = Timestamp.parse(text) else {

@@ -89,14 +89,6 @@ import Testing
         #expect(try JSONValueDecoder.decode(Lenient.self, from: [1, "two", 3, nil, 4]).numbers == [1, 3, 4])
     }
 
-    @Test func urlsAndDataUseTheirUsualJSONForms() throws {
-        struct Value: Codable, Equatable { var link: URL; var blob: Data }
-        let value = Value(link: URL(string: "https://example.test/a?b=1")!, blob: Data([0, 1, 255]))
-        let json = try JSONValueEncoder.encode(value)
-        #expect(json == ["link": "https://example.test/a?b=1", "blob": "AAH/"])
-        #expect(try JSONValueDecoder.decode(Value.self, from: json) == value)
-    }
-
     @Test func prettyTextIsIndentedAndParsesBack() throws {
         let value: JSONValue = ["b": [1, ["c": nil]], "a": [:], "d": []]
         #expect(value.prettyText == "{\n  \"a\": {},\n  \"b\": [\n    1,\n    {\n      \"c\": null\n    }\n  ],\n  \"d\": []\n}")
