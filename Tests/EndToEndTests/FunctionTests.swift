@@ -116,3 +116,24 @@ import Testing
         #expect(result.json?["error"]?["details"]?.arrayValue?.first?["field"] == "start_date")
     }
 }
+
+extension FunctionTests {
+    /// libcurl honours the standard proxy variables: the request goes to the proxy with the
+    /// upstream's absolute URL.
+    @Test func llmCallsGoThroughTheConfiguredProxy() throws {
+        let proxy = try LoopbackServer { request in
+            guard request.path == "http://llm.upstream.test/v1/chat/completions" else { return .json(502, ["error": "unexpected"]) }
+            let brief: JSONValue = ["title": "Via proxy", "summary": "It went through the proxy.", "key_points": ["Proxied."],
+                                    "action_items": [], "sentiment": "neutral"]
+            return .json(200, ["model": "gpt-4.1-mini", "choices": [["message": ["role": "assistant", "content": .string(brief.jsonText)]]],
+                               "usage": ["prompt_tokens": 10, "completion_tokens": 5]])
+        }
+        let result = try Binaries.run("llm-check", stdin: "{}",
+                                      environment: ["LLM_BASE_URL": "http://llm.upstream.test/v1", "LLM_API_KEY": "sk-proxy-test",
+                                                    "http_proxy": proxy.baseURL],
+                                      workingDirectory: directory.path)
+        #expect(result.exitCode == 0, "\(result.stdoutText) \(result.stderr)")
+        #expect(result.json?["brief"]?["title"] == "Via proxy")
+        #expect(proxy.requests.count == 1)
+    }
+}
