@@ -2,15 +2,17 @@
 import PackageDescription
 
 // One package, one small executable per endpoint (see DESIGN.md). Swift 6.2 or later: the
-// runtime starts handlers with Task.immediate. No third-party packages yet:
-// JSON, logging and SQLite access are small enough to own, and every package costs CI build time.
+// runtime starts handlers with Task.immediate. JSON, logging and SQLite access are small enough to
+// own; swift-crypto is the one package: SHA-256 for API keys now, HMAC for webhook signatures next,
+// where a reviewed implementation beats one of our own.
+let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
+                 "enqueue", "get-job", "list-jobs", "work"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "health", targets: ["health"]),
-        .executable(name: "llm-usage", targets: ["llm-usage"]),
-        .executable(name: "llm-check", targets: ["llm-check"]),
+    products: (functions + ["dispatch"]).map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from the system.
@@ -28,15 +30,19 @@ let package = Package(
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a"])]),
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport"], path: "Shared/Providers"),
-        .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "CProcessShim"],
+        .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
+        .target(name: "Gateway", dependencies: ["Core", "Store", "Processes", .product(name: "Crypto", package: "swift-crypto")],
+                path: "Shared/Gateway"),
+        .target(name: "Jobs", dependencies: ["Core", "Store", "Processes"], path: "Shared/Jobs"),
+        .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "Gateway", "Jobs", "CProcessShim"],
                 path: "Shared/Runtime"),
         .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
         .target(name: "Catalog", dependencies: ["Platform"], path: "Shared/Catalog"),
 
-        // Functions: one thin executable per endpoint.
-        .executableTarget(name: "health", dependencies: ["Platform", "Runtime"], path: "Functions/health"),
-        .executableTarget(name: "llm-usage", dependencies: ["Platform", "Runtime"], path: "Functions/llm-usage"),
-        .executableTarget(name: "llm-check", dependencies: ["Platform", "Runtime"], path: "Functions/llm-check"),
+        // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
+        .executableTarget(name: "dispatch", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
+    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime"], path: "Functions/\($0)") } + [
+        .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
@@ -51,7 +57,9 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "HTTPTransport", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "TestSupport"],
                     path: "Tests/RuntimeTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "TestSupport"],
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "TestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
 )

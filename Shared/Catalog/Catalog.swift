@@ -2,15 +2,27 @@ import Core
 import Platform
 
 /// Every function of the bundle, by manifest: the one list the dispatcher's routes, the OpenAPI
-/// document and the deployment files are generated from.
+/// document, the job queue's checks and the deployment files are generated from.
 package enum Catalog {
     package static let manifests: [FunctionManifest] = [
         HealthHandler.manifest,
+        OpenAPIHandler.manifest,
         LLMUsageHandler.manifest,
         LLMCheckHandler.manifest,
+        EnqueueHandler.manifest,
+        GetJobHandler.manifest,
+        ListJobsHandler.manifest,
+        WorkHandler.manifest,
+        CreateAPIKeyHandler.manifest,
+        RevokeAPIKeyHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {
         manifests.first { $0.name == name }
+    }
+
+    /// Functions run from a terminal only: no route, no schedule, never queued (they print secrets).
+    package static func isLocalOnly(_ manifest: FunctionManifest) -> Bool {
+        manifest.routes.isEmpty && manifest.schedule == nil
     }
 }

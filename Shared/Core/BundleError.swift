@@ -9,6 +9,8 @@ package struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     package static let unauthorized = ErrorCode(rawValue: "unauthorized")
     package static let forbidden = ErrorCode(rawValue: "forbidden")
     package static let notFound = ErrorCode(rawValue: "not_found")
+    /// The gateway's answer to a known path with another method (405, with `Allow`).
+    package static let methodNotAllowed = ErrorCode(rawValue: "method_not_allowed")
     package static let conflict = ErrorCode(rawValue: "conflict")
     package static let validationFailed = ErrorCode(rawValue: "validation_failed")
     package static let rateLimited = ErrorCode(rawValue: "rate_limited")
@@ -19,7 +21,7 @@ package struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     package static let `internal` = ErrorCode(rawValue: "internal")
 
     package static let all: [ErrorCode] = [
-        .invalidRequest, .payloadTooLarge, .unauthorized, .forbidden, .notFound, .conflict,
+        .invalidRequest, .payloadTooLarge, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .conflict,
         .validationFailed, .rateLimited, .upstreamFailed, .unavailable, .timeout, .misconfigured, .internal,
     ]
 
@@ -30,6 +32,7 @@ package struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
         case .unauthorized: 401
         case .forbidden: 403
         case .notFound: 404
+        case .methodNotAllowed: 405
         case .conflict: 409
         case .validationFailed: 422
         case .rateLimited: 429
@@ -44,7 +47,7 @@ package struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     /// 75 temporary failure, 77 permission, 78 configuration.
     package var exitCode: Int32 {
         switch self {
-        case .invalidRequest, .payloadTooLarge: 64
+        case .invalidRequest, .payloadTooLarge, .methodNotAllowed: 64
         case .unauthorized, .forbidden: 77
         case .notFound: 66
         case .conflict, .validationFailed: 65

@@ -17,10 +17,14 @@ package struct Config: Sendable {
         self.values = values
     }
 
-    /// The environment of this process, over the `.env` file of the working directory if any.
-    package static func load(dotEnvPath: String = ".env") -> Config {
-        var merged = DotEnv.read(path: dotEnvPath)
-        for (name, value) in ProcessEnvironment.current() { merged[name] = value }
+    /// The environment of this process, over the `.env` file if any: `BUNDLE_ENV_FILE`, else
+    /// `.env` in the working directory (fcgiwrap starts programs in their own directory, so the
+    /// nginx sites name the file).
+    package static func load(dotEnvPath: String? = nil) -> Config {
+        let environment = ProcessEnvironment.current()
+        let path = dotEnvPath ?? environment["BUNDLE_ENV_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".env"
+        var merged = DotEnv.read(path: path)
+        for (name, value) in environment { merged[name] = value }
         return Config(merged)
     }
 

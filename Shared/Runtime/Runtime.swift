@@ -2,6 +2,8 @@ import CProcessShim
 import Core
 import Dispatch
 import FoundationEssentials
+import Gateway
+import Store
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -22,11 +24,14 @@ package enum Runtime {
             Logger.standardError(help(manifest) + "\n")
             _exit(0)
         }
-        CrashGuard.install()
-
         let config = Config.load()
+        let exchange = CGIRequest.isCGI(config.all) ? CGIExchange(environment: config.all) : nil
+        let channel: OutputChannel = exchange.map { .cgi(requestID: $0.requestID, successStatus: manifest.successStatus) } ?? .pipe
+        CrashGuard.install(channel)
+
         let logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
-        var logger = Logger(function: manifest.name, requestID: RequestID.generate(), level: logLevel, secrets: config.secretValues)
+        var logger = Logger(function: manifest.name, requestID: exchange?.requestID ?? RequestID.generate(), level: logLevel,
+                            secrets: config.secretValues)
 
         let started = ContinuousClock.now
         let outcome: Result<[UInt8], BundleError>
@@ -34,22 +39,46 @@ package enum Runtime {
         // connection to close checkpoints and deletes the WAL and shared-memory files, which the
         // next process must then create again (measured: most of a cold start's file I/O).
         var context: FunctionContext?
-        defer { withExtendedLifetime(context) {} }
+        var database: (any Database)?
+        defer { withExtendedLifetime((context, database)) {} }
         do {
             let timeout = try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
             let deadline = Deadline(seconds: timeout)
             // Armed before stdin is read, so a caller that never closes stdin cannot hang us; a
             // short grace lets the handler fail on its own deadline first (and record what it did).
-            Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger)
-            let input = try InputReader.read(config: config)
-            let requestID = RequestID.sanitized(input.envelope["_http"]?["request_id"]?.stringValue)
+            Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, channel: channel)
+            let envelope: JSONValue
+            let bytes: [UInt8]
+            if let exchange {
+                // nginx ran this binary directly: the runtime does what the dispatcher would.
+                let prepared = exchange.prepare(routes: RouteTable([manifest]), config: config,
+                                                readBody: { try CGIExchange.readBody(length: $0) },
+                                                database: {
+                                                    if let database { return database }
+                                                    let opened = try DatabaseLocation.open(config)
+                                                    database = opened
+                                                    return opened
+                                                })
+                switch prepared {
+                case .ready(let prepared):
+                    envelope = prepared.input
+                    bytes = Array(prepared.input.jsonText.utf8)
+                case .refused(let response):
+                    logger.info("request.refused", ["status": .number(Double(response.status)), "path": .string(exchange.request.path)])
+                    emit(response.cgiBytes, exitCode: 0)
+                }
+            } else {
+                let input = try InputReader.read(config: config)
+                envelope = input.envelope
+                bytes = input.bytes
+            }
+            let requestID = exchange?.requestID ?? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue)
                 ?? config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? logger.requestID
             logger = Logger(function: manifest.name, requestID: requestID, level: logLevel, secrets: config.secretValues)
             let clock = try BundleClock.from(config)
             let invocationContext = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
-                                                    logger: logger, deadline: deadline, http: input.envelope["_http"])
+                                                    logger: logger, deadline: deadline, http: envelope["_http"], database: database)
             context = invocationContext
-            let bytes = input.bytes
             outcome = runToCompletion(logger: logger) {
                 try await Invocation.run(Handler(), bytes: bytes, context: invocationContext)
             }
@@ -60,14 +89,15 @@ package enum Runtime {
         switch outcome {
         case .success(let bytes):
             logger.info("invocation.done", ["ms": .number(milliseconds), "exit": 0])
-            emit(bytes, exitCode: 0)
+            emit(channel.success(bytes, requestID: logger.requestID), exitCode: 0)
         case .failure(let error):
             let level: LogLevel = error.code == .internal || error.code == .misconfigured ? .error : .warning
             logger.log(level, "invocation.failed", ["ms": .number(milliseconds), "code": .string(error.code.rawValue),
                                                     "message": .string(error.message), "exit": .number(Double(error.code.exitCode))])
             // Messages are written not to carry secrets; redacting known secret values is the
             // safety net for one that quotes configuration back.
-            emit(errorDocument(BundleError(error.code, logger.redact(error.message), details: error.details)), exitCode: error.code.exitCode)
+            let redacted = BundleError(error.code, logger.redact(error.message), details: error.details)
+            emit(channel.failure(redacted, requestID: logger.requestID), exitCode: error.code.exitCode)
         }
     }
 
@@ -94,14 +124,13 @@ package enum Runtime {
     }
 
     private static func emit(_ text: String, exitCode: Int32) -> Never {
-        emit(Array(text.utf8), exitCode: exitCode)
+        emit(Array((text + "\n").utf8), exitCode: exitCode)
     }
 
-    /// Writes the one document (plus a newline) if nothing else has, then exits at once: the
-    /// deadline timer is disarmed first, and `_exit` runs no exit handlers that could crash or
-    /// stall after the answer is out.
-    private static func emit(_ bytes: [UInt8], exitCode: Int32) -> Never {
-        let document = bytes + [10]
+    /// Writes the one answer if nothing else has, then exits at once: the deadline timer is
+    /// disarmed first, and `_exit` runs no exit handlers that could crash or stall after the
+    /// answer is out.
+    private static func emit(_ document: [UInt8], exitCode: Int32) -> Never {
         document.withUnsafeBytes { buffer in
             if bundle_claim_stdout() == 1 {
                 bundle_disarm_deadline()

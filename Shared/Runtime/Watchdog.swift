@@ -5,9 +5,9 @@ import FoundationEssentials
 /// Ends the process with a `timeout` error when the deadline passes, even if the handler is stuck
 /// in blocking work: a SIGALRM timer whose handler writes the pre-rendered error.
 enum Watchdog {
-    static func start(after seconds: Double, logger: Logger) {
+    static func start(after seconds: Double, logger: Logger, channel: OutputChannel) {
         let error = BundleError(.timeout, "the function did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
-        let document = Runtime.errorDocument(error) + [10]
+        let document = channel.failure(error, requestID: logger.requestID)
         let firesAt = Date().addingTimeInterval(seconds)
         let line: JSONValue = [
             "ts": .string(Timestamp.format(firesAt, milliseconds: true)), "level": "error", "fn": .string(logger.function),
@@ -25,9 +25,9 @@ enum Watchdog {
 
 /// Installs the crash handler that writes an `internal` error if the process dies mid-way.
 enum CrashGuard {
-    static func install() {
+    static func install(_ channel: OutputChannel) {
         let error = BundleError(.internal, "the function crashed; its log on stderr has the details")
-        let document = Runtime.errorDocument(error) + [10]
+        let document = channel.failure(error, requestID: channel.requestID ?? "-")
         document.withUnsafeBytes { buffer in
             bundle_install_crash_guard(buffer.baseAddress, buffer.count, ErrorCode.internal.exitCode)
         }

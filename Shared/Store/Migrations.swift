@@ -21,6 +21,46 @@ package enum Migrations {
             CREATE INDEX llm_calls_by_time ON llm_calls (created_at);
             CREATE INDEX llm_calls_by_function ON llm_calls (function, created_at);
             """),
+        Migration(2, "api_keys", """
+            CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                revoked_at TEXT
+            );
+            CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
+            """),
+        Migration(3, "jobs", """
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                function TEXT NOT NULL,
+                input TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'dead')),
+                idempotency_key TEXT UNIQUE,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                timeout_s REAL NOT NULL,
+                run_after TEXT NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at TEXT,
+                progress INTEGER NOT NULL DEFAULT 0,
+                progress_message TEXT,
+                result TEXT,
+                error TEXT,
+                exit_code INTEGER,
+                duration_ms INTEGER,
+                principal TEXT,
+                request_id TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                started_at TEXT,
+                finished_at TEXT
+            );
+            CREATE INDEX jobs_due ON jobs (status, run_after);
+            CREATE INDEX jobs_by_function ON jobs (function, id);
+            """),
     ]
 
     package static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -32,7 +32,7 @@ import Testing
     @Test func errorCodesFollowTheContractTable() {
         let table: [(ErrorCode, Int, Int32)] = [
             (.invalidRequest, 400, 64), (.payloadTooLarge, 413, 64), (.unauthorized, 401, 77), (.forbidden, 403, 77),
-            (.notFound, 404, 66), (.conflict, 409, 65), (.validationFailed, 422, 65), (.rateLimited, 429, 75),
+            (.notFound, 404, 66), (.methodNotAllowed, 405, 64), (.conflict, 409, 65), (.validationFailed, 422, 65), (.rateLimited, 429, 75),
             (.upstreamFailed, 502, 69), (.unavailable, 503, 75), (.timeout, 504, 75), (.misconfigured, 500, 78),
             (.internal, 500, 70),
         ]

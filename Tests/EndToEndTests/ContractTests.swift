@@ -1,5 +1,6 @@
 import Catalog
 import Core
+import Gateway
 import Foundation
 import TestSupport
 import Testing
@@ -99,8 +100,25 @@ import Testing
     @Test func everyFunctionFolderHasAManifestAndABinary() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folders = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Functions").path)
-        #expect(Set(folders) == Set(Catalog.manifests.map(\.name)))
+        // `dispatch` is the CGI entry point, not a function.
+        #expect(Set(folders).subtracting(["dispatch"]) == Set(Catalog.manifests.map(\.name)))
         for name in folders { #expect(FileManager.default.isExecutableFile(atPath: Binaries.path(name)), "\(name)") }
+    }
+
+    /// Every executable is reachable (a route, a schedule, or a documented local-only tool), and
+    /// every route is served by an executable.
+    @Test func everyExecutableIsRoutedOrScheduledAndEveryRouteHasOne() throws {
+        let localOnly: Set<String> = ["create-api-key", "revoke-api-key"]
+        for manifest in Catalog.manifests {
+            let reachable = !manifest.routes.isEmpty || manifest.schedule != nil || localOnly.contains(manifest.name)
+            #expect(reachable, "\(manifest.name) has no route and no schedule")
+            #expect(Catalog.isLocalOnly(manifest) == localOnly.contains(manifest.name), "\(manifest.name)")
+            for route in manifest.routes {
+                #expect(FileManager.default.isExecutableFile(atPath: Binaries.path(manifest.name)), "\(route) has no binary")
+            }
+        }
+        let routes = Catalog.manifests.flatMap { manifest in manifest.routes.map { "\($0.method) \(RoutePattern($0.path).openAPIPath)" } }
+        #expect(Set(routes).count == routes.count, "two functions claim one route")
     }
 
     @Test func dotEnvIsReadAndTheRealEnvironmentWins() throws {

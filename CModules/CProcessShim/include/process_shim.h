@@ -30,4 +30,18 @@ void bundle_arm_deadline(double seconds, const char *document, size_t length, co
 /// Stops the deadline timer (the normal path has claimed stdout).
 void bundle_disarm_deadline(void);
 
+/// An anonymous in-memory file (memfd_create), close-on-exec: a child's stdin or stdout without
+/// pipes, so neither side can block on a full pipe. Returns -1 on error.
+int bundle_memfd(const char *name);
+
+/// A descriptor that becomes readable when the process exits (pidfd_open, Linux 5.3+), or -1
+/// where the kernel has none (the caller then polls waitpid).
+int bundle_pidfd_open(int pid);
+
+/// posix_spawn with the child's stdin and stdout on the given descriptors, stderr inherited,
+/// the working directory changed when `directory` is not NULL, and the child in a new process
+/// group so a deadline can end it with everything it started. Returns 0 or an errno value.
+int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
+                 const char *directory);
+
 #endif

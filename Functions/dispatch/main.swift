@@ -1,0 +1,4 @@
+import Catalog
+import Gateway
+
+Dispatcher.main(manifests: Catalog.manifests)

@@ -1,0 +1,5 @@
+import Catalog
+import Platform
+import Runtime
+
+Runtime.main(GetJobHandler.self)

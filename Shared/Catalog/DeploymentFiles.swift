@@ -1,0 +1,242 @@
+import Core
+import Gateway
+
+/// The deployment files generated from the manifests and checked in under `infra/`: nginx sites
+/// (dispatcher mode and direct mode), a crontab, systemd units, an OpenFaaS stack and an AWS Lambda
+/// bootstrap. `bundle-infra` writes them; a test fails when a checked-in copy differs.
+///
+/// Placeholders, replaced when a site is installed (`infra/dev serve` does it for local use):
+/// `@BUNDLE_DIR@` (holds `bin/`, `var/` and `.env`), `@LISTEN@` (`127.0.0.1:8080`),
+/// `@FCGIWRAP_SOCKET@` (`/run/fcgiwrap.socket`).
+package enum DeploymentFiles {
+    package static func render(_ manifests: [FunctionManifest] = Catalog.manifests) -> [(path: String, content: String)] {
+        [
+            ("infra/nginx/bundle-dispatch.conf", nginx(manifests, direct: false)),
+            ("infra/nginx/bundle-direct.conf", nginx(manifests, direct: true)),
+            ("infra/cron/crontab", crontab(manifests)),
+            ("infra/systemd/bundle-fcgiwrap.socket", fcgiwrapSocket),
+            ("infra/systemd/bundle-fcgiwrap.service", fcgiwrapService),
+            ("infra/openfaas/stack.yml", openFaaS(manifests)),
+            ("infra/lambda/bootstrap", LambdaBootstrap.script),
+        ] + systemdTimers(manifests)
+    }
+
+    static let header = "# Generated from the function manifests by `bundle-infra`; do not edit by hand.\n"
+
+    static func nginx(_ manifests: [FunctionManifest], direct: Bool) -> String {
+        let maxBody = CGIExchange.defaultMaxBodyBytes / (1 << 20)
+        var lines: [String] = [String(header.dropLast()), direct
+            ? "# Direct mode: each route runs its function's binary through fcgiwrap (no dispatcher process);\n# anything else goes to dispatch, which answers 404 and 405 as JSON."
+            : "# Dispatcher mode: every request runs bin/dispatch through fcgiwrap, which runs the function.",
+            "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).", ""]
+        if direct {
+            lines.append("map \"$request_method:$uri\" $bundle_function {")
+            lines.append("    default dispatch;")
+            for manifest in manifests {
+                for route in manifest.routes {
+                    let pattern = RoutePattern(route.path)
+                    let methods = route.method == "GET" ? "(GET|HEAD)" : route.method
+                    if pattern.parameters.isEmpty && !route.path.contains("\"") {
+                        let tail = route.path == "/" ? "/" : route.path
+                        lines.append("    \"~^\(methods):\(NginxText.regexEscaped(tail))/?$\" \(manifest.name);")
+                    } else {
+                        lines.append("    \"~^\(methods):\(pattern.regularExpression.dropFirst().dropLast())/?$\" \(manifest.name);")
+                    }
+                }
+            }
+            lines.append("}")
+            lines.append("")
+        }
+        lines += [
+            "server {",
+            "    listen @LISTEN@;",
+            "    # MAX_BODY_BYTES is \(CGIExchange.defaultMaxBodyBytes) (\(maxBody) MiB); nginx refuses larger bodies first.",
+            "    client_max_body_size \(maxBody)m;",
+            "    client_body_buffer_size 1m;",
+            "    # Errors nginx answers itself are JSON too, in the contract's shape.",
+            "    error_page 413 = @payload_too_large;",
+            "    error_page 502 503 = @unavailable;",
+            "    error_page 504 = @timeout;",
+            "",
+            "    location / {",
+            "        include fastcgi_params;",
+            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : "dispatch");",
+            "        fastcgi_param PATH_INFO $uri;",
+            "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
+            "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
+            "        fastcgi_param BUNDLE_BIN_DIR @BUNDLE_DIR@/bin;",
+            "        fastcgi_read_timeout 960s;",
+            "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
+            "    }",
+            "",
+        ]
+        for (name, status, code, message) in [
+            ("payload_too_large", 413, "payload_too_large", "the request body is larger than \(maxBody) MiB"),
+            ("unavailable", 503, "unavailable", "the function runner is not reachable; retry shortly"),
+            ("timeout", 504, "timeout", "the function did not answer in time"),
+        ] {
+            lines += [
+                "    location @\(name) {",
+                "        default_type application/json;",
+                "        return \(status) '{\"error\":{\"code\":\"\(code)\",\"message\":\"\(message)\"}}\\n';",
+                "    }",
+            ]
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func crontab(_ manifests: [FunctionManifest]) -> String {
+        var lines = [String(header.dropLast()),
+                     "# Install with `crontab infra/cron/crontab` after replacing @BUNDLE_DIR@. Schedules are UTC:",
+                     "# run cron in UTC (or shift the hours). flock -n skips a run while the previous one still runs.",
+                     "SHELL=/bin/sh", "CRON_TZ=UTC", ""]
+        for manifest in manifests {
+            guard let schedule = manifest.schedule else { continue }
+            lines.append("# \(manifest.name): \(manifest.summary)")
+            lines.append("\(schedule) cd @BUNDLE_DIR@ && mkdir -p var/log var/lock && flock -n var/lock/\(manifest.name).lock bin/\(manifest.name) </dev/null >>var/log/\(manifest.name).log 2>&1")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let fcgiwrapSocket = """
+        \(header)[Unit]
+        Description=fcgiwrap socket for the function bundle
+
+        [Socket]
+        ListenStream=@FCGIWRAP_SOCKET@
+        SocketUser=www-data
+        SocketGroup=www-data
+        SocketMode=0660
+
+        [Install]
+        WantedBy=sockets.target
+
+        """
+
+    static let fcgiwrapService = """
+        \(header)[Unit]
+        Description=fcgiwrap for the function bundle
+        Requires=bundle-fcgiwrap.socket
+        After=bundle-fcgiwrap.socket
+
+        [Service]
+        # Several children, so slow functions do not hold up others.
+        ExecStart=/usr/sbin/fcgiwrap -c 8
+        User=www-data
+        Group=www-data
+        WorkingDirectory=@BUNDLE_DIR@
+        Environment=DATABASE_URL=@BUNDLE_DIR@/var/bundle.sqlite BUNDLE_ENV_FILE=@BUNDLE_DIR@/.env
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """
+
+    static func systemdTimers(_ manifests: [FunctionManifest]) -> [(path: String, content: String)] {
+        manifests.compactMap { manifest -> [(path: String, content: String)]? in
+            guard let schedule = manifest.schedule, let calendar = CronSchedule.onCalendar(schedule) else { return nil }
+            return [
+                ("infra/systemd/bundle-\(manifest.name).service", """
+                    \(header)[Unit]
+                    Description=\(manifest.name): \(manifest.summary)
+
+                    [Service]
+                    Type=oneshot
+                    User=www-data
+                    WorkingDirectory=@BUNDLE_DIR@
+                    Environment=DATABASE_URL=@BUNDLE_DIR@/var/bundle.sqlite BUNDLE_ENV_FILE=@BUNDLE_DIR@/.env
+                    StandardInput=null
+                    ExecStart=@BUNDLE_DIR@/bin/\(manifest.name)
+                    TimeoutStartSec=\(Int(manifest.timeoutSeconds) + 30)
+
+                    """),
+                ("infra/systemd/bundle-\(manifest.name).timer", """
+                    \(header)[Unit]
+                    Description=Runs \(manifest.name) on its schedule (\(schedule) UTC)
+
+                    [Timer]
+                    OnCalendar=\(calendar) UTC
+                    AccuracySec=1s
+
+                    [Install]
+                    WantedBy=timers.target
+
+                    """),
+            ]
+        }.flatMap { $0 }
+    }
+
+    static func openFaaS(_ manifests: [FunctionManifest]) -> String {
+        var lines = [String(header.dropLast()),
+                     "# OpenFaaS with the classic watchdog: each function is the same binary, fed the request body",
+                     "# on stdin. Build one image holding bin/ (for example FROM the classic watchdog, COPY dist/bin).",
+                     "# Point DATABASE_URL at PostgreSQL when functions run on several machines.",
+                     "version: 1.0", "provider:", "  name: openfaas", "  gateway: http://127.0.0.1:8080", "functions:"]
+        for manifest in manifests where !Catalog.isLocalOnly(manifest) {
+            let timeout = "\(Int(manifest.timeoutSeconds.rounded(.up)))s"
+            lines += [
+                "  \(manifest.name):",
+                "    lang: dockerfile",
+                "    handler: ./",
+                "    image: function-bundle:latest",
+                "    environment:",
+                "      fprocess: /opt/bundle/bin/\(manifest.name)",
+                "      content_type: application/json",
+                "      read_timeout: \(timeout)",
+                "      write_timeout: \(timeout)",
+                "      exec_timeout: \(timeout)",
+                "      BUNDLE_ENV_FILE: /var/openfaas/secrets/bundle-env",
+            ]
+            if let schedule = manifest.schedule {
+                lines += ["    annotations:", "      topic: cron-function", "      schedule: \"\(schedule)\""]
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+enum NginxText {
+    static func regexEscaped(_ text: String) -> String {
+        text.map { "\\^$.|?*+()[]{}".contains($0) ? "\\\($0)" : String($0) }.joined()
+    }
+}
+
+/// Five-field cron expressions as systemd `OnCalendar` values (`*/5 * * * *` is `*-*-* *:00/5:00`).
+package enum CronSchedule {
+    package static func onCalendar(_ expression: String) -> String? {
+        let fields = expression.split(separator: " ").map(String.init)
+        guard fields.count == 5 else { return nil }
+        let (minute, hour, day, month, weekday) = (fields[0], fields[1], fields[2], fields[3], fields[4])
+        guard let minutes = field(minute, width: 2), let hours = field(hour, width: 2), let days = field(day, width: 2),
+              let months = field(month, width: 2) else { return nil }
+        var prefix = ""
+        if weekday != "*" {
+            let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            let parts = weekday.split(separator: ",").map { part -> String? in
+                let range = part.split(separator: "-").compactMap { Int($0) }
+                guard !range.isEmpty, range.allSatisfy({ (0...7).contains($0) }) else { return nil }
+                return range.count == 2 ? "\(names[range[0]])..\(names[range[1]])" : names[range[0]]
+            }
+            guard parts.allSatisfy({ $0 != nil }) else { return nil }
+            prefix = parts.compactMap { $0 }.joined(separator: ",") + " "
+        }
+        return "\(prefix)*-\(months)-\(days) \(hours):\(minutes):00"
+    }
+
+    private static func field(_ text: String, width: Int) -> String? {
+        if text == "*" { return "*" }
+        if text.hasPrefix("*/"), let step = Int(text.dropFirst(2)) { return "00/\(step)" }
+        let parts = text.split(separator: ",").map { part -> String? in
+            if let slash = part.firstIndex(of: "/") {
+                guard let start = Int(part[..<slash].split(separator: "-").first ?? ""), let step = Int(part[part.index(after: slash)...]) else { return nil }
+                return "\(start)/\(step)"
+            }
+            let range = part.split(separator: "-").compactMap { Int($0) }
+            if range.count == 2 { return "\(range[0])..\(range[1])" }
+            return range.count == 1 ? String(range[0]) : nil
+        }
+        guard parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.compactMap { $0 }.joined(separator: ",")
+    }
+}

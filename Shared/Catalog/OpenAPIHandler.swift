@@ -1,0 +1,115 @@
+import Core
+import Gateway
+import Runtime
+
+/// `GET /openapi.json`: the OpenAPI 3.1 description of every route, built from the manifests.
+package struct OpenAPIHandler: FunctionHandler {
+    package static let manifest = FunctionManifest(
+        name: "openapi",
+        summary: "The OpenAPI 3.1 description of every route (paths, parameters, schemas, errors, security).",
+        routes: [Route("GET", "/openapi.json")],
+        input: Schema.object([:], required: [], additionalProperties: true),
+        output: Schema.object([
+            "openapi": Schema.string(),
+            "info": Schema.map(Schema.any),
+            "paths": Schema.map(Schema.any),
+            "components": Schema.map(Schema.any),
+        ], required: ["openapi", "info", "paths"], additionalProperties: true),
+        timeoutSeconds: 10,
+        isPublic: true
+    )
+
+    package init() {}
+
+    package func handle(_ input: NoInput, context: FunctionContext) async throws -> JSONValue {
+        OpenAPIDocument.build(Catalog.manifests, serverURL: context.config["PUBLIC_BASE_URL"])
+    }
+}
+
+/// Builds the OpenAPI 3.1 document: one operation per route, path parameters from the route,
+/// the rest of the input as query parameters (GET, DELETE) or a JSON body, the success response
+/// with the output schema, and the contract's error document for every failure.
+package enum OpenAPIDocument {
+    package static func build(_ manifests: [FunctionManifest], serverURL: String? = nil) -> JSONValue {
+        var paths: [String: JSONValue] = [:]
+        for manifest in manifests {
+            for route in manifest.routes {
+                let pattern = RoutePattern(route.path)
+                var item = paths[pattern.openAPIPath]?.objectValue ?? [:]
+                item[route.method.lowercased()] = operation(manifest, route: route, pattern: pattern)
+                paths[pattern.openAPIPath] = .object(item)
+            }
+        }
+        var document: [String: JSONValue] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Function bundle",
+                "version": .string(BundleVersion.current),
+                "description": "Every endpoint is one small executable: JSON in, one JSON document out. Errors are {\"error\": {\"code\", \"message\", \"details\"}}; the code decides the status.",
+            ],
+            "paths": .object(paths),
+            "components": [
+                "schemas": ["Error": Schema.errorEnvelope],
+                "securitySchemes": [
+                    "apiKey": ["type": "apiKey", "in": "header", "name": "X-API-Key"],
+                    "bearer": ["type": "http", "scheme": "bearer"],
+                ],
+            ],
+            "security": [["apiKey": []], ["bearer": []]],
+        ]
+        if let serverURL, !serverURL.isEmpty { document["servers"] = [["url": .string(serverURL)]] }
+        return .object(document)
+    }
+
+    static func operation(_ manifest: FunctionManifest, route: Route, pattern: RoutePattern) -> JSONValue {
+        let pathNames = Set(pattern.parameters.map(\.name))
+        let properties = manifest.inputSchema["properties"]?.objectValue ?? [:]
+        let required = Set(manifest.inputSchema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var parameters: [JSONValue] = pattern.parameters.map { parameter in
+            ["name": .string(parameter.name), "in": "path", "required": true,
+             "schema": properties[parameter.name] ?? (parameter.isInteger ? Schema.integer() : Schema.string())]
+        }
+        var operation: [String: JSONValue] = [
+            "operationId": .string(manifest.name),
+            "summary": .string(manifest.summary),
+        ]
+        let bodyless = route.method == "GET" || route.method == "DELETE" || route.method == "HEAD"
+        if bodyless {
+            for (name, schema) in properties.sorted(by: { $0.key < $1.key }) where !pathNames.contains(name) {
+                var parameter: [String: JSONValue] = ["name": .string(name), "in": "query", "required": .bool(required.contains(name)),
+                                                      "schema": schema]
+                if let description = schema["description"] { parameter["description"] = description }
+                parameters.append(.object(parameter))
+            }
+        } else {
+            var body = manifest.inputSchema.objectValue ?? [:]
+            if case .object(var bodyProperties)? = body["properties"] {
+                for name in pathNames { bodyProperties[name] = nil }
+                body["properties"] = .object(bodyProperties)
+            }
+            if case .array(let names)? = body["required"] {
+                body["required"] = .array(names.filter { !pathNames.contains($0.stringValue ?? "") })
+            }
+            operation["requestBody"] = ["required": .bool(!(body["required"]?.arrayValue?.isEmpty ?? true)),
+                                        "content": ["application/json": ["schema": .object(body)]]]
+        }
+        if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
+        let error: JSONValue = ["description": "The contract's error document; error.code decides the status",
+                                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        var responses: [String: JSONValue] = [
+            String(manifest.successStatus): ["description": .string(manifest.summary),
+                                             "content": ["application/json": ["schema": manifest.outputSchema]]],
+            "default": error,
+        ]
+        if manifest.isPublic {
+            operation["security"] = []
+        } else {
+            responses["401"] = ["description": "Missing or invalid API key",
+                                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        }
+        operation["responses"] = .object(responses)
+        if let schedule = manifest.schedule { operation["x-schedule"] = .string(schedule) }
+        operation["x-timeout-seconds"] = .number(manifest.timeoutSeconds)
+        return .object(operation)
+    }
+}

@@ -1,0 +1,97 @@
+import Core
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The request half of a CGI exchange, shared by the dispatcher (every route) and by a function
+/// binary that nginx runs directly (its own routes): route lookup, body size, API key, and the
+/// input object. Each failure is already the HTTP response to send.
+package struct CGIExchange: Sendable {
+    package let request: HTTPRequest
+    package let requestID: String
+
+    /// The default of `MAX_BODY_BYTES`, matched by `client_max_body_size` in the nginx sites.
+    package static let defaultMaxBodyBytes = 10 << 20
+
+    /// Reads the request line and headers from the environment.
+    package init(environment: [String: String]) {
+        request = CGIRequest.head(environment)
+        requestID = request.requestID ?? RequestID.generate()
+    }
+
+    /// A request ready to run, or the response that refuses it.
+    package enum Preparation: Sendable {
+        case ready(Prepared)
+        case refused(HTTPResponse)
+    }
+
+    package struct Prepared: Sendable {
+        package var match: RouteTable.Match
+        package var input: JSONValue
+        package var principal: String?
+    }
+
+    /// Routes, reads the body, authenticates and builds the input; or the error response.
+    package func prepare(routes: RouteTable, config: Config, readBody: (Int) throws -> [UInt8],
+                         database: () throws -> any Database) -> Preparation {
+        let match: RouteTable.Match
+        switch routes.match(method: request.method, path: request.path) {
+        case .success(let found): match = found
+        case .failure(.notFound):
+            return .refused(.error(BundleError(.notFound, "no route for \(request.method) \(request.path); GET /openapi.json lists the routes"),
+                                   requestID: requestID))
+        case .failure(.methodNotAllowed(let allowed)):
+            return .refused(.error(BundleError(.methodNotAllowed, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))"),
+                                   requestID: requestID, extraHeaders: [("Allow", allowed.joined(separator: ", "))]))
+        }
+        do {
+            let limit = try config.int("MAX_BODY_BYTES", default: Self.defaultMaxBodyBytes, in: 0...(1 << 31))
+            let length = try CGIRequest.contentLength(request, limit: limit)
+            var request = self.request
+            request.body = try readBody(length)
+            let principal = try Authenticator.principal(for: request, manifest: match.manifest, database: database)
+            let input = try RequestInput(request: request, match: match, requestID: requestID, principal: principal,
+                                         publicBaseURL: config["PUBLIC_BASE_URL"]).build()
+            return .ready(Prepared(match: match, input: input, principal: principal))
+        } catch let error as BundleError {
+            return .refused(.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []))
+        } catch let error as any BundleErrorConvertible {
+            return .refused(.error(error.bundleError, requestID: requestID))
+        } catch {
+            return .refused(.error(BundleError(.internal, "the request could not be read"), requestID: requestID))
+        }
+    }
+
+    /// Reads exactly `length` bytes of body from stdin (fewer if the client went away).
+    package static func readBody(length: Int, from descriptor: Int32 = 0) throws -> [UInt8] {
+        guard length > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: length)
+        var filled = 0
+        while filled < length {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress! + filled, length - filled)
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            filled += count
+        }
+        guard filled == length else {
+            throw BundleError(.invalidRequest, "the request body ended after \(filled) of \(length) bytes")
+        }
+        return bytes
+    }
+
+    /// Variables that describe a CGI request. A child started by the dispatcher gets none of them,
+    /// so it reads JSON on stdin rather than taking itself for a CGI program.
+    package static func isCGIVariable(_ name: String) -> Bool {
+        name.hasPrefix("HTTP_") || cgiVariables.contains(name)
+    }
+
+    static let cgiVariables: Set<String> = [
+        "GATEWAY_INTERFACE", "REQUEST_METHOD", "REQUEST_URI", "QUERY_STRING", "PATH_INFO", "PATH_TRANSLATED",
+        "SCRIPT_NAME", "SCRIPT_FILENAME", "CONTENT_TYPE", "CONTENT_LENGTH", "REMOTE_ADDR", "REMOTE_PORT", "REMOTE_HOST",
+        "REMOTE_USER", "AUTH_TYPE", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "SERVER_ADDR",
+        "DOCUMENT_ROOT", "DOCUMENT_URI", "REQUEST_SCHEME", "HTTPS", "REDIRECT_STATUS", "FCGI_ROLE", "REMOTE_IDENT",
+    ]
+}

@@ -1,0 +1,85 @@
+import CProcessShim
+import Core
+import Processes
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dispatch`: the one CGI program behind nginx + fcgiwrap. It finds the route, checks the API
+/// key, builds the input object, runs the function's binary (from the dispatcher's own directory
+/// only) with that input on stdin, and turns its answer into the HTTP response. A function past its
+/// deadline is killed (504); one that leaves no JSON document is a 500.
+package enum Dispatcher {
+    /// Seconds past a function's own deadline before it is killed: its watchdog answers first.
+    static let killGrace = 2.0
+
+    package static func main(manifests: [FunctionManifest]) -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        let config = Config.load()
+        let exchange = CGIExchange(environment: config.all)
+        let level = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
+        let logger = Logger(function: "dispatch", requestID: exchange.requestID, level: level, secrets: config.secretValues)
+        let started = ContinuousClock.now
+        let response = respond(exchange, manifests: manifests, config: config, logger: logger)
+        logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
+                                     "status": .number(Double(response.status)),
+                                     "ms": .number(Double(started.duration(to: .now).milliseconds))])
+        let bytes = response.cgiBytes
+        _ = bytes.withUnsafeBytes { bundle_write_all(1, $0.baseAddress, $0.count) }
+        _exit(0)
+    }
+
+    static func respond(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) -> HTTPResponse {
+        var database: (any Database)?
+        let prepared = exchange.prepare(routes: RouteTable(manifests), config: config,
+                                        readBody: { try CGIExchange.readBody(length: $0) },
+                                        database: {
+                                            if let database { return database }
+                                            let opened = try DatabaseLocation.open(config)
+                                            database = opened
+                                            return opened
+                                        })
+        switch prepared {
+        case .refused(let response):
+            return response
+        case .ready(let prepared):
+            return run(prepared, exchange: exchange, config: config, logger: logger)
+        }
+    }
+
+    static func run(_ prepared: CGIExchange.Prepared, exchange: CGIExchange, config: Config, logger: Logger) -> HTTPResponse {
+        let manifest = prepared.match.manifest
+        let requestID = exchange.requestID
+        let timeout = (try? config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)) ?? manifest.timeoutSeconds
+        var environment: [String: String] = [:]
+        for (name, value) in ProcessEnvironment.current() where !CGIExchange.isCGIVariable(name) { environment[name] = value }
+        environment["REQUEST_ID"] = requestID
+        let path = BinaryDirectory.path(of: manifest.name, config: config)
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(path: path, environment: environment, input: Array(prepared.input.jsonText.utf8))
+        } catch {
+            logger.error("function.spawn_failed", ["function": .string(manifest.name), "path": .string(path)])
+            return .error(BundleError(.misconfigured, "the binary of \(manifest.name) could not be started; install every function next to dispatch"),
+                          requestID: requestID)
+        }
+        let result = child.wait(until: .now + .milliseconds(Int64((timeout + killGrace) * 1000)))
+        logger.debug("function.done", ["function": .string(manifest.name), "exit": .number(Double(result.termination.exitCode)),
+                                       "ms": .number(Double(result.duration.milliseconds))])
+        switch result.termination {
+        case .timedOut:
+            logger.error("function.killed", ["function": .string(manifest.name), "seconds": .number(timeout)])
+            return .error(BundleError(.timeout, "\(manifest.name) did not finish within its deadline of \(JSONValue.number(timeout).jsonText) s"),
+                          requestID: requestID)
+        case .signaled, .exited:
+            if result.stdout.isEmpty {
+                logger.error("function.no_output", ["function": .string(manifest.name), "exit": .number(Double(result.termination.exitCode))])
+                return .error(BundleError(.internal, "\(manifest.name) ended without an answer; its log has the request id"),
+                              requestID: requestID)
+            }
+            return .from(output: result.stdout, successStatus: manifest.successStatus, requestID: requestID)
+        }
+    }
+}
+

@@ -1,0 +1,106 @@
+import Core
+
+/// One HTTP response, and the rules that turn a function's stdout into it: an `{"error": …}`
+/// document takes its status from the error code, anything else the route's success status; a
+/// reserved `_http` key in the output may set the status, content type, headers or a non-JSON
+/// body, and is stripped from JSON bodies. Output that is not a JSON document is a 500.
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+
+    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    package func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    package static let jsonType = "application/json"
+
+    /// The contract's error document as a response.
+    package static func error(_ error: BundleError, requestID: String, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [("Content-Type", jsonType), ("X-Request-Id", requestID)]
+        headers += extraHeaders
+        return HTTPResponse(status: error.code.httpStatus, headers: headers, body: Array((error.document.jsonText + "\n").utf8))
+    }
+
+    /// A function's stdout as a response.
+    package static func from(output: [UInt8], successStatus: Int, requestID: String) -> HTTPResponse {
+        guard case .object(var document)? = try? JSONValue(parsing: output) else {
+            return error(BundleError(.internal, "the function's answer was not a JSON document; its log has the request id"),
+                         requestID: requestID)
+        }
+        let overrides = document.removeValue(forKey: "_http")?.objectValue ?? [:]
+        var status = successStatus
+        if case .object(let failure)? = document["error"], let code = failure["code"]?.stringValue {
+            status = ErrorCode(rawValue: code).httpStatus
+        }
+        if let requested = overrides["status"]?.intValue, (100...599).contains(requested) { status = requested }
+        var headers: [(name: String, value: String)] = []
+        var contentType = jsonType
+        var body = Array((JSONValue.object(document).jsonText + "\n").utf8)
+        if let text = overrides["body"]?.stringValue {
+            body = Array(text.utf8)
+            contentType = "text/plain; charset=utf-8"
+        }
+        if let type = overrides["content_type"]?.stringValue, Self.isSafeHeaderValue(type) { contentType = type }
+        headers.append(("Content-Type", contentType))
+        if case .object(let extra)? = overrides["headers"] {
+            for (name, value) in extra.sorted(by: { $0.key < $1.key }) {
+                guard let text = value.stringValue, Self.isSafeHeaderName(name), Self.isSafeHeaderValue(text),
+                      !["content-type", "content-length", "status", "x-request-id"].contains(name.lowercased()) else { continue }
+                headers.append((name, text))
+            }
+        }
+        headers.append(("X-Request-Id", requestID))
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    /// The response as a CGI program writes it: a `Status:` line (fcgiwrap ignores exit codes),
+    /// the headers, a blank line and the body.
+    package var cgiBytes: [UInt8] {
+        var head = "Status: \(status) \(Self.reason(status))\r\n"
+        for header in headers { head += "\(header.name): \(header.value)\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8) + body
+    }
+
+    static func isSafeHeaderName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }
+    }
+
+    static func isSafeHeaderValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 != 13 && $0 != 10 && $0 != 0 }
+    }
+
+    package static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: "Status \(status)"
+        }
+    }
+}
