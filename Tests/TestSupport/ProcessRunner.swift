@@ -79,9 +79,20 @@ package enum Binaries {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
+        // The test runner's threads block most signals, and a spawned child inherits that mask:
+        // reset it, or servers started for a test could not be stopped with SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let started = ContinuousClock.now
-        let status = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        let status = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
         guard status == 0 else {
             try? FileManager.default.removeItem(at: scratch)
             throw BundleError(.internal, "cannot start \(path): error \(status)")
