@@ -2,18 +2,17 @@
 import PackageDescription
 
 // One package, one small executable per endpoint (see DESIGN.md). Swift 6.2 or later: the
-// runtime starts handlers with Task.immediate. JSON, logging and SQLite access are small enough to
-// own; swift-crypto is the one package: SHA-256 for API keys now, HMAC for webhook signatures next,
-// where a reviewed implementation beats one of our own.
+// runtime starts handlers with Task.immediate. No third-party packages: JSON, logging, SQLite
+// access and SHA-256 are small enough to own. swift-crypto was tried for SHA-256: on Linux it links
+// full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
                  "enqueue", "get-job", "list-jobs", "work"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
-    products: (functions + ["dispatch"]).map { .executable(name: $0, targets: [$0]) },
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-    ],
+    // The dispatcher's target has another name than its product: a module named `dispatch` would
+    // export `dispatch_main`, which the static libdispatch defines too.
+    products: functions.map { .executable(name: $0, targets: [$0]) } + [.executable(name: "dispatch", targets: ["dispatch-cgi"])],
     targets: [
         // C libraries from the system.
         .systemLibrary(name: "CSQLite", path: "CModules/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -31,8 +30,7 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport"], path: "Shared/Providers"),
         .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
-        .target(name: "Gateway", dependencies: ["Core", "Store", "Processes", .product(name: "Crypto", package: "swift-crypto")],
-                path: "Shared/Gateway"),
+        .target(name: "Gateway", dependencies: ["Core", "Store", "Processes"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes"], path: "Shared/Jobs"),
         .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "Gateway", "Jobs", "CProcessShim"],
                 path: "Shared/Runtime"),
@@ -40,7 +38,7 @@ let package = Package(
         .target(name: "Catalog", dependencies: ["Platform"], path: "Shared/Catalog"),
 
         // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
-        .executableTarget(name: "dispatch", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
+        .executableTarget(name: "dispatch-cgi", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
     ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime"], path: "Functions/\($0)") } + [
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
@@ -55,7 +53,7 @@ let package = Package(
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"],
                     path: "Tests/HTTPTransportTests"),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "HTTPTransport", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "TestSupport"],
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),

@@ -120,6 +120,13 @@ package struct Config: Sendable {
         return password.count >= 3 ? password : nil
     }
 
+    /// The configuration without the `HTTP_*` variables a CGI server makes from request headers:
+    /// under CGI a client could otherwise set configuration by sending a header (the httpoxy
+    /// class of bug). No configuration variable of the bundle starts with `HTTP_`.
+    package func withoutRequestHeaders() -> Config {
+        Config(values.filter { !$0.key.hasPrefix("HTTP_") })
+    }
+
     /// A copy with some values replaced (tests and child processes).
     package func with(_ overrides: [String: String]) -> Config {
         Config(values.merging(overrides) { _, new in new })

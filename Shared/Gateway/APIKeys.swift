@@ -1,5 +1,4 @@
 import Core
-import Crypto
 import FoundationEssentials
 import Store
 
@@ -79,7 +78,7 @@ package struct APIKeys: Sendable {
         let row = try database.read { sql in
             try sql.queryOne("SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", hash)
         }
-        guard let row, Self.constantTimeEquals(try row.string("key_hash"), hash) else { return nil }
+        guard let row, SHA256.constantTimeEquals(Array(try row.string("key_hash").utf8), Array(hash.utf8)) else { return nil }
         return try Self.key(row)
     }
 
@@ -93,18 +92,7 @@ package struct APIKeys: Sendable {
     }
 
     package static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
-    }
-
-    static func constantTimeEquals(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        SHA256.hex(SHA256.hash(secret))
     }
 
     /// 32 random bytes in base62 (about 43 characters).

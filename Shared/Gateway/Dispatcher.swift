@@ -16,8 +16,9 @@ package enum Dispatcher {
 
     package static func main(manifests: [FunctionManifest]) -> Never {
         signal(SIGPIPE, SIG_IGN)
-        let config = Config.load()
-        let exchange = CGIExchange(environment: config.all)
+        let loaded = Config.load()
+        let exchange = CGIExchange(environment: loaded.all)
+        let config = loaded.withoutRequestHeaders()
         let level = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         let logger = Logger(function: "dispatch", requestID: exchange.requestID, level: level, secrets: config.secretValues)
         let started = ContinuousClock.now

@@ -22,10 +22,10 @@ package struct CurlTransport: Transport {
         self.userAgent = userAgent
     }
 
-    /// Reads `HTTP_CONNECT_TIMEOUT_S`, `HTTP_MAX_RESPONSE_BYTES` and `CURL_CA_BUNDLE`/`SSL_CERT_FILE`.
+    /// Reads `UPSTREAM_CONNECT_TIMEOUT_S`, `UPSTREAM_MAX_RESPONSE_BYTES` and `CURL_CA_BUNDLE`/`SSL_CERT_FILE`.
     package init(config: Config) throws {
-        self.init(connectTimeout: .milliseconds(Int64(try config.double("HTTP_CONNECT_TIMEOUT_S", default: 10, in: 0.1...300) * 1000)),
-                  maxResponseBytes: try config.int("HTTP_MAX_RESPONSE_BYTES", default: 20 << 20, in: 1024...(1 << 31)),
+        self.init(connectTimeout: .milliseconds(Int64(try config.double("UPSTREAM_CONNECT_TIMEOUT_S", default: 10, in: 0.1...300) * 1000)),
+                  maxResponseBytes: try config.int("UPSTREAM_MAX_RESPONSE_BYTES", default: 20 << 20, in: 1024...(1 << 31)),
                   caBundlePath: config["CURL_CA_BUNDLE"] ?? config["SSL_CERT_FILE"])
     }
 

@@ -21,10 +21,10 @@ package struct RetryPolicy: Sendable {
         self.classify = classify
     }
 
-    /// Reads `HTTP_MAX_ATTEMPTS` and `HTTP_RETRY_AFTER_CAP_S`.
+    /// Reads `UPSTREAM_MAX_ATTEMPTS` and `UPSTREAM_RETRY_AFTER_CAP_S`.
     package init(config: Config) throws {
-        self.init(maxAttempts: try config.int("HTTP_MAX_ATTEMPTS", default: 3, in: 1...10),
-                  retryAfterCap: .milliseconds(Int64(try config.double("HTTP_RETRY_AFTER_CAP_S", default: 30, in: 0...600) * 1000)))
+        self.init(maxAttempts: try config.int("UPSTREAM_MAX_ATTEMPTS", default: 3, in: 1...10),
+                  retryAfterCap: .milliseconds(Int64(try config.double("UPSTREAM_RETRY_AFTER_CAP_S", default: 30, in: 0...600) * 1000)))
     }
 
     package func with(classify: @escaping @Sendable (HTTPResponse) -> Bool?) -> RetryPolicy {

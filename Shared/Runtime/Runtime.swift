@@ -24,8 +24,9 @@ package enum Runtime {
             Logger.standardError(help(manifest) + "\n")
             _exit(0)
         }
-        let config = Config.load()
-        let exchange = CGIRequest.isCGI(config.all) ? CGIExchange(environment: config.all) : nil
+        let loaded = Config.load()
+        let exchange = CGIRequest.isCGI(loaded.all) ? CGIExchange(environment: loaded.all) : nil
+        let config = exchange == nil ? loaded : loaded.withoutRequestHeaders()
         let channel: OutputChannel = exchange.map { .cgi(requestID: $0.requestID, successStatus: manifest.successStatus) } ?? .pipe
         CrashGuard.install(channel)
 

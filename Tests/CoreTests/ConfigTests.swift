@@ -87,3 +87,12 @@ import Testing
         #expect(config.secretValues == ["db-pass-123"])
     }
 }
+
+extension ConfigTests {
+    @Test func requestHeaderVariablesNeverBecomeConfiguration() {
+        let config = Config(["HTTP_MAX_RESPONSE_BYTES": "1", "HTTP_PROXY": "http://evil.test", "LLM_MODEL": "m"]).withoutRequestHeaders()
+        #expect(config["HTTP_MAX_RESPONSE_BYTES"] == nil)
+        #expect(config["HTTP_PROXY"] == nil)
+        #expect(config["LLM_MODEL"] == "m")
+    }
+}

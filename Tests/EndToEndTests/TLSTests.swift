@@ -93,7 +93,7 @@ import Testing
     func llmCheck(_ environment: [String: String]) throws -> ProcessResult {
         try Binaries.run("llm-check", stdin: "{}",
                          environment: ["LLM_BASE_URL": "https://127.0.0.1:\(port)/v1", "LLM_API_KEY": "sk-tls-test",
-                                       "HTTP_MAX_ATTEMPTS": "1", "FUNCTION_TIMEOUT_S": "10"].merging(environment) { $1 },
+                                       "UPSTREAM_MAX_ATTEMPTS": "1", "FUNCTION_TIMEOUT_S": "10"].merging(environment) { $1 },
                          workingDirectory: directory.path)
     }
 

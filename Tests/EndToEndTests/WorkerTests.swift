@@ -31,7 +31,7 @@ import Testing
         let healthy = try enqueue("health")
         let missing = try enqueue("get-job", ["id": 424242])  // not_found: exit 66, no retry
         let unreachable = try enqueue("llm-check", ["text": "hello"], maxAttempts: 2)  // upstream_failed: exit 69, retried
-        let environment = ["LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:9/v1", "HTTP_MAX_ATTEMPTS": "1",
+        let environment = ["LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:9/v1", "UPSTREAM_MAX_ATTEMPTS": "1",
                            "JOB_RETRY_BASE_S": "0", "WORK_BUDGET_S": "20"]
         let work = try run("work", [:], environment)
         #expect(work.exitCode == 0, "\(work.stdoutText) \(work.stderr)")

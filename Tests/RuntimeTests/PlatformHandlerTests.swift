@@ -1,6 +1,7 @@
 import Core
 import FoundationEssentials
 import HTTPTransport
+import Jobs
 import Platform
 import Providers
 import Runtime
@@ -117,5 +118,18 @@ import Testing
 struct FakeTransportStub: Transport {
     func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
         throw TransportError(.unexpected, host: request.host, "no network in this test")
+    }
+}
+
+extension PlatformHandlerTests {
+    @Test func progressIsReportedOnTheInvocationsOwnJob() throws {
+        let queue = JobQueue(database: database)
+        let job = try queue.enqueue(.init(function: "llm-check", input: [:], timeoutSeconds: 10), now: Date()).job
+        _ = try queue.claim(worker: "w", now: Date(), maxTimeout: 60)
+        context(["JOB_ID": String(job.id)]).reportProgress(40, "scored 4 of 10")
+        context([:]).reportProgress(90, "no job: nothing happens")
+        let stored = try #require(try queue.job(job.id))
+        #expect(stored.progress == 40)
+        #expect(stored.progressMessage == "scored 4 of 10")
     }
 }
