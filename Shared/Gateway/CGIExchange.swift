@@ -30,11 +30,15 @@ package struct CGIExchange: Sendable {
         package var match: RouteTable.Match
         package var input: JSONValue
         package var principal: String?
+        /// The database, when checking the API key opened it (the function reuses the connection).
+        package var database: (any Database)?
     }
 
-    /// Routes, reads the body, authenticates and builds the input; or the error response.
-    package func prepare(routes: RouteTable, config: Config, readBody: (Int) throws -> [UInt8],
-                         database: () throws -> any Database) -> Preparation {
+    /// Routes, reads the body (from stdin unless told otherwise), authenticates and builds the
+    /// input; or the error response.
+    package func prepare(routes: RouteTable, config: Config,
+                         readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Preparation {
+        var database: (any Database)?
         let match: RouteTable.Match
         switch routes.match(method: request.method, path: request.path) {
         case .success(let found): match = found
@@ -50,10 +54,14 @@ package struct CGIExchange: Sendable {
             let length = try CGIRequest.contentLength(request, limit: limit)
             var request = self.request
             request.body = try readBody(length)
-            let principal = try Authenticator.principal(for: request, manifest: match.manifest, database: database)
+            let principal = try Authenticator.principal(for: request, manifest: match.manifest) {
+                let opened = try DatabaseLocation.open(config)
+                database = opened
+                return opened
+            }
             let input = try RequestInput(request: request, match: match, requestID: requestID, principal: principal,
                                          publicBaseURL: config["PUBLIC_BASE_URL"]).build()
-            return .ready(Prepared(match: match, input: input, principal: principal))
+            return .ready(Prepared(match: match, input: input, principal: principal, database: database))
         } catch let error as BundleError {
             return .refused(.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []))
         } catch let error as any BundleErrorConvertible {

@@ -32,16 +32,7 @@ package enum Dispatcher {
     }
 
     static func respond(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) -> HTTPResponse {
-        var database: (any Database)?
-        let prepared = exchange.prepare(routes: RouteTable(manifests), config: config,
-                                        readBody: { try CGIExchange.readBody(length: $0) },
-                                        database: {
-                                            if let database { return database }
-                                            let opened = try DatabaseLocation.open(config)
-                                            database = opened
-                                            return opened
-                                        })
-        switch prepared {
+        switch exchange.prepare(routes: RouteTable(manifests), config: config) {
         case .refused(let response):
             return response
         case .ready(let prepared):

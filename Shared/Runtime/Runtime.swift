@@ -52,16 +52,9 @@ package enum Runtime {
             let bytes: [UInt8]
             if let exchange {
                 // nginx ran this binary directly: the runtime does what the dispatcher would.
-                let prepared = exchange.prepare(routes: RouteTable([manifest]), config: config,
-                                                readBody: { try CGIExchange.readBody(length: $0) },
-                                                database: {
-                                                    if let database { return database }
-                                                    let opened = try DatabaseLocation.open(config)
-                                                    database = opened
-                                                    return opened
-                                                })
-                switch prepared {
+                switch exchange.prepare(routes: RouteTable([manifest]), config: config) {
                 case .ready(let prepared):
+                    database = prepared.database
                     envelope = prepared.input
                     bytes = Array(prepared.input.jsonText.utf8)
                 case .refused(let response):
