@@ -5,16 +5,27 @@ import Gateway
 /// (dispatcher mode and direct mode), a crontab, systemd units, an OpenFaaS stack and an AWS Lambda
 /// bootstrap. `bundle-infra` writes them; a test fails when a checked-in copy differs.
 ///
-/// Placeholders, replaced when a site is installed (`infra/dev serve` does it for local use):
-/// `@BUNDLE_DIR@` (holds `bin/`, `var/` and `.env`), `@LISTEN@` (`127.0.0.1:8080`),
-/// `@FCGIWRAP_SOCKET@` (`/run/fcgiwrap.socket`).
+/// The files work as they are for an install in `/opt/function-bundle` (holding `bin/`, `var/` and
+/// `.env`), nginx on `127.0.0.1:8080` and fcgiwrap on `/run/function-bundle/fcgiwrap.sock`; another
+/// install replaces those three strings (`infra/dev serve` does, for local use).
 package enum DeploymentFiles {
+    package static let installDirectory = "/opt/function-bundle"
+    package static let listen = "127.0.0.1:8080"
+    package static let fcgiwrapSocket = "/run/function-bundle/fcgiwrap.sock"
+
     package static func render(_ manifests: [FunctionManifest] = Catalog.manifests) -> [(path: String, content: String)] {
+        templates(manifests).map { file in
+            (file.path, file.content.replacing("@BUNDLE_DIR@", with: installDirectory).replacing("@LISTEN@", with: listen)
+                .replacing("@FCGIWRAP_SOCKET@", with: fcgiwrapSocket))
+        }
+    }
+
+    static func templates(_ manifests: [FunctionManifest]) -> [(path: String, content: String)] {
         [
             ("infra/nginx/bundle-dispatch.conf", nginx(manifests, direct: false)),
             ("infra/nginx/bundle-direct.conf", nginx(manifests, direct: true)),
             ("infra/cron/crontab", crontab(manifests)),
-            ("infra/systemd/bundle-fcgiwrap.socket", fcgiwrapSocket),
+            ("infra/systemd/bundle-fcgiwrap.socket", fcgiwrapSocketUnit),
             ("infra/systemd/bundle-fcgiwrap.service", fcgiwrapService),
             ("infra/openfaas/stack.yml", openFaaS(manifests)),
             ("infra/lambda/bootstrap", LambdaBootstrap.script),
@@ -29,6 +40,15 @@ package enum DeploymentFiles {
             ? "# Direct mode: each route runs its function's binary through fcgiwrap (no dispatcher process);\n# anything else goes to dispatch, which answers 404 and 405 as JSON."
             : "# Dispatcher mode: every request runs bin/dispatch through fcgiwrap, which runs the function.",
             "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).", ""]
+        lines += [
+            "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
+            "# and set on the error pages nginx answers itself, so every response carries one.",
+            "map $http_x_request_id $bundle_request_id {",
+            "    \"~^[!-~]{1,128}$\" $http_x_request_id;",
+            "    default $request_id;",
+            "}",
+            "",
+        ]
         if direct {
             lines.append("map \"$request_method:$uri\" $bundle_function {")
             lines.append("    default dispatch;")
@@ -62,6 +82,7 @@ package enum DeploymentFiles {
             "        include fastcgi_params;",
             "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : "dispatch");",
             "        fastcgi_param PATH_INFO $uri;",
+            "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
             "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
             "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
             "        fastcgi_param BUNDLE_BIN_DIR @BUNDLE_DIR@/bin;",
@@ -78,6 +99,7 @@ package enum DeploymentFiles {
             lines += [
                 "    location @\(name) {",
                 "        default_type application/json;",
+                "        add_header X-Request-Id $bundle_request_id always;",
                 "        return \(status) '{\"error\":{\"code\":\"\(code)\",\"message\":\"\(message)\"}}\\n';",
                 "    }",
             ]
@@ -88,7 +110,7 @@ package enum DeploymentFiles {
 
     static func crontab(_ manifests: [FunctionManifest]) -> String {
         var lines = [String(header.dropLast()),
-                     "# Install with `crontab infra/cron/crontab` after replacing @BUNDLE_DIR@. Schedules are UTC:",
+                     "# Install with `crontab -u www-data infra/cron/crontab` (the install is @BUNDLE_DIR@). Schedules are UTC:",
                      "# run cron in UTC (or shift the hours). flock -n skips a run while the previous one still runs.",
                      "SHELL=/bin/sh", "CRON_TZ=UTC", ""]
         for manifest in manifests {
@@ -99,7 +121,7 @@ package enum DeploymentFiles {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static let fcgiwrapSocket = """
+    static let fcgiwrapSocketUnit = """
         \(header)[Unit]
         Description=fcgiwrap socket for the function bundle
 

@@ -16,6 +16,8 @@ import Testing
         #expect(reply.header("Content-Type") == "application/json")
         let generated = try server.send("GET", "/health")
         #expect(generated.header("X-Request-Id")?.count == 32)
+        let unsafe = try server.send("GET", "/health", headers: ["X-Request-Id": "has spaces"])
+        #expect(unsafe.header("X-Request-Id")?.count == 32, "an unsafe id is replaced")
     }
 
     @Test(arguments: NginxServer.Mode.allCases)
@@ -107,6 +109,7 @@ import Testing
         let overNginx = try server.send("POST", "/jobs", headers: auth, bytes: [UInt8](repeating: 32, count: 11 << 20))
         #expect(overNginx.status == 413)
         #expect(overNginx.json?["error"]?["code"] == "payload_too_large", "nginx's own 413 is JSON too")
+        #expect(overNginx.header("X-Request-Id")?.count == 32, "and carries a request id")
     }
 
     /// The same requests through both modes give the same statuses, headers that matter and bodies.
