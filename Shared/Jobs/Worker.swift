@@ -92,7 +92,7 @@ package struct Worker: Sendable {
                     summary.reclaimed += 1
                     logger.warning("job.reclaimed", ["job": .number(Double(claim.job.id)), "function": .string(claim.job.function)])
                 }
-                running.append(try start(claim))
+                if let started = start(claim) { running.append(started) } else { summary.failed += 1 }
             }
             if running.isEmpty { break }
             // Wait for the first child to end (or the first deadline).
@@ -121,7 +121,9 @@ package struct Worker: Sendable {
         return summary
     }
 
-    private func start(_ claim: JobQueue.Claim) throws -> Running {
+    /// Starts a claimed job's process; a binary that cannot start fails the job (no retry can
+    /// install it) and the worker goes on with the others.
+    private func start(_ claim: JobQueue.Claim) -> Running? {
         var environment = settings.environment
         environment["JOB_ID"] = String(claim.job.id)
         environment["REQUEST_ID"] = "job-\(claim.job.id)-\(claim.job.attempts)"
@@ -134,11 +136,11 @@ package struct Worker: Sendable {
             let killAt = ContinuousClock.now + .milliseconds(Int64((claim.timeoutSeconds + 5) * 1000))
             return Running(claim: claim, process: process, killAt: killAt)
         } catch {
-            // A missing binary cannot be fixed by retrying; record it and go on.
-            let document = BundleError(.misconfigured, "the binary \(path) could not be started").document
-            try queue.finish(claim, worker: id, outcome: .init(exitCode: ErrorCode.misconfigured.exitCode, document: document, duration: .zero),
-                             retry: retry, now: clock.now())
-            throw BundleError(.misconfigured, "the worker could not start \(path); install every function next to work")
+            logger.error("job.spawn_failed", ["job": .number(Double(claim.job.id)), "path": .string(path)])
+            let document = BundleError(.misconfigured, "the binary \(path) could not be started; install every function next to work").document
+            _ = try? queue.finish(claim, worker: id, outcome: .init(exitCode: ErrorCode.misconfigured.exitCode, document: document, duration: .zero),
+                                  retry: retry, now: clock.now())
+            return nil
         }
     }
 
