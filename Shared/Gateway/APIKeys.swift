@@ -107,7 +107,7 @@ package struct APIKeys: Sendable {
 /// is public. Failures are `unauthorized` with one message whatever was wrong, so a caller learns
 /// nothing about which keys exist.
 package enum Authenticator {
-    package static func principal(for request: HTTPRequest, manifest: FunctionManifest, database: () throws -> any Database) throws -> String? {
+    package static func principal(for request: GatewayRequest, manifest: FunctionManifest, database: () throws -> any Database) throws -> String? {
         let presented = presentedKey(request)
         if manifest.isPublic { return nil }
         guard let presented else {
@@ -119,7 +119,7 @@ package enum Authenticator {
         return "api_key:\(key.name)"
     }
 
-    static func presentedKey(_ request: HTTPRequest) -> String? {
+    static func presentedKey(_ request: GatewayRequest) -> String? {
         if let key = request.header("x-api-key")?.trimmingWhitespace(), !key.isEmpty { return key }
         if let authorization = request.header("authorization")?.trimmingWhitespace() {
             let parts = authorization.split(separator: " ", maxSplits: 1)

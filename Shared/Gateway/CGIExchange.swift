@@ -8,7 +8,7 @@ import Glibc
 /// binary that nginx runs directly (its own routes): route lookup, body size, API key, and the
 /// input object. Each failure is already the HTTP response to send.
 package struct CGIExchange: Sendable {
-    package let request: HTTPRequest
+    package let request: GatewayRequest
     package let requestID: String
 
     /// The default of `MAX_BODY_BYTES`, matched by `client_max_body_size` in the nginx sites.
@@ -23,7 +23,7 @@ package struct CGIExchange: Sendable {
     /// A request ready to run, or the response that refuses it.
     package enum Preparation: Sendable {
         case ready(Prepared)
-        case refused(HTTPResponse)
+        case refused(GatewayResponse)
     }
 
     package struct Prepared: Sendable {

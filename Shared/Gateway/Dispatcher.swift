@@ -31,7 +31,7 @@ package enum Dispatcher {
         _exit(0)
     }
 
-    static func respond(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) -> HTTPResponse {
+    static func respond(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) -> GatewayResponse {
         switch exchange.prepare(routes: RouteTable(manifests), config: config) {
         case .refused(let response):
             return response
@@ -40,7 +40,7 @@ package enum Dispatcher {
         }
     }
 
-    static func run(_ prepared: CGIExchange.Prepared, exchange: CGIExchange, config: Config, logger: Logger) -> HTTPResponse {
+    static func run(_ prepared: CGIExchange.Prepared, exchange: CGIExchange, config: Config, logger: Logger) -> GatewayResponse {
         let manifest = prepared.match.manifest
         let requestID = exchange.requestID
         let timeout = (try? config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)) ?? manifest.timeoutSeconds

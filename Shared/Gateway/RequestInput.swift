@@ -6,14 +6,14 @@ import Core
 /// as text; where the function's input schema asks for a number or a boolean and the text is
 /// one, it is converted, so `?limit=10` reaches an `Int` field.
 package struct RequestInput: Sendable {
-    package var request: HTTPRequest
+    package var request: GatewayRequest
     package var match: RouteTable.Match
     package var requestID: String
     package var principal: String?
     /// `PUBLIC_BASE_URL`: the public address when a proxy sits in front.
     package var publicBaseURL: String?
 
-    package init(request: HTTPRequest, match: RouteTable.Match, requestID: String, principal: String?, publicBaseURL: String?) {
+    package init(request: GatewayRequest, match: RouteTable.Match, requestID: String, principal: String?, publicBaseURL: String?) {
         self.request = request
         self.match = match
         self.requestID = requestID
@@ -128,7 +128,7 @@ package enum FormEncoding {
 
 /// Decodes a request body by its content type into input fields.
 enum BodyDecoder {
-    static func fields(of request: HTTPRequest, properties: [String: JSONValue]) throws -> [String: JSONValue] {
+    static func fields(of request: GatewayRequest, properties: [String: JSONValue]) throws -> [String: JSONValue] {
         let body = request.body
         if body.isEmpty { return [:] }
         let type = request.mediaType ?? (looksLikeJSON(body) ? "application/json" : "")

@@ -15,14 +15,14 @@ enum OutputChannel: Sendable {
     func success(_ document: [UInt8], requestID: String) -> [UInt8] {
         switch self {
         case .pipe: document + [10]
-        case .cgi(_, let status): HTTPResponse.from(output: document, successStatus: status, requestID: requestID).cgiBytes
+        case .cgi(_, let status): GatewayResponse.from(output: document, successStatus: status, requestID: requestID).cgiBytes
         }
     }
 
     func failure(_ error: BundleError, requestID: String) -> [UInt8] {
         switch self {
         case .pipe: Runtime.errorDocument(error) + [10]
-        case .cgi: HTTPResponse.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []).cgiBytes
+        case .cgi: GatewayResponse.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []).cgiBytes
         }
     }
 }

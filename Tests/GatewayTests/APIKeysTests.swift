@@ -53,7 +53,7 @@ import Testing
         let privateRoute = FunctionManifest(name: "p", summary: "", routes: [Route("GET", "/p")], input: [:], output: [:])
         let publicRoute = FunctionManifest(name: "h", summary: "", routes: [Route("GET", "/h")], input: [:], output: [:], isPublic: true)
         func principal(_ headers: [String: String], _ manifest: FunctionManifest) throws -> String? {
-            try Authenticator.principal(for: HTTPRequest(method: "GET", path: "/p", headers: headers), manifest: manifest, database: { database })
+            try Authenticator.principal(for: GatewayRequest(method: "GET", path: "/p", headers: headers), manifest: manifest, database: { database })
         }
         #expect(try principal(["x-api-key": secret], privateRoute) == "api_key:svc")
         #expect(try principal(["authorization": "Bearer \(secret)"], privateRoute) == "api_key:svc")

@@ -11,7 +11,7 @@ import Testing
         ], required: []),
         output: [:])
 
-    func input(_ request: HTTPRequest, principal: String? = "api_key:test", publicBaseURL: String? = nil) throws -> JSONValue {
+    func input(_ request: GatewayRequest, principal: String? = "api_key:test", publicBaseURL: String? = nil) throws -> JSONValue {
         guard case .success(let match) = RouteTable([manifest]).match(method: request.method, path: request.path) else {
             throw BundleError(.notFound, "no route")
         }
@@ -19,11 +19,11 @@ import Testing
                                 publicBaseURL: publicBaseURL).build()
     }
 
-    func post(_ body: String, type: String?, query: String = "", headers: [String: String] = [:]) -> HTTPRequest {
+    func post(_ body: String, type: String?, query: String = "", headers: [String: String] = [:]) -> GatewayRequest {
         var all = headers
         if let type { all["content-type"] = type }
         all["host"] = "bundle.test"
-        return HTTPRequest(method: "POST", path: "/meetings/7/feedback", query: query, headers: all, body: Array(body.utf8))
+        return GatewayRequest(method: "POST", path: "/meetings/7/feedback", query: query, headers: all, body: Array(body.utf8))
     }
 
     @Test func aBodyCannotOverrideThePathIdAndQueryWinsOverBody() throws {
@@ -71,7 +71,7 @@ import Testing
         var body = Array("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\n".utf8)
         body += [0xFF, 0x00, 0xFE]
         body += Array("\r\n--b--\r\n".utf8)
-        let request = HTTPRequest(method: "POST", path: "/meetings/1/feedback", headers: ["content-type": "multipart/form-data; boundary=b"],
+        let request = GatewayRequest(method: "POST", path: "/meetings/1/feedback", headers: ["content-type": "multipart/form-data; boundary=b"],
                                   body: body)
         #expect(try input(request)["files"]?.arrayValue?.first?["content_base64"] == "/wD+")
     }
@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func bodiesOverTheLimitAreRefusedBeforeReading() {
-        let request = HTTPRequest(method: "POST", path: "/x", headers: ["content-length": "2048"])
+        let request = GatewayRequest(method: "POST", path: "/x", headers: ["content-length": "2048"])
         #expect(throws: BundleError(.payloadTooLarge, "the request body is 2048 bytes; at most 1024 are accepted (MAX_BODY_BYTES)")) {
             try CGIRequest.contentLength(request, limit: 1024)
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HTTPResponseTests {
     @Test func successUsesTheRouteStatusAndStripsTheEnvelope() throws {
-        let response = HTTPResponse.from(output: Array(#"{"id": 1, "_http": {"headers": {"Location": "/jobs/1"}}}"#.utf8),
+        let response = GatewayResponse.from(output: Array(#"{"id": 1, "_http": {"headers": {"Location": "/jobs/1"}}}"#.utf8),
                                          successStatus: 202, requestID: "r1")
         #expect(response.status == 202)
         #expect(response.header("Location") == "/jobs/1")
@@ -16,13 +16,13 @@ import Testing
     @Test func errorsTakeTheirCodesStatus() {
         for (code, status) in [("validation_failed", 422), ("not_found", 404), ("upstream_failed", 502), ("timeout", 504), ("made_up", 500)] {
             let output = Array(#"{"error": {"code": "\#(code)", "message": "m"}}"#.utf8)
-            #expect(HTTPResponse.from(output: output, successStatus: 200, requestID: "r").status == status, "\(code)")
+            #expect(GatewayResponse.from(output: output, successStatus: 200, requestID: "r").status == status, "\(code)")
         }
     }
 
     @Test func aFunctionCanAnswerWithAnotherBody() {
         let output = Array(#"{"_http": {"status": 200, "content_type": "text/xml", "body": "<Response/>", "headers": {"X-Bad\nName": "x", "Cache-Control": "no-store"}}}"#.utf8)
-        let response = HTTPResponse.from(output: output, successStatus: 201, requestID: "r")
+        let response = GatewayResponse.from(output: output, successStatus: 201, requestID: "r")
         #expect(response.status == 200)
         #expect(response.header("Content-Type") == "text/xml")
         #expect(response.body == Array("<Response/>".utf8))
@@ -32,14 +32,14 @@ import Testing
 
     @Test func garbledOutputIsAnInternalError() throws {
         for output in ["", "not json", "[1]", "{\"a\": 1} trailing"] {
-            let response = HTTPResponse.from(output: Array(output.utf8), successStatus: 200, requestID: "r")
+            let response = GatewayResponse.from(output: Array(output.utf8), successStatus: 200, requestID: "r")
             #expect(response.status == 500, "\(output)")
             #expect(try JSONValue(parsing: response.body)["error"]?["code"] == "internal")
         }
     }
 
     @Test func cgiOutputStartsWithAStatusLine() {
-        let bytes = HTTPResponse(status: 404, headers: [("Content-Type", "application/json")], body: Array("{}".utf8)).cgiBytes
+        let bytes = GatewayResponse(status: 404, headers: [("Content-Type", "application/json")], body: Array("{}".utf8)).cgiBytes
         #expect(String(decoding: bytes, as: UTF8.self) == "Status: 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
     }
 }

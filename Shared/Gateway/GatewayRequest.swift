@@ -2,7 +2,7 @@ import Core
 
 /// One HTTP request as the gateway sees it, whatever carried it (CGI today; a FaaS event could
 /// build one too). Header names are lower-cased; `path` is percent-decoded.
-package struct HTTPRequest: Sendable {
+package struct GatewayRequest: Sendable {
     package var method: String
     package var path: String
     /// The raw query string, without `?`.
@@ -47,7 +47,7 @@ package enum CGIRequest {
     }
 
     /// The request line and headers; the body is read separately, after its size is checked.
-    package static func head(_ environment: [String: String]) -> HTTPRequest {
+    package static func head(_ environment: [String: String]) -> GatewayRequest {
         var headers: [String: String] = [:]
         for (name, value) in environment where name.hasPrefix("HTTP_") {
             headers[name.dropFirst(5).lowercased().replacingUnderscores()] = value
@@ -67,13 +67,13 @@ package enum CGIRequest {
             path = environment["SCRIPT_NAME"] ?? "/"
         }
         let scheme = environment["REQUEST_SCHEME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HTTPS"] == "on" ? "https" : "http")
-        return HTTPRequest(method: environment["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
+        return GatewayRequest(method: environment["REQUEST_METHOD"] ?? "GET", path: path, query: query, headers: headers,
                            remoteAddress: environment["REMOTE_ADDR"], requestURI: requestURI, scheme: scheme)
     }
 
     /// The declared body length; nil when none was declared, and a `payload_too_large` or
     /// `invalid_request` error when it is over `limit` or not a number.
-    package static func contentLength(_ request: HTTPRequest, limit: Int) throws -> Int {
+    package static func contentLength(_ request: GatewayRequest, limit: Int) throws -> Int {
         guard let text = request.header("content-length")?.trimmingWhitespace(), !text.isEmpty else { return 0 }
         guard let length = Int(text), length >= 0 else {
             throw BundleError(.invalidRequest, "Content-Length must be a whole number of bytes, got \"\(text.prefix(20))\"")

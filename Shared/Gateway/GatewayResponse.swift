@@ -4,7 +4,7 @@ import Core
 /// document takes its status from the error code, anything else the route's success status; a
 /// reserved `_http` key in the output may set the status, content type, headers or a non-JSON
 /// body, and is stripped from JSON bodies. Output that is not a JSON document is a 500.
-package struct HTTPResponse: Sendable {
+package struct GatewayResponse: Sendable {
     package var status: Int
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
@@ -22,14 +22,14 @@ package struct HTTPResponse: Sendable {
     package static let jsonType = "application/json"
 
     /// The contract's error document as a response.
-    package static func error(_ error: BundleError, requestID: String, extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
+    package static func error(_ error: BundleError, requestID: String, extraHeaders: [(name: String, value: String)] = []) -> GatewayResponse {
         var headers: [(name: String, value: String)] = [("Content-Type", jsonType), ("X-Request-Id", requestID)]
         headers += extraHeaders
-        return HTTPResponse(status: error.code.httpStatus, headers: headers, body: Array((error.document.jsonText + "\n").utf8))
+        return GatewayResponse(status: error.code.httpStatus, headers: headers, body: Array((error.document.jsonText + "\n").utf8))
     }
 
     /// A function's stdout as a response.
-    package static func from(output: [UInt8], successStatus: Int, requestID: String) -> HTTPResponse {
+    package static func from(output: [UInt8], successStatus: Int, requestID: String) -> GatewayResponse {
         guard case .object(var document)? = try? JSONValue(parsing: output) else {
             return error(BundleError(.internal, "the function's answer was not a JSON document; its log has the request id"),
                          requestID: requestID)
@@ -57,7 +57,7 @@ package struct HTTPResponse: Sendable {
             }
         }
         headers.append(("X-Request-Id", requestID))
-        return HTTPResponse(status: status, headers: headers, body: body)
+        return GatewayResponse(status: status, headers: headers, body: body)
     }
 
     /// The response as a CGI program writes it: a `Status:` line (fcgiwrap ignores exit codes),
