@@ -6,7 +6,7 @@ import PackageDescription
 // access and SHA-256 are small enough to own. swift-crypto was tried for SHA-256: on Linux it links
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
-                 "enqueue", "get-job", "list-jobs", "work"]
+                 "enqueue", "get-job", "list-jobs", "work", "poll-calendar"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
@@ -36,11 +36,12 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "Gateway", "Jobs", "CProcessShim"],
                 path: "Shared/Runtime"),
         .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
-        .target(name: "Catalog", dependencies: ["Platform"], path: "Shared/Catalog"),
+        .target(name: "Meetings", dependencies: ["Runtime", "Calendars"], path: "Shared/Meetings"),
+        .target(name: "Catalog", dependencies: ["Platform", "Meetings"], path: "Shared/Catalog"),
 
         // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
         .executableTarget(name: "dispatch-cgi", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
-    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime"], path: "Functions/\($0)") } + [
+    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings"], path: "Functions/\($0)") } + [
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
@@ -57,6 +58,8 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
+        .testTarget(name: "MeetingsTests", dependencies: ["Meetings", "Calendars", "Runtime", "HTTPTransport", "TestSupport"],
+                    path: "Tests/MeetingsTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "TestSupport"],

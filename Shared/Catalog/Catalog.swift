@@ -1,4 +1,5 @@
 import Core
+import Meetings
 import Platform
 
 /// Every function of the bundle, by manifest: the one list the dispatcher's routes, the OpenAPI
@@ -15,6 +16,7 @@ package enum Catalog {
         WorkHandler.manifest,
         CreateAPIKeyHandler.manifest,
         RevokeAPIKeyHandler.manifest,
+        PollCalendarHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

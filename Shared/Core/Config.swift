@@ -214,16 +214,7 @@ package enum DotEnv {
     }
 
     private static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        FileBytes.read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
@@ -249,5 +240,22 @@ extension StringProtocol {
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
         while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
         return String(slice)
+    }
+}
+
+/// Whole files as bytes, without Foundation.
+package enum FileBytes {
+    /// The file's bytes, or nil when it cannot be opened (missing, a directory, no permission).
+    package static func read(_ path: String, limit: Int = 64 << 20) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while bytes.count <= limit {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return ferror(file) == 0 ? bytes : nil
     }
 }

@@ -61,6 +61,46 @@ package enum Migrations {
             CREATE INDEX jobs_due ON jobs (status, run_after);
             CREATE INDEX jobs_by_function ON jobs (function, id);
             """),
+        Migration(4, "meetings", """
+            CREATE TABLE meetings (
+                id INTEGER PRIMARY KEY,
+                calendar_event_id TEXT NOT NULL UNIQUE,
+                series_id TEXT,
+                title TEXT NOT NULL,
+                start_at TEXT NOT NULL,
+                end_at TEXT NOT NULL,
+                is_all_day INTEGER NOT NULL DEFAULT 0,
+                location TEXT,
+                description TEXT,
+                attendees TEXT NOT NULL,
+                company TEXT,
+                company_domain TEXT,
+                role TEXT,
+                status TEXT NOT NULL CHECK (status IN ('new', 'enriching', 'enriched', 'drafted', 'feedback_given', 'cancelled', 'error')),
+                enrichment TEXT,
+                insights TEXT,
+                hooks TEXT,
+                competitors TEXT,
+                pre_meeting_draft TEXT,
+                follow_up_draft TEXT,
+                draft_ids TEXT,
+                notion_page_id TEXT,
+                feedback_score INTEGER,
+                feedback_notes TEXT,
+                steering_version INTEGER,
+                error TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX meetings_by_start ON meetings (start_at);
+            CREATE INDEX meetings_by_status ON meetings (status, start_at);
+            CREATE TABLE calendar_sync (
+                source TEXT PRIMARY KEY,
+                etag TEXT,
+                sync_token TEXT,
+                polled_at TEXT NOT NULL
+            );
+            """),
     ]
 
     package static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -1,0 +1,90 @@
+import Calendars
+import Core
+import FoundationEssentials
+import Runtime
+
+/// `poll-calendar` (cron every minute; `POST /calendar/poll`): fetches the window from now to
+/// `POLL_DAYS_AHEAD` days ahead from the selected calendar and syncs the `meetings` table.
+package struct PollCalendarHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var daysAhead: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case daysAhead = "days_ahead"
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var provider: String
+        var windowStart: String
+        var windowEnd: String
+        var notModified: Bool
+        var counts: MeetingSync.Counts
+        var skippedEvents: [ICSFeed.Skipped]
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case provider, counts, warnings
+            case windowStart = "window_start"
+            case windowEnd = "window_end"
+            case notModified = "not_modified"
+            case skippedEvents = "skipped_events"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "poll-calendar",
+        summary: "Fetches upcoming meetings from the calendar (ICS feed) and syncs them: new, moved and cancelled meetings.",
+        routes: [Route("POST", "/calendar/poll")],
+        input: Schema.object(["days_ahead": Schema.integer("How far ahead to look (default POLL_DAYS_AHEAD, 7)", minimum: 1, maximum: 366)],
+                             required: []),
+        output: Schema.object([
+            "provider": Schema.string(enum: ["ics", "none"]),
+            "window_start": Schema.string(format: "date-time"),
+            "window_end": Schema.string(format: "date-time"),
+            "not_modified": Schema.boolean(),
+            "counts": Schema.object([
+                "fetched": Schema.integer(minimum: 0), "new": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0),
+                "cancelled": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
+                "new_meeting_ids": Schema.array(Schema.integer()),
+            ]),
+            "skipped_events": Schema.array(Schema.object(["uid": Schema.nullable(Schema.string()), "reason": Schema.string()])),
+            "warnings": Schema.array(Schema.string()),
+        ]),
+        schedule: "* * * * *",
+        timeoutSeconds: 45
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let config = context.config
+        let days = try input.daysAhead ?? config.int("POLL_DAYS_AHEAD", default: 7, in: 1...366)
+        guard (1...366).contains(days) else { throw BundleError.validation(field: "days_ahead", "must be 1 to 366") }
+        let now = context.clock.now()
+        let end = now.addingTimeInterval(Double(days) * 86_400)
+        let provider = (config["CALENDAR_PROVIDER"] ?? (config["CALENDAR_ICS_URL"] == nil ? "none" : "ics")).lowercased()
+        guard provider != "none" else {
+            context.logger.info("calendar.none_configured")
+            return Output(provider: "none", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: false,
+                          counts: MeetingSync.Counts(), skippedEvents: [],
+                          warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file)"])
+        }
+        guard provider == "ics" else {
+            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics or none, got \"\(provider.prefix(40))\"")
+        }
+        let source = ICSCalendarSource(location: try config.require("CALENDAR_ICS_URL", for: "the ICS calendar provider"),
+                                       transport: try context.transport())
+        let ownDomains = Set((config["SELF_EMAIL_DOMAINS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
+            .filter { !$0.isEmpty })
+        let sync = MeetingSync(database: try context.database(), ownDomains: ownDomains)
+        let state = try sync.syncState(source.sourceKey)
+        let fetch = try await source.fetch(start: now, end: end, etag: state.etag, deadline: context.deadline)
+        let counts = fetch.notModified ? MeetingSync.Counts() : try sync.apply(fetch, windowStart: now, windowEnd: end, now: now)
+        try sync.saveSyncState(source.sourceKey, etag: fetch.etag, syncToken: nil, now: now)
+        context.logger.info("calendar.polled", ["fetched": .number(Double(counts.fetched)), "new": .number(Double(counts.new)),
+                                                "updated": .number(Double(counts.updated)), "cancelled": .number(Double(counts.cancelled))])
+        return Output(provider: "ics", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: fetch.notModified,
+                      counts: counts, skippedEvents: fetch.skipped, warnings: fetch.warnings)
+    }
+}
