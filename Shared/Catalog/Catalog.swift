@@ -17,6 +17,8 @@ package enum Catalog {
         CreateAPIKeyHandler.manifest,
         RevokeAPIKeyHandler.manifest,
         PollCalendarHandler.manifest,
+        ListMeetingsHandler.manifest,
+        GetMeetingHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

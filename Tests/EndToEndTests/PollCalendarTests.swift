@@ -36,6 +36,28 @@ import Testing
         #expect(second.json?["counts"]?["cancelled"] == 0)
     }
 
+    @Test func meetingsAreListedNewestFirstAndReadOneByOne() throws {
+        _ = try poll()
+        let listed = try Binaries.run("list-meetings", stdin: #"{"status": "new", "limit": 2}"#, workingDirectory: directory.path)
+        #expect(listed.exitCode == 0, "\(listed.stdoutText)")
+        #expect(listed.json?["total"] == 3)
+        let meetings = try #require(listed.json?["meetings"]?.arrayValue)
+        #expect(meetings.count == 2)
+        #expect(meetings.first?["title"] == "Workshop with a freelance designer", "the latest start first")
+        let northwind = try #require(try Binaries.run("list-meetings", stdin: "{}", workingDirectory: directory.path).json?["meetings"]?
+            .arrayValue?.first { $0["calendar_event_id"] == "discovery-northwind@bundle.example" })
+        let id = try #require(northwind["id"]?.intValue)
+        let detail = try #require(try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json)
+        #expect(detail["company"] == "Northwind Logistics")
+        #expect(detail["role"] == "VP Operations")
+        #expect(detail["start"] == "2026-01-06T09:00:00Z")
+        #expect(detail["status"] == "new")
+        #expect(detail["attendees"]?.arrayValue?.count == 2)
+        let missing = try Binaries.run("get-meeting", stdin: #"{"id": 999}"#, workingDirectory: directory.path)
+        #expect(missing.exitCode == 66)
+        #expect(try Binaries.run("list-meetings", stdin: #"{"status": "lost"}"#, workingDirectory: directory.path).exitCode == 65)
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)
