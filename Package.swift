@@ -6,7 +6,8 @@ import PackageDescription
 // access and SHA-256 are small enough to own. swift-crypto was tried for SHA-256: on Linux it links
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
-                 "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting"]
+                 "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
+                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],

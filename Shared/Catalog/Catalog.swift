@@ -19,6 +19,10 @@ package enum Catalog {
         PollCalendarHandler.manifest,
         ListMeetingsHandler.manifest,
         GetMeetingHandler.manifest,
+        MeetingFeedbackHandler.manifest,
+        GetSteeringHandler.manifest,
+        PutSteeringHandler.manifest,
+        ListSteeringVersionsHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

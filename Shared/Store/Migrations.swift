@@ -101,6 +101,14 @@ package enum Migrations {
                 polled_at TEXT NOT NULL
             );
             """),
+        Migration(5, "steering_profiles", """
+            CREATE TABLE steering_profiles (
+                version INTEGER PRIMARY KEY,
+                profile TEXT NOT NULL,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """),
     ]
 
     package static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -58,6 +58,30 @@ import Testing
         #expect(try Binaries.run("list-meetings", stdin: #"{"status": "lost"}"#, workingDirectory: directory.path).exitCode == 65)
     }
 
+    @Test func feedbackSteersTheNextVersion() throws {
+        _ = try poll()
+        func run(_ name: String, _ input: String) throws -> ProcessResult {
+            try Binaries.run(name, stdin: input, workingDirectory: directory.path)
+        }
+        #expect(try run("get-steering", "{}").json?["version"] == 1)
+        let down = try run("meeting-feedback", #"{"id": 1, "score": -1, "notes": "Too generic, and no news about them"}"#)
+        #expect(down.exitCode == 0, "\(down.stdoutText)")
+        #expect(down.json?["steering_version"] == 2)
+        #expect(down.json?["changes"] == ["specificity_rules", "weights.competitors", "weights.news", "weights.role_pains"])
+        #expect(try run("get-meeting", #"{"id": 1}"#).json?["status"] == "feedback_given")
+        let up = try run("meeting-feedback", #"{"id": 2, "score": 1, "notes": "great"}"#)
+        #expect(up.json?["steering_changed"] == false)
+        #expect(try run("meeting-feedback", #"{"id": 2, "score": 5}"#).exitCode == 65)
+        #expect(try run("meeting-feedback", #"{"id": 99, "score": 1}"#).exitCode == 66)
+        let put = try run("put-steering", #"{"weights": {"news": 0.2, "role_pains": 0.4, "competitors": 0.4}, "competitors": ["Gong"]}"#)
+        #expect(put.json?["steering"]?["version"] == 3)
+        #expect(try run("put-steering", #"{"weights": {"news": 0.9}}"#).exitCode == 65, "weights must still sum to 1")
+        let versions = try #require(try run("list-steering-versions", "{}").json?["versions"]?.arrayValue)
+        #expect(versions.map { $0["version"] } == [3, 2, 1])
+        #expect(versions[0]["source"] == "put")
+        #expect(versions[1]["source"] == "feedback on meeting 1")
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)

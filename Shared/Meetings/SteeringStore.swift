@@ -1,0 +1,78 @@
+import Core
+import FoundationEssentials
+import Store
+
+/// One stored version of the steering profile.
+package struct SteeringVersion: Codable, Sendable, Equatable {
+    package var version: Int
+    package var createdAt: String
+    /// What made it: `default`, `put`, or `feedback on meeting 12`.
+    package var source: String
+    package var profile: SteeringProfile
+
+    enum CodingKeys: String, CodingKey {
+        case version, source, profile
+        case createdAt = "created_at"
+    }
+
+    package static let schema: JSONValue = Schema.object([
+        "version": Schema.integer(minimum: 1),
+        "created_at": Schema.string(format: "date-time"),
+        "source": Schema.string(),
+        "profile": Schema.object([
+            "product_focus": Schema.string(), "icp": Schema.string(), "key_pains": Schema.array(Schema.string()),
+            "disallowed_claims": Schema.array(Schema.string()), "competitors": Schema.array(Schema.string()),
+            "weights": Schema.object(["news": Schema.number(), "role_pains": Schema.number(), "competitors": Schema.number()]),
+            "specificity_rules": Schema.array(Schema.string()),
+        ]),
+    ])
+}
+
+/// Immutable, numbered steering versions; version 1 is the default, created on first use.
+package struct SteeringStore: Sendable {
+    let database: any Database
+
+    package init(database: any Database) {
+        self.database = database
+    }
+
+    package func current(now: Date) throws -> SteeringVersion {
+        if let latest = try database.read({ sql in try sql.queryOne("SELECT * FROM steering_profiles ORDER BY version DESC LIMIT 1") }) {
+            return try Self.version(latest)
+        }
+        try database.write { sql in
+            // Many processes may start on a new database at once: the first insert wins.
+            try sql.execute("INSERT OR IGNORE INTO steering_profiles (version, profile, source, created_at) VALUES (1, ?, 'default', ?)",
+                            try JSONValue(encoding: SteeringProfile.defaultProfile), now)
+        }
+        return try current(now: now)
+    }
+
+    /// Stores `profile` as the next version unless it equals the current one.
+    package func save(_ profile: SteeringProfile, source: String, now: Date) throws -> (version: SteeringVersion, created: Bool) {
+        let problems = profile.problems()
+        if !problems.isEmpty { throw BundleError.validation(problems) }
+        let latest = try current(now: now)
+        if latest.profile == profile { return (latest, false) }
+        let row = try database.write { sql in
+            try sql.queryOne("""
+                INSERT INTO steering_profiles (version, profile, source, created_at)
+                VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM steering_profiles), ?, ?, ?) RETURNING *
+                """, try JSONValue(encoding: profile), source, now)
+        }
+        guard let row else { throw BundleError(.internal, "the steering version was not stored") }
+        return (try Self.version(row), true)
+    }
+
+    /// Every version, newest first.
+    package func versions(limit: Int = 100) throws -> [SteeringVersion] {
+        try database.read { sql in
+            try sql.query("SELECT * FROM steering_profiles ORDER BY version DESC LIMIT ?", limit).map(Self.version)
+        }
+    }
+
+    static func version(_ row: Row) throws -> SteeringVersion {
+        SteeringVersion(version: try row.int("version"), createdAt: try row.string("created_at"), source: try row.string("source"),
+                        profile: try row.decode("profile", as: SteeringProfile.self))
+    }
+}

@@ -1,0 +1,64 @@
+import Core
+import FoundationEssentials
+import Meetings
+import Store
+import TestSupport
+import Testing
+
+@Suite struct SteeringTests {
+    let base = SteeringProfile.defaultProfile
+
+    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) < 0.0001 }
+
+    @Test func thumbsDownNotesMoveTheWeightsWithinBounds() {
+        let news = SteeringFeedback.adjusted(base, score: -1, notes: "Needs more recent news")
+        #expect(close(news.weights.news, 0.5))
+        #expect(close(news.weights.sum, 1))
+        #expect(news.weights.rolePains < base.weights.rolePains && news.weights.competitors < base.weights.competitors)
+        // Raising the same weight again and again stops where the others reach their floor.
+        var profile = base
+        for _ in 0..<20 { profile = SteeringFeedback.adjusted(profile, score: -1, notes: "competitor angle missing") }
+        #expect(close(profile.weights.competitors, 0.8))
+        #expect(close(profile.weights.news, SteeringFeedback.floor) && close(profile.weights.rolePains, SteeringFeedback.floor))
+        #expect(close(profile.weights.sum, 1))
+        let role = SteeringFeedback.adjusted(base, score: -1, notes: "nothing about her role's pains")
+        #expect(close(role.weights.rolePains, 0.45))
+    }
+
+    @Test func genericAddsOneSpecificityRuleAndThumbsUpChangesNothing() {
+        let generic = SteeringFeedback.adjusted(base, score: -1, notes: "Too generic")
+        #expect(generic.specificityRules.contains(SteeringFeedback.specificityRule))
+        #expect(generic.weights == base.weights)
+        #expect(SteeringFeedback.adjusted(generic, score: -1, notes: "still generic").specificityRules.count == generic.specificityRules.count)
+        #expect(SteeringFeedback.adjusted(base, score: 1, notes: "generic but fine") == base)
+        #expect(SteeringFeedback.adjusted(base, score: -1, notes: nil) == base)
+    }
+
+    @Test func weightsMustSumToOne() {
+        var profile = base
+        profile.weights.news = 0.9
+        #expect(profile.problems().map(\.field) == ["weights"])
+        profile.weights = .init(news: -0.2, rolePains: 0.6, competitors: 0.6)
+        #expect(profile.problems().map(\.field).contains("weights.news"))
+    }
+
+    @Test func versionsAreImmutableAndNumbered() throws {
+        let directory = try TemporaryDirectory()
+        let store = SteeringStore(database: try SQLiteDatabase(path: directory.file("bundle.sqlite")))
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let first = try store.current(now: now)
+        #expect(first.version == 1)
+        #expect(first.source == "default")
+        var profile = first.profile
+        profile.competitors.append("Outreach")
+        let (second, created) = try store.save(profile, source: "put", now: now)
+        #expect(created && second.version == 2)
+        #expect(try store.save(profile, source: "put", now: now).created == false, "an unchanged profile makes no version")
+        #expect(try store.versions().map(\.version) == [2, 1])
+        #expect(try store.versions().last?.profile == SteeringProfile.defaultProfile)
+        #expect(try profile.changes(from: first.profile) == ["competitors"])
+        var bad = profile
+        bad.weights.news = 2
+        #expect(throws: BundleError.self) { try store.save(bad, source: "put", now: now) }
+    }
+}
