@@ -7,7 +7,7 @@ import PackageDescription
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
                  "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
-                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions"]
+                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
-        .testTarget(name: "MeetingsTests", dependencies: ["Meetings", "Calendars", "Runtime", "HTTPTransport", "TestSupport"],
+        .testTarget(name: "MeetingsTests", dependencies: ["Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "TestSupport"],
                     path: "Tests/MeetingsTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),

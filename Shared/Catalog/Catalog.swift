@@ -23,6 +23,7 @@ package enum Catalog {
         GetSteeringHandler.manifest,
         PutSteeringHandler.manifest,
         ListSteeringVersionsHandler.manifest,
+        EnrichHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

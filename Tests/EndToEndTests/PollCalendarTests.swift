@@ -82,6 +82,37 @@ import Testing
         #expect(versions[1]["source"] == "feedback on meeting 1")
     }
 
+    @Test func enrichStoresTheResearchOrTheFailure() throws {
+        _ = try poll()
+        let corpus = URL(fileURLWithPath: sample).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("enrich/corpus.json").path
+        let environment = ["OFFLINE_SEARCH_CORPUS": corpus, "BUNDLE_NOW": "2026-01-05T00:00:00Z"]
+        let listed = try Binaries.run("list-meetings", stdin: "{}", workingDirectory: directory.path).json?["meetings"]?.arrayValue ?? []
+        let id = try #require(listed.first { $0["company"] == "Northwind Logistics" }?["id"]?.intValue)
+        let enriched = try Binaries.run("enrich", stdin: #"{"id": \#(id)}"#, environment: environment, workingDirectory: directory.path)
+        #expect(enriched.exitCode == 0, "\(enriched.stdoutText) \(enriched.stderr)")
+        #expect(enriched.json?["enrichment"]?["provider"] == "offline")
+        #expect(enriched.json?["enrichment"]?["news"]?["sources"]?.arrayValue?.first?["url"] == "https://news.example/northwind-logistics-expands-fleet")
+        let stored = try #require(try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json)
+        #expect(stored["status"] == "enriched")
+        #expect(stored["steering_version"] == 1)
+        #expect(stored["enrichment"]?["role_pains"]?["sources"]?.arrayValue?.isEmpty == false)
+
+        // Every search failing leaves the meeting in error with the reason, and a retry can help.
+        let failed = try Binaries.run("enrich", stdin: #"{"id": \#(id)}"#,
+                                      environment: ["SEARCH_PROVIDER": "youcom", "YOUCOM_API_KEY": "k", "YOUCOM_BASE_URL": "http://127.0.0.1:9",
+                                                    "UPSTREAM_MAX_ATTEMPTS": "1"], workingDirectory: directory.path)
+        #expect(failed.exitCode == 69)
+        let errored = try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json
+        #expect(errored?["status"] == "error")
+        #expect(errored?["error"]?.stringValue?.hasPrefix("enrich: every search failed") == true)
+        // Piping without a meeting only researches.
+        let piped = try Binaries.run("enrich", stdin: #"{"company": "Northwind Logistics", "role": "VP Operations"}"#,
+                                     environment: environment, workingDirectory: directory.path)
+        #expect(piped.json?["meeting_id"] == .null)
+        #expect(piped.json?["enrichment"]?["news"]?["sources"]?.arrayValue?.isEmpty == false)
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)

@@ -1,0 +1,88 @@
+import Core
+import FoundationEssentials
+import Providers
+import Runtime
+import Store
+
+/// `POST /meetings/{id}/enrich`: the three searches for one meeting, stored on it (status
+/// `enriching`, then `enriched`, or `error` with the message). Without an id it takes
+/// `{company, role, title}` and only returns the enrichment, for piping.
+package struct EnrichHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var id: Int?
+        var company: String?
+        var role: String?
+        var title: String?
+    }
+
+    package struct Output: Codable, Sendable {
+        var meetingID: Int?
+        var status: String?
+        var steeringVersion: Int
+        var enrichment: Enrichment
+
+        enum CodingKeys: String, CodingKey {
+            case status, enrichment
+            case meetingID = "meeting_id"
+            case steeringVersion = "steering_version"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "enrich",
+        summary: "Researches a meeting: company news, the role's pains and competitors, searched at once and stored per category.",
+        routes: [Route("POST", "/meetings/{id:int}/enrich")],
+        input: Schema.object([
+            "id": Schema.integer(minimum: 1), "company": Schema.string(), "role": Schema.string(), "title": Schema.string(),
+        ], required: []),
+        output: Schema.object([
+            "meeting_id": Schema.nullable(Schema.integer()), "status": Schema.nullable(Schema.string()),
+            "steering_version": Schema.integer(minimum: 1), "enrichment": Enrichment.schema,
+        ]),
+        timeoutSeconds: 60
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let database = try context.database()
+        let now = context.clock.now()
+        let steering = try SteeringStore(database: database).current(now: now)
+        let clock = context.clock
+        let search = try SearchSelection.make(context.config, transport: try context.transport(),
+                                              now: { clock.now().timeIntervalSince1970 })
+        let enricher = Enricher(search: search)
+        guard let id = input.id else {
+            guard input.company != nil || input.title != nil else {
+                throw BundleError.validation(field: "id", "give a meeting id, or company (and role) to research")
+            }
+            let subject = Enricher.Subject(company: input.company, role: input.role, title: input.title ?? input.company ?? "")
+            let enrichment = try await enricher.enrich(subject, steering: steering.profile, now: now, deadline: context.deadline)
+            return Output(meetingID: nil, status: nil, steeringVersion: steering.version, enrichment: enrichment)
+        }
+        guard let meeting = try MeetingStore(database: database).meeting(id) else { throw BundleError(.notFound, "no meeting with id \(id)") }
+        guard meeting.status != "cancelled" else { throw BundleError(.conflict, "meeting \(id) is cancelled") }
+        try database.write { sql in
+            try sql.execute("UPDATE meetings SET status = 'enriching', error = NULL, updated_at = ? WHERE id = ?", now, id)
+        }
+        do {
+            let subject = Enricher.Subject(company: meeting.company, role: meeting.role, title: meeting.title)
+            let enrichment = try await enricher.enrich(subject, steering: steering.profile, now: now, deadline: context.deadline)
+            try database.write { sql in
+                try sql.execute("""
+                    UPDATE meetings SET enrichment = ?, status = 'enriched', steering_version = ?, error = NULL, updated_at = ? WHERE id = ?
+                    """, try JSONValue(encoding: enrichment), steering.version, context.clock.now(), id)
+            }
+            context.logger.info("meeting.enriched", ["meeting": .number(Double(id)), "provider": .string(enrichment.provider),
+                                                     "sources": .number(Double(enrichment.sourceURLs.count))])
+            return Output(meetingID: id, status: "enriched", steeringVersion: steering.version, enrichment: enrichment)
+        } catch {
+            let message = (error as? BundleError)?.message ?? (error as? any BundleErrorConvertible)?.bundleError.message ?? "enrichment failed"
+            _ = try? database.write { sql in
+                try sql.execute("UPDATE meetings SET status = 'error', error = ?, updated_at = ? WHERE id = ?",
+                                "enrich: " + message, context.clock.now(), id)
+            }
+            throw error
+        }
+    }
+}
