@@ -7,7 +7,7 @@ import PackageDescription
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
                  "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
-                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich"]
+                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],

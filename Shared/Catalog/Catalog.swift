@@ -24,6 +24,7 @@ package enum Catalog {
         PutSteeringHandler.manifest,
         ListSteeringVersionsHandler.manifest,
         EnrichHandler.manifest,
+        SynthesizeHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

@@ -54,10 +54,8 @@ package struct Job: Codable, Sendable, Equatable {
         maxAttempts = try row.int("max_attempts")
         progress = try row.int("progress")
         progressMessage = row.optionalString("progress_message")
-        let result = try row.json("result")
-        self.result = result.isNull ? nil : result
-        let error = try row.json("error")
-        self.error = error.isNull ? nil : error
+        result = try row.optionalJSON("result")
+        error = try row.optionalJSON("error")
         exitCode = row.optionalInt("exit_code")
         durationMs = row.optionalInt("duration_ms")
         idempotencyKey = row.optionalString("idempotency_key")

@@ -10,6 +10,13 @@ package struct Enrichment: Codable, Sendable, Equatable {
         package var sources: [SearchResult]
         /// Why this search gave nothing, when it failed.
         package var error: String?
+
+        package init(query: String, freshness: String, sources: [SearchResult], error: String?) {
+            self.query = query
+            self.freshness = freshness
+            self.sources = sources
+            self.error = error
+        }
     }
 
     package var provider: String
@@ -18,6 +25,15 @@ package struct Enrichment: Codable, Sendable, Equatable {
     package var competitors: Category
     package var warnings: [String]
     package var enrichedAt: String
+
+    package init(provider: String, news: Category, rolePains: Category, competitors: Category, warnings: [String], enrichedAt: String) {
+        self.provider = provider
+        self.news = news
+        self.rolePains = rolePains
+        self.competitors = competitors
+        self.warnings = warnings
+        self.enrichedAt = enrichedAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case provider, news, competitors, warnings

@@ -55,10 +55,7 @@ package struct Meeting: Codable, Sendable, Equatable {
     package static let statuses = ["new", "enriching", "enriched", "drafted", "feedback_given", "cancelled", "error"]
 
     init(row: Row) throws {
-        func json(_ column: String) throws -> JSONValue? {
-            let value = try row.json(column)
-            return value.isNull ? nil : value
-        }
+        func json(_ column: String) throws -> JSONValue? { try row.optionalJSON(column) }
         id = try row.int("id")
         calendarEventID = try row.string("calendar_event_id")
         seriesID = row.optionalString("series_id")

@@ -93,6 +93,14 @@ package struct Row: Sendable {
         }
     }
 
+    /// A JSON column; NULL (or a stored JSON null) reads as nil. Written out because JSONValue is
+    /// `ExpressibleByNilLiteral`: a bare `nil` where a JSONValue fits becomes `.null`, not nil.
+    package func optionalJSON(_ column: String) throws -> JSONValue? {
+        let value = try json(column)
+        if value.isNull { return Optional<JSONValue>.none }
+        return Optional.some(value)
+    }
+
     /// A JSON column decoded into a type.
     package func decode<T: Decodable>(_ column: String, as type: T.Type) throws -> T {
         guard let text = optionalString(column) else { throw Row.missing(column, "JSON") }

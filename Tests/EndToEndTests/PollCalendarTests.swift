@@ -106,6 +106,19 @@ import Testing
         let errored = try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json
         #expect(errored?["status"] == "error")
         #expect(errored?["error"]?.stringValue?.hasPrefix("enrich: every search failed") == true)
+        // Synthesis before enrichment is refused; after it, the offline model writes the prep.
+        let other = try #require(listed.first { $0["company"] == .null }?["id"]?.intValue)
+        #expect(try Binaries.run("synthesize", stdin: #"{"id": \#(other)}"#, workingDirectory: directory.path).errorCode == "conflict")
+        _ = try Binaries.run("enrich", stdin: #"{"id": \#(id)}"#, environment: environment, workingDirectory: directory.path)
+        let prep = try Binaries.run("synthesize", stdin: #"{"id": \#(id)}"#, environment: environment, workingDirectory: directory.path)
+        #expect(prep.exitCode == 0, "\(prep.stdoutText) \(prep.stderr)")
+        #expect(prep.json?["llm"]?["provider"] == "offline")
+        let written = try #require(try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json)
+        #expect(written["status"] == "enriched")
+        #expect(written["insights"]?.arrayValue?.first?["source_url"] == "https://news.example/northwind-logistics-expands-fleet")
+        #expect(written["pre_meeting_draft"]?["body"]?.stringValue?.hasPrefix("Hi Dana,") == true)
+        #expect(written["follow_up_draft"]?["body"]?.stringValue?.contains("[[what we agreed]]") == true)
+
         // Piping without a meeting only researches.
         let piped = try Binaries.run("enrich", stdin: #"{"company": "Northwind Logistics", "role": "VP Operations"}"#,
                                      environment: environment, workingDirectory: directory.path)
