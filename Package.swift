@@ -7,7 +7,7 @@ import PackageDescription
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
                  "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
-                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize"]
+                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize", "draft-emails", "sync-notion", "run-pipeline"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "Gateway", "Jobs", "CProcessShim"],
                 path: "Shared/Runtime"),
         .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
-        .target(name: "Meetings", dependencies: ["Runtime", "Calendars"], path: "Shared/Meetings"),
+        .target(name: "Meetings", dependencies: ["Runtime", "Calendars", "Jobs"], path: "Shared/Meetings"),
         .target(name: "Catalog", dependencies: ["Platform", "Meetings"], path: "Shared/Catalog"),
 
         // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.

@@ -25,6 +25,9 @@ package enum Catalog {
         ListSteeringVersionsHandler.manifest,
         EnrichHandler.manifest,
         SynthesizeHandler.manifest,
+        SyncNotionHandler.manifest,
+        DraftEmailsHandler.manifest,
+        RunPipelineHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

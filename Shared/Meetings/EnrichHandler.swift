@@ -13,6 +13,13 @@ package struct EnrichHandler: FunctionHandler {
         var company: String?
         var role: String?
         var title: String?
+
+        package init(id: Int? = nil, company: String? = nil, role: String? = nil, title: String? = nil) {
+            self.id = id
+            self.company = company
+            self.role = role
+            self.title = title
+        }
     }
 
     package struct Output: Codable, Sendable {

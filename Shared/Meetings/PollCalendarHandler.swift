@@ -1,6 +1,7 @@
 import Calendars
 import Core
 import FoundationEssentials
+import Jobs
 import Runtime
 
 /// `poll-calendar` (cron every minute; `POST /calendar/poll`): fetches the window from now to
@@ -8,9 +9,11 @@ import Runtime
 package struct PollCalendarHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var daysAhead: Int?
+        var runPipeline: Bool?
 
         enum CodingKeys: String, CodingKey {
             case daysAhead = "days_ahead"
+            case runPipeline = "run_pipeline"
         }
     }
 
@@ -22,9 +25,11 @@ package struct PollCalendarHandler: FunctionHandler {
         var counts: MeetingSync.Counts
         var skippedEvents: [ICSFeed.Skipped]
         var warnings: [String]
+        var queuedJobs: [Int]
 
         enum CodingKeys: String, CodingKey {
             case provider, counts, warnings
+            case queuedJobs = "queued_jobs"
             case windowStart = "window_start"
             case windowEnd = "window_end"
             case notModified = "not_modified"
@@ -36,8 +41,10 @@ package struct PollCalendarHandler: FunctionHandler {
         name: "poll-calendar",
         summary: "Fetches upcoming meetings from the calendar (ICS feed) and syncs them: new, moved and cancelled meetings.",
         routes: [Route("POST", "/calendar/poll")],
-        input: Schema.object(["days_ahead": Schema.integer("How far ahead to look (default POLL_DAYS_AHEAD, 7)", minimum: 1, maximum: 366)],
-                             required: []),
+        input: Schema.object([
+            "days_ahead": Schema.integer("How far ahead to look (default POLL_DAYS_AHEAD, 7)", minimum: 1, maximum: 366),
+            "run_pipeline": Schema.boolean("Queue a run-pipeline job for each new meeting"),
+        ], required: []),
         output: Schema.object([
             "provider": Schema.string(enum: ["ics", "none"]),
             "window_start": Schema.string(format: "date-time"),
@@ -50,6 +57,7 @@ package struct PollCalendarHandler: FunctionHandler {
             ]),
             "skipped_events": Schema.array(Schema.object(["uid": Schema.nullable(Schema.string()), "reason": Schema.string()])),
             "warnings": Schema.array(Schema.string()),
+            "queued_jobs": Schema.array(Schema.integer(), "run-pipeline jobs queued for new meetings"),
         ]),
         schedule: "* * * * *",
         timeoutSeconds: 45
@@ -68,7 +76,7 @@ package struct PollCalendarHandler: FunctionHandler {
             context.logger.info("calendar.none_configured")
             return Output(provider: "none", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: false,
                           counts: MeetingSync.Counts(), skippedEvents: [],
-                          warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file)"])
+                          warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file)"], queuedJobs: [])
         }
         guard provider == "ics" else {
             throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics or none, got \"\(provider.prefix(40))\"")
@@ -84,7 +92,18 @@ package struct PollCalendarHandler: FunctionHandler {
         try sync.saveSyncState(source.sourceKey, etag: fetch.etag, syncToken: nil, now: now)
         context.logger.info("calendar.polled", ["fetched": .number(Double(counts.fetched)), "new": .number(Double(counts.new)),
                                                 "updated": .number(Double(counts.updated)), "cancelled": .number(Double(counts.cancelled))])
+        var queued: [Int] = []
+        if input.runPipeline == true {
+            let queue = JobQueue(database: try context.database())
+            for id in counts.newMeetingIDs {
+                let job = try queue.enqueue(.init(function: RunPipelineHandler.manifest.name, input: ["id": .number(Double(id))],
+                                                  idempotencyKey: "run-pipeline:meeting:\(id)",
+                                                  timeoutSeconds: RunPipelineHandler.manifest.timeoutSeconds, requestID: context.requestID),
+                                            now: now)
+                queued.append(job.job.id)
+            }
+        }
         return Output(provider: "ics", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: fetch.notModified,
-                      counts: counts, skippedEvents: fetch.skipped, warnings: fetch.warnings)
+                      counts: counts, skippedEvents: fetch.skipped, warnings: fetch.warnings, queuedJobs: queued)
     }
 }

@@ -9,6 +9,8 @@ import Runtime
 package struct SynthesizeHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
+
+        package init(id: Int) { self.id = id }
     }
 
     package struct Output: Codable, Sendable {

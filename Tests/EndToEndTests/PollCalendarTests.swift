@@ -126,6 +126,34 @@ import Testing
         #expect(piped.json?["enrichment"]?["news"]?["sources"]?.arrayValue?.isEmpty == false)
     }
 
+    @Test func theWholePipelineThroughTheJobQueue() throws {
+        let corpus = URL(fileURLWithPath: sample).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("enrich/corpus.json").path
+        let environment = ["OFFLINE_SEARCH_CORPUS": corpus, "BUNDLE_NOW": "2026-01-05T00:00:00Z"]
+        let polled = try Binaries.run("poll-calendar", stdin: #"{"run_pipeline": true}"#,
+                                      environment: ["CALENDAR_ICS_URL": sample, "SELF_EMAIL_DOMAINS": "ourco.example"].merging(environment) { $1 },
+                                      workingDirectory: directory.path)
+        #expect(polled.json?["queued_jobs"]?.arrayValue?.count == 3, "\(polled.stdoutText)")
+        let work = try Binaries.run("work", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        #expect(work.json?["succeeded"] == 3, "\(work.stdoutText)")
+        let meetings = try #require(try Binaries.run("list-meetings", stdin: "{}", workingDirectory: directory.path).json?["meetings"]?.arrayValue)
+        #expect(meetings.allSatisfy { $0["status"] == "drafted" })
+        #expect(meetings.allSatisfy { $0["draft_ids"]?["provider"] == "outbox" })
+        let job = try #require(try Binaries.run("get-job", stdin: #"{"id": 1}"#, workingDirectory: directory.path).json)
+        #expect(job["progress"] == 100)
+        #expect(job["result"]?["steps"]?.arrayValue?.count == 4)
+        // A second poll queues nothing new; re-running one meeting through its route resets it.
+        let again = try Binaries.run("poll-calendar", stdin: #"{"run_pipeline": true}"#,
+                                     environment: ["CALENDAR_ICS_URL": sample, "SELF_EMAIL_DOMAINS": "ourco.example"].merging(environment) { $1 },
+                                     workingDirectory: directory.path)
+        #expect(again.json?["queued_jobs"] == [])
+        let rerun = try Binaries.run("run-pipeline", stdin: #"{"id": 1, "reset": true}"#, environment: environment, workingDirectory: directory.path)
+        #expect(rerun.json?["steps"] == ["1:enrich", "1:synthesize", "1:notion", "1:drafts"])
+        let drafts = try Binaries.run("draft-emails", stdin: #"{"id": 1}"#, workingDirectory: directory.path)
+        #expect(drafts.json?["replaced"] == true)
+        #expect(drafts.json?["recipient"] == "priya@fernhill.health")
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)

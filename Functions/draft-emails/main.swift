@@ -1,0 +1,4 @@
+import Meetings
+import Runtime
+
+Runtime.main(DraftEmailsHandler.self)
