@@ -88,8 +88,9 @@ package struct Enricher: Sendable {
         let role = subject.role ?? "sales leader"
         let focus = Self.keywords(steering.productFocus, limit: 3)
         let named = steering.competitors.prefix(3).joined(separator: " ")
-        return ("\(company) news", "\(role) challenges \(focus)".trimmingWhitespace(),
-                "\(company) competitors \(named)".trimmingWhitespace())
+        // The company as an exact phrase: results about other companies that share a word are noise.
+        return ("\"\(company)\" news", "\(role) challenges \(focus)".trimmingWhitespace(),
+                "\"\(company)\" competitors \(named)".trimmingWhitespace())
     }
 
     package func enrich(_ subject: Subject, steering: SteeringProfile, now: Date, deadline: Deadline) async throws -> Enrichment {

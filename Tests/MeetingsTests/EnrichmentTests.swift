@@ -31,7 +31,7 @@ struct ScriptedSearch: SearchProvider {
         #expect(enrichment.news.sources.count == 2)
         #expect(enrichment.competitors.sources.isEmpty, "the same page, spelled differently, stays in news only")
         #expect(enrichment.rolePains.sources.map(\.url) == ["https://blog.example/pains"])
-        #expect(enrichment.news.query == "Northwind Logistics news")
+        #expect(enrichment.news.query == "\"Northwind Logistics\" news")
         #expect(enrichment.competitors.query.contains("Gong"), "competitor queries name the steering profile's competitors")
         #expect(enrichment.warnings.isEmpty)
     }
@@ -84,6 +84,8 @@ struct ScriptedSearch: SearchProvider {
         let search = try OfflineSearch(corpusPath: corpus, now: { 1_767_571_200 })  // 2026-01-05
         let news = try await search.search("Northwind Logistics news", freshness: .month, count: 5, deadline: Deadline(seconds: 1))
         #expect(news.first?.url == "https://news.example/northwind-logistics-expands-fleet")
+        let phrase = try await search.search("\"Contoso Retail\" competitors Gong Clari", freshness: .month, count: 5, deadline: Deadline(seconds: 1))
+        #expect(phrase.isEmpty, "a quoted company must appear; shared competitor names alone are no match")
         #expect(!news.contains { $0.url.hasSuffix("2019") }, "older than a month")
         #expect(try await OfflineSearch(corpusPath: nil, now: { 0 }).search("anything", freshness: .year, count: 5,
                                                                              deadline: Deadline(seconds: 1)).isEmpty)

@@ -3,7 +3,7 @@ import FoundationEssentials
 
 /// Search with no network: ranks the documents of a corpus file (`OFFLINE_SEARCH_CORPUS`, a JSON
 /// array of `{url, title, text, published}`) by how many query terms they contain, title terms
-/// counting double, within the freshness window. Deterministic; results say they are offline by
+/// counting double, within the freshness window; "quoted phrases" must appear. Deterministic; results say they are offline by
 /// their provider name. With no corpus it finds nothing, which enrichment reports as a warning.
 package struct OfflineSearch: SearchProvider {
     package let name = "offline"
@@ -39,11 +39,18 @@ package struct OfflineSearch: SearchProvider {
     package func search(_ query: String, freshness: Freshness, count: Int, deadline: Deadline) async throws -> [SearchResult] {
         let terms = Set(Self.terms(query))
         guard !terms.isEmpty else { return [] }
+        // "Quoted phrases" must appear, as web search engines treat them.
+        let phrases = query.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { Self.terms(String($0.element)).joined(separator: " ") }.filter { !$0.isEmpty }
         let oldest = now() - freshness.seconds
         var scored: [(score: Int, index: Int)] = []
         for (index, document) in documents.enumerated() {
             if let published = document.published.flatMap(Timestamp.parse), published.timeIntervalSince1970 < oldest { continue }
             let words = Self.terms(texts[index])
+            if !phrases.isEmpty {
+                let joined = " " + words.joined(separator: " ") + " "
+                guard phrases.allSatisfy({ joined.contains(" " + $0 + " ") }) else { continue }
+            }
             let score = words.reduce(0) { $0 + (terms.contains($1) ? 1 : 0) }
             // At least two terms, or the only one: a single common word is no match.
             let distinct = Set(words).intersection(terms).count
