@@ -108,10 +108,14 @@ import Testing
         let lastSunday = ZoneRules(identifier: "CET-ish", standardOffset: 3600, daylight: (
             offset: 7200, start: .weekday(month: 3, week: -1, weekday: 0), end: .weekday(month: 10, week: -1, weekday: 0, time: 10_800)))
         let cet = try rules("CET-1CEST,M3.5.0,M10.5.0/3")
-        for instant in stride(from: seconds(1970, 1, 1), to: seconds(2100, 1, 1), by: 86_400 * 3 + 3_599) {
-            #expect(vtimezone.offset(atUTC: instant) == posix.offset(atUTC: instant))
-            #expect(lastSunday.offset(atUTC: instant) == cet.offset(atUTC: instant))
+        // One expectation over all instants: thousands of #expect calls make this test heavy enough
+        // to disturb the timing-sensitive transport tests running beside it.
+        var mismatches: [Int64] = []
+        for instant in stride(from: seconds(1970, 1, 1), to: seconds(2100, 1, 1), by: 86_400 * 3 + 3_599)
+        where vtimezone.offset(atUTC: instant) != posix.offset(atUTC: instant) || lastSunday.offset(atUTC: instant) != cet.offset(atUTC: instant) {
+            mismatches.append(instant)
         }
+        #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(5))")
         let fixedDay = ZoneRules(identifier: "fixed", standardOffset: 0, daylight: (
             offset: 3600, start: TransitionRule(day: .dayOfMonth(month: 4, day: 1), time: 0), end: TransitionRule(day: .dayOfMonth(month: 9, day: 30), time: 0)))
         #expect(fixedDay.offset(atUTC: seconds(2026, 3, 31, 23, 59, 59)) == 0)

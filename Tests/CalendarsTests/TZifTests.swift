@@ -111,8 +111,9 @@ import Testing
         // Whatever Debian ships (fat or slim), the loaded zone ends in its footer's rule.
         let berlin = try #require(TimeZoneDatabase.rules(named: "Europe/Berlin"))
         let footer = try #require(POSIXTimeZone.parse("CET-1CEST,M3.5.0,M10.5.0/3"))
-        for instant in stride(from: seconds(2030, 1, 1), to: seconds(2060, 1, 1), by: 86_400 + 3_607) {
-            #expect(berlin.offset(atUTC: instant) == footer.offset(atUTC: instant))
+        let mismatches = stride(from: seconds(2030, 1, 1), to: seconds(2060, 1, 1), by: 86_400 + 3_607).filter {
+            berlin.offset(atUTC: $0) != footer.offset(atUTC: $0)
         }
+        #expect(mismatches.isEmpty, "first mismatches: \(mismatches.prefix(5))")
     }
 }
