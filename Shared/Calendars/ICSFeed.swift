@@ -9,6 +9,11 @@ package struct ICSFeed: Sendable {
     package struct Skipped: Sendable, Equatable, Codable {
         package var uid: String?
         package var reason: String
+
+        package init(uid: String?, reason: String) {
+            self.uid = uid
+            self.reason = reason
+        }
     }
 
     package struct Result: Sendable {

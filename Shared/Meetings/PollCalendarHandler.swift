@@ -39,14 +39,14 @@ package struct PollCalendarHandler: FunctionHandler {
 
     package static let manifest = FunctionManifest(
         name: "poll-calendar",
-        summary: "Fetches upcoming meetings from the calendar (ICS feed) and syncs them: new, moved and cancelled meetings.",
+        summary: "Fetches upcoming meetings from the calendar (ICS feed or Google Calendar) and syncs them: new, moved and cancelled meetings.",
         routes: [Route("POST", "/calendar/poll")],
         input: Schema.object([
             "days_ahead": Schema.integer("How far ahead to look (default POLL_DAYS_AHEAD, 7)", minimum: 1, maximum: 366),
             "run_pipeline": Schema.boolean("Queue a run-pipeline job for each new meeting"),
         ], required: []),
         output: Schema.object([
-            "provider": Schema.string(enum: ["ics", "none"]),
+            "provider": Schema.string(enum: ["ics", "google", "none"]),
             "window_start": Schema.string(format: "date-time"),
             "window_end": Schema.string(format: "date-time"),
             "not_modified": Schema.boolean(),
@@ -71,27 +71,44 @@ package struct PollCalendarHandler: FunctionHandler {
         guard (1...366).contains(days) else { throw BundleError.validation(field: "days_ahead", "must be 1 to 366") }
         let now = context.clock.now()
         let end = now.addingTimeInterval(Double(days) * 86_400)
-        let provider = (config["CALENDAR_PROVIDER"] ?? (config["CALENDAR_ICS_URL"] == nil ? "none" : "ics")).lowercased()
+        let provider = (config["CALENDAR_PROVIDER"]
+            ?? (config["CALENDAR_ICS_URL"] != nil ? "ics" : config["GOOGLE_CALENDAR_TOKEN"] != nil ? "google" : "none")).lowercased()
         guard provider != "none" else {
             context.logger.info("calendar.none_configured")
             return Output(provider: "none", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: false,
                           counts: MeetingSync.Counts(), skippedEvents: [],
-                          warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file)"], queuedJobs: [])
+                          warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file) or GOOGLE_CALENDAR_TOKEN"], queuedJobs: [])
         }
-        guard provider == "ics" else {
-            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics or none, got \"\(provider.prefix(40))\"")
-        }
-        let source = ICSCalendarSource(location: try config.require("CALENDAR_ICS_URL", for: "the ICS calendar provider"),
-                                       transport: try context.transport())
         let ownDomains = Set((config["SELF_EMAIL_DOMAINS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
             .filter { !$0.isEmpty })
         let sync = MeetingSync(database: try context.database(), ownDomains: ownDomains)
-        let state = try sync.syncState(source.sourceKey)
-        let fetch = try await source.fetch(start: now, end: end, etag: state.etag, deadline: context.deadline)
+        let fetch: CalendarFetch
+        switch provider {
+        case "ics":
+            let source = ICSCalendarSource(location: try config.require("CALENDAR_ICS_URL", for: "the ICS calendar provider"),
+                                           transport: try context.transport())
+            let state = try sync.syncState(source.sourceKey)
+            fetch = try await source.fetch(start: now, end: end, etag: state.etag, deadline: context.deadline)
+            try sync.saveSyncState(source.sourceKey, etag: fetch.etag, syncToken: nil, now: now)
+        case "google":
+            let source = GoogleCalendarSource(baseURL: config["GOOGLE_CALENDAR_BASE_URL"] ?? GoogleCalendarSource.defaultBaseURL,
+                                              calendarID: config["GOOGLE_CALENDAR_ID"] ?? "primary",
+                                              token: try config.require("GOOGLE_CALENDAR_TOKEN", for: "the Google Calendar provider"),
+                                              transport: try context.transport())
+            let state = try sync.syncState(source.sourceKey)
+            let result = try await source.fetch(start: now, end: end, syncToken: state.syncToken, deadline: context.deadline)
+            // An incremental answer also lists changes to past meetings: those are not ours to prepare.
+            var changes = result.fetch
+            changes.events = changes.events.filter { $0.isCancelled || $0.end > now }
+            fetch = changes
+            try sync.saveSyncState(source.sourceKey, etag: nil, syncToken: result.syncToken, now: now)
+        default:
+            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics, google or none, got \"\(provider.prefix(40))\"")
+        }
         let counts = fetch.notModified ? MeetingSync.Counts() : try sync.apply(fetch, windowStart: now, windowEnd: end, now: now)
-        try sync.saveSyncState(source.sourceKey, etag: fetch.etag, syncToken: nil, now: now)
-        context.logger.info("calendar.polled", ["fetched": .number(Double(counts.fetched)), "new": .number(Double(counts.new)),
-                                                "updated": .number(Double(counts.updated)), "cancelled": .number(Double(counts.cancelled))])
+        context.logger.info("calendar.polled", ["provider": .string(provider), "fetched": .number(Double(counts.fetched)),
+                                                "new": .number(Double(counts.new)), "updated": .number(Double(counts.updated)),
+                                                "cancelled": .number(Double(counts.cancelled))])
         var queued: [Int] = []
         if input.runPipeline == true {
             let queue = JobQueue(database: try context.database())
@@ -103,7 +120,7 @@ package struct PollCalendarHandler: FunctionHandler {
                 queued.append(job.job.id)
             }
         }
-        return Output(provider: "ics", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: fetch.notModified,
+        return Output(provider: provider, windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: fetch.notModified,
                       counts: counts, skippedEvents: fetch.skipped, warnings: fetch.warnings, queuedJobs: queued)
     }
 }

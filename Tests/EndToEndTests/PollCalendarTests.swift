@@ -154,6 +154,29 @@ import Testing
         #expect(drafts.json?["recipient"] == "priya@fernhill.health")
     }
 
+    @Test func googleCalendarFullThenIncremental() throws {
+        let server = try LoopbackServer { request in
+            if request.path.contains("syncToken=t1") {
+                return .json(200, ["items": [["id": "g1", "status": "cancelled"]], "nextSyncToken": "t2"])
+            }
+            let item: JSONValue = ["id": "g1", "summary": "Intro with Lumen Freight", "start": ["dateTime": "2026-01-07T15:00:00Z"],
+                                   "end": ["dateTime": "2026-01-07T15:30:00Z"], "organizer": ["email": "alex@ourco.example"],
+                                   "attendees": [["email": "tom@lumenfreight.co.uk", "displayName": "Tom Becker"]]]
+            return .json(200, ["items": [item], "nextSyncToken": "t1"])
+        }
+        let environment = ["CALENDAR_PROVIDER": "google", "GOOGLE_CALENDAR_TOKEN": "ya29.test", "GOOGLE_CALENDAR_BASE_URL": server.baseURL,
+                           "BUNDLE_NOW": "2026-01-05T00:00:00Z"]
+        let first = try Binaries.run("poll-calendar", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        #expect(first.json?["provider"] == "google", "\(first.stdoutText)")
+        #expect(first.json?["counts"]?["new"] == 1)
+        let second = try Binaries.run("poll-calendar", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        #expect(second.json?["counts"]?["cancelled"] == 1)
+        #expect(server.requests.last?.path.contains("syncToken=t1") == true)
+        let meeting = try Binaries.run("get-meeting", stdin: #"{"id": 1}"#, workingDirectory: directory.path).json
+        #expect(meeting?["company"] == "Lumenfreight")
+        #expect(meeting?["status"] == "cancelled")
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)

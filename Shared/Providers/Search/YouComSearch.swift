@@ -17,7 +17,7 @@ package struct YouComSearch: SearchProvider {
     }
 
     package func search(_ query: String, freshness: Freshness, count: Int, deadline: Deadline) async throws -> [SearchResult] {
-        let url = "\(baseURL)/v1/search?query=\(Self.encode(query))&count=\(count)&freshness=\(freshness.rawValue)"
+        let url = "\(baseURL)/v1/search?query=\(URLEncoding.component(query))&count=\(count)&freshness=\(freshness.rawValue)"
         let response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: [("X-API-Key", apiKey), ("Accept", "application/json")]),
                                                 deadline: deadline)
         guard response.isSuccess else {
@@ -44,25 +44,5 @@ package struct YouComSearch: SearchProvider {
     static func utc(_ text: String) -> String {
         if text.hasSuffix("Z") || text.contains("+") { return text }
         return Timestamp.parse(text + "Z").map { Timestamp.format($0) } ?? text
-    }
-
-    static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(UnicodeScalar(byte)))
-            default:
-                result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return result
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
