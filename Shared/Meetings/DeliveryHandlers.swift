@@ -2,9 +2,9 @@ import Core
 import FoundationEssentials
 import Runtime
 
-/// `POST /meetings/{id}/drafts`: puts the two drafts where the rep will find them. The `outbox`
-/// provider (the default; Gmail and Composio come next) keeps them on the meeting, marked with
-/// draft ids; running again replaces them rather than adding more. The meeting becomes `drafted`.
+/// `POST /meetings/{id}/drafts`: puts the two drafts where the rep will find them: Gmail drafts
+/// (`GMAIL_TOKEN`), or the `outbox` default, which keeps them on the meeting. Running again
+/// replaces them rather than adding more. The meeting becomes `drafted`.
 package struct DraftEmailsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -28,11 +28,11 @@ package struct DraftEmailsHandler: FunctionHandler {
 
     package static let manifest = FunctionManifest(
         name: "draft-emails",
-        summary: "Saves the meeting's two email drafts to the external attendee (outbox: stored on the meeting); re-running replaces them.",
+        summary: "Saves the meeting's two email drafts to the external attendee (Gmail, or outbox: stored on the meeting); re-running replaces them.",
         routes: [Route("POST", "/meetings/{id:int}/drafts")],
         input: Schema.object(["id": Schema.integer(minimum: 1)]),
         output: Schema.object([
-            "meeting_id": Schema.integer(), "provider": Schema.string(enum: ["outbox"]), "recipient": Schema.string(),
+            "meeting_id": Schema.integer(), "provider": Schema.string(enum: ["outbox", "gmail"]), "recipient": Schema.string(),
             "draft_ids": Schema.map(Schema.string()), "replaced": Schema.boolean(),
         ]),
         timeoutSeconds: 30
@@ -41,33 +41,47 @@ package struct DraftEmailsHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        let provider = context.config["EMAIL_DRAFT_PROVIDER"]?.lowercased() ?? "outbox"
-        guard provider == "outbox" else {
-            throw BundleError.misconfigured(variable: "EMAIL_DRAFT_PROVIDER", "must be outbox in this build, got \"\(provider.prefix(40))\"")
+        let config = context.config
+        let provider = config["EMAIL_DRAFT_PROVIDER"]?.lowercased() ?? (config["GMAIL_TOKEN"] == nil ? "outbox" : "gmail")
+        guard provider == "outbox" || provider == "gmail" else {
+            throw BundleError.misconfigured(variable: "EMAIL_DRAFT_PROVIDER", "must be outbox or gmail, got \"\(provider.prefix(40))\"")
         }
         let database = try context.database()
         guard let meeting = try MeetingStore(database: database).meeting(input.id) else { throw BundleError(.notFound, "no meeting with id \(input.id)") }
-        guard meeting.preMeetingDraft != nil, meeting.followUpDraft != nil else {
+        guard let pre = meeting.preMeetingDraft, let followUp = meeting.followUpDraft else {
             throw BundleError(.conflict, "meeting \(input.id) has no drafts yet: POST /meetings/\(input.id)/synthesize first")
         }
         guard let recipient = meeting.attendees.first(where: { !$0.isOrganizer })?.email else {
             throw BundleError(.conflict, "meeting \(input.id) has no external attendee to write to")
         }
-        let ids = ["pre_meeting": "outbox:\(input.id):pre_meeting", "follow_up": "outbox:\(input.id):follow_up"]
+        let previous = meeting.draftIDs
+        var ids = ["pre_meeting": "outbox:\(input.id):pre_meeting", "follow_up": "outbox:\(input.id):follow_up"]
+        if provider == "gmail" {
+            let gmail = GmailDrafts(baseURL: config["GMAIL_BASE_URL"] ?? GmailDrafts.defaultBaseURL,
+                                    token: try config.require("GMAIL_TOKEN", for: "Gmail drafts"), transport: try context.transport())
+            // Drafts made before by Gmail are replaced, never duplicated.
+            let earlier = previous?["provider"] == "gmail" ? previous : nil
+            for (key, draft) in [("pre_meeting", pre), ("follow_up", followUp)] {
+                ids[key] = try await gmail.save(to: recipient, subject: draft["subject"]?.stringValue ?? meeting.title,
+                                                body: draft["body"]?.stringValue ?? "", existingID: earlier?[key]?.stringValue,
+                                                deadline: context.deadline)
+            }
+        }
         try database.write { sql in
             try sql.execute("""
                 UPDATE meetings SET draft_ids = ?, status = CASE WHEN status IN ('enriched', 'error', 'drafted') THEN 'drafted' ELSE status END,
                        error = NULL, updated_at = ? WHERE id = ?
-                """, JSONValue.object(["provider": "outbox", "recipient": .string(recipient),
+                """, JSONValue.object(["provider": .string(provider), "recipient": .string(recipient),
                                        "pre_meeting": .string(ids["pre_meeting"]!), "follow_up": .string(ids["follow_up"]!)]),
                      context.clock.now(), input.id)
         }
-        return Output(meetingID: input.id, provider: "outbox", recipient: recipient, draftIDs: ids, replaced: meeting.draftIDs != nil)
+        return Output(meetingID: input.id, provider: provider, recipient: recipient, draftIDs: ids, replaced: previous != nil)
     }
 }
 
-/// `POST /meetings/{id}/notion`: the meeting as a row in the team's Notion database. With no
-/// Notion configured (`NOTION_PROVIDER` unset or `none`) the step records that it was skipped.
+/// `POST /meetings/{id}/notion`: the meeting as a row in the team's Notion database, created once
+/// and updated after. With no Notion configured (no `NOTION_TOKEN`, or `NOTION_PROVIDER=none`) the
+/// step records that it was skipped.
 package struct SyncNotionHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -103,14 +117,28 @@ package struct SyncNotionHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        let provider = context.config["NOTION_PROVIDER"]?.lowercased() ?? "none"
-        guard provider == "none" else {
-            throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be none in this build (the Notion API and Composio come next), got \"\(provider.prefix(40))\"")
-        }
-        guard let meeting = try MeetingStore(database: try context.database()).meeting(input.id) else {
+        let config = context.config
+        let provider = config["NOTION_PROVIDER"]?.lowercased() ?? (config["NOTION_TOKEN"] == nil ? "none" : "notion")
+        let database = try context.database()
+        guard let meeting = try MeetingStore(database: database).meeting(input.id) else {
             throw BundleError(.notFound, "no meeting with id \(input.id)")
         }
-        context.logger.info("notion.skipped", ["meeting": .number(Double(meeting.id))])
-        return Output(meetingID: meeting.id, provider: "none", status: "skipped", pageID: meeting.notionPageID)
+        switch provider {
+        case "none":
+            context.logger.info("notion.skipped", ["meeting": .number(Double(meeting.id))])
+            return Output(meetingID: meeting.id, provider: "none", status: "skipped", pageID: meeting.notionPageID)
+        case "notion":
+            let notion = NotionClient(baseURL: config["NOTION_BASE_URL"] ?? NotionClient.defaultBaseURL,
+                                      token: try config.require("NOTION_TOKEN", for: "the Notion provider"),
+                                      databaseID: try config.require("NOTION_DATABASE_ID", for: "the Notion provider"),
+                                      transport: try context.transport())
+            let (pageID, created) = try await notion.upsert(meeting, pageID: meeting.notionPageID, deadline: context.deadline)
+            try database.write { sql in
+                try sql.execute("UPDATE meetings SET notion_page_id = ?, updated_at = ? WHERE id = ?", pageID, context.clock.now(), meeting.id)
+            }
+            return Output(meetingID: meeting.id, provider: "notion", status: created ? "created" : "updated", pageID: pageID)
+        default:
+            throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be notion or none, got \"\(provider.prefix(40))\"")
+        }
     }
 }
