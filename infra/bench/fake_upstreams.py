@@ -1,0 +1,51 @@
+"""Loopback fakes of You.com search (300 ms) and an OpenAI-compatible LLM (500 ms) for
+`infra/dev bench`: their wire formats, fixed latencies, no network beyond 127.0.0.1."""
+import json
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SOURCE = "https://news.example/bench-story"
+BODY = (
+    "Hi there, I saw your team grew fast this year and that planning is getting harder as a result. "
+    "We help sales teams prepare every customer conversation with the facts that matter, so nothing important "
+    "is missed and follow-ups go out the same day. I would like to learn how your reps prepare today and where "
+    "the time goes. How long does research take before a call? Which part would you most like to automate? "
+    "Looking forward to our conversation this week."
+)
+PREP = {
+    "insights": [{"text": "The team grew fast", "why": "Growth strains preparation", "priority": 1, "source_url": SOURCE}],
+    "hooks": [{"hook": "Your team grew fast this year", "source_url": SOURCE}, {"hook": "Planning is getting harder", "source_url": SOURCE}],
+    "competitors": [],
+    "pre_meeting_draft": {"subject": "Before our call", "body": BODY},
+    "hooks_used": ["Your team grew fast this year", "Planning is getting harder"],
+    "follow_up_draft": {"subject": "Thank you", "body": "Thanks for your time. Summary: [[what we agreed]]."},
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def answer(self, value):
+        body = json.dumps(value).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        time.sleep(0.3)
+        self.answer({"results": {"news": [{"url": SOURCE, "title": "A story", "description": "The team grew fast"}]}})
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(0.5)
+        self.answer({"model": "gpt-4.1-mini", "usage": {"prompt_tokens": 800, "completion_tokens": 300},
+                     "choices": [{"message": {"role": "assistant", "content": json.dumps(PREP)}}]})
+
+    def log_message(self, *args):
+        pass
+
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
