@@ -2,6 +2,7 @@ import Calendars
 import Core
 import FoundationEssentials
 import Jobs
+import Providers
 import Runtime
 
 /// `poll-calendar` (cron every minute; `POST /calendar/poll`): fetches the window from now to
@@ -46,7 +47,7 @@ package struct PollCalendarHandler: FunctionHandler {
             "run_pipeline": Schema.boolean("Queue a run-pipeline job for each new meeting"),
         ], required: []),
         output: Schema.object([
-            "provider": Schema.string(enum: ["ics", "google", "none"]),
+            "provider": Schema.string(enum: ["ics", "google", "composio", "none"]),
             "window_start": Schema.string(format: "date-time"),
             "window_end": Schema.string(format: "date-time"),
             "not_modified": Schema.boolean(),
@@ -102,8 +103,26 @@ package struct PollCalendarHandler: FunctionHandler {
             changes.events = changes.events.filter { $0.isCancelled || $0.end > now }
             fetch = changes
             try sync.saveSyncState(source.sourceKey, etag: nil, syncToken: result.syncToken, now: now)
+        case "composio":
+            let composio = try ComposioClient(config: config, transport: try context.transport(), purpose: "the Composio calendar provider")
+            let data = try await composio.execute("GOOGLECALENDAR_FIND_EVENT", arguments: [
+                "calendar_id": .string(config["GOOGLE_CALENDAR_ID"] ?? "primary"),
+                "timeMin": .string(Timestamp.format(now)), "timeMax": .string(Timestamp.format(end)), "single_events": true,
+                "max_results": 250,
+            ], deadline: context.deadline)
+            var events: [CalendarEvent] = []
+            var skipped: [ICSFeed.Skipped] = []
+            // Google event objects, wherever the tool's result nests them.
+            for item in ComposioClient.objects(in: data, having: ["id", "start"]) {
+                do {
+                    events.append(try GoogleCalendarSource.event(item, zone: .utc))
+                } catch let error as BundleError {
+                    skipped.append(ICSFeed.Skipped(uid: item["id"]?.stringValue, reason: error.message))
+                }
+            }
+            fetch = CalendarFetch(events: events, skipped: skipped, warnings: [], isComplete: true, notModified: false, etag: nil)
         default:
-            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics, google or none, got \"\(provider.prefix(40))\"")
+            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics, google, composio or none, got \"\(provider.prefix(40))\"")
         }
         let counts = fetch.notModified ? MeetingSync.Counts() : try sync.apply(fetch, windowStart: now, windowEnd: end, now: now)
         context.logger.info("calendar.polled", ["provider": .string(provider), "fetched": .number(Double(counts.fetched)),

@@ -177,6 +177,28 @@ import Testing
         #expect(meeting?["status"] == "cancelled")
     }
 
+    @Test func composioCalendarEventsWhereverTheyNest() throws {
+        let server = try LoopbackServer { request in
+            guard request.path == "/api/v3/tools/execute/GOOGLECALENDAR_FIND_EVENT" else { return .json(404, [:]) }
+            let item: JSONValue = ["id": "c1", "summary": "Demo for Fabrikam", "start": ["dateTime": "2026-01-07T15:00:00Z"],
+                                   "end": ["dateTime": "2026-01-07T16:00:00Z"],
+                                   "attendees": [["email": "alex@ourco.example", "organizer": true], ["email": "kim@fabrikam.example"]]]
+            return .json(200, ["successful": true, "data": ["response_data": ["items": [item]]], "log_id": "l1"])
+        }
+        let result = try Binaries.run("poll-calendar", stdin: "{}", environment: [
+            "CALENDAR_PROVIDER": "composio", "COMPOSIO_API_KEY": "cmp", "COMPOSIO_BASE_URL": server.baseURL, "BUNDLE_NOW": "2026-01-05T00:00:00Z",
+        ], workingDirectory: directory.path)
+        #expect(result.exitCode == 0, "\(result.stdoutText)")
+        #expect(result.json?["provider"] == "composio")
+        #expect(result.json?["counts"]?["new"] == 1)
+        let failing = try LoopbackServer { _ in .json(200, ["successful": false, "error": "Connection expired", "data": [:]]) }
+        let failed = try Binaries.run("poll-calendar", stdin: "{}", environment: [
+            "CALENDAR_PROVIDER": "composio", "COMPOSIO_API_KEY": "cmp", "COMPOSIO_BASE_URL": failing.baseURL,
+        ], workingDirectory: directory.path)
+        #expect(failed.exitCode == 69)
+        #expect(failed.json?["error"]?["message"]?.stringValue?.contains("Connection expired") == true)
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)
