@@ -1,5 +1,6 @@
 import Core
 import FoundationEssentials
+import Providers
 import Runtime
 
 /// `POST /meetings/{id}/drafts`: puts the two drafts where the rep will find them: Gmail drafts
@@ -137,8 +138,17 @@ package struct SyncNotionHandler: FunctionHandler {
                 try sql.execute("UPDATE meetings SET notion_page_id = ?, updated_at = ? WHERE id = ?", pageID, context.clock.now(), meeting.id)
             }
             return Output(meetingID: meeting.id, provider: "notion", status: created ? "created" : "updated", pageID: pageID)
+        case "composio":
+            let composio = try ComposioClient(config: config, transport: try context.transport(), purpose: "Notion through Composio")
+            let (pageID, created) = try await NotionClient.upsertThroughComposio(
+                meeting, pageID: meeting.notionPageID, databaseID: try config.require("NOTION_DATABASE_ID", for: "Notion through Composio"),
+                composio: composio, deadline: context.deadline)
+            try database.write { sql in
+                try sql.execute("UPDATE meetings SET notion_page_id = ?, updated_at = ? WHERE id = ?", pageID, context.clock.now(), meeting.id)
+            }
+            return Output(meetingID: meeting.id, provider: "composio", status: created ? "created" : "updated", pageID: pageID)
         default:
-            throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be notion or none, got \"\(provider.prefix(40))\"")
+            throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be notion, composio or none, got \"\(provider.prefix(40))\"")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Core
 import FoundationEssentials
 import HTTPTransport
+import Providers
 
 /// Notion's pages API for the meeting row: created once in `NOTION_DATABASE_ID`, updated after.
 /// The database needs these properties: Name (title), Company, Role, Attendee, Insights, Draft
@@ -42,6 +43,37 @@ package struct NotionClient: Sendable {
             throw BundleError(code, "Notion refused the meeting row: \(message.prefix(300))")
         }
         return (id, pageID == nil)
+    }
+
+    /// The same row through Composio (`NOTION_INSERT_ROW_DATABASE`, then `NOTION_UPDATE_ROW_DATABASE`),
+    /// whose properties are `{name, type, value}` with the value as text.
+    package static func upsertThroughComposio(_ meeting: Meeting, pageID: String?, databaseID: String, composio: ComposioClient,
+                                              deadline: Deadline) async throws -> (pageID: String, created: Bool) {
+        let attendee = meeting.attendees.first { !$0.isOrganizer }
+        let insights = (meeting.insights?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.map { "• " + $0 }.joined(separator: "\n")
+        let rows: [(String, String, String?)] = [
+            ("Name", "title", meeting.title), ("Company", "rich_text", meeting.company), ("Role", "rich_text", meeting.role),
+            ("Attendee", "rich_text", attendee?.email), ("Insights", "rich_text", insights),
+            ("Draft", "rich_text", meeting.preMeetingDraft?["body"]?.stringValue), ("Start", "date", meeting.start),
+            ("Status", "select", meeting.status),
+        ]
+        let properties: JSONValue = .array(rows.map { name, type, value in
+            ["name": .string(name), "type": .string(type), "value": .string(String((value ?? "").prefix(2000)))]
+        })
+        if let pageID {
+            _ = try await composio.execute("NOTION_UPDATE_ROW_DATABASE", arguments: ["row_id": .string(pageID), "properties": properties],
+                                           deadline: deadline)
+            return (pageID, false)
+        }
+        let data = try await composio.execute("NOTION_INSERT_ROW_DATABASE", arguments: ["database_id": .string(databaseID), "properties": properties],
+                                              deadline: deadline)
+        // The new page's id, wherever the tool's result puts it: a Notion page object has an id and an object kind.
+        let page = ComposioClient.objects(in: data, having: ["id", "object"]).first { $0["object"] == "page" }
+            ?? ComposioClient.objects(in: data, having: ["id"]).first
+        guard let id = page?["id"]?.stringValue else {
+            throw BundleError(.upstreamFailed, "Composio NOTION_INSERT_ROW_DATABASE answered without the new row's id")
+        }
+        return (id, true)
     }
 
     static func properties(_ meeting: Meeting) -> JSONValue {

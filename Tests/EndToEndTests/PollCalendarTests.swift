@@ -199,6 +199,28 @@ import Testing
         #expect(failed.json?["error"]?["message"]?.stringValue?.contains("Connection expired") == true)
     }
 
+    @Test func notionRowsThroughComposio() throws {
+        _ = try poll()
+        let server = try LoopbackServer { request in
+            switch request.path {
+            case "/api/v3/tools/execute/NOTION_INSERT_ROW_DATABASE":
+                guard request.json?["arguments"]?["properties"]?.arrayValue?.first?["name"] == "Name" else { return .json(400, [:]) }
+                return .json(200, ["successful": true, "data": ["response_data": ["object": "page", "id": "row-7", "parent": ["id": "db-1"]]]])
+            case "/api/v3/tools/execute/NOTION_UPDATE_ROW_DATABASE":
+                return .json(200, ["successful": true, "data": [:]])
+            default:
+                return .json(404, [:])
+            }
+        }
+        let environment = ["NOTION_PROVIDER": "composio", "NOTION_DATABASE_ID": "db-1", "COMPOSIO_API_KEY": "cmp", "COMPOSIO_BASE_URL": server.baseURL]
+        let created = try Binaries.run("sync-notion", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
+        #expect(created.json?["status"] == "created", "\(created.stdoutText)")
+        #expect(created.json?["page_id"] == "row-7")
+        let updated = try Binaries.run("sync-notion", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
+        #expect(updated.json?["status"] == "updated")
+        #expect(server.requests.last?.json?["arguments"]?["row_id"] == "row-7")
+    }
+
     @Test func withoutACalendarItSaysSo() throws {
         let result = try Binaries.run("poll-calendar", stdin: "{}", workingDirectory: directory.path)
         #expect(result.exitCode == 0)
