@@ -1,3 +1,4 @@
+import Calendars
 import Core
 import FoundationEssentials
 import Providers
@@ -13,6 +14,8 @@ package struct EnrichHandler: FunctionHandler {
         var company: String?
         var role: String?
         var title: String?
+        /// Without a company, the first external attendee's domain names it.
+        var attendees: [PipedAttendee]?
 
         package init(id: Int? = nil, company: String? = nil, role: String? = nil, title: String? = nil) {
             self.id = id
@@ -20,6 +23,11 @@ package struct EnrichHandler: FunctionHandler {
             self.role = role
             self.title = title
         }
+    }
+
+    package struct PipedAttendee: Codable, Sendable {
+        var email: String
+        var name: String?
     }
 
     package struct Output: Codable, Sendable {
@@ -41,6 +49,7 @@ package struct EnrichHandler: FunctionHandler {
         routes: [Route("POST", "/meetings/{id:int}/enrich")],
         input: Schema.object([
             "id": Schema.integer(minimum: 1), "company": Schema.string(), "role": Schema.string(), "title": Schema.string(),
+            "attendees": Schema.array(Schema.object(["email": Schema.string(), "name": Schema.string()], required: ["email"])),
         ], required: []),
         output: Schema.object([
             "meeting_id": Schema.nullable(Schema.integer()), "status": Schema.nullable(Schema.string()),
@@ -60,10 +69,17 @@ package struct EnrichHandler: FunctionHandler {
                                               now: { clock.now().timeIntervalSince1970 })
         let enricher = Enricher(search: search)
         guard let id = input.id else {
-            guard input.company != nil || input.title != nil else {
-                throw BundleError.validation(field: "id", "give a meeting id, or company (and role) to research")
+            var company = input.company
+            if company == nil, let attendees = input.attendees {
+                let event = CalendarEvent(id: "piped", title: input.title ?? "", start: now, end: now,
+                                          attendees: attendees.map { CalendarEvent.Attendee(email: $0.email.lowercased(), name: $0.name) })
+                let own = Set((context.config["SELF_EMAIL_DOMAINS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() })
+                company = Attribution.of(event, ownDomains: own).company
             }
-            let subject = Enricher.Subject(company: input.company, role: input.role, title: input.title ?? input.company ?? "")
+            guard company != nil || input.title != nil else {
+                throw BundleError.validation(field: "id", "give a meeting id, or company (and role), or attendees to research")
+            }
+            let subject = Enricher.Subject(company: company, role: input.role, title: input.title ?? company ?? "")
             let enrichment = try await enricher.enrich(subject, steering: steering.profile, now: now, deadline: context.deadline)
             return Output(meetingID: nil, status: nil, steeringVersion: steering.version, enrichment: enrichment)
         }

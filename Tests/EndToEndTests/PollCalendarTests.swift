@@ -124,6 +124,9 @@ import Testing
                                      environment: environment, workingDirectory: directory.path)
         #expect(piped.json?["meeting_id"] == .null)
         #expect(piped.json?["enrichment"]?["news"]?["sources"]?.arrayValue?.isEmpty == false)
+        let byAttendee = try Binaries.run("enrich", stdin: #"{"attendees": [{"email": "dana@northwind-logistics.com"}], "role": "VP Operations"}"#,
+                                          environment: environment, workingDirectory: directory.path)
+        #expect(byAttendee.json?["enrichment"]?["news"]?["query"] == "\"Northwind Logistics\" news")
     }
 
     @Test func theWholePipelineThroughTheJobQueue() throws {
