@@ -55,11 +55,18 @@ package final class ChildProcess: @unchecked Sendable {
         }
         var pid: pid_t = 0
         let spawned = ContinuousClock.now
-        let result = argv.withUnsafeBufferPointer { argvBuffer in
-            envp.withUnsafeBufferPointer { envpBuffer in
-                bundle_spawn(&pid, path, argvBuffer.baseAddress, envpBuffer.baseAddress, stdinDescriptor, stdoutDescriptor,
-                             workingDirectory)
+        var result: Int32 = 0
+        // ETXTBSY: the file is open for writing somewhere, typically a moment while a deploy copies a
+        // binary in or another process forked while holding it open; it passes within milliseconds.
+        for attempt in 0..<40 {
+            result = argv.withUnsafeBufferPointer { argvBuffer in
+                envp.withUnsafeBufferPointer { envpBuffer in
+                    bundle_spawn(&pid, path, argvBuffer.baseAddress, envpBuffer.baseAddress, stdinDescriptor, stdoutDescriptor,
+                                 workingDirectory)
+                }
             }
+            guard result == ETXTBSY, attempt < 39 else { break }
+            usleep(5_000)
         }
         guard result == 0 else {
             close(stdoutDescriptor)
