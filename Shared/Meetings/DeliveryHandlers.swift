@@ -33,7 +33,7 @@ package struct DraftEmailsHandler: FunctionHandler {
         routes: [Route("POST", "/meetings/{id:int}/drafts")],
         input: Schema.object(["id": Schema.integer(minimum: 1)]),
         output: Schema.object([
-            "meeting_id": Schema.integer(), "provider": Schema.string(enum: ["outbox", "gmail"]), "recipient": Schema.string(),
+            "meeting_id": Schema.integer(), "provider": Schema.string(enum: ["outbox", "gmail", "composio"]), "recipient": Schema.string(),
             "draft_ids": Schema.map(Schema.string()), "replaced": Schema.boolean(),
         ]),
         timeoutSeconds: 30
@@ -44,8 +44,8 @@ package struct DraftEmailsHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let config = context.config
         let provider = config["EMAIL_DRAFT_PROVIDER"]?.lowercased() ?? (config["GMAIL_TOKEN"] == nil ? "outbox" : "gmail")
-        guard provider == "outbox" || provider == "gmail" else {
-            throw BundleError.misconfigured(variable: "EMAIL_DRAFT_PROVIDER", "must be outbox or gmail, got \"\(provider.prefix(40))\"")
+        guard ["outbox", "gmail", "composio"].contains(provider) else {
+            throw BundleError.misconfigured(variable: "EMAIL_DRAFT_PROVIDER", "must be outbox, gmail or composio, got \"\(provider.prefix(40))\"")
         }
         let database = try context.database()
         guard let meeting = try MeetingStore(database: database).meeting(input.id) else { throw BundleError(.notFound, "no meeting with id \(input.id)") }
@@ -57,15 +57,22 @@ package struct DraftEmailsHandler: FunctionHandler {
         }
         let previous = meeting.draftIDs
         var ids = ["pre_meeting": "outbox:\(input.id):pre_meeting", "follow_up": "outbox:\(input.id):follow_up"]
-        if provider == "gmail" {
-            let gmail = GmailDrafts(baseURL: config["GMAIL_BASE_URL"] ?? GmailDrafts.defaultBaseURL,
-                                    token: try config.require("GMAIL_TOKEN", for: "Gmail drafts"), transport: try context.transport())
-            // Drafts made before by Gmail are replaced, never duplicated.
-            let earlier = previous?["provider"] == "gmail" ? previous : nil
+        if provider != "outbox" {
+            let save: @Sendable (String, String, String, String?) async throws -> String
+            if provider == "gmail" {
+                let gmail = GmailDrafts(baseURL: config["GMAIL_BASE_URL"] ?? GmailDrafts.defaultBaseURL,
+                                        token: try config.require("GMAIL_TOKEN", for: "Gmail drafts"), transport: try context.transport())
+                save = { [deadline = context.deadline] in try await gmail.save(to: $0, subject: $1, body: $2, existingID: $3, deadline: deadline) }
+            } else {
+                let gmail = ComposioGmailDrafts(composio: try ComposioClient(config: config, transport: try context.transport(),
+                                                                             purpose: "Gmail drafts through Composio"))
+                save = { [deadline = context.deadline] in try await gmail.save(to: $0, subject: $1, body: $2, existingID: $3, deadline: deadline) }
+            }
+            // Drafts made before through the same provider are replaced, never duplicated.
+            let earlier = previous?["provider"] == .string(provider) ? previous : nil
             for (key, draft) in [("pre_meeting", pre), ("follow_up", followUp)] {
-                ids[key] = try await gmail.save(to: recipient, subject: draft["subject"]?.stringValue ?? meeting.title,
-                                                body: draft["body"]?.stringValue ?? "", existingID: earlier?[key]?.stringValue,
-                                                deadline: context.deadline)
+                ids[key] = try await save(recipient, draft["subject"]?.stringValue ?? meeting.title, draft["body"]?.stringValue ?? "",
+                                          earlier?[key]?.stringValue)
             }
         }
         try database.write { sql in

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -222,6 +223,36 @@ import Testing
         let updated = try Binaries.run("sync-notion", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
         #expect(updated.json?["status"] == "updated")
         #expect(server.requests.last?.json?["arguments"]?["row_id"] == "row-7")
+    }
+
+    @Test func gmailDraftsThroughComposioAreReplacedNotDuplicated() throws {
+        let corpus = URL(fileURLWithPath: sample).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("enrich/corpus.json").path
+        _ = try poll()
+        _ = try Binaries.run("run-pipeline", stdin: #"{"id": 1}"#, environment: ["OFFLINE_SEARCH_CORPUS": corpus], workingDirectory: directory.path)
+        let counter = Mutex(0)
+        let server = try LoopbackServer { request in
+            switch request.path {
+            case "/api/v3/tools/execute/GMAIL_CREATE_EMAIL_DRAFT":
+                let n = counter.withLock { value in
+                    value += 1
+                    return value
+                }
+                return .json(200, ["successful": true, "data": ["response_data": ["id": .string("d\(n)"), "message": ["id": "m"]]]])
+            case "/api/v3/tools/execute/GMAIL_DELETE_DRAFT":
+                return .json(200, ["successful": true, "data": [:]])
+            default:
+                return .json(404, [:])
+            }
+        }
+        let environment = ["EMAIL_DRAFT_PROVIDER": "composio", "COMPOSIO_API_KEY": "cmp", "COMPOSIO_BASE_URL": server.baseURL]
+        let first = try Binaries.run("draft-emails", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
+        #expect(first.json?["draft_ids"] == ["pre_meeting": "d1", "follow_up": "d2"], "\(first.stdoutText)")
+        #expect(server.requests.first?.json?["arguments"]?["recipient_email"] == "priya@fernhill.health")
+        let second = try Binaries.run("draft-emails", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
+        #expect(second.json?["draft_ids"] == ["pre_meeting": "d3", "follow_up": "d4"])
+        let deleted = server.requests.filter { $0.path.hasSuffix("GMAIL_DELETE_DRAFT") }.compactMap { $0.json?["arguments"]?["draft_id"]?.stringValue }
+        #expect(deleted == ["d1", "d2"])
     }
 
     @Test func withoutACalendarItSaysSo() throws {
