@@ -69,8 +69,12 @@ package enum OpenAPIDocument {
             ["name": .string(parameter.name), "in": "path", "required": true,
              "schema": properties[parameter.name] ?? (parameter.isInteger ? Schema.integer() : Schema.string())]
         }
+        // Operation ids are unique: the function's name for its first route, and a name that says
+        // the path for any other (`poll-calendar-via-trigger-poll`).
+        let operationID = route == manifest.routes.first ? manifest.name
+            : manifest.name + "-via-" + pattern.openAPIPath.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "-")
         var operation: [String: JSONValue] = [
-            "operationId": .string(manifest.name),
+            "operationId": .string(operationID),
             "summary": .string(manifest.summary),
         ]
         let bodyless = route.method == "GET" || route.method == "DELETE" || route.method == "HEAD"

@@ -18,18 +18,42 @@ package struct PollCalendarHandler: FunctionHandler {
         }
     }
 
+    /// `{fetched, new, updated, cancelled, skipped}` at the top, as the seed system answered.
     package struct Output: Codable, Sendable {
         var provider: String
         var windowStart: String
         var windowEnd: String
         var notModified: Bool
-        var counts: MeetingSync.Counts
+        var fetched: Int
+        var new: Int
+        var updated: Int
+        var cancelled: Int
+        var skipped: Int
+        var newMeetingIDs: [Int]
         var skippedEvents: [ICSFeed.Skipped]
         var warnings: [String]
         var queuedJobs: [Int]
 
+        init(provider: String, windowStart: String, windowEnd: String, notModified: Bool, counts: MeetingSync.Counts,
+             skippedEvents: [ICSFeed.Skipped], warnings: [String], queuedJobs: [Int]) {
+            self.provider = provider
+            self.windowStart = windowStart
+            self.windowEnd = windowEnd
+            self.notModified = notModified
+            fetched = counts.fetched
+            new = counts.new
+            updated = counts.updated
+            cancelled = counts.cancelled
+            skipped = counts.skipped
+            newMeetingIDs = counts.newMeetingIDs
+            self.skippedEvents = skippedEvents
+            self.warnings = warnings
+            self.queuedJobs = queuedJobs
+        }
+
         enum CodingKeys: String, CodingKey {
-            case provider, counts, warnings
+            case provider, warnings, fetched, new, updated, cancelled, skipped
+            case newMeetingIDs = "new_meeting_ids"
             case queuedJobs = "queued_jobs"
             case windowStart = "window_start"
             case windowEnd = "window_end"
@@ -41,7 +65,8 @@ package struct PollCalendarHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "poll-calendar",
         summary: "Fetches upcoming meetings from the calendar (ICS feed or Google Calendar) and syncs them: new, moved and cancelled meetings.",
-        routes: [Route("POST", "/calendar/poll")],
+        // /trigger-poll is the seed system's route: it runs the pipeline for new meetings unless told not to.
+        routes: [Route("POST", "/calendar/poll"), Route("POST", "/trigger-poll")],
         input: Schema.object([
             "days_ahead": Schema.integer("How far ahead to look (default POLL_DAYS_AHEAD, 7)", minimum: 1, maximum: 366),
             "run_pipeline": Schema.boolean("Queue a run-pipeline job for each new meeting"),
@@ -51,11 +76,9 @@ package struct PollCalendarHandler: FunctionHandler {
             "window_start": Schema.string(format: "date-time"),
             "window_end": Schema.string(format: "date-time"),
             "not_modified": Schema.boolean(),
-            "counts": Schema.object([
-                "fetched": Schema.integer(minimum: 0), "new": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0),
-                "cancelled": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
-                "new_meeting_ids": Schema.array(Schema.integer()),
-            ]),
+            "fetched": Schema.integer(minimum: 0), "new": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0),
+            "cancelled": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
+            "new_meeting_ids": Schema.array(Schema.integer()),
             "skipped_events": Schema.array(Schema.object(["uid": Schema.nullable(Schema.string()), "reason": Schema.string()])),
             "warnings": Schema.array(Schema.string()),
             "queued_jobs": Schema.array(Schema.integer(), "run-pipeline jobs queued for new meetings"),
@@ -129,7 +152,8 @@ package struct PollCalendarHandler: FunctionHandler {
                                                 "new": .number(Double(counts.new)), "updated": .number(Double(counts.updated)),
                                                 "cancelled": .number(Double(counts.cancelled))])
         var queued: [Int] = []
-        if input.runPipeline == true {
+        let runPipeline = input.runPipeline ?? (context.http?["route"]?.stringValue == "POST /trigger-poll")
+        if runPipeline {
             let queue = JobQueue(database: try context.database())
             for id in counts.newMeetingIDs {
                 let job = try queue.enqueue(.init(function: RunPipelineHandler.manifest.name, input: ["id": .number(Double(id))],

@@ -64,9 +64,11 @@ import Testing
             "GMAIL_TOKEN": "ya29.gmail", "GMAIL_BASE_URL": base,
         ])
         let auth = ["X-API-Key": try server.createKey(), "Content-Type": "application/json"]
-        let poll = try server.send("POST", "/calendar/poll", headers: auth, body: "{}")
+        // The seed system's route: it queues the pipeline for the new meetings by default.
+        let poll = try server.send("POST", "/trigger-poll", headers: auth, body: "{}")
         #expect(poll.status == 200, "\(poll.text)")
-        #expect(poll.json?["counts"]?["new"] == 3)
+        #expect(poll.json?["new"] == 3)
+        #expect(poll.json?["queued_jobs"]?.arrayValue?.count == 3)
         let listed = try server.send("GET", "/meetings?status=new", headers: auth)
         let id = try #require(listed.json?["meetings"]?.arrayValue?.first { $0["company"] == "Northwind Logistics" }?["id"]?.intValue)
 
