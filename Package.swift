@@ -7,7 +7,9 @@ import PackageDescription
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
                  "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
-                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize", "draft-emails", "sync-notion", "run-pipeline"]
+                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize", "draft-emails", "sync-notion", "run-pipeline",
+                 "create-campaign", "list-campaigns", "get-campaign", "launch-campaign", "pause-campaign", "send-outreach",
+                 "inbound-message", "message-status", "process-conversation", "list-conversations", "get-conversation", "list-extractions"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
@@ -38,11 +40,12 @@ let package = Package(
                 path: "Shared/Runtime"),
         .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
         .target(name: "Meetings", dependencies: ["Runtime", "Calendars", "Jobs"], path: "Shared/Meetings"),
-        .target(name: "Catalog", dependencies: ["Platform", "Meetings"], path: "Shared/Catalog"),
+        .target(name: "Interviews", dependencies: ["Runtime", "Jobs", "Gateway"], path: "Shared/Interviews"),
+        .target(name: "Catalog", dependencies: ["Platform", "Meetings", "Interviews"], path: "Shared/Catalog"),
 
         // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
         .executableTarget(name: "dispatch-cgi", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
-    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings"], path: "Functions/\($0)") } + [
+    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings", "Interviews"], path: "Functions/\($0)") } + [
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
@@ -61,6 +64,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
         .testTarget(name: "MeetingsTests", dependencies: ["Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "TestSupport"],
                     path: "Tests/MeetingsTests"),
+        .testTarget(name: "InterviewsTests", dependencies: ["Interviews", "Runtime", "HTTPTransport", "Providers", "Store", "TestSupport"],
+                    path: "Tests/InterviewsTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "TestSupport"],

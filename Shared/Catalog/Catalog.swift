@@ -1,4 +1,5 @@
 import Core
+import Interviews
 import Meetings
 import Platform
 
@@ -28,6 +29,18 @@ package enum Catalog {
         SyncNotionHandler.manifest,
         DraftEmailsHandler.manifest,
         RunPipelineHandler.manifest,
+        CreateCampaignHandler.manifest,
+        ListCampaignsHandler.manifest,
+        GetCampaignHandler.manifest,
+        LaunchCampaignHandler.manifest,
+        PauseCampaignHandler.manifest,
+        SendOutreachHandler.manifest,
+        InboundMessageHandler.manifest,
+        MessageStatusHandler.manifest,
+        ProcessConversationHandler.manifest,
+        ListConversationsHandler.manifest,
+        GetConversationHandler.manifest,
+        ListExtractionsHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

@@ -1,0 +1,4 @@
+import Interviews
+import Runtime
+
+Runtime.main(GetConversationHandler.self)

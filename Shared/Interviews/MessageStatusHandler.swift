@@ -1,0 +1,98 @@
+import Core
+import FoundationEssentials
+import Providers
+import Runtime
+import Store
+
+/// `POST /twilio/status` (public, signed by Twilio): delivery callbacks. A message's status only
+/// moves forward (callbacks can arrive out of order); `failed` or `undelivered` with 63016 (free
+/// text outside WhatsApp's 24-hour window) fails the conversation with that reason, and the
+/// opt-out codes opt the person out.
+package struct MessageStatusHandler: FunctionHandler {
+    package typealias Input = JSONValue
+
+    package struct Output: Codable, Sendable {
+        var updated: Bool
+        var messageID: Int?
+        var status: String?
+        var conversationStatus: String?
+
+        enum CodingKeys: String, CodingKey {
+            case updated, status
+            case messageID = "message_id"
+            case conversationStatus = "conversation_status"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "message-status",
+        summary: "Twilio's delivery status callback: updates the message's status; 63016 fails the conversation.",
+        routes: [Route("POST", "/twilio/status")],
+        input: Schema.object([
+            "MessageSid": Schema.string(), "SmsSid": Schema.string(), "MessageStatus": Schema.string(), "SmsStatus": Schema.string(),
+            "ErrorCode": Schema.string(), "ErrorMessage": Schema.string(),
+        ], required: [], additionalProperties: true),
+        output: Schema.object([
+            "updated": Schema.boolean(), "message_id": Schema.nullable(Schema.integer()), "status": Schema.nullable(Schema.string()),
+            "conversation_status": Schema.nullable(Schema.string()),
+        ]),
+        timeoutSeconds: 15,
+        isPublic: true
+    )
+
+    /// How far along a message is; a callback never moves it back.
+    static let rank: [String: Int] = ["pending": 0, "outbox": 1, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
+                                      "delivered": 5, "read": 6, "failed": 7, "undelivered": 7, "canceled": 7]
+    static let windowClosedCode = "63016"
+
+    package init() {}
+
+    package func handle(_ input: JSONValue, context: FunctionContext) async throws -> Output {
+        try TwilioWebhook.verify(context)
+        guard let sid = TwilioWebhook.field(input, "MessageSid", "SmsSid"), !sid.isEmpty else {
+            throw BundleError.validation(field: "MessageSid", "is required")
+        }
+        guard let status = TwilioWebhook.field(input, "MessageStatus", "SmsStatus")?.lowercased(), !status.isEmpty else {
+            throw BundleError.validation(field: "MessageStatus", "is required")
+        }
+        let errorCode = TwilioWebhook.field(input, "ErrorCode").flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
+        let errorMessage = TwilioWebhook.field(input, "ErrorMessage")
+        let now = context.clock.now()
+        return try context.database().write { sql in
+            guard let row = try sql.queryOne("SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'", sid)
+            else {
+                context.logger.info("status.unknown_message", ["status": .string(status)])
+                return Output(updated: false)
+            }
+            let id = try row.int("id")
+            let current = try row.string("status")
+            guard (Self.rank[status] ?? 0) > (Self.rank[current] ?? 0) else {
+                return Output(updated: false, messageID: id, status: current)
+            }
+            let failed = ["failed", "undelivered"].contains(status)
+            try sql.execute("""
+                UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message),
+                       delivered_at = CASE WHEN ? THEN COALESCE(delivered_at, ?) ELSE delivered_at END, updated_at = ? WHERE id = ?
+                """, status, errorCode, errorMessage.map { String($0.prefix(500)) }, ["delivered", "read"].contains(status), now, now, id)
+            var conversationStatus: String?
+            if let conversationID = row.optionalInt("conversation_id") {
+                if failed, let code = errorCode, MessagingError.optOutCodes.contains(Int(code) ?? 0), let user = row.optionalInt("user_id") {
+                    try InboundReception.optOut(user: user, reason: "provider error \(code)", sql: sql, now: now)
+                } else if failed, errorCode == Self.windowClosedCode {
+                    let reason = "63016: WhatsApp's 24-hour window closed; business-initiated messages need an approved template (TWILIO_OPENING_CONTENT_SID)"
+                    try sql.execute("""
+                        UPDATE conversations SET status = 'failed', end_reason = ?, ended_at = ?, updated_at = ?
+                        WHERE id = ? AND status IN ('pending', 'outreach_sent', 'active')
+                        """, reason, now, now, conversationID)
+                    if let campaign = try sql.queryOne("SELECT campaign_id FROM conversations WHERE id = ?", conversationID)?.int("campaign_id") {
+                        try CampaignStore.completeIfDone(campaign, sql: sql, now: now)
+                    }
+                }
+                conversationStatus = try sql.queryOne("SELECT status FROM conversations WHERE id = ?", conversationID)?.optionalString("status")
+            }
+            context.logger.info("status.updated", ["message": .number(Double(id)), "status": .string(status),
+                                                   "error_code": errorCode.map(JSONValue.string) ?? .null])
+            return Output(updated: true, messageID: id, status: status, conversationStatus: conversationStatus)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Core
+import FoundationEssentials
+import HTTPTransport
+
+/// Twilio's Messages API: `POST {base}/2010-04-01/Accounts/{Sid}/Messages.json`, HTTP Basic
+/// (account SID and auth token, or an API key SID and secret), form fields `To`, `From` or
+/// `MessagingServiceSid`, and `Body` or `ContentSid` + `ContentVariables`. Success is 201 with
+/// the message's `sid`; errors carry Twilio's own `code`.
+package struct TwilioMessenger: Messenger {
+    package static let defaultBaseURL = "https://api.twilio.com"
+    package let name = "twilio"
+    let baseURL: String
+    let accountSID: String
+    let credentials: (user: String, password: String)
+    let from: String?
+    let messagingServiceSID: String?
+    /// `whatsapp:` by default; empty for SMS.
+    let channelPrefix: String
+    let statusCallback: String?
+    let transport: any Transport
+
+    package init(config: Config, transport: any Transport) throws {
+        accountSID = try config.require("TWILIO_ACCOUNT_SID", for: "sending through Twilio")
+        if let keySID = config["TWILIO_API_KEY_SID"] {
+            credentials = (keySID, try config.require("TWILIO_API_KEY_SECRET", for: "Twilio API key authentication"))
+        } else {
+            credentials = (accountSID, try config.require("TWILIO_AUTH_TOKEN", for: "sending through Twilio"))
+        }
+        let channel = config["TWILIO_CHANNEL"]?.lowercased() ?? "whatsapp"
+        guard channel == "whatsapp" || channel == "sms" else {
+            throw BundleError.misconfigured(variable: "TWILIO_CHANNEL", "must be whatsapp or sms")
+        }
+        let prefix = channel == "whatsapp" ? "whatsapp:" : ""
+        channelPrefix = prefix
+        from = config["TWILIO_FROM"].map { number in number.hasPrefix(prefix) ? number : prefix + number }
+        messagingServiceSID = config["TWILIO_MESSAGING_SERVICE_SID"]
+        if from == nil, messagingServiceSID == nil {
+            throw BundleError.misconfigured(variable: "TWILIO_FROM",
+                                            "is not set; Twilio needs the sender (whatsapp:+14155238886) or TWILIO_MESSAGING_SERVICE_SID")
+        }
+        let base = config["TWILIO_BASE_URL"] ?? Self.defaultBaseURL
+        baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        // Delivery callbacks need the public address Twilio can reach.
+        statusCallback = config["TWILIO_STATUS_CALLBACK_URL"] ?? config["PUBLIC_BASE_URL"].map { base in
+            (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/twilio/status"
+        }
+        self.transport = transport
+    }
+
+    package func send(_ message: OutgoingMessage, deadline: Deadline) async throws -> SentMessage {
+        var fields: [(String, String)] = [("To", channelPrefix + message.to)]
+        if let messagingServiceSID { fields.append(("MessagingServiceSid", messagingServiceSID)) } else if let from { fields.append(("From", from)) }
+        if let contentSid = message.contentSid {
+            fields.append(("ContentSid", contentSid))
+            if let variables = message.contentVariables {
+                fields.append(("ContentVariables", JSONValue.object(variables.mapValues(JSONValue.string)).jsonText))
+            }
+        } else {
+            fields.append(("Body", message.body ?? ""))
+        }
+        if let statusCallback { fields.append(("StatusCallback", statusCallback)) }
+        let body = fields.map { "\(URLEncoding.component($0.0))=\(URLEncoding.component($0.1))" }.joined(separator: "&")
+        let authorization = "Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString()
+        let request = HTTPRequest(method: "POST", url: "\(baseURL)/2010-04-01/Accounts/\(URLEncoding.component(accountSID))/Messages.json",
+                                  headers: [("Authorization", authorization), ("Content-Type", "application/x-www-form-urlencoded"),
+                                            ("Accept", "application/json")],
+                                  body: Array(body.utf8), timeout: .seconds(30))
+        let response = try await transport.send(request, deadline: deadline)
+        let json = response.json
+        guard response.isSuccess, let sid = json?["sid"]?.stringValue else {
+            let code = json?["code"]?.intValue
+            let text = json?["message"]?.stringValue ?? "HTTP \(response.status)"
+            // 429 (20429) was never processed; 5xx may be a passing fault. Other 4xx will not change.
+            let retryable = response.status == 429 || response.status >= 500 || (response.isSuccess && json?["sid"] == nil)
+            throw MessagingError(providerCode: code, httpStatus: response.status,
+                                 message: "Twilio refused the message" + (code.map { " (\($0))" } ?? "") + ": \(text.prefix(300))",
+                                 isRetryable: retryable)
+        }
+        return SentMessage(sid: sid, status: json?["status"]?.stringValue ?? "queued")
+    }
+}

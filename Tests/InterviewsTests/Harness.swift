@@ -1,0 +1,109 @@
+import Core
+import FoundationEssentials
+import HTTPTransport
+import Interviews
+import Providers
+import Runtime
+import Store
+import Synchronization
+import TestSupport
+
+/// A scripted LLM: each call's answer comes from a closure over the request (or it throws), and
+/// every request is recorded, so a test can see what the agent was shown.
+final class ScriptedLLM: LLMProvider, @unchecked Sendable {
+    let name = "scripted"
+    let model = "scripted-1"
+    let answer: @Sendable (LLMRequest) async throws -> JSONValue
+    let log = Mutex<[LLMRequest]>([])
+
+    init(answer: @escaping @Sendable (LLMRequest) async throws -> JSONValue) {
+        self.answer = answer
+    }
+
+    var requests: [LLMRequest] { log.withLock { $0 } }
+
+    func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
+        log.withLock { $0.append(request) }
+        return LLMCompletion(text: try await answer(request).jsonText, model: model, promptTokens: 10, completionTokens: 5)
+    }
+
+    /// Fails the test run loudly if the agent calls it.
+    static func forbidden() -> ScriptedLLM {
+        ScriptedLLM { _ in throw BundleError(.internal, "the LLM must not be called here") }
+    }
+}
+
+struct NoNetwork: Transport {
+    func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
+        throw TransportError(.unexpected, host: request.host, "no network in this test")
+    }
+}
+
+/// A temporary database and contexts over it, frozen at a given time.
+struct Harness {
+    let directory: TemporaryDirectory
+    let database: SQLiteDatabase
+    static let gasStation: JSONValue = [
+        ["name": "fuel_brand", "type": "enum", "description": "Which fuel brand you usually buy", "enum": ["Shell", "BP", "Aral", "Other"]],
+        ["name": "visits_per_month", "type": "integer", "description": "How many times a month you fill up", "min": 0, "max": 100],
+        ["name": "uses_loyalty_card", "type": "boolean", "description": "Whether you use a loyalty card when you pay"],
+        ["name": "litre_price", "type": "number", "description": "What you paid per litre last time, in euros", "min": 0.5, "max": 5],
+        ["name": "switch_reason", "type": "string", "description": "What would make you switch to another station"],
+    ]
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+    }
+
+    func context(_ values: [String: String] = [:], now: String = "2026-03-02T09:00:00Z", http: JSONValue? = nil,
+                 llm provider: (any LLMProvider)? = nil, transport: (any Transport)? = NoNetwork()) -> FunctionContext {
+        let llm = provider.map { LLMClient(provider: $0, recorder: DatabaseLLMCallRecorder(database: database), function: "test") }
+        return FunctionContext(function: "test", requestID: "req-\(now)", config: Config(["TWILIO_SIGNATURE_CHECK": "off"].merging(values) { $1 }),
+                               clock: BundleClock(frozenAt: Timestamp.parse(now)!), logger: .discarding, deadline: Deadline(seconds: 30),
+                               http: http, database: database, transport: transport, llm: llm)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ json: JSONValue) throws -> T { try json.decode(as: type) }
+
+    /// Creates and launches a campaign; returns its id.
+    @discardableResult
+    func launchedCampaign(phones: [String], schema: JSONValue = Harness.gasStation, rate: Int = 10, now: String = "2026-03-02T09:00:00Z",
+                          maxTurns: Int? = nil) async throws -> Int {
+        var input: [String: JSONValue] = ["name": "Gas station habits", "brief": "Learn how drivers choose where to fill up, and why they switch.",
+                                          "schema": schema, "phones": .array(phones.map(JSONValue.string))]
+        if let maxTurns { input["max_turns"] = .number(Double(maxTurns)) }
+        let created = try JSONValue(encoding: try await CreateCampaignHandler().handle(try decode(CreateCampaignHandler.Input.self, .object(input)),
+                                                                                       context: context(now: now)))
+        let id = try created["campaign"]?["id"]?.intValue ?? { throw BundleError(.internal, "no campaign id") }()
+        _ = try await LaunchCampaignHandler().handle(try decode(LaunchCampaignHandler.Input.self, ["id": .number(Double(id))]),
+                                                     context: context(["OUTREACH_RATE_PER_MINUTE": String(rate)], now: now))
+        return id
+    }
+
+    func sendOutreach(now: String, _ values: [String: String] = [:], transport: (any Transport)? = NoNetwork()) async throws -> JSONValue {
+        try JSONValue(encoding: try await SendOutreachHandler().handle(NoInput(), context: context(values, now: now, transport: transport)))
+    }
+
+    /// One inbound webhook, as Twilio's form fields.
+    func inbound(_ from: String, _ body: String, sid: String, now: String = "2026-03-02T09:05:00Z", llm: (any LLMProvider)? = nil,
+                 _ values: [String: String] = [:]) async throws -> JSONValue {
+        let input: JSONValue = ["MessageSid": .string(sid), "From": .string("whatsapp:" + from), "To": "whatsapp:+14155238886",
+                                "Body": .string(body), "ProfileName": "Dana Reyes", "NumMedia": "0"]
+        return try await InboundMessageHandler().handle(input, context: context(values, now: now, llm: llm))
+    }
+
+    func conversation(_ id: Int) async throws -> JSONValue {
+        try JSONValue(encoding: try await GetConversationHandler().handle(try decode(GetConversationHandler.Input.self, ["id": .number(Double(id))]),
+                                                                          context: context()))
+    }
+
+    func campaign(_ id: Int) async throws -> JSONValue {
+        try JSONValue(encoding: try await GetCampaignHandler().handle(try decode(GetCampaignHandler.Input.self, ["id": .number(Double(id))]),
+                                                                      context: context()))
+    }
+
+    func count(_ sql: String, _ arguments: any SQLBindable...) throws -> Int {
+        try database.read { try $0.queryOne(sql, arguments)?.int("n") ?? 0 }
+    }
+}
