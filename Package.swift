@@ -68,7 +68,7 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "TestSupport"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "Providers", "TestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
 )

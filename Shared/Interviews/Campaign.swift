@@ -64,13 +64,14 @@ package struct Campaign: Codable, Sendable, Equatable {
 
     package static let fieldSchema: JSONValue = Schema.object([
         "name": Schema.string(), "type": Schema.string(enum: ExtractionField.Kind.allCases.map(\.rawValue)),
-        "description": Schema.string(), "enum": Schema.array(Schema.string()), "min": Schema.number(), "max": Schema.number(),
+        "description": Schema.string(), "enum": Schema.nullable(Schema.array(Schema.string())), "min": Schema.nullable(Schema.number()),
+        "max": Schema.nullable(Schema.number()),
     ], required: ["name", "type", "description"])
 
     package static let schema: JSONValue = Schema.object([
         "id": Schema.integer(minimum: 1), "name": Schema.string(), "brief": Schema.string(),
         "schema": Schema.array(fieldSchema, "The extraction schema, in asking order"),
-        "phone_count": Schema.integer(minimum: 0), "phones": Schema.array(Schema.string()),
+        "phone_count": Schema.integer(minimum: 0), "phones": Schema.nullable(Schema.array(Schema.string(), "The numbers (get-campaign only)")),
         "opening_message": Schema.nullable(Schema.string()), "max_turns": Schema.integer(minimum: 1),
         "status": Schema.string(enum: statuses),
         "counts": Schema.map(Schema.integer(minimum: 0), "Conversations per status, and total"),

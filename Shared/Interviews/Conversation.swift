@@ -75,7 +75,7 @@ package struct Conversation: Codable, Sendable, Equatable {
         "last_outbound_at": Schema.nullable(Schema.string(format: "date-time")),
         "ended_at": Schema.nullable(Schema.string(format: "date-time")),
         "created_at": Schema.string(format: "date-time"), "updated_at": Schema.string(format: "date-time"),
-        "messages": Schema.array(Message.schema, "The transcript, oldest first (get-conversation only)"),
+        "messages": Schema.nullable(Schema.array(Message.schema, "The transcript, each reply after its message (get-conversation only)")),
     ], required: ["id", "campaign_id", "phone", "status", "extracted", "missing_fields", "turns", "created_at", "updated_at"])
 }
 
