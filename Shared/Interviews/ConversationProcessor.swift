@@ -18,6 +18,8 @@ package struct ConversationProcessor: Sendable {
         package var busy = false
         /// Messages still waiting because the deadline came near.
         package var deferred = false
+        /// The LLM provider that wrote the replies (`offline` for the deterministic rules).
+        package var agent: String?
     }
 
     let database: any Database
@@ -115,7 +117,9 @@ package struct ConversationProcessor: Sendable {
         let task = InterviewTask(campaignName: context.campaignName, brief: context.brief, schema: context.schema, history: context.history,
                                  extracted: context.extracted, state: context.state, message: inbound.agentText,
                                  profileName: context.profileName)
-        let answer = try await llm().run(task, deadline: deadline).output
+        let client = try llm()
+        outcome.agent = client.provider.name
+        let answer = try await client.run(task, deadline: deadline).output
         let result = TurnResult(context: context, answer: answer, logger: logger)
         let now = clock.now()
         try database.write { sql in
@@ -127,15 +131,15 @@ package struct ConversationProcessor: Sendable {
             }
             try sql.execute("""
                 UPDATE conversations SET extracted = ?, agent_state = ?, turns = turns + 1, status = ?, end_reason = ?,
-                       ended_at = CASE WHEN ? = 'completed' THEN ? ELSE ended_at END, updated_at = ? WHERE id = ?
+                       ended_at = CASE WHEN ? THEN ? ELSE ended_at END, updated_at = ? WHERE id = ?
                 """, JSONValue.object(result.extracted), try JSONValue(encoding: result.state), result.status, result.endReason,
-                     result.status, now, now, conversationID)
+                     result.status != "active", now, now, conversationID)
             try sql.execute("UPDATE messages SET status = 'handled', updated_at = ? WHERE id = ?", now, message.id)
             try sql.execute("""
                 INSERT INTO messages (conversation_id, user_id, direction, kind, body, to_number, in_reply_to, status, created_at, updated_at)
                 VALUES (?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?)
                 """, conversationID, context.userID, result.kind, result.reply, context.phone, message.id, now, now)
-            if result.status == "completed" { try CampaignStore.completeIfDone(context.campaignID, sql: sql, now: now) }
+            if result.status != "active" { try CampaignStore.completeIfDone(context.campaignID, sql: sql, now: now) }
         }
         outcome.handled.append(message.id)
         logger.info("interview.turn", ["conversation": .number(Double(conversationID)), "message": .number(Double(message.id)),

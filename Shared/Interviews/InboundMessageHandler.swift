@@ -23,6 +23,7 @@ package struct InboundMessageHandler: FunctionHandler {
             "message_id": Schema.integer(), "conversation_id": Schema.nullable(Schema.integer()),
             "replies": Schema.array(Schema.integer()), "retry_job_id": Schema.nullable(Schema.integer()),
             "reason": Schema.nullable(Schema.string()),
+            "agent": Schema.nullable(Schema.string("The LLM provider that wrote the reply: offline means the deterministic rules, no model")),
         ], required: ["outcome", "message_id"], additionalProperties: true),
         timeoutSeconds: 60,
         isPublic: true
@@ -48,6 +49,7 @@ package struct InboundMessageHandler: FunctionHandler {
             do {
                 let outcome = try await ProcessConversationHandler.processor(context).drain(conversationID)
                 answer["replies"] = .array(outcome.replies.map { .number(Double($0)) })
+                answer["agent"] = outcome.agent.map(JSONValue.string) ?? .null
                 if outcome.deferred { answer["retry_job_id"] = .number(Double(try ProcessConversationHandler.enqueue(conversationID, reason: "deferred", context: context))) }
                 let state = duplicate ? "duplicate" : outcome.handled.contains(messageID) ? "handled" : "queued"
                 return finish(state, messageID, conversationID)

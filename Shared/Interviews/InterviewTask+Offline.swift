@@ -17,6 +17,11 @@ extension InterviewTask {
                 values.append(Value(field: field.name, value: .string(value)))
             }
         }
+        // At the invitation, a clear no ends it politely.
+        if asked == nil, values.isEmpty, OfflineExtraction.isDecline(message) {
+            return Output(reply: "No problem at all, thank you for letting me know! Have a great day.", extracted: [], askingAbout: nil,
+                          declined: [], done: true)
+        }
         let answered = Set(values.map(\.field))
         var declined: [String] = []
         // Asked twice and still unclear: move on rather than loop.
@@ -29,7 +34,9 @@ extension InterviewTask {
         if let asked, next.name == asked.name {
             reply = "Sorry, I didn't quite catch that. " + Self.question(for: next)
         } else if asked == nil {
-            reply = "Thank you for taking part! " + Self.question(for: next)
+            // A question back ("what is this about?") gets a short answer first.
+            let context = message.contains("?") ? "It's a short study (\(campaignName.prefix(80))) that takes a few minutes. " : "Thank you for taking part! "
+            reply = context + Self.question(for: next)
         } else {
             let acknowledgements = ["Thanks, noted.", "Got it, thank you.", "Great, thanks."]
             reply = acknowledgements[history.count % acknowledgements.count] + " " + Self.question(for: next)
@@ -111,6 +118,12 @@ enum OfflineExtraction {
 
     static let yesWords: Set<String> = ["yes", "yeah", "yep", "yup", "sure", "definitely", "absolutely", "correct", "true", "y", "ja", "si", "oui", "always", "usually", "ok", "okay"]
     static let noWords: Set<String> = ["no", "nope", "nah", "never", "not", "don't", "dont", "false", "n", "nein", "non", "rarely"]
+
+    /// "No", "not interested", "no thanks": a refusal to take part.
+    static func isDecline(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return yesNo(in: text) == false && !lowered.contains("?") || lowered.contains("not interested")
+    }
 
     static func yesNo(in text: String) -> Bool? {
         for word in TextRules.words(text.lowercased()) {

@@ -13,9 +13,12 @@ package struct OutreachSummary: Codable, Sendable, Equatable {
     package var ratePerMinute = 0
     /// Openings this minute still allowed after this run.
     package var remainingThisMinute = 0
+    /// The LLM provider that wrote a campaign's opening in this run (`offline`: the template).
+    package var openingWrittenBy: String?
 
     enum CodingKeys: String, CodingKey {
         case claimed, sent, retried, failed
+        case openingWrittenBy = "opening_written_by"
         case optedOut = "opted_out"
         case ratePerMinute = "rate_per_minute"
         case remainingThisMinute = "remaining_this_minute"
@@ -25,6 +28,7 @@ package struct OutreachSummary: Codable, Sendable, Equatable {
         "claimed": Schema.integer(minimum: 0), "sent": Schema.integer(minimum: 0), "retried": Schema.integer(minimum: 0),
         "failed": Schema.integer(minimum: 0), "opted_out": Schema.integer(minimum: 0), "rate_per_minute": Schema.integer(minimum: 1),
         "remaining_this_minute": Schema.integer(minimum: 0),
+        "opening_written_by": Schema.nullable(Schema.string("openai, anthropic or offline (a template), when an opening was written in this run")),
     ])
 }
 
@@ -104,7 +108,11 @@ package struct OutreachSender: Sendable {
             }
             let body: String
             do {
-                if openings[claim.campaignID] == nil { openings[claim.campaignID] = try await opening(for: claim.campaignID) }
+                if openings[claim.campaignID] == nil {
+                    let (text, writer) = try await opening(for: claim.campaignID)
+                    openings[claim.campaignID] = text
+                    summary.openingWrittenBy = writer ?? summary.openingWrittenBy
+                }
                 body = openings[claim.campaignID]!
             } catch {
                 try retry(claim, error: (error as? BundleError)?.message ?? "the opening could not be written", summary: &summary)
@@ -171,10 +179,10 @@ package struct OutreachSender: Sendable {
     }
 
     /// The campaign's opening: the researcher's own, or one written once from the brief and kept.
-    func opening(for campaignID: Int) async throws -> String {
+    func opening(for campaignID: Int) async throws -> (text: String, writer: String?) {
         let row = try database.read { sql in try sql.queryOne("SELECT name, brief, opening_message FROM campaigns WHERE id = ?", campaignID) }
         guard let row else { throw BundleError(.notFound, "campaign \(campaignID) is gone") }
-        if let stored = row.optionalString("opening_message") { return OpeningTask.withOptOutLine(stored) }
+        if let stored = row.optionalString("opening_message") { return (OpeningTask.withOptOutLine(stored), nil) }
         let written = try await llm().run(OpeningTask(campaignName: try row.string("name"), brief: try row.string("brief")), deadline: deadline)
         let now = clock.now()
         try database.write { sql in
@@ -182,7 +190,7 @@ package struct OutreachSender: Sendable {
                             written.output.message, now, campaignID)
         }
         let kept = try database.read { sql in try sql.queryOne("SELECT opening_message FROM campaigns WHERE id = ?", campaignID)?.optionalString("opening_message") }
-        return OpeningTask.withOptOutLine(kept ?? written.output.message)
+        return (OpeningTask.withOptOutLine(kept ?? written.output.message), written.provider)
     }
 
     func storeMessage(_ claim: Claim, body: String) throws -> Int {

@@ -61,9 +61,10 @@ package struct ProcessConversationHandler: FunctionHandler {
         var handled: [Int]
         var replies: [Int]
         var busy: Bool
+        var agent: String?
 
         enum CodingKeys: String, CodingKey {
-            case handled, replies, busy
+            case handled, replies, busy, agent
             case conversationID = "conversation_id"
         }
     }
@@ -77,6 +78,7 @@ package struct ProcessConversationHandler: FunctionHandler {
             "conversation_id": Schema.integer(), "handled": Schema.array(Schema.integer(), "Inbound messages answered"),
             "replies": Schema.array(Schema.integer(), "Replies sent"),
             "busy": Schema.boolean("Another process was handling the conversation; it takes care of what was waiting"),
+            "agent": Schema.nullable(Schema.string("The LLM provider that wrote the replies (offline: deterministic rules)")),
         ]),
         timeoutSeconds: 120
     )
@@ -90,7 +92,7 @@ package struct ProcessConversationHandler: FunctionHandler {
         }
         let outcome = try await Self.processor(context).drain(input.id)
         if outcome.deferred { try Self.enqueue(input.id, reason: "deferred", context: context) }
-        return Output(conversationID: input.id, handled: outcome.handled, replies: outcome.replies, busy: outcome.busy)
+        return Output(conversationID: input.id, handled: outcome.handled, replies: outcome.replies, busy: outcome.busy, agent: outcome.agent)
     }
 
     static func processor(_ context: FunctionContext) throws -> ConversationProcessor {

@@ -86,7 +86,13 @@ struct TurnResult {
         state = AgentState(askedField: asking, tries: tries, skipped: skipped)
         let remaining = context.schema.missing(in: extracted, skipping: Set(skipped))
         let turns = context.turns + 1
-        if remaining.isEmpty || answer.done || turns >= context.maxTurns {
+        if answer.done, extracted.isEmpty, !remaining.isEmpty {
+            // Ended before anything was learned: the person declined.
+            status = "abandoned"
+            endReason = "declined"
+            kind = "goodbye"
+            reply = answer.reply
+        } else if remaining.isEmpty || answer.done || turns >= context.maxTurns {
             status = "completed"
             endReason = remaining.isEmpty ? "all_fields_collected" : answer.done ? "agent_ended" : "max_turns"
             kind = "thanks"

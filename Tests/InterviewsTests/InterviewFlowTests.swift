@@ -228,3 +228,45 @@ import Testing
         #expect(last.components(separatedBy: "\nYou: Noted m").count == 5, "the four earlier replies, each after its message: \(last)")
     }
 }
+
+extension InterviewFlowTests {
+    @Test func aNoAtTheInvitationEndsPolitelyAndAQuestionGetsAnAnswer() async throws {
+        let sam = "+447700900123"
+        let campaign = try await harness.launchedCampaign(phones: [dana, sam])
+        _ = try await harness.sendOutreach(now: "2026-03-02T09:00:00Z")
+        #expect(try await harness.inbound(dana, "No thanks", sid: "SMno")["outcome"] == "handled")
+        let declined = try await harness.conversation(try conversationID(dana, campaign: campaign))
+        #expect(declined["status"] == "abandoned")
+        #expect(declined["end_reason"] == "declined")
+        #expect(declined["messages"]?.arrayValue?.last?["kind"] == "goodbye")
+        _ = try await harness.inbound(sam, "What is this about?", sid: "SMwhat")
+        let asked = try await harness.conversation(try conversationID(sam, campaign: campaign))
+        #expect(asked["messages"]?.arrayValue?.last?["body"]?.stringValue?.hasPrefix("It's a short study (Gas station habits)") == true)
+    }
+
+    @Test func maxTurnsEndsTheInterviewWithAThankYou() async throws {
+        let campaign = try await harness.launchedCampaign(phones: [dana], maxTurns: 2)
+        _ = try await harness.sendOutreach(now: "2026-03-02T09:00:00Z")
+        _ = try await harness.inbound(dana, "Sure", sid: "SMt1")
+        _ = try await harness.inbound(dana, "Aral", sid: "SMt2")
+        let conversation = try await harness.conversation(try conversationID(dana, campaign: campaign))
+        #expect(conversation["status"] == "completed")
+        #expect(conversation["end_reason"] == "max_turns")
+        #expect(conversation["extracted"] == ["fuel_brand": "Aral"])
+        #expect(conversation["messages"]?.arrayValue?.last?["kind"] == "thanks")
+    }
+
+    @Test func quietConversationsEndAndStrandedMessagesGetAJob() async throws {
+        let sam = "+447700900123"
+        let campaign = try await harness.launchedCampaign(phones: [dana, sam])
+        _ = try await harness.sendOutreach(now: "2026-03-02T09:00:00Z")
+        // Sam's message is stored but its step failed, and no job ran (as if the process died).
+        _ = try await harness.inbound(sam, "Sure", sid: "SMq", llm: ScriptedLLM { _ in throw BundleError(.upstreamFailed, "down") })
+        try harness.database.write { sql in try sql.execute("DELETE FROM jobs") }
+        let swept = try await harness.sendOutreach(now: "2026-03-05T10:00:00Z", ["CONVERSATION_TIMEOUT_HOURS": "72"])
+        #expect(swept["abandoned_quiet"] == 1, "Dana never answered in 72 hours")
+        #expect(try await harness.conversation(try conversationID(dana, campaign: campaign))["end_reason"] == "no_reply")
+        #expect(swept["requeued_conversations"] == [.number(Double(try conversationID(sam, campaign: campaign)))])
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs WHERE function = 'process-conversation'") == 1)
+    }
+}
