@@ -190,21 +190,3 @@ package struct GetCampaignHandler: FunctionHandler {
         return campaign
     }
 }
-
-/// The `status`, `limit` and `offset` of list endpoints, checked once.
-struct Paging {
-    var limit: Int
-    var offset: Int
-
-    init(status: String?, allowed: [String], limit: Int?, offset: Int?) throws {
-        var problems: [ErrorDetail] = []
-        if let status, !allowed.contains(status) {
-            problems.append(ErrorDetail(field: "status", problem: "must be one of \(allowed.joined(separator: ", "))"))
-        }
-        self.limit = limit ?? 50
-        self.offset = offset ?? 0
-        if !(1...200).contains(self.limit) { problems.append(ErrorDetail(field: "limit", problem: "must be 1 to 200")) }
-        if self.offset < 0 { problems.append(ErrorDetail(field: "offset", problem: "must not be negative")) }
-        if !problems.isEmpty { throw BundleError.validation(problems) }
-    }
-}

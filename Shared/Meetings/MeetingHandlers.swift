@@ -35,16 +35,9 @@ package struct ListMeetingsHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        var problems: [ErrorDetail] = []
-        if let status = input.status, !Meeting.statuses.contains(status) {
-            problems.append(ErrorDetail(field: "status", problem: "must be one of \(Meeting.statuses.joined(separator: ", "))"))
-        }
-        let limit = input.limit ?? 50, offset = input.offset ?? 0
-        if !(1...200).contains(limit) { problems.append(ErrorDetail(field: "limit", problem: "must be 1 to 200")) }
-        if offset < 0 { problems.append(ErrorDetail(field: "offset", problem: "must not be negative")) }
-        if !problems.isEmpty { throw BundleError.validation(problems) }
-        let (meetings, total) = try MeetingStore(database: try context.database()).list(status: input.status, limit: limit, offset: offset)
-        return Output(meetings: meetings, total: total, limit: limit, offset: offset)
+        let page = try Paging(status: input.status, allowed: Meeting.statuses, limit: input.limit, offset: input.offset)
+        let (meetings, total) = try MeetingStore(database: try context.database()).list(status: input.status, limit: page.limit, offset: page.offset)
+        return Output(meetings: meetings, total: total, limit: page.limit, offset: page.offset)
     }
 }
 
