@@ -70,7 +70,7 @@ package struct ConversationProcessor: Sendable {
             release(conversationID)
             // A message stored while we held the lease found it taken and left it to us.
             if outcome.deferred { return outcome }
-            if try nextWaiting(conversationID) == nil { return outcome }
+            if try !hasWork(conversationID) { return outcome }
         }
     }
 
@@ -93,6 +93,16 @@ package struct ConversationProcessor: Sendable {
         } catch {
             // The lease expires by itself; the next message or the sweep picks the work up.
             logger.warning("conversation.release_failed", ["conversation": .number(Double(conversationID))])
+        }
+    }
+
+    /// A message to answer or a reply to send (a goodbye stored while we held the lease).
+    func hasWork(_ conversationID: Int) throws -> Bool {
+        try database.read { sql in
+            try sql.queryOne("""
+                SELECT 1 FROM messages WHERE conversation_id = ? AND ((direction = 'inbound' AND status = 'received')
+                    OR (direction = 'outbound' AND status = 'pending' AND kind <> 'opening')) LIMIT 1
+                """, conversationID) != nil
         }
     }
 
@@ -123,6 +133,8 @@ package struct ConversationProcessor: Sendable {
         let result = TurnResult(context: context, answer: answer, logger: logger)
         let now = clock.now()
         try database.write { sql in
+            // Handled by another processor after our lease ran out: its reply stands.
+            guard try sql.queryOne("SELECT 1 FROM messages WHERE id = ? AND status = 'received'", message.id) != nil else { return }
             // Ended meanwhile (an opt-out processed by another request): no reply.
             let status = try sql.queryOne("SELECT status FROM conversations WHERE id = ?", conversationID)?.string("status")
             guard let status, Conversation.openStatuses.contains(status) else {

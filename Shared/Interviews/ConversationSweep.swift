@@ -24,6 +24,8 @@ struct ConversationSweep {
                     """, try row.string("status") == "outreach_sent" ? "no_reply" : "went_quiet", now, now, try row.int("id"))
             }
             for campaign in Set(try quiet.map { try $0.int("campaign_id") }) { try CampaignStore.completeIfDone(campaign, sql: sql, now: now) }
+            // Callbacks for a sid we never recorded (a message sent by something else on the account).
+            try sql.execute("DELETE FROM message_status_events WHERE received_at < ?", now.addingTimeInterval(-86_400))
             return quiet.count
         }
         let stranded = try database.read { sql in

@@ -54,8 +54,12 @@ package struct InboundMessageHandler: FunctionHandler {
                 let state = duplicate ? "duplicate" : outcome.handled.contains(messageID) ? "handled" : "queued"
                 return finish(state, messageID, conversationID)
             } catch {
+                let failure = (error as? BundleError) ?? (error as? any BundleErrorConvertible)?.bundleError
+                    ?? BundleError(.internal, "the agent step failed")
+                // A configuration error would fail every retry too: it must reach the operator. The message stays stored.
+                guard failure.code.isRetryable else { throw failure }
                 // The message is stored; a job answers it once the failure has passed.
-                let reason = (error as? BundleError)?.message ?? (error as? any BundleErrorConvertible)?.bundleError.message ?? "the agent step failed"
+                let reason = failure.message
                 context.logger.warning("interview.step_failed", ["conversation": .number(Double(conversationID)), "message": .number(Double(messageID))])
                 answer["retry_job_id"] = .number(Double(try ProcessConversationHandler.enqueue(conversationID, reason: "step_failed", context: context)))
                 answer["reason"] = .string(reason)

@@ -87,9 +87,11 @@ package struct InboundReception: Sendable {
 
             if OptOutWords.isOptOut(message.body) {
                 let messageID = try store(conversation: latest, user: userID, status: "handled")
+                let alreadyOut = try sql.queryOne("SELECT opted_out_at FROM users WHERE id = ?", userID)?.optionalString("opted_out_at") != nil
                 try Self.optOut(user: userID, reason: "replied \(OptOutWords.keyword(message.body).uppercased())", sql: sql, now: now)
                 var goodbyeID: Int?
-                if let latest {
+                // One goodbye: a second STOP is recorded and answered with nothing.
+                if let latest, !alreadyOut {
                     goodbyeID = try sql.queryOne("""
                         INSERT INTO messages (conversation_id, user_id, direction, kind, body, to_number, in_reply_to, status, created_at, updated_at)
                         VALUES (?, ?, 'outbound', 'goodbye', ?, ?, ?, 'pending', ?, ?) RETURNING id
@@ -130,8 +132,12 @@ package struct InboundReception: Sendable {
                 UPDATE outreach_queue SET status = 'cancelled', last_error = 'opted out', updated_at = ?
                 WHERE conversation_id = ? AND status IN ('scheduled', 'held')
                 """, now, id)
-            // Messages not yet answered will not be: the person left.
+            // Messages not yet answered will not be, and questions not yet sent will not go: the person left.
             try sql.execute("UPDATE messages SET status = 'ignored', updated_at = ? WHERE conversation_id = ? AND status = 'received'", now, id)
+            try sql.execute("""
+                UPDATE messages SET status = 'cancelled', updated_at = ?
+                WHERE conversation_id = ? AND direction = 'outbound' AND status = 'pending' AND kind IN ('reply', 'thanks')
+                """, now, id)
         }
         for campaign in Set(try open.map { try $0.int("campaign_id") }) {
             try CampaignStore.completeIfDone(campaign, sql: sql, now: now)

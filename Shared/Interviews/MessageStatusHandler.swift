@@ -40,11 +40,6 @@ package struct MessageStatusHandler: FunctionHandler {
         isPublic: true
     )
 
-    /// How far along a message is; a callback never moves it back.
-    static let rank: [String: Int] = ["pending": 0, "outbox": 1, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
-                                      "delivered": 5, "read": 6, "failed": 7, "undelivered": 7, "canceled": 7]
-    static let windowClosedCode = "63016"
-
     package init() {}
 
     package func handle(_ input: JSONValue, context: FunctionContext) async throws -> Output {
@@ -58,41 +53,77 @@ package struct MessageStatusHandler: FunctionHandler {
         let errorCode = TwilioWebhook.field(input, "ErrorCode").flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
         let errorMessage = TwilioWebhook.field(input, "ErrorMessage")
         let now = context.clock.now()
+        let update = DeliveryStatus(status: status, errorCode: errorCode, errorMessage: errorMessage.map { String($0.prefix(500)) })
         return try context.database().write { sql in
-            guard let row = try sql.queryOne("SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'", sid)
-            else {
-                context.logger.info("status.unknown_message", ["status": .string(status)])
+            guard let applied = try update.apply(sid: sid, sql: sql, now: now) else {
+                // Twilio can call back before our record of the send has its sid: kept, and applied then.
+                try sql.execute("""
+                    INSERT INTO message_status_events (provider_sid, status, error_code, error_message, received_at) VALUES (?, ?, ?, ?, ?)
+                    """, String(sid.prefix(64)), status, errorCode, update.errorMessage, now)
+                context.logger.info("status.kept_for_later", ["status": .string(status)])
                 return Output(updated: false)
             }
-            let id = try row.int("id")
-            let current = try row.string("status")
-            guard (Self.rank[status] ?? 0) > (Self.rank[current] ?? 0) else {
-                return Output(updated: false, messageID: id, status: current)
+            if applied.updated {
+                context.logger.info("status.updated", ["message": .number(Double(applied.messageID ?? 0)), "status": .string(status),
+                                                       "error_code": errorCode.map(JSONValue.string) ?? .null])
             }
-            let failed = ["failed", "undelivered"].contains(status)
-            try sql.execute("""
-                UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message),
-                       delivered_at = CASE WHEN ? THEN COALESCE(delivered_at, ?) ELSE delivered_at END, updated_at = ? WHERE id = ?
-                """, status, errorCode, errorMessage.map { String($0.prefix(500)) }, ["delivered", "read"].contains(status), now, now, id)
-            var conversationStatus: String?
-            if let conversationID = row.optionalInt("conversation_id") {
-                if failed, let code = errorCode, MessagingError.optOutCodes.contains(Int(code) ?? 0), let user = row.optionalInt("user_id") {
-                    try InboundReception.optOut(user: user, reason: "provider error \(code)", sql: sql, now: now)
-                } else if failed, errorCode == Self.windowClosedCode {
-                    let reason = "63016: WhatsApp's 24-hour window closed; business-initiated messages need an approved template (TWILIO_OPENING_CONTENT_SID)"
-                    try sql.execute("""
-                        UPDATE conversations SET status = 'failed', end_reason = ?, ended_at = ?, updated_at = ?
-                        WHERE id = ? AND status IN ('pending', 'outreach_sent', 'active')
-                        """, reason, now, now, conversationID)
-                    if let campaign = try sql.queryOne("SELECT campaign_id FROM conversations WHERE id = ?", conversationID)?.int("campaign_id") {
-                        try CampaignStore.completeIfDone(campaign, sql: sql, now: now)
-                    }
-                }
-                conversationStatus = try sql.queryOne("SELECT status FROM conversations WHERE id = ?", conversationID)?.optionalString("status")
-            }
-            context.logger.info("status.updated", ["message": .number(Double(id)), "status": .string(status),
-                                                   "error_code": errorCode.map(JSONValue.string) ?? .null])
-            return Output(updated: true, messageID: id, status: status, conversationStatus: conversationStatus)
+            return applied
         }
+    }
+}
+
+/// One delivery status from Twilio, applied to the message it names: the status only moves
+/// forward, 63016 fails the conversation, the opt-out codes opt the person out.
+struct DeliveryStatus: Sendable {
+    /// How far along a message is; a callback never moves it back.
+    static let rank: [String: Int] = ["pending": 0, "outbox": 1, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
+                                      "delivered": 5, "read": 6, "failed": 7, "undelivered": 7, "canceled": 7]
+    static let windowClosedCode = "63016"
+
+    var status: String
+    var errorCode: String?
+    var errorMessage: String?
+
+    /// nil when no outbound message has that sid (yet).
+    func apply(sid: String, sql: any SQLExecutor, now: Date) throws -> MessageStatusHandler.Output? {
+        guard let row = try sql.queryOne("SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'", sid)
+        else { return nil }
+        let id = try row.int("id")
+        let current = try row.string("status")
+        guard (Self.rank[status] ?? 0) > (Self.rank[current] ?? 0) else {
+            return MessageStatusHandler.Output(updated: false, messageID: id, status: current)
+        }
+        let failed = ["failed", "undelivered"].contains(status)
+        try sql.execute("""
+            UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message),
+                   delivered_at = CASE WHEN ? THEN COALESCE(delivered_at, ?) ELSE delivered_at END, updated_at = ? WHERE id = ?
+            """, status, errorCode, errorMessage, ["delivered", "read"].contains(status), now, now, id)
+        var conversationStatus: String?
+        if let conversationID = row.optionalInt("conversation_id") {
+            if failed, let code = errorCode, MessagingError.optOutCodes.contains(Int(code) ?? 0), let user = row.optionalInt("user_id") {
+                try InboundReception.optOut(user: user, reason: "provider error \(code)", sql: sql, now: now)
+            } else if failed, errorCode == Self.windowClosedCode {
+                let reason = "63016: WhatsApp's 24-hour window closed; business-initiated messages need an approved template (TWILIO_OPENING_CONTENT_SID)"
+                try sql.execute("""
+                    UPDATE conversations SET status = 'failed', end_reason = ?, ended_at = ?, updated_at = ?
+                    WHERE id = ? AND status IN ('pending', 'outreach_sent', 'active')
+                    """, reason, now, now, conversationID)
+                if let campaign = try sql.queryOne("SELECT campaign_id FROM conversations WHERE id = ?", conversationID)?.int("campaign_id") {
+                    try CampaignStore.completeIfDone(campaign, sql: sql, now: now)
+                }
+            }
+            conversationStatus = try sql.queryOne("SELECT status FROM conversations WHERE id = ?", conversationID)?.optionalString("status")
+        }
+        return MessageStatusHandler.Output(updated: true, messageID: id, status: status, conversationStatus: conversationStatus)
+    }
+
+    /// Applies the callbacks that arrived before the sid was recorded, in arrival order.
+    static func applyKept(sid: String, sql: any SQLExecutor, now: Date) throws {
+        let kept = try sql.query("SELECT status, error_code, error_message FROM message_status_events WHERE provider_sid = ? ORDER BY id", sid)
+        for event in kept {
+            _ = try DeliveryStatus(status: try event.string("status"), errorCode: event.optionalString("error_code"),
+                                   errorMessage: event.optionalString("error_message")).apply(sid: sid, sql: sql, now: now)
+        }
+        if !kept.isEmpty { try sql.execute("DELETE FROM message_status_events WHERE provider_sid = ?", sid) }
     }
 }

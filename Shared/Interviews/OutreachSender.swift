@@ -45,7 +45,8 @@ package struct OutreachSettings: Sendable {
     package init(config: Config) throws {
         ratePerMinute = try config.int("OUTREACH_RATE_PER_MINUTE", default: 10, in: 1...100_000)
         maxAttempts = try config.int("OUTREACH_MAX_ATTEMPTS", default: 5, in: 1...50)
-        retryBaseSeconds = try config.double("OUTREACH_RETRY_BASE_S", default: 60, in: 0...86_400)
+        // At least a minute, so a retry always falls in a later minute's budget.
+        retryBaseSeconds = try config.double("OUTREACH_RETRY_BASE_S", default: 60, in: 60...86_400)
         contentSID = config["TWILIO_OPENING_CONTENT_SID"].flatMap { $0.isEmpty ? nil : $0 }
         if let text = config["TWILIO_OPENING_CONTENT_VARIABLES"] {
             guard case .object(let fields)? = try? JSONValue(parsing: text),
@@ -158,14 +159,21 @@ package struct OutreachSender: Sendable {
             let budget = settings.ratePerMinute - used
             guard budget > 0 else { return ([], used) }
             let rows = try sql.query("""
-                SELECT q.id, q.conversation_id, q.attempts, q.message_id, c.campaign_id, u.phone, u.opted_out_at
+                SELECT q.id, q.conversation_id, q.attempts, q.message_id, m.provider_sid, c.campaign_id, u.phone, u.opted_out_at
                 FROM outreach_queue q JOIN conversations c ON c.id = q.conversation_id JOIN users u ON u.id = c.user_id
-                JOIN campaigns k ON k.id = c.campaign_id
-                WHERE (q.status = 'scheduled' AND q.scheduled_at <= ? AND k.status = 'active') OR (q.status = 'sending' AND q.lease_until < ?)
+                JOIN campaigns k ON k.id = c.campaign_id LEFT JOIN messages m ON m.id = q.message_id
+                WHERE k.status = 'active' AND ((q.status = 'scheduled' AND q.scheduled_at <= ?) OR (q.status = 'sending' AND q.lease_until < ?))
                 ORDER BY q.scheduled_at, q.id LIMIT ?
                 """, now, now, budget)
             var claims: [Claim] = []
             for row in rows {
+                // A claim whose process died after the provider took the opening: it went out.
+                if row.optionalString("provider_sid") != nil {
+                    try sql.execute("UPDATE outreach_queue SET status = 'sent', lease_until = NULL, updated_at = ? WHERE id = ?", now, try row.int("id"))
+                    try sql.execute("UPDATE conversations SET status = 'outreach_sent', updated_at = ? WHERE id = ? AND status = 'pending'",
+                                    now, try row.int("conversation_id"))
+                    continue
+                }
                 let claim = Claim(queueID: try row.int("id"), conversationID: try row.int("conversation_id"), campaignID: try row.int("campaign_id"),
                                   attempts: try row.int("attempts") + 1, phone: try row.string("phone"),
                                   optedOut: row.optionalString("opted_out_at") != nil, messageID: row.optionalInt("message_id"))

@@ -102,22 +102,18 @@ package struct ProcessConversationHandler: FunctionHandler {
                               leaseSeconds: max(manifest.timeoutSeconds, context.deadline.remainingSeconds) + 15)
     }
 
-    /// Queues a job for the conversation's waiting messages; one job per waiting message at most.
+    /// Queues a job for the conversation's waiting messages, unless one is already queued or
+    /// running (it will handle them too). A job that died earlier does not stand in the way.
     @discardableResult
-    static func enqueue(_ conversationID: Int, reason: String, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        let newest = try database.read { sql in
-            try sql.queryOne("SELECT MAX(id) AS id FROM messages WHERE conversation_id = ?", conversationID)?.optionalInt("id") ?? 0
-        }
+    package static func enqueue(_ conversationID: Int, reason: String, context: FunctionContext) throws -> Int {
+        let queue = JobQueue(database: try context.database())
+        let input: JSONValue = ["id": .number(Double(conversationID))]
+        if let active = try queue.activeJob(function: manifest.name, input: input) { return active.id }
         let now = context.clock.now()
-        let (job, created) = try JobQueue(database: database).enqueue(
-            .init(function: manifest.name, input: ["id": .number(Double(conversationID))],
-                  idempotencyKey: "process-conversation:\(conversationID):\(newest)", runAfter: now.addingTimeInterval(5), maxAttempts: 6,
-                  timeoutSeconds: manifest.timeoutSeconds, requestID: context.requestID), now: now)
-        if created {
-            context.logger.info("conversation.retry_queued", ["conversation": .number(Double(conversationID)), "job": .number(Double(job.id)),
-                                                              "reason": .string(reason)])
-        }
+        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: input, runAfter: now.addingTimeInterval(5), maxAttempts: 6,
+                                               timeoutSeconds: manifest.timeoutSeconds, requestID: context.requestID), now: now)
+        context.logger.info("conversation.retry_queued", ["conversation": .number(Double(conversationID)), "job": .number(Double(job.id)),
+                                                          "reason": .string(reason)])
         return job.id
     }
 }

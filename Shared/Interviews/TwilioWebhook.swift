@@ -25,7 +25,7 @@ enum TwilioWebhook {
             throw BundleError(.forbidden, "TWILIO_AUTH_TOKEN is not set, so the Twilio signature cannot be checked; set it, "
                               + "or set TWILIO_SIGNATURE_CHECK=off to accept unsigned requests (local testing only)")
         }
-        guard let http = context.http else {
+        guard let http = context.http, case .object = http else {
             throw BundleError(.forbidden, "no HTTP request to check the Twilio signature against; "
                               + "piped calls need TWILIO_SIGNATURE_CHECK=off")
         }
@@ -35,7 +35,12 @@ enum TwilioWebhook {
         let url = http["url"]?.stringValue ?? ""
         let raw = http["raw_body"]?.stringValue ?? ""
         let type = http["headers"]?["content-type"]?.stringValue?.lowercased() ?? ""
-        let parameters = type.hasPrefix("application/json") ? [] : FormEncoding.pairs(raw)
+        let isJSON = type.hasPrefix("application/json")
+        // A JSON body is covered by the signature only through bodySHA256 in the URL.
+        if isJSON, !url.contains("bodySHA256=") {
+            throw BundleError(.forbidden, "a JSON webhook must carry bodySHA256 in its URL for its signature to cover the body")
+        }
+        let parameters = isJSON ? [] : FormEncoding.pairs(raw)
         guard TwilioSignature.isValid(signature: signature, authToken: token, url: url, parameters: parameters, rawBody: raw) else {
             context.logger.warning("twilio.signature_mismatch", ["url_host": .string(HTTPRequest(url: url).host)])
             throw BundleError(.forbidden, "X-Twilio-Signature does not match this request; check TWILIO_AUTH_TOKEN and that "

@@ -59,6 +59,15 @@ package struct JobQueue: Sendable {
         }
     }
 
+    /// A queued or running job of `function` with exactly this input, if there is one.
+    package func activeJob(function: String, input: JSONValue) throws -> Job? {
+        try database.read { sql in
+            try sql.queryOne("""
+                SELECT * FROM jobs WHERE function = ? AND input = ? AND status IN ('queued', 'running') ORDER BY id LIMIT 1
+                """, function, input).map(Job.init(row:))
+        }
+    }
+
     package func job(_ id: Int) throws -> Job? {
         try database.read { sql in try sql.queryOne("SELECT * FROM jobs WHERE id = ?", id).map(Job.init(row:)) }
     }

@@ -191,6 +191,15 @@ package enum Migrations {
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL
             );
+            CREATE TABLE message_status_events (
+                id INTEGER PRIMARY KEY,
+                provider_sid TEXT NOT NULL,
+                status TEXT NOT NULL,
+                error_code TEXT,
+                error_message TEXT,
+                received_at TEXT NOT NULL
+            );
+            CREATE INDEX message_status_events_by_sid ON message_status_events (provider_sid);
             CREATE INDEX outreach_due ON outreach_queue (status, scheduled_at);
             CREATE INDEX outreach_claims ON outreach_queue (claimed_at);
             """),

@@ -120,6 +120,7 @@ import Testing
             #expect(conversation["status"] == "abandoned")
             #expect(conversation["end_reason"] == "opted_out")
         }
+        #expect(try await harness.inbound(dana, "STOP", sid: "SMstop2", llm: ScriptedLLM.forbidden())["replies"] == [], "one goodbye only")
         #expect(try harness.count("SELECT COUNT(*) AS n FROM messages WHERE kind = 'goodbye'") == 1)
         #expect(try harness.count("SELECT COUNT(*) AS n FROM llm_calls WHERE step = 'interviews.turn'") == 0)
         // The second campaign had only Dana: it is complete. Relaunching never writes to her again.
@@ -175,6 +176,11 @@ import Testing
                                                                       context: context)
         let output = try JSONValue(encoding: processed)
         #expect(output["handled"]?.arrayValue?.count == 1)
+        // A retry job that died does not stand in the way of the next one.
+        try harness.database.write { sql in try sql.execute("UPDATE jobs SET status = 'dead'") }
+        let next = try ProcessConversationHandler.enqueue(id, reason: "test", context: harness.context())
+        #expect(next != jobID)
+        #expect(try ProcessConversationHandler.enqueue(id, reason: "test", context: harness.context()) == next, "one active job at a time")
         let again = try JSONValue(encoding: try await ProcessConversationHandler().handle(
             try harness.decode(ProcessConversationHandler.Input.self, ["id": .number(Double(id))]), context: context))
         #expect(again["handled"] == [])
