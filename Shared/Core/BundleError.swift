@@ -138,6 +138,13 @@ package struct ErrorEnvelope: Codable, Sendable {
     package init(_ error: BundleError) { self.error = error }
 }
 
+extension BundleError {
+    /// Any error as the contract's error: itself, what a lower layer says it means, or `fallback`.
+    package static func converting(_ error: any Error, otherwise fallback: @autoclosure () -> BundleError) -> BundleError {
+        (error as? BundleError) ?? (error as? any BundleErrorConvertible)?.bundleError ?? fallback()
+    }
+}
+
 /// Errors from lower layers (SQLite, transport) that know which contract code they mean.
 package protocol BundleErrorConvertible: Error {
     var bundleError: BundleError { get }

@@ -32,13 +32,13 @@ package struct CampaignStore: Sendable {
     /// Stores a new campaign as `draft`. A repeated idempotency key with the same content returns
     /// the stored campaign (`created` false); with other content it is a conflict.
     package func create(_ draft: CampaignDraft, now: Date) throws -> (campaign: Campaign, created: Bool) {
-        let id: Int = try database.write { sql in
+        let (id, created): (Int, Bool) = try database.write { sql in
             if let key = draft.idempotencyKey, let row = try sql.queryOne("SELECT id, input_hash FROM campaigns WHERE idempotency_key = ?", key) {
                 guard try row.string("input_hash") == draft.fingerprint else {
                     throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for campaign \(try row.int("id")) with other content",
                                       details: [ErrorDetail(field: "idempotency_key", problem: "already used for another campaign")])
                 }
-                return -(try row.int("id"))
+                return (try row.int("id"), false)
             }
             let row = try sql.queryOne("""
                 INSERT INTO campaigns (name, brief, fields, phones, opening_message, max_turns, status, idempotency_key, input_hash,
@@ -46,10 +46,10 @@ package struct CampaignStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id
                 """, draft.name, draft.brief, try JSONValue(encoding: draft.schema), JSONValue.array(draft.phones.map(JSONValue.string)),
                      draft.openingMessage, draft.maxTurns, draft.idempotencyKey, draft.fingerprint, now, now)
-            return try row?.int("id") ?? 0
+            return (try row?.int("id") ?? 0, true)
         }
-        guard let campaign = try campaign(abs(id)) else { throw BundleError(.internal, "the campaign was not stored") }
-        return (campaign, id > 0)
+        guard let campaign = try campaign(id) else { throw BundleError(.internal, "the campaign was not stored") }
+        return (campaign, created)
     }
 
     package func campaign(_ id: Int, includePhones: Bool = false) throws -> Campaign? {
@@ -58,8 +58,7 @@ package struct CampaignStore: Sendable {
 
     static func campaign(_ id: Int, sql: any SQLExecutor, includePhones: Bool = false) throws -> Campaign? {
         guard let row = try sql.queryOne("SELECT * FROM campaigns WHERE id = ?", id) else { return nil }
-        return try Campaign(row: row, counts: counts(sql, "conversations", campaign: id), outreach: outreachCounts(sql, campaign: id),
-                            includePhones: includePhones)
+        return try campaign(row, sql: sql, includePhones: includePhones)
     }
 
     /// Newest first.
@@ -69,31 +68,24 @@ package struct CampaignStore: Sendable {
             let arguments: [any SQLBindable] = status.map { [$0] } ?? []
             let total = try sql.queryOne("SELECT COUNT(*) AS n FROM campaigns \(filter)", arguments)?.int("n") ?? 0
             let rows = try sql.query("SELECT * FROM campaigns \(filter) ORDER BY id DESC LIMIT ? OFFSET ?", arguments + [limit, offset])
-            let campaigns = try rows.map { row in
-                let id = try row.int("id")
-                return try Campaign(row: row, counts: Self.counts(sql, "conversations", campaign: id),
-                                    outreach: Self.outreachCounts(sql, campaign: id), includePhones: false)
-            }
-            return (campaigns, total)
+            return (try rows.map { try Self.campaign($0, sql: sql, includePhones: false) }, total)
         }
     }
 
-    static func counts(_ sql: any SQLExecutor, _ table: String, campaign: Int) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try sql.query("SELECT status, COUNT(*) AS n FROM \(table) WHERE campaign_id = ? GROUP BY status", campaign) {
-            counts[try row.string("status")] = try row.int("n")
-        }
-        return counts
+    /// A campaign row with its conversations and outreach rows counted by status.
+    static func campaign(_ row: Row, sql: any SQLExecutor, includePhones: Bool) throws -> Campaign {
+        let id = try row.int("id")
+        return try Campaign(row: row, counts: countByStatus(sql, "SELECT status, COUNT(*) AS n FROM conversations WHERE campaign_id = ? GROUP BY status", id),
+                            outreach: countByStatus(sql, """
+                                SELECT q.status, COUNT(*) AS n FROM outreach_queue q JOIN conversations c ON c.id = q.conversation_id
+                                WHERE c.campaign_id = ? GROUP BY q.status
+                                """, id),
+                            includePhones: includePhones)
     }
 
-    static func outreachCounts(_ sql: any SQLExecutor, campaign: Int) throws -> [String: Int] {
+    static func countByStatus(_ sql: any SQLExecutor, _ query: String, _ campaign: Int) throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try sql.query("""
-            SELECT q.status, COUNT(*) AS n FROM outreach_queue q JOIN conversations c ON c.id = q.conversation_id
-            WHERE c.campaign_id = ? GROUP BY q.status
-            """, campaign) {
-            counts[try row.string("status")] = try row.int("n")
-        }
+        for row in try sql.query(query, campaign) { counts[try row.string("status")] = try row.int("n") }
         return counts
     }
 
@@ -102,7 +94,7 @@ package struct CampaignStore: Sendable {
     @discardableResult
     static func completeIfDone(_ campaignID: Int, sql: any SQLExecutor, now: Date) throws -> Bool {
         let open = try sql.queryOne("""
-            SELECT COUNT(*) AS n FROM conversations WHERE campaign_id = ? AND status IN ('pending', 'outreach_sent', 'active')
+            SELECT COUNT(*) AS n FROM conversations WHERE campaign_id = ? AND status IN \(Conversation.openSQL)
             """, campaignID)?.int("n") ?? 0
         guard open == 0 else { return false }
         return try sql.execute("""

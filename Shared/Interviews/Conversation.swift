@@ -7,6 +7,8 @@ package struct Conversation: Codable, Sendable, Equatable {
     package static let statuses = ["pending", "outreach_sent", "active", "completed", "abandoned", "failed"]
     /// Statuses in which the conversation can still go on.
     package static let openStatuses = ["pending", "outreach_sent", "active"]
+    /// `openStatuses` as an SQL list, for `status IN \(openSQL)`.
+    static let openSQL = "('pending', 'outreach_sent', 'active')"
 
     package var id: Int
     package var campaignID: Int
@@ -48,7 +50,7 @@ package struct Conversation: Codable, Sendable, Equatable {
         extracted = try row.json("extracted").objectValue ?? [:]
         let schema = try row.decode("fields", as: ExtractionSchema.self)
         let state = try row.decode("agent_state", as: AgentState.self)
-        missingFields = schema.missing(in: extracted).map(\.name).filter { !state.skipped.contains($0) }
+        missingFields = schema.missing(in: extracted, skipping: Set(state.skipped)).map(\.name)
         turns = try row.int("turns")
         endReason = row.optionalString("end_reason")
         lastInboundAt = row.optionalDate("last_inbound_at").map { Timestamp.format($0) }

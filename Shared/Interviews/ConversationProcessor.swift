@@ -123,9 +123,9 @@ package struct ConversationProcessor: Sendable {
             try markIgnored(message.id)
             return
         }
-        let inbound = InboundMessage(sid: "", from: "", to: nil, body: message.body, profileName: context.profileName, extras: message.extras)
         let task = InterviewTask(campaignName: context.campaignName, brief: context.brief, schema: context.schema, history: context.history,
-                                 extracted: context.extracted, state: context.state, message: inbound.agentText,
+                                 extracted: context.extracted, state: context.state,
+                                 message: InboundMessage.agentText(body: message.body, extras: message.extras),
                                  profileName: context.profileName)
         let client = try llm()
         outcome.agent = client.provider.name

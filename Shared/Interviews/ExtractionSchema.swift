@@ -46,8 +46,8 @@ package struct ExtractionField: Codable, Sendable, Equatable {
             }
             guard let number, number.isFinite else { return .failure(FieldProblem("expected a \(type.rawValue), got \(value.typeName)")) }
             if type == .integer, number.rounded() != number { return .failure(FieldProblem("expected an integer, got \(number)")) }
-            if let min, number < min { return .failure(FieldProblem("\(Self.format(number)) is below the minimum \(Self.format(min))")) }
-            if let max, number > max { return .failure(FieldProblem("\(Self.format(number)) is above the maximum \(Self.format(max))")) }
+            if let min, number < min { return .failure(FieldProblem("\(JSONValue.number(number).jsonText) is below the minimum \(JSONValue.number(min).jsonText)")) }
+            if let max, number > max { return .failure(FieldProblem("\(JSONValue.number(number).jsonText) is above the maximum \(JSONValue.number(max).jsonText)")) }
             return .success(.number(number))
         case (.boolean, .bool):
             return .success(value)
@@ -62,10 +62,6 @@ package struct ExtractionField: Codable, Sendable, Equatable {
         default:
             return .failure(FieldProblem("expected \(type == .enum ? "one of the enum values" : "a " + type.rawValue), got \(value.typeName)"))
         }
-    }
-
-    static func format(_ number: Double) -> String {
-        number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
     }
 }
 

@@ -54,8 +54,7 @@ package struct InboundMessageHandler: FunctionHandler {
                 let state = duplicate ? "duplicate" : outcome.handled.contains(messageID) ? "handled" : "queued"
                 return finish(state, messageID, conversationID)
             } catch {
-                let failure = (error as? BundleError) ?? (error as? any BundleErrorConvertible)?.bundleError
-                    ?? BundleError(.internal, "the agent step failed")
+                let failure = BundleError.converting(error, otherwise: BundleError(.internal, "the agent step failed"))
                 // A configuration error would fail every retry too: it must reach the operator. The message stays stored.
                 guard failure.code.isRetryable else { throw failure }
                 // The message is stored; a job answers it once the failure has passed.

@@ -23,7 +23,9 @@ package struct InboundMessage: Sendable, Equatable {
     }
 
     /// What the agent reads: the text, or what was sent instead of text.
-    var agentText: String {
+    var agentText: String { Self.agentText(body: body, extras: extras) }
+
+    static func agentText(body: String, extras: JSONValue) -> String {
         let text = body.trimmingWhitespace()
         if !text.isEmpty { return text }
         if let button = extras["ButtonText"]?.stringValue ?? extras["ButtonPayload"]?.stringValue { return button }
@@ -121,7 +123,7 @@ package struct InboundReception: Sendable {
     static func optOut(user userID: Int, reason: String, sql: any SQLExecutor, now: Date) throws {
         try sql.execute("UPDATE users SET opted_out_at = COALESCE(opted_out_at, ?), opt_out_reason = ?, updated_at = ? WHERE id = ?",
                         now, reason, now, userID)
-        let open = try sql.query("SELECT id, campaign_id FROM conversations WHERE user_id = ? AND status IN ('pending', 'outreach_sent', 'active')",
+        let open = try sql.query("SELECT id, campaign_id FROM conversations WHERE user_id = ? AND status IN \(Conversation.openSQL)",
                                  userID)
         for conversation in open {
             let id = try conversation.int("id")

@@ -100,8 +100,8 @@ package struct InterviewTask: StructuredTask {
         for field in extractionSchema.fields {
             var line = "- \(field.name) (\(field.type.rawValue)): \(field.description)"
             if let values = field.values { line += " One of: \(values.joined(separator: ", "))." }
-            if let min = field.min { line += " Minimum \(ExtractionField.format(min))." }
-            if let max = field.max { line += " Maximum \(ExtractionField.format(max))." }
+            if let min = field.min { line += " Minimum \(JSONValue.number(min).jsonText)." }
+            if let max = field.max { line += " Maximum \(JSONValue.number(max).jsonText)." }
             if let value = extracted[field.name] { line += " ALREADY KNOWN: \(value.jsonText)" }
             if state.skipped.contains(field.name) { line += " (declined; do not ask again)" }
             lines.append(line)

@@ -75,7 +75,7 @@ package enum CSVText {
     /// true/false, text neutralised, missing as empty.
     package static func cell(_ value: JSONValue?) -> String {
         switch value {
-        case .number(let number)?: ExtractionField.format(number)
+        case .number(let number)?: JSONValue.number(number).jsonText
         case .bool(let flag)?: flag ? "true" : "false"
         case .string(let text)?: neutralised(text)
         case nil, .null?: ""

@@ -106,7 +106,7 @@ struct DeliveryStatus: Sendable {
                 let reason = "63016: WhatsApp's 24-hour window closed; business-initiated messages need an approved template (TWILIO_OPENING_CONTENT_SID)"
                 try sql.execute("""
                     UPDATE conversations SET status = 'failed', end_reason = ?, ended_at = ?, updated_at = ?
-                    WHERE id = ? AND status IN ('pending', 'outreach_sent', 'active')
+                    WHERE id = ? AND status IN \(Conversation.openSQL)
                     """, reason, now, now, conversationID)
                 if let campaign = try sql.queryOne("SELECT campaign_id FROM conversations WHERE id = ?", conversationID)?.int("campaign_id") {
                     try CampaignStore.completeIfDone(campaign, sql: sql, now: now)

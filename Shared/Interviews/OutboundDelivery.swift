@@ -67,8 +67,7 @@ struct OutboundDelivery: Sendable {
     func recordFailure(_ error: any Error, messageID: Int) -> Result {
         let now = clock.now()
         let messaging = error as? MessagingError
-        let bundleError = (error as? BundleError) ?? (error as? any BundleErrorConvertible)?.bundleError
-            ?? BundleError(.upstreamFailed, "the message could not be sent")
+        let bundleError = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the message could not be sent"))
         let retryable = messaging?.isRetryable ?? bundleError.code.isRetryable
         let code = messaging?.providerCode.map(String.init)
         logger.warning("message.send_failed", ["message": .number(Double(messageID)), "provider": .string(messenger.name),

@@ -116,7 +116,7 @@ package struct OutreachSender: Sendable {
                 }
                 body = openings[claim.campaignID]!
             } catch {
-                try retry(claim, error: (error as? BundleError)?.message ?? "the opening could not be written", summary: &summary)
+                try retry(claim, error: BundleError.converting(error, otherwise: BundleError(.internal, "the opening could not be written")).message, summary: &summary)
                 continue
             }
             let messageID = try claim.messageID ?? storeMessage(claim, body: body)

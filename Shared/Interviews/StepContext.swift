@@ -30,9 +30,9 @@ struct StepContext: Sendable {
             \(Message.threadOrder)
             """, conversationID, messageID, messageID).map { message in
             let inbound = try message.string("direction") == "inbound"
-            let text = InboundMessage(sid: "", from: "", to: nil, body: try message.string("body"), profileName: nil,
-                                      extras: try message.optionalJSON("payload") ?? .object([:])).agentText
-            return InterviewTask.Turn(fromParticipant: inbound, text: inbound ? text : try message.string("body"))
+            let body = try message.string("body")
+            return InterviewTask.Turn(fromParticipant: inbound,
+                                      text: inbound ? InboundMessage.agentText(body: body, extras: try message.optionalJSON("payload") ?? .object([:])) : body)
         }
         return StepContext(conversationID: conversationID, status: try row.string("status"), campaignID: try row.int("campaign_id"),
                            campaignName: try row.string("campaign_name"), brief: try row.string("brief"),

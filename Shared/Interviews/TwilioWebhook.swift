@@ -52,7 +52,7 @@ enum TwilioWebhook {
     static func field(_ input: JSONValue, _ names: String...) -> String? {
         for name in names {
             if let value = input[name]?.stringValue { return value }
-            if let value = input[name]?.doubleValue { return ExtractionField.format(value) }
+            if let value = input[name]?.doubleValue { return JSONValue.number(value).jsonText }
         }
         return nil
     }

@@ -70,7 +70,7 @@ package struct SynthesizeHandler: FunctionHandler {
             }
             return Output(meetingID: input.id, steeringVersion: steering.version, prep: prep, llm: result.usage)
         } catch {
-            let message = (error as? BundleError)?.message ?? (error as? any BundleErrorConvertible)?.bundleError.message ?? "synthesis failed"
+            let message = BundleError.converting(error, otherwise: BundleError(.internal, "synthesis failed")).message
             _ = try? database.write { sql in
                 try sql.execute("UPDATE meetings SET status = 'error', error = ?, updated_at = ? WHERE id = ?",
                                 "synthesize: " + message, context.clock.now(), input.id)

@@ -132,3 +132,28 @@ enum FormFields {
         return nil
     }
 }
+
+extension OutreachTests {
+    /// Two cron runs at once, each its own process and connection: the minute's budget is shared
+    /// and no opening is claimed twice.
+    @Test func overlappingRunsShareTheBudgetAndNeverSendOneOpeningTwice() async throws {
+        try await harness.launchedCampaign(phones: numbers(25), rate: 10)
+        let path = harness.directory.file("bundle.sqlite")
+        let sent = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<3 {
+                group.addTask {
+                    let database = try SQLiteDatabase(path: path)
+                    let context = FunctionContext(function: "send-outreach", requestID: "run\(index)", config: Config(["OUTREACH_RATE_PER_MINUTE": "10"]),
+                                                  clock: BundleClock(frozenAt: Timestamp.parse("2026-03-02T09:00:10Z")!), logger: .discarding,
+                                                  deadline: Deadline(seconds: 30), database: database, transport: NoNetwork())
+                    let output = try JSONValue(encoding: try await SendOutreachHandler().handle(NoInput(), context: context))
+                    return output["outreach"]?["sent"]?.intValue ?? -1
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(sent == 10)
+        #expect(try openings() == 10)
+        #expect(try harness.count("SELECT COUNT(DISTINCT conversation_id) AS n FROM messages WHERE kind = 'opening'") == 10)
+    }
+}

@@ -80,3 +80,20 @@ import Testing
         #expect(CSVText.document([["a", "b,c", "say \"hi\"", "two\r\nlines"]]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n")
     }
 }
+
+extension RulesTests {
+    @Test func repliesAreOneToThreeSentencesWithoutListsOrFieldNames() throws {
+        let task = InterviewTask(campaignName: "Fuel", brief: "b", schema: ExtractionSchema(fields: [
+            ExtractionField(name: "fuel_brand", type: .string, description: "Brand")]), history: [], extracted: [:], state: AgentState(),
+            message: "hi", profileName: nil)
+        func output(_ reply: String) throws -> InterviewTask.Output {
+            try (["reply": .string(reply), "extracted": [], "asking_about": nil, "declined": [], "done": false] as JSONValue)
+                .decode(as: InterviewTask.Output.self)
+        }
+        #expect(task.validate(try output("Thanks! It costs 3.5 euros, right? Which brand do you buy?")).isEmpty)
+        #expect(!task.validate(try output("One. Two. Three. Four?")).isEmpty)
+        #expect(!task.validate(try output("Next questions:\n- brand\n- price")).isEmpty)
+        #expect(!task.validate(try output("What is your fuel_brand?")).isEmpty)
+        #expect(!task.validate(try output("  ")).isEmpty)
+    }
+}
