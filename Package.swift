@@ -9,7 +9,9 @@ let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key"
                  "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
                  "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize", "draft-emails", "sync-notion", "run-pipeline",
                  "create-campaign", "list-campaigns", "get-campaign", "launch-campaign", "pause-campaign", "send-outreach",
-                 "inbound-message", "message-status", "process-conversation", "list-conversations", "get-conversation", "list-extractions"]
+                 "inbound-message", "message-status", "process-conversation", "list-conversations", "get-conversation", "list-extractions",
+                 "put-role", "get-role", "upload-candidates", "score-candidates", "candidate-status", "list-candidates", "get-candidate",
+                 "update-candidate", "start-interview"]
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
@@ -41,11 +43,12 @@ let package = Package(
         .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
         .target(name: "Meetings", dependencies: ["Runtime", "Calendars", "Jobs"], path: "Shared/Meetings"),
         .target(name: "Interviews", dependencies: ["Runtime", "Jobs", "Gateway"], path: "Shared/Interviews"),
-        .target(name: "Catalog", dependencies: ["Platform", "Meetings", "Interviews"], path: "Shared/Catalog"),
+        .target(name: "Candidates", dependencies: ["Runtime", "Jobs", "Gateway"], path: "Shared/Candidates"),
+        .target(name: "Catalog", dependencies: ["Platform", "Meetings", "Interviews", "Candidates"], path: "Shared/Catalog"),
 
         // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
         .executableTarget(name: "dispatch-cgi", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
-    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings", "Interviews"], path: "Functions/\($0)") } + [
+    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings", "Interviews", "Candidates"], path: "Functions/\($0)") } + [
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
@@ -66,6 +69,8 @@ let package = Package(
                     path: "Tests/MeetingsTests"),
         .testTarget(name: "InterviewsTests", dependencies: ["Interviews", "Runtime", "HTTPTransport", "Providers", "Store", "TestSupport"],
                     path: "Tests/InterviewsTests"),
+        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
+                    path: "Tests/CandidatesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "Providers", "TestSupport"],

@@ -1,3 +1,4 @@
+import Candidates
 import Core
 import Interviews
 import Meetings
@@ -41,6 +42,15 @@ package enum Catalog {
         ListConversationsHandler.manifest,
         GetConversationHandler.manifest,
         ListExtractionsHandler.manifest,
+        PutRoleHandler.manifest,
+        GetRoleHandler.manifest,
+        UploadCandidatesHandler.manifest,
+        ScoreCandidatesHandler.manifest,
+        CandidateStatusHandler.manifest,
+        ListCandidatesHandler.manifest,
+        GetCandidateHandler.manifest,
+        UpdateCandidateHandler.manifest,
+        StartInterviewHandler.manifest,
     ]
 
     package static func manifest(named name: String) -> FunctionManifest? {

@@ -241,6 +241,9 @@ extension StringProtocol {
         while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
         return String(slice)
     }
+
+    /// At most `count` characters, with an ellipsis when cut (for quoting input in messages).
+    package func prefixed(_ count: Int) -> String { self.count > count ? String(prefix(count)) + "…" : String(self) }
 }
 
 /// Whole files as bytes, without Foundation.

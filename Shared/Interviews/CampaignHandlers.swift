@@ -121,10 +121,6 @@ package struct CreateCampaignHandler: FunctionHandler {
     }
 }
 
-extension String {
-    func prefixed(_ count: Int) -> String { self.count > count ? String(prefix(count)) + "…" : self }
-}
-
 /// `GET /campaigns`: newest first, with their conversation counts.
 package struct ListCampaignsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {

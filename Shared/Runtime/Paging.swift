@@ -1,14 +1,15 @@
 import Core
 
-/// The `status`, `limit` and `offset` of list endpoints, checked once.
+/// The filter (`status`, or the name given as `field`), `limit` and `offset` of list endpoints,
+/// checked once.
 package struct Paging: Sendable {
     package var limit: Int
     package var offset: Int
 
-    package init(status: String?, allowed: [String], limit: Int?, offset: Int?) throws {
+    package init(status: String?, allowed: [String], limit: Int?, offset: Int?, field: String = "status") throws {
         var problems: [ErrorDetail] = []
         if let status, !allowed.contains(status) {
-            problems.append(ErrorDetail(field: "status", problem: "must be one of \(allowed.joined(separator: ", "))"))
+            problems.append(ErrorDetail(field: field, problem: "must be one of \(allowed.joined(separator: ", "))"))
         }
         self.limit = limit ?? 50
         self.offset = offset ?? 0

@@ -1,7 +1,7 @@
 /// An async semaphore: at most `limit` bodies run at once; the rest wait in arrival order.
 /// One per process caps LLM fan-out (`MAX_CONCURRENT_LLM_CALLS`).
 package actor ConcurrencyLimiter {
-    private let limit: Int
+    package nonisolated let limit: Int
     private var running = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 

@@ -1,0 +1,4 @@
+import Candidates
+import Runtime
+
+Runtime.main(UploadCandidatesHandler.self)

@@ -1,0 +1,91 @@
+import Core
+import FoundationEssentials
+
+/// The CSV text of an upload, from whichever way it came: a multipart file, a `text/csv` body,
+/// `{"csv": "..."}` or `{"content_base64": "..."}`. Bytes are read as UTF-8 (with or without a
+/// byte order mark), UTF-16 with a byte order mark (Excel's "Unicode text"), or else as
+/// Windows-1252 (what Excel on Windows writes as "CSV"). A workbook, a PDF or any other binary
+/// file is refused with a message saying what to export instead.
+package struct CSVSource: Sendable, Equatable {
+    package var text: String
+    package var fileName: String?
+    /// SHA-256 of the bytes as received, so the same file uploaded twice is recognised.
+    package var sha256: String
+
+    package static func resolve(csv: String?, bodyText: String?, contentBase64: String?, fileName: String?,
+                                files: [JSONValue]?) throws -> CSVSource {
+        let given = [csv != nil, bodyText != nil, contentBase64 != nil, !(files ?? []).isEmpty].filter { $0 }.count
+        guard given <= 1 else {
+            throw BundleError.validation(field: "csv", "send the file one way: a multipart file, a text/csv body, csv or content_base64")
+        }
+        if let text = csv ?? bodyText {
+            return try CSVSource(bytes: Array(text.utf8), fileName: fileName)
+        }
+        if let encoded = contentBase64 {
+            guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                throw BundleError.validation(field: "content_base64", "is not base64")
+            }
+            return try CSVSource(bytes: Array(data), fileName: fileName)
+        }
+        guard let files, !files.isEmpty else {
+            throw BundleError.validation(field: "csv", "no file was sent: upload a CSV as multipart (field \"file\"), as a text/csv body, or as {\"csv\": \"...\"}")
+        }
+        guard files.count == 1, let file = files.first else {
+            throw BundleError.validation(field: "files", "send one CSV file per upload, not \(files.count)")
+        }
+        let name = file["filename"]?.stringValue ?? fileName
+        if let text = file["text"]?.stringValue { return try CSVSource(bytes: Array(text.utf8), fileName: name) }
+        guard let encoded = file["content_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
+            throw BundleError.validation(field: "files", "the uploaded file has no content")
+        }
+        return try CSVSource(bytes: Array(data), fileName: name)
+    }
+
+    package init(bytes: [UInt8], fileName: String?) throws {
+        self.fileName = fileName.map { String($0.prefix(255)) }
+        sha256 = SHA256.hex(SHA256.hash(bytes))
+        text = try Self.decode(bytes)
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> String {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return utf16(bytes.dropFirst(2), bigEndian: bytes[0] == 0xFE)
+        }
+        if let kind = binaryKind(bytes) {
+            throw BundleError.validation(field: "file", "the file is \(kind), not CSV text: export the sheet as CSV (comma or semicolon separated) and upload that")
+        }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(String.UnicodeScalarView(bytes.map { windows1252($0) }))
+    }
+
+    private static func binaryKind(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a ZIP archive (an .xlsx or .numbers workbook?)" }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an old Excel workbook (.xls)" }
+        if bytes.starts(with: Array("%PDF".utf8)) { return "a PDF" }
+        let sample = bytes.prefix(8192)
+        let controls = sample.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }.count
+        if sample.contains(0) || controls * 20 > sample.count { return "binary data" }
+        return nil
+    }
+
+    private static func utf16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool) -> String {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            let (high, low) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+            units.append(UInt16(high) << 8 | UInt16(low))
+            index += 2
+        }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    /// Windows-1252: Latin-1 except 0x80–0x9F, which hold typographic quotes, dashes and €.
+    private static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
+        let high: [UInt32] = [0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
+                              0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
+                              0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178]
+        let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+}

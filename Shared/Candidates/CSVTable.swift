@@ -1,0 +1,136 @@
+/// A CSV file read the way spreadsheets write it (RFC 4180, leniently): fields in double quotes
+/// may hold the delimiter, line breaks and doubled quotes; CRLF, LF and lone CR all end a
+/// record; a stray quote inside an unquoted field is kept as text. The delimiter is found from
+/// the header line (comma, semicolon or tab; Excel's `sep=;` first line is honoured), since
+/// spreadsheets in many locales export semicolons. Each record keeps the line it starts on, so
+/// problems can be reported where a person will look for them.
+package struct CSVTable: Sendable {
+    package struct Record: Sendable, Equatable {
+        /// 1-based physical line where the record starts.
+        package var line: Int
+        package var fields: [String]
+    }
+
+    package var delimiter: Character
+    package var records: [Record]
+    /// The line of a quoted field that never closes; nothing after it could be read.
+    package var unterminatedQuoteLine: Int?
+    /// The last physical line of the file.
+    package var lastLine: Int
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    package static func parse(_ text: String) -> CSVTable {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var start = 0
+        var firstLine = 1
+        var delimiter: UInt8
+        if let declared = declaredSeparator(bytes) {
+            delimiter = declared.delimiter
+            start = declared.end
+            firstLine = 2
+        } else {
+            delimiter = sniffDelimiter(bytes)
+        }
+        var table = parse(bytes, from: start, line: firstLine, delimiter: delimiter)
+        table.delimiter = Character(Unicode.Scalar(delimiter))
+        return table
+    }
+
+    private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8) -> CSVTable {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var line = firstLine
+        var recordLine = firstLine
+        var quoteOpenedOn: Int?
+        var inQuotes = false
+        var fieldWasQuoted = false
+        var index = start
+        let count = bytes.count
+
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            fieldWasQuoted = false
+        }
+        func endRecord() {
+            endField()
+            records.append(Record(line: recordLine, fields: fields))
+            fields.removeAll(keepingCapacity: true)
+        }
+
+        while index < count {
+            let byte = bytes[index]
+            if inQuotes {
+                if byte == quote {
+                    if index + 1 < count, bytes[index + 1] == quote {
+                        field.append(quote)
+                        index += 2
+                        continue
+                    }
+                    inQuotes = false
+                    quoteOpenedOn = nil
+                } else {
+                    if byte == lf || (byte == cr && !(index + 1 < count && bytes[index + 1] == lf)) { line += 1 }
+                    field.append(byte)
+                }
+                index += 1
+                continue
+            }
+            switch byte {
+            case delimiter:
+                endField()
+            case quote where field.isEmpty && !fieldWasQuoted:
+                inQuotes = true
+                fieldWasQuoted = true
+                quoteOpenedOn = line
+            case cr, lf:
+                if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
+                endRecord()
+                line += 1
+                recordLine = line
+            default:
+                field.append(byte)
+            }
+            index += 1
+        }
+        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+        if quoteOpenedOn != nil, !records.isEmpty { records.removeLast() }
+        return CSVTable(delimiter: ",", records: records, unterminatedQuoteLine: quoteOpenedOn == nil ? nil : recordLine, lastLine: line)
+    }
+
+    /// Excel's `sep=;` directive on the first line.
+    private static func declaredSeparator(_ bytes: [UInt8]) -> (delimiter: UInt8, end: Int)? {
+        let prefix = Array("sep=".utf8)
+        guard bytes.count >= 5, bytes[0..<4].map({ $0 | 0x20 }) == prefix, bytes[4] != cr, bytes[4] != lf else { return nil }
+        var end = 5
+        while end < bytes.count, bytes[end] != lf, bytes[end] != cr { end += 1 }
+        guard end == 5 else { return nil }
+        if end < bytes.count, bytes[end] == cr { end += 1 }
+        if end < bytes.count, bytes[end] == lf { end += 1 }
+        return (bytes[4], end)
+    }
+
+    /// The most frequent of comma, semicolon and tab outside quotes on the first line; comma
+    /// when none occurs (a one-column file).
+    private static func sniffDelimiter(_ bytes: [UInt8]) -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+        var inQuotes = false
+        for byte in bytes.prefix(65_536) {
+            if byte == quote { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if byte == lf || byte == cr {
+                if counts.values.contains(where: { $0 > 0 }) { break }
+                continue
+            }
+            if counts[byte] != nil { counts[byte]! += 1 }
+        }
+        var best = UInt8(ascii: ",")
+        for candidate in [UInt8(ascii: ";"), UInt8(ascii: "\t")] where counts[candidate]! > counts[best]! { best = candidate }
+        return best
+    }
+}

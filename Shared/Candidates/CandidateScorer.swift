@@ -1,0 +1,167 @@
+import Core
+import FoundationEssentials
+import Providers
+
+/// Scores a role's candidates: extraction and the algorithmic score for all of them first (fast,
+/// deterministic, stored in batches), then one AI assessment per candidate, as many at once as
+/// the LLM client allows, each result stored as it arrives. A failed assessment leaves that
+/// candidate ranked by its algorithmic score with a red flag, and the others go on; a
+/// misconfigured provider stops the run, since no call could succeed. Work stored is never
+/// redone: a run cut short by its deadline is resumed by the next (`only_unscored`).
+package struct CandidateScorer: Sendable {
+    package struct Summary: Codable, Sendable, Equatable {
+        package var considered: Int
+        package var scored: Int
+        package var aiScored: Int
+        package var aiFailed: Int
+        /// Edited while the run was going: left for the next run.
+        package var leftForNextRun: Int
+        package var aiProvider: String?
+
+        enum CodingKeys: String, CodingKey {
+            case considered, scored
+            case aiScored = "ai_scored"
+            case aiFailed = "ai_failed"
+            case leftForNextRun = "left_for_next_run"
+            case aiProvider = "ai_provider"
+        }
+    }
+
+    let store: CandidateStore
+    let role: Role
+    /// nil when the role gives the AI score no weight.
+    let llm: LLMClient?
+    let deadline: Deadline
+    let clock: BundleClock
+    let logger: Logger
+    let progress: @Sendable (Int, String) -> Void
+
+    package init(store: CandidateStore, role: Role, llm: LLMClient?, deadline: Deadline, clock: BundleClock, logger: Logger,
+                 progress: @escaping @Sendable (Int, String) -> Void) {
+        self.store = store
+        self.role = role
+        self.llm = llm
+        self.deadline = deadline
+        self.clock = clock
+        self.logger = logger
+        self.progress = progress
+    }
+
+    static let batchSize = 500
+    /// Stop starting assessments this close to the deadline, so what is done gets stored.
+    static let deadlineMargin = 10.0
+
+    package static func combine(algo: Double, ai: Double?, weights: Role.Weights) -> Double {
+        guard let ai else { return algo }
+        return AlgorithmicScore.round(algo * weights.algo + ai * weights.ai)
+    }
+
+    package func run(onlyUnscored: Bool) async throws -> Summary {
+        let inputs = try store.scoringInputs(roleID: role.id, onlyUnscored: onlyUnscored)
+        let names = try store.idsByName(roleID: role.id)
+        var summary = Summary(considered: inputs.count, scored: 0, aiScored: 0, aiFailed: 0, leftForNextRun: 0, aiProvider: llm?.provider.name)
+        let algoShare = llm == nil ? 100.0 : 10.0
+        var records: [ScoreRecord] = []
+        records.reserveCapacity(inputs.count)
+        for (index, input) in inputs.enumerated() {
+            records.append(algorithmic(input, names: names))
+            if records.count % Self.batchSize == 0 || index == inputs.count - 1 {
+                let batch = records.suffix(records.count % Self.batchSize == 0 ? Self.batchSize : records.count % Self.batchSize)
+                let stored = try store.save(Array(batch), now: clock.now())
+                summary.leftForNextRun += batch.count - stored
+                progress(Int(algoShare * Double(index + 1) / Double(inputs.count)), "algorithmic scores: \(index + 1) of \(inputs.count)")
+            }
+        }
+        guard let llm else {
+            summary.scored = inputs.count - summary.leftForNextRun
+            return summary
+        }
+        try await assess(records, llm: llm, summary: &summary)
+        return summary
+    }
+
+    private func algorithmic(_ input: ScoringInput, names: [String: [Int]]) -> ScoreRecord {
+        let others = (names[input.profile.name.lowercased()] ?? []).filter { $0 != input.id }
+        let extraction = CandidateExtraction(input.profile, sameNameAs: others)
+        let algo = AlgorithmicScore(profile: input.profile, extraction: extraction, role: role)
+        var record = ScoreRecord(input: input, extraction: extraction, algorithmic: algo, aiStatus: llm == nil ? "skipped" : "pending")
+        if llm == nil { finish(&record) }
+        return record
+    }
+
+    private func finish(_ record: inout ScoreRecord) {
+        let combined = Self.combine(algo: record.algorithmic.score, ai: record.aiScore, weights: role.weights)
+        record.combined = combined
+        record.tier = role.tiers.tier(for: combined)
+    }
+
+    /// The AI step: a sliding window of assessments, results stored in small batches.
+    private func assess(_ records: [ScoreRecord], llm: LLMClient, summary: inout Summary) async throws {
+        let window = llm.limiter.limit
+        let flushEvery = max(1, min(50, window))
+        var pending: [ScoreRecord] = []
+        var done = 0
+        var next = 0
+        var stopped = false
+        try await withThrowingTaskGroup(of: ScoreRecord.self) { group in
+            func startNext() {
+                guard next < records.count else { return }
+                if deadline.remainingSeconds < Self.deadlineMargin {
+                    stopped = true
+                    return
+                }
+                let record = records[next]
+                next += 1
+                group.addTask { try await self.assessOne(record, llm: llm) }
+            }
+            for _ in 0..<min(window, records.count) { startNext() }
+            while let record = try await group.next() {
+                pending.append(record)
+                done += 1
+                if record.aiStatus == "scored" { summary.aiScored += 1 } else { summary.aiFailed += 1 }
+                if pending.count >= flushEvery || done == next {
+                    let stored = try store.save(pending, now: clock.now())
+                    summary.scored += stored
+                    summary.leftForNextRun += pending.count - stored
+                    pending.removeAll(keepingCapacity: true)
+                    progress(10 + Int(90 * Double(done) / Double(records.count)), "AI assessments: \(done) of \(records.count)")
+                }
+                if !stopped { startNext() }
+            }
+        }
+        if stopped || next < records.count {
+            logger.warning("candidates.scoring_cut_short", ["done": .number(Double(done)), "total": .number(Double(records.count))])
+            throw BundleError(.timeout, "scored \(done) of \(records.count) candidates before the deadline; run score-candidates again "
+                              + "(only_unscored) to go on from there")
+        }
+    }
+
+    private func assessOne(_ record: ScoreRecord, llm: LLMClient) async throws -> ScoreRecord {
+        var result = record
+        let task = CandidateAssessmentTask(role: role, profile: record.input.profile, algorithmic: record.algorithmic)
+        do {
+            let answer = try await llm.run(task, deadline: deadline)
+            result.aiStatus = "scored"
+            result.aiScore = Double(max(0, min(100, answer.output.score)))
+            result.aiRationale = Self.rationale(answer.output)
+            result.aiProvider = answer.provider
+        } catch let error as BundleError where error.code == .misconfigured {
+            throw error
+        } catch {
+            let bundleError = BundleError.converting(error, otherwise: BundleError(.internal, "the assessment failed"))
+            result.aiStatus = "failed"
+            result.aiError = String(bundleError.message.prefix(200))
+            result.aiProvider = llm.provider.name
+        }
+        finish(&result)
+        return result
+    }
+
+    /// The rationale with the strengths and concerns folded in, as one text people read.
+    static func rationale(_ output: CandidateAssessmentTask.Output) -> String {
+        var text = output.rationale.trimmingWhitespace()
+        if !output.strengths.isEmpty { text += "\nStrengths: " + output.strengths.joined(separator: "; ") }
+        if !output.concerns.isEmpty { text += "\nConcerns: " + output.concerns.joined(separator: "; ") }
+        return text
+    }
+}

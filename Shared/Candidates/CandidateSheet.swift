@@ -1,0 +1,149 @@
+import Core
+
+/// An uploaded sheet read into candidate profiles: the header is matched to fields, each row
+/// becomes a profile or a rejection with its line number and reason, and blank rows are skipped.
+/// A file that has no text, no usable header or no rows is refused as a whole: the bundle never
+/// invents candidates from a file it cannot read.
+package struct CandidateSheet: Sendable {
+    package struct Accepted: Sendable {
+        package var line: Int
+        package var profile: CandidateProfile
+    }
+
+    package struct Rejected: Codable, Sendable, Equatable, Error {
+        package var line: Int
+        package var reason: String
+        /// The start of the row as written, so a person can find it.
+        package var excerpt: String
+    }
+
+    package var columns: CandidateColumns
+    package var delimiter: Character
+    package var rows: Int = 0
+    package var accepted: [Accepted] = []
+    package var rejected: [Rejected] = []
+
+    static let maxRows = 100_000
+    static let maxFieldLength = 1_000
+    static let maxBioLength = 20_000
+
+    package init(text: String) throws {
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw BundleError.validation(field: "file", "the file is empty: upload a CSV with a header line (name,email,skills,...) and a row per candidate")
+        }
+        let table = CSVTable.parse(text)
+        guard let headerIndex = table.records.firstIndex(where: { $0.fields.contains { !$0.trimmingWhitespace().isEmpty } }) else {
+            throw BundleError.validation(field: "file", "the file has no readable lines")
+        }
+        let header = table.records[headerIndex]
+        columns = CandidateColumns(headers: header.fields)
+        delimiter = table.delimiter
+        guard columns.identifiesCandidates else {
+            let shown = header.fields.prefix(8).map { "\"\($0.prefixed(30))\"" }.joined(separator: ", ")
+            throw BundleError.validation(field: "file", "line \(header.line) is not a usable header: no column names the candidate (found \(shown)). "
+                + "The first line must name the columns, for example: name,email,linkedin,current_role,years_experience,skills")
+        }
+        let body = table.records[(headerIndex + 1)...]
+        guard body.count <= Self.maxRows else {
+            throw BundleError.validation(field: "file", "the file has \(body.count) rows; at most \(Self.maxRows) are accepted per upload")
+        }
+        // Sheets that end every row with extra separators are common; a row wider than both the
+        // header and most rows almost always holds an unquoted separator that shifted its columns.
+        var widths: [Int: Int] = [:]
+        for record in body { widths[record.fields.count, default: 0] += 1 }
+        let usualWidth = widths.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? header.fields.count
+        for record in body where record.fields.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+            rows += 1
+            switch read(record, usualWidth: usualWidth) {
+            case .success(let profile): accepted.append(Accepted(line: record.line, profile: profile))
+            case .failure(let rejection): rejected.append(rejection)
+            }
+        }
+        if let line = table.unterminatedQuoteLine {
+            rows += 1
+            rejected.append(Rejected(line: line, reason: "a quoted field opened on this line never closes, so lines \(line)–\(table.lastLine) "
+                                     + "could not be read; close the quote (\") and upload again", excerpt: ""))
+        }
+        guard rows > 0 else {
+            throw BundleError.validation(field: "file", "the file has a header but no candidate rows")
+        }
+    }
+
+    private struct RowProblem: Error {
+        var reason: String
+    }
+
+    private func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, Rejected> {
+        let excerpt = record.fields.joined(separator: String(delimiter)).prefixed(80)
+        func reject(_ reason: String) -> Result<CandidateProfile, Rejected> {
+            .failure(Rejected(line: record.line, reason: reason, excerpt: excerpt))
+        }
+        let width = columns.headers.count
+        if record.fields.count > width,
+           record.fields.count > usualWidth || record.fields[width...].contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+            return reject("has \(record.fields.count) fields but the header has \(width): a value probably holds an unquoted \"\(delimiter)\"; "
+                          + "put that value in double quotes")
+        }
+        var cells: [CandidateColumns.Field: [String]] = [:]
+        var extra: [String: String] = [:]
+        for (index, value) in record.fields.enumerated() where index < width {
+            if let field = columns.fields[index] {
+                cells[field, default: []].append(value)
+            } else if let header = columns.extras[index], let text = FieldNormalizer.text(value) {
+                extra[header] = String(text.prefix(Self.maxFieldLength))
+            }
+        }
+        do {
+            func single(_ field: CandidateColumns.Field, limit: Int = Self.maxFieldLength, keepLines: Bool = false) throws -> String? {
+                guard let text = FieldNormalizer.text(cells[field]?.first, keepLines: keepLines) else { return nil }
+                guard text.count <= limit else {
+                    throw RowProblem(reason: "\(field.rawValue) is \(text.count) characters long; at most \(limit) are accepted")
+                }
+                return text
+            }
+            let joinedName = [try single(.firstName), try single(.lastName)].compactMap { $0 }.joined(separator: " ")
+            guard let name = try single(.name) ?? (joinedName.isEmpty ? nil : joinedName) else {
+                return reject("has no name")
+            }
+            var profile = CandidateProfile(name: String(name.prefix(200)))
+            if let raw = try single(.email) {
+                guard let email = FieldNormalizer.email(raw) else { return reject("email \"\(raw.prefixed(60))\" is not an email address") }
+                profile.email = email
+            }
+            if let raw = try single(.linkedin) {
+                guard let url = FieldNormalizer.linkedin(raw) else {
+                    return reject("linkedin_url \"\(raw.prefixed(60))\" is not a LinkedIn profile URL (https://www.linkedin.com/in/...)")
+                }
+                profile.linkedinURL = url
+            }
+            profile.phone = try single(.phone)
+            profile.location = try single(.location)
+            profile.currentRole = try single(.currentRole)
+            profile.currentCompany = try single(.currentCompany)
+            if let raw = try single(.years) {
+                profile.yearsExperience = FieldNormalizer.years(raw)
+                if profile.yearsExperience.map(YearsCheck.isPlausible) != true {
+                    profile.yearsRaw = raw
+                    profile.yearsExperience = nil
+                }
+            }
+            profile.industries = (cells[.industries] ?? []).flatMap { FieldNormalizer.list($0) }
+            profile.skills = Array((cells[.skills] ?? []).flatMap { FieldNormalizer.list($0) }.prefix(200))
+            profile.previousCompanies = (cells[.history] ?? []).flatMap { FieldNormalizer.list($0) }
+            profile.education = try single(.education)
+            profile.bio = try single(.bio, limit: Self.maxBioLength, keepLines: true)
+            profile.tenureMonths = try single(.tenure).flatMap(FieldNormalizer.months)
+            profile.extra = extra
+            return .success(profile)
+        } catch let problem as RowProblem {
+            return reject(problem.reason)
+        } catch {
+            return reject("could not be read")
+        }
+    }
+}
+
+/// What counts as a believable number of years of experience.
+package enum YearsCheck {
+    package static func isPlausible(_ years: Double) -> Bool { years >= 0 && years <= 60 }
+}

@@ -1,0 +1,91 @@
+import Core
+import FoundationEssentials
+import Store
+
+/// What scoring reads of a candidate, with the time it was last edited, so a result computed
+/// from an older profile never overwrites a newer edit.
+package struct ScoringInput: Sendable {
+    package var id: Int
+    package var profile: CandidateProfile
+    package var editedAt: Date
+}
+
+/// One candidate's scores, ready to store.
+package struct ScoreRecord: Sendable {
+    package var input: ScoringInput
+    package var extraction: CandidateExtraction
+    package var algorithmic: AlgorithmicScore
+    /// pending (AI still to come), scored, failed or skipped (the role gives AI no weight).
+    package var aiStatus: String
+    package var aiScore: Double?
+    package var aiRationale: String?
+    package var aiProvider: String?
+    package var aiError: String?
+    package var combined: Double?
+    package var tier: String?
+
+    package var redFlags: [RedFlag] {
+        extraction.redFlags + (aiStatus == "failed"
+            ? [RedFlag(code: "ai_unavailable", message: "the AI assessment failed (\(aiError ?? "unknown error")); ranked by the algorithmic score alone")]
+            : [])
+    }
+}
+
+extension CandidateStore {
+    /// The role's candidates to score: all of them, or only those changed since their last
+    /// scoring or whose AI assessment is missing.
+    package func scoringInputs(roleID: Int, onlyUnscored: Bool) throws -> [ScoringInput] {
+        try database.read { sql in
+            let filter = onlyUnscored ? "AND (needs_scoring = 1 OR ai_status IN ('pending', 'failed'))" : ""
+            return try sql.query("SELECT * FROM candidates WHERE role_id = ? \(filter) ORDER BY id", roleID).map { row in
+                ScoringInput(id: try row.int("id"), profile: try CandidateProfile(row: row), editedAt: try row.date("profile_edited_at"))
+            }
+        }
+    }
+
+    /// Candidate ids of the role by lower-cased name, for the possible-duplicate flag.
+    package func idsByName(roleID: Int) throws -> [String: [Int]] {
+        try database.read { sql in
+            var result: [String: [Int]] = [:]
+            for row in try sql.query("SELECT id, name FROM candidates WHERE role_id = ?", roleID) {
+                result[try row.string("name").lowercased(), default: []].append(try row.int("id"))
+            }
+            return result
+        }
+    }
+
+    /// Stores scores in one transaction; a candidate edited since its input was read is left
+    /// for the next run. Returns how many were stored.
+    @discardableResult
+    package func save(_ records: [ScoreRecord], now: Date) throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        return try database.write { sql in
+            var stored = 0
+            for record in records {
+                let finished = record.aiStatus != "pending"
+                stored += try sql.execute("""
+                    UPDATE candidates SET algo_score = ?, breakdown = ?, missing_required = ?, missing_preferred = ?, red_flags = ?,
+                        completeness = ?, extracted_at = ?, ai_status = ?, ai_score = ?, ai_rationale = ?, ai_provider = ?, ai_error = ?,
+                        combined_score = ?, tier = ?, scored_at = CASE WHEN ? THEN ? ELSE scored_at END, needs_scoring = 0
+                    WHERE id = ? AND profile_edited_at = ?
+                    """, record.algorithmic.score, try JSONValue(encoding: record.algorithmic),
+                         JSONValue.strings(record.extraction.missingRequired), JSONValue.strings(record.extraction.missingPreferred),
+                         try JSONValue(encoding: record.redFlags), record.extraction.completeness, now, record.aiStatus, record.aiScore,
+                         record.aiRationale, record.aiProvider, record.aiError, record.combined, record.tier, finished, now,
+                         record.input.id, record.input.editedAt)
+            }
+            return stored
+        }
+    }
+
+    /// New weights or tiers change no score a candidate earned, only how they combine:
+    /// recomputed here without calling the model again.
+    package func recombine(roleID: Int, weights: Role.Weights, tiers: Role.Tiers, sql: any SQLExecutor) throws {
+        for row in try sql.query("SELECT id, algo_score, ai_score, ai_status FROM candidates WHERE role_id = ? AND algo_score IS NOT NULL", roleID) {
+            let algo = try row.double("algo_score")
+            let combined = CandidateScorer.combine(algo: algo, ai: row.optionalDouble("ai_score"), weights: weights)
+            try sql.execute("UPDATE candidates SET combined_score = ?, tier = ? WHERE id = ?",
+                            combined, tiers.tier(for: combined), try row.int("id"))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Core
+import Jobs
+import Runtime
+
+/// `score-candidates`: a job kind (queued by uploads) that scores a role's candidates, and
+/// `POST /candidates/score`, which queues that job and answers 202 at once, since scoring
+/// thousands of candidates outlasts an HTTP request. Run from a terminal or by the worker, it
+/// scores and returns the summary.
+package struct ScoreCandidatesHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var roleID: Int?
+        var onlyUnscored: Bool?
+        var uploadID: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case roleID = "role_id"
+            case onlyUnscored = "only_unscored"
+            case uploadID = "upload_id"
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var roleID: Int
+        var queued: Bool
+        var jobID: Int?
+        var summary: CandidateScorer.Summary?
+
+        enum CodingKeys: String, CodingKey {
+            case queued, summary
+            case roleID = "role_id"
+            case jobID = "job_id"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "score-candidates",
+        summary: "Scores a role's candidates (extraction, algorithmic and AI scores, tiers); the route queues it as a job and answers 202.",
+        routes: [Route("POST", "/candidates/score")],
+        successStatus: 202,
+        input: Schema.object([
+            "role_id": Schema.integer(minimum: 1),
+            "only_unscored": Schema.boolean("Only candidates changed since their last scoring or without an AI score (default false)"),
+            "upload_id": Schema.integer("The upload that queued this run (for status)", minimum: 1),
+        ], required: ["role_id"]),
+        output: Schema.object([
+            "role_id": Schema.integer(minimum: 1), "queued": Schema.boolean("true when the call queued a job instead of scoring"),
+            "job_id": Schema.nullable(Schema.integer(minimum: 1)),
+            "summary": Schema.nullable(Schema.object([
+                "considered": Schema.integer(minimum: 0), "scored": Schema.integer(minimum: 0), "ai_scored": Schema.integer(minimum: 0),
+                "ai_failed": Schema.integer(minimum: 0), "left_for_next_run": Schema.integer(minimum: 0),
+                "ai_provider": Schema.nullable(Schema.string()),
+            ])),
+        ]),
+        timeoutSeconds: 900
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        guard let roleID = input.roleID else { throw BundleError.validation(field: "role_id", "is required") }
+        let database = try context.database()
+        guard let role = try RoleStore(database: database).role(roleID) else { throw BundleError(.notFound, "no role with id \(roleID)") }
+        if context.http != nil {
+            let job = try Self.enqueue(roleID: roleID, uploadID: nil, onlyUnscored: input.onlyUnscored ?? false, context: context)
+            return Output(roleID: roleID, queued: true, jobID: job, summary: nil)
+        }
+        let llm = role.weights.ai > 0 ? try context.llm() : nil
+        let scorer = CandidateScorer(store: CandidateStore(database: database), role: role, llm: llm, deadline: context.deadline,
+                                     clock: context.clock, logger: context.logger) { percent, message in
+            context.reportProgress(percent, message)
+        }
+        let summary = try await scorer.run(onlyUnscored: input.onlyUnscored ?? false)
+        context.reportProgress(100, "scored \(summary.scored) of \(summary.considered)")
+        context.logger.info("candidates.scored", ["role": .number(Double(roleID)), "considered": .number(Double(summary.considered)),
+                                                  "ai_failed": .number(Double(summary.aiFailed))])
+        return Output(roleID: roleID, queued: false, jobID: context.jobID, summary: summary)
+    }
+
+    /// Queues a run for the role, or returns the one already waiting with the same input.
+    package static func enqueue(roleID: Int, uploadID: Int?, onlyUnscored: Bool = true, context: FunctionContext) throws -> Int {
+        var input: [String: JSONValue] = ["role_id": .number(Double(roleID)), "only_unscored": .bool(onlyUnscored)]
+        if let uploadID { input["upload_id"] = .number(Double(uploadID)) }
+        let queue = JobQueue(database: try context.database())
+        if let active = try queue.activeJob(function: manifest.name, input: .object(input)) { return active.id }
+        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: .object(input), maxAttempts: 5,
+                                               timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
+                                               requestID: context.requestID), now: context.clock.now())
+        return job.id
+    }
+}

@@ -1,0 +1,76 @@
+/// Whether a candidate has a skill a role asks for, the way a recruiter reads a profile: the
+/// same skill under its common names ("JS" and "JavaScript", "k8s" and "Kubernetes",
+/// "Postgres" and "PostgreSQL") in the skills list counts fully; a mention in the bio or the
+/// current title counts half, because it is evidence but not a claim.
+package struct SkillMatcher: Sendable {
+    package enum Evidence: String, Codable, Sendable {
+        case listed, mentioned, missing
+
+        package var credit: Double { self == .listed ? 1 : self == .mentioned ? 0.5 : 0 }
+    }
+
+    private let listed: Set<String>
+    private let listedWords: [[String]]
+    private let prose: String
+
+    package init(skills: [String], prose: [String?]) {
+        let canonical = skills.map(Self.canonical)
+        listed = Set(canonical)
+        listedWords = canonical.map { $0.split(separator: " ").map(String.init) }
+        self.prose = " " + prose.compactMap { $0 }.joined(separator: " \n ").lowercased() + " "
+    }
+
+    package func evidence(for skill: String) -> Evidence {
+        let wanted = Self.canonical(skill)
+        guard !wanted.isEmpty else { return .missing }
+        if listed.contains(wanted) { return .listed }
+        // "AWS Lambda" shows "AWS"; "React Native" does not show "React Native Web".
+        let words = wanted.split(separator: " ").map(String.init)
+        if listedWords.contains(where: { $0.count > words.count && Array($0.prefix(words.count)) == words }) { return .listed }
+        let names = [wanted] + (Self.aliasesByCanonical[wanted] ?? [])
+        return names.contains(where: mentioned) ? .mentioned : .missing
+    }
+
+    private func mentioned(_ phrase: String) -> Bool {
+        var searchStart = prose.startIndex
+        while let range = prose[searchStart...].firstRange(of: phrase) {
+            let before = prose[prose.index(before: range.lowerBound)]
+            let after = range.upperBound < prose.endIndex ? prose[range.upperBound] : " "
+            if !Self.isWordCharacter(before) && !Self.isWordCharacter(after) { return true }
+            searchStart = prose.index(after: range.lowerBound)
+        }
+        return false
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "+" || character == "#"
+    }
+
+    /// One spelling per skill: lower case, single spaces, no trailing dots or version numbers,
+    /// common aliases folded.
+    package static func canonical(_ skill: String) -> String {
+        var words = skill.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "_" }).map(String.init)
+        while let last = words.last, words.count > 1, last.allSatisfy({ $0.isNumber || $0 == "." || $0 == "x" }) { words.removeLast() }
+        var text = words.joined(separator: " ")
+        while let last = text.last, last == "." || last == "," || last == ":" { text.removeLast() }
+        return aliases[text] ?? text
+    }
+
+    private static let aliases: [String: String] = [
+        "js": "javascript", "ecmascript": "javascript", "ts": "typescript", "k8s": "kubernetes", "kube": "kubernetes",
+        "postgres": "postgresql", "psql": "postgresql", "pg": "postgresql", "golang": "go", "reactjs": "react", "react.js": "react",
+        "node": "node.js", "nodejs": "node.js", "vuejs": "vue", "vue.js": "vue", "py": "python", "python3": "python",
+        "ml": "machine learning", "amazon web services": "aws", "google cloud": "gcp", "google cloud platform": "gcp",
+        "microsoft azure": "azure", "cicd": "ci/cd", "ci cd": "ci/cd", "sklearn": "scikit-learn", "csharp": "c#", "cpp": "c++",
+        "dotnet": ".net", "nlp": "natural language processing", "mongo": "mongodb", "tf": "terraform", "gql": "graphql",
+        "rest api": "rest", "restful": "rest", "restful apis": "rest", "rest apis": "rest", "ux": "user experience",
+        "llm": "large language models", "llms": "large language models", "gen ai": "generative ai", "genai": "generative ai",
+        "sfdc": "salesforce", "ror": "ruby on rails", "rails": "ruby on rails", "objc": "objective-c", "swiftui": "swiftui",
+    ]
+
+    private static let aliasesByCanonical: [String: [String]] = {
+        var result: [String: [String]] = [:]
+        for (alias, canonical) in aliases where alias.count > 2 { result[canonical, default: []].append(alias) }
+        return result
+    }()
+}

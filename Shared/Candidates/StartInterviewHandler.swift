@@ -1,0 +1,130 @@
+import Core
+import FoundationEssentials
+import Runtime
+import Store
+
+/// `POST /candidates/{id}/interview`: opens an interview room (Daily, or a Jitsi Meet link),
+/// moves the candidate to `briefing`, and returns the room with a briefing for the interviewer.
+/// The room's name is stored before the room is made, so a retry or a concurrent call makes
+/// or finds the same room; once it has a URL, calls return it without touching the provider.
+package struct StartInterviewHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var id: Int
+    }
+
+    package struct Room: Codable, Sendable, Equatable {
+        var provider: String
+        var name: String
+        var url: String
+        var expiresAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case provider, name, url
+            case expiresAt = "expires_at"
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var candidateID: Int
+        var interviewStatus: String
+        var room: Room
+        var briefing: InterviewBriefing
+        var created: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case room, briefing, created
+            case candidateID = "candidate_id"
+            case interviewStatus = "interview_status"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "start-interview",
+        summary: "Opens an interview room for a candidate (Daily with DAILY_API_KEY, else Jitsi Meet) and returns it with a briefing; idempotent.",
+        routes: [Route("POST", "/candidates/{id:int}/interview")],
+        input: Schema.object(["id": Schema.integer(minimum: 1)]),
+        output: Schema.object([
+            "candidate_id": Schema.integer(minimum: 1), "interview_status": Schema.string(enum: Candidate.interviewStatuses),
+            "room": Schema.object(["provider": Schema.string(enum: ["daily", "jitsi"]), "name": Schema.string(), "url": Schema.string(),
+                                   "expires_at": Schema.nullable(Schema.string(format: "date-time"))]),
+            "briefing": InterviewBriefing.schema,
+            "created": Schema.boolean("false when the room existed already"),
+        ]),
+        timeoutSeconds: 30
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let database = try context.database()
+        let store = InterviewRoomStore(database: database)
+        if let existing = try store.openRoom(input.id) { return existing }
+        let provider = try RoomSelection.make(context.config) { try context.transport() }
+        let now = context.clock.now()
+        let hours = try context.config.double("INTERVIEW_ROOM_TTL_HOURS", default: 168, in: 1...8760)
+        let expiresAt = now.addingTimeInterval(hours * 3600)
+        let name = try store.claimRoomName(input.id, provider: provider.name, proposed: RoomSelection.newRoomName(candidateID: input.id), now: now)
+        let url = try await provider.room(named: name, expiresAt: expiresAt, deadline: context.deadline)
+        guard let candidate = try CandidateStore(database: database).candidate(input.id),
+              let role = try RoleStore(database: database).role(candidate.roleID) else {
+            throw BundleError(.notFound, "no candidate with id \(input.id)")
+        }
+        let briefing = InterviewBriefing(candidate: candidate, role: role)
+        let output = try store.saveRoom(input.id, url: url, expiresAt: provider.name == "daily" ? expiresAt : nil, briefing: briefing, now: now)
+        context.logger.info("interview.room_created", ["candidate": .number(Double(input.id)), "provider": .string(provider.name),
+                                                       "created": .bool(output.created)])
+        return output
+    }
+}
+
+/// The interview columns of `candidates`.
+struct InterviewRoomStore {
+    let database: any Database
+
+    func openRoom(_ id: Int) throws -> StartInterviewHandler.Output? {
+        try database.read { sql in
+            guard let row = try sql.queryOne("SELECT * FROM candidates WHERE id = ?", id) else {
+                throw BundleError(.notFound, "no candidate with id \(id)")
+            }
+            return try Self.output(row, created: false)
+        }
+    }
+
+    /// The room name to use: the one a previous attempt stored, or `proposed`.
+    func claimRoomName(_ id: Int, provider: String, proposed: String, now: Date) throws -> String {
+        try database.write { sql in
+            try sql.execute("UPDATE candidates SET room_name = ?, room_provider = ? WHERE id = ? AND room_name IS NULL", proposed, provider, id)
+            guard let row = try sql.queryOne("SELECT room_name, room_provider FROM candidates WHERE id = ?", id) else {
+                throw BundleError(.notFound, "no candidate with id \(id)")
+            }
+            if let stored = row.optionalString("room_provider"), stored != provider {
+                // The provider changed since an attempt that never got a URL: start afresh.
+                try sql.execute("UPDATE candidates SET room_name = ?, room_provider = ? WHERE id = ? AND room_url IS NULL", proposed, provider, id)
+                return proposed
+            }
+            return try row.string("room_name")
+        }
+    }
+
+    func saveRoom(_ id: Int, url: String, expiresAt: Date?, briefing: InterviewBriefing, now: Date) throws -> StartInterviewHandler.Output {
+        try database.write { sql in
+            let changed = try sql.execute("""
+                UPDATE candidates SET room_url = ?, room_expires_at = ?, briefing = ?,
+                    interview_status = CASE WHEN interview_status = 'not_scheduled' THEN 'briefing' ELSE interview_status END, updated_at = ?
+                WHERE id = ? AND room_url IS NULL
+                """, url, expiresAt, try JSONValue(encoding: briefing), now, id)
+            guard let row = try sql.queryOne("SELECT * FROM candidates WHERE id = ?", id), let output = try Self.output(row, created: changed == 1) else {
+                throw BundleError(.internal, "the interview room was not stored")
+            }
+            return output
+        }
+    }
+
+    static func output(_ row: Row, created: Bool) throws -> StartInterviewHandler.Output? {
+        guard let url = row.optionalString("room_url"), let briefing = try row.optionalJSON("briefing") else { return nil }
+        let room = StartInterviewHandler.Room(provider: try row.string("room_provider"), name: try row.string("room_name"), url: url,
+                                              expiresAt: row.optionalDate("room_expires_at").map { Timestamp.format($0) })
+        return StartInterviewHandler.Output(candidateID: try row.int("id"), interviewStatus: try row.string("interview_status"), room: room,
+                                            briefing: try briefing.decode(as: InterviewBriefing.self), created: created)
+    }
+}
