@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
-        .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Core", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),
         .executableTarget(name: "store-stress-writer", dependencies: ["Store", "Core"],
                           path: "Tests/StoreStressWriter"),
         .executableTarget(name: "runtime-probe", dependencies: ["Runtime", "Core"], path: "Tests/RuntimeProbe"),

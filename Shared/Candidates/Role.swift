@@ -9,6 +9,11 @@ package struct Role: Codable, Sendable, Equatable {
         package var algo: Double
         package var ai: Double
         package static let standard = Weights(algo: 0.6, ai: 0.4)
+
+        package init(algo: Double, ai: Double) {
+            self.algo = algo
+            self.ai = ai
+        }
     }
 
     /// The lowest combined score of each tier; below `consider` is "unlikely".
@@ -18,6 +23,12 @@ package struct Role: Codable, Sendable, Equatable {
         package var consider: Double
         package static let standard = Tiers(top: 80, strong: 65, consider: 50)
         package static let names = ["top", "strong", "consider", "unlikely"]
+
+        package init(top: Double, strong: Double, consider: Double) {
+            self.top = top
+            self.strong = strong
+            self.consider = consider
+        }
 
         package func tier(for score: Double) -> String {
             score >= top ? "top" : score >= strong ? "strong" : score >= consider ? "consider" : "unlikely"

@@ -8,37 +8,6 @@ import Store
 import Synchronization
 import TestSupport
 
-/// A scripted LLM: each call's answer comes from a closure over the request (or it throws), and
-/// every request is recorded, so a test can see what the agent was shown.
-final class ScriptedLLM: LLMProvider, @unchecked Sendable {
-    let name = "scripted"
-    let model = "scripted-1"
-    let answer: @Sendable (LLMRequest) async throws -> JSONValue
-    let log = Mutex<[LLMRequest]>([])
-
-    init(answer: @escaping @Sendable (LLMRequest) async throws -> JSONValue) {
-        self.answer = answer
-    }
-
-    var requests: [LLMRequest] { log.withLock { $0 } }
-
-    func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
-        log.withLock { $0.append(request) }
-        return LLMCompletion(text: try await answer(request).jsonText, model: model, promptTokens: 10, completionTokens: 5)
-    }
-
-    /// Fails the test run loudly if the agent calls it.
-    static func forbidden() -> ScriptedLLM {
-        ScriptedLLM { _ in throw BundleError(.internal, "the LLM must not be called here") }
-    }
-}
-
-struct NoNetwork: Transport {
-    func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
-        throw TransportError(.unexpected, host: request.host, "no network in this test")
-    }
-}
-
 /// A temporary database and contexts over it, frozen at a given time.
 struct Harness {
     let directory: TemporaryDirectory
