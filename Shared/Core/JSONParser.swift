@@ -151,22 +151,35 @@ package struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         index += 1  // opening quote
-        var scalars = String.UnicodeScalarView()
+        // UTF-8 bytes collected in one buffer and decoded once: appending to a String's scalar
+        // view copies, which made large strings with many escapes (a CSV upload) quadratic.
+        var utf8: [UInt8] = []
         var runStart = index
         func flushRun(_ end: Int) throws(Failure) {
             guard runStart < end else { return }
-            guard let run = String(validating: bytes[runStart..<end], as: UTF8.self) else {
+            guard String(validating: bytes[runStart..<end], as: UTF8.self) != nil else {
                 throw Failure(offset: runStart, reason: "invalid UTF-8 in a string")
             }
-            scalars.append(contentsOf: run.unicodeScalars)
+            utf8.append(contentsOf: bytes[runStart..<end])
+        }
+        func append(_ scalar: Unicode.Scalar) {
+            utf8.append(contentsOf: UTF8.encode(scalar)!)
         }
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                if utf8.isEmpty {
+                    // The common case, no escapes: one validated slice.
+                    guard let text = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+                        throw Failure(offset: runStart, reason: "invalid UTF-8 in a string")
+                    }
+                    index += 1
+                    return text
+                }
                 try flushRun(index)
                 index += 1
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             }
             if byte < 0x20 { throw failure("control character in a string") }
             if byte != UInt8(ascii: "\\") {
@@ -179,14 +192,14 @@ package struct JSONParser {
             let escape = bytes[index]
             index += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): append("\"")
+            case UInt8(ascii: "\\"): append("\\")
+            case UInt8(ascii: "/"): append("/")
+            case UInt8(ascii: "b"): append("\u{08}")
+            case UInt8(ascii: "f"): append("\u{0C}")
+            case UInt8(ascii: "n"): append("\n")
+            case UInt8(ascii: "r"): append("\r")
+            case UInt8(ascii: "t"): append("\t")
             case UInt8(ascii: "u"):
                 var code = try hex4()
                 if (0xD800...0xDBFF).contains(code) {
@@ -202,7 +215,7 @@ package struct JSONParser {
                     throw failure("unpaired surrogate in a string")
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw failure("invalid \\u escape") }
-                scalars.append(scalar)
+                append(scalar)
             default:
                 throw failure("invalid escape in a string")
             }

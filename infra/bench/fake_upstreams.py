@@ -1,5 +1,6 @@
-"""Loopback fakes of You.com search (300 ms) and an OpenAI-compatible LLM (500 ms) for
-`infra/dev bench`: their wire formats, fixed latencies, no network beyond 127.0.0.1."""
+"""Loopback fakes of You.com search (300 ms) and an OpenAI-compatible LLM (500 ms; candidate
+assessments take the seconds given as the second argument, 0.2 by default) for `infra/dev bench`:
+their wire formats, fixed latencies, no network beyond 127.0.0.1."""
 import json
 import sys
 import time
@@ -39,13 +40,27 @@ class Handler(BaseHTTPRequestHandler):
         self.answer({"results": {"news": [{"url": SOURCE, "title": "A story", "description": "The team grew fast"}]}})
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        time.sleep(0.5)
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        schema = request.get("response_format", {}).get("json_schema", {}).get("name")
+        if schema == "candidate_assessment":
+            time.sleep(ASSESSMENT_SECONDS)
+            content = {"score": 70, "rationale": "Relevant experience for the role.", "strengths": ["Python"], "concerns": []}
+        else:
+            time.sleep(0.5)
+            content = PREP
         self.answer({"model": "gpt-4.1-mini", "usage": {"prompt_tokens": 800, "completion_tokens": 300},
-                     "choices": [{"message": {"role": "assistant", "content": json.dumps(PREP)}}]})
+                     "choices": [{"message": {"role": "assistant", "content": json.dumps(content)}}]})
 
     def log_message(self, *args):
         pass
 
 
-ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+ASSESSMENT_SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 0.2
+
+
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128  # twenty callers at once must not meet a full accept queue
+    daemon_threads = True
+
+
+Server(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
