@@ -75,7 +75,7 @@ package struct CandidateStatusHandler: FunctionHandler {
         let counts = try store.uploadProgress(uploadID)
         let job = try upload.jobID.flatMap { try JobQueue(database: database).job($0) }
         let candidates = upload.createdCandidates + upload.updatedCandidates
-        let state: String
+        var state: String
         switch job?.status {
         case nil: state = upload.accepted == 0 ? "nothing_to_score" : "queued"
         case .queued?: state = (job?.attempts ?? 0) > 0 ? "retrying" : "queued"
@@ -84,6 +84,10 @@ package struct CandidateStatusHandler: FunctionHandler {
         case .failed?: state = "retrying"
         case .dead?: state = "failed"
         }
+        // Another run may have scored this upload's candidates (one run per role at a time), so
+        // the counts have the last word.
+        if upload.accepted > 0, counts.scored >= candidates { state = "completed" }
+        else if state == "completed" { state = "scoring" }
         let progress = state == "completed" || state == "nothing_to_score" ? 100 : job?.progress ?? 0
         let totals = Totals(rows: upload.rows, accepted: upload.accepted, rejected: upload.rejected.count, duplicates: upload.duplicates.count,
                             candidates: candidates, extracted: counts.extracted, scored: counts.scored, aiFailed: counts.aiFailed)

@@ -25,6 +25,14 @@ package struct CandidateScorer: Sendable {
             case leftForNextRun = "left_for_next_run"
             case aiProvider = "ai_provider"
         }
+
+        package static let empty = Summary(considered: 0, scored: 0, aiScored: 0, aiFailed: 0, leftForNextRun: 0, aiProvider: nil)
+
+        /// Two passes of one run, added up.
+        package func adding(_ other: Summary) -> Summary {
+            Summary(considered: considered + other.considered, scored: scored + other.scored, aiScored: aiScored + other.aiScored,
+                    aiFailed: aiFailed + other.aiFailed, leftForNextRun: other.leftForNextRun, aiProvider: aiProvider ?? other.aiProvider)
+        }
     }
 
     let store: CandidateStore
@@ -56,13 +64,14 @@ package struct CandidateScorer: Sendable {
         return AlgorithmicScore.round(algo * weights.algo + ai * weights.ai)
     }
 
-    package func run(onlyUnscored: Bool) async throws -> Summary {
-        let inputs = try store.scoringInputs(roleID: role.id, onlyUnscored: onlyUnscored)
+    package func run(_ selection: CandidateStore.Selection) async throws -> Summary {
+        let inputs = try store.scoringInputs(roleID: role.id, selection: selection)
         let names = try store.idsByName(roleID: role.id)
         var summary = Summary(considered: inputs.count, scored: 0, aiScored: 0, aiFailed: 0, leftForNextRun: 0, aiProvider: llm?.provider.name)
         let algoShare = llm == nil ? 100.0 : 10.0
         var records: [ScoreRecord] = []
         records.reserveCapacity(inputs.count)
+        guard !inputs.isEmpty else { return summary }
         for (index, input) in inputs.enumerated() {
             records.append(algorithmic(input, names: names))
             if records.count % Self.batchSize == 0 || index == inputs.count - 1 {

@@ -32,14 +32,35 @@ package struct ScoreRecord: Sendable {
 }
 
 extension CandidateStore {
-    /// The role's candidates to score: all of them, or only those changed since their last
-    /// scoring or whose AI assessment is missing.
-    package func scoringInputs(roleID: Int, onlyUnscored: Bool) throws -> [ScoringInput] {
+    /// Which of a role's candidates a scoring pass takes.
+    package enum Selection: Sendable {
+        case all
+        /// Changed since their last scoring, or without an AI score (a failed one included).
+        case unscored
+        /// Changed since their last scoring, or never assessed: what arrived during a run.
+        case waiting
+
+        var filter: String {
+            switch self {
+            case .all: ""
+            case .unscored: "AND (needs_scoring = 1 OR ai_status IN ('pending', 'failed'))"
+            case .waiting: "AND (needs_scoring = 1 OR ai_status = 'pending')"
+            }
+        }
+    }
+
+    package func scoringInputs(roleID: Int, selection: Selection) throws -> [ScoringInput] {
         try database.read { sql in
-            let filter = onlyUnscored ? "AND (needs_scoring = 1 OR ai_status IN ('pending', 'failed'))" : ""
+            let filter = selection.filter
             return try sql.query("SELECT * FROM candidates WHERE role_id = ? \(filter) ORDER BY id", roleID).map { row in
                 ScoringInput(id: try row.int("id"), profile: try CandidateProfile(row: row), editedAt: try row.date("profile_edited_at"))
             }
+        }
+    }
+
+    package func hasWaiting(roleID: Int) throws -> Bool {
+        try database.read { sql in
+            try sql.queryOne("SELECT 1 AS found FROM candidates WHERE role_id = ? \(Selection.waiting.filter) LIMIT 1", roleID) != nil
         }
     }
 

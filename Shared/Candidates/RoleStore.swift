@@ -46,6 +46,24 @@ package struct RoleStore: Sendable {
         }
     }
 
+    /// Takes (or renews) the role's scoring lease for `owner` until `until`: one scoring run per
+    /// role at a time, so two runs never pay for the same assessments. false when another owner
+    /// holds an unexpired lease.
+    package func leaseScoring(_ id: Int, owner: String, until: Date, now: Date) throws -> Bool {
+        try database.write { sql in
+            try sql.execute("""
+                UPDATE roles SET scoring_owner = ?, scoring_until = ?
+                WHERE id = ? AND (scoring_owner IS NULL OR scoring_owner = ? OR scoring_until < ?)
+                """, owner, until, id, owner, now) == 1
+        }
+    }
+
+    package func releaseScoring(_ id: Int, owner: String) throws {
+        try database.write { sql in
+            try sql.execute("UPDATE roles SET scoring_owner = NULL, scoring_until = NULL WHERE id = ? AND scoring_owner = ?", id, owner)
+        }
+    }
+
     /// The role uploads use when they name none: created on first use.
     package func defaultRole(now: Date) throws -> Role {
         try database.write { sql in

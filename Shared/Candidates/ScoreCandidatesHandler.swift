@@ -1,5 +1,6 @@
 import Core
 import Jobs
+import Providers
 import Runtime
 
 /// `score-candidates`: a job kind (queued by uploads) that scores a role's candidates, and
@@ -65,15 +66,54 @@ package struct ScoreCandidatesHandler: FunctionHandler {
             return Output(roleID: roleID, queued: true, jobID: job, summary: nil)
         }
         let llm = role.weights.ai > 0 ? try context.llm() : nil
-        let scorer = CandidateScorer(store: CandidateStore(database: database), role: role, llm: llm, deadline: context.deadline,
-                                     clock: context.clock, logger: context.logger) { percent, message in
-            context.reportProgress(percent, message)
-        }
-        let summary = try await scorer.run(onlyUnscored: input.onlyUnscored ?? false)
+        let summary = try await Self.score(role, llm: llm, selection: input.onlyUnscored == true ? .unscored : .all, context: context)
         context.reportProgress(100, "scored \(summary.scored) of \(summary.considered)")
         context.logger.info("candidates.scored", ["role": .number(Double(roleID)), "considered": .number(Double(summary.considered)),
                                                   "ai_failed": .number(Double(summary.aiFailed))])
         return Output(roleID: roleID, queued: false, jobID: context.jobID, summary: summary)
+    }
+
+    /// How long a scoring lease lasts without news from its holder: a run renews it as it
+    /// stores results, so a killed run blocks the role for at most this long.
+    static let leaseSeconds = 120.0
+
+    /// Scores under the role's lease, then takes what arrived meanwhile (another upload's rows,
+    /// an edit) until nothing waits. A run that finds the lease taken fails with `unavailable`,
+    /// so the worker retries it; the holder looks once more after letting go, so nothing queued
+    /// behind it is left unscored.
+    static func score(_ role: Role, llm: LLMClient?, selection: CandidateStore.Selection, context: FunctionContext) async throws
+        -> CandidateScorer.Summary {
+        let database = try context.database()
+        let roles = RoleStore(database: database)
+        let store = CandidateStore(database: database)
+        let owner = context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)"
+        @Sendable func lease() throws -> Bool {
+            let now = context.clock.now()
+            return try roles.leaseScoring(role.id, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)
+        }
+        guard try lease() else {
+            throw BundleError(.unavailable, "another score-candidates run for role \(role.id) is under way; it scores these candidates too, "
+                              + "and this run is retried")
+        }
+        let scorer = CandidateScorer(store: store, role: role, llm: llm, deadline: context.deadline, clock: context.clock,
+                                     logger: context.logger) { percent, message in
+            context.reportProgress(percent, message)
+            _ = try? lease()
+        }
+        var summary = CandidateScorer.Summary.empty
+        var pass = selection
+        do {
+            while true {
+                summary = summary.adding(try await scorer.run(pass))
+                pass = .waiting
+                try roles.releaseScoring(role.id, owner: owner)
+                guard try store.hasWaiting(roleID: role.id), context.deadline.remainingSeconds > CandidateScorer.deadlineMargin, try lease() else { break }
+            }
+        } catch {
+            try? roles.releaseScoring(role.id, owner: owner)
+            throw error
+        }
+        return summary
     }
 
     /// Queues a run for the role, or returns the one already waiting with the same input.
@@ -82,7 +122,7 @@ package struct ScoreCandidatesHandler: FunctionHandler {
         if let uploadID { input["upload_id"] = .number(Double(uploadID)) }
         let queue = JobQueue(database: try context.database())
         if let active = try queue.activeJob(function: manifest.name, input: .object(input)) { return active.id }
-        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: .object(input), maxAttempts: 5,
+        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: .object(input), maxAttempts: 8,
                                                timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
                                                requestID: context.requestID), now: context.clock.now())
         return job.id

@@ -216,6 +216,8 @@ package enum Migrations {
                 weight_ai REAL NOT NULL,
                 tiers TEXT NOT NULL,
                 is_default INTEGER NOT NULL DEFAULT 0,
+                scoring_owner TEXT,
+                scoring_until TEXT,
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL
             );

@@ -190,7 +190,8 @@ import Testing
         let context = harness.context(["JOB_ID": String(jobID)], llm: Self.assessor())
         _ = try await harness.call(ScoreCandidatesHandler(), ["role_id": 1, "only_unscored": true, "upload_id": 1], context: context)
         let status = try await harness.call(CandidateStatusHandler(), ["upload_id": 1])
-        #expect(status["state"] == "scoring", "the worker marks the job done; the function reports progress")
+        #expect(status["state"] == "completed", "every candidate of the upload is scored, though the worker has not closed the job yet")
+        #expect(status["job"]?["status"] == "running")
         #expect(status["progress"] == 100)
         #expect(status["totals"]?["scored"] == 30)
         #expect(status["totals"]?["extracted"] == 30)
@@ -205,4 +206,48 @@ final class Gauge: Sendable {
 
 extension JSONValue {
     subscript(index: Int) -> JSONValue? { arrayValue.flatMap { index < $0.count ? $0[index] : nil } }
+}
+
+@Suite struct ScoringLeaseTests {
+    @Test func oneRunPerRoleAndTheOtherIsRetried() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        try await harness.upload(ScoringTests.numbered(2))
+        let now = Timestamp.parse("2026-05-04T10:00:00Z")!
+        #expect(try RoleStore(database: harness.database).leaseScoring(1, owner: "job-77", until: now.addingTimeInterval(120), now: now))
+        await #expect {
+            try await harness.score()
+        } throws: { ($0 as? BundleError)?.code == .unavailable }
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM candidates WHERE scored_at IS NOT NULL") == 0)
+        // A holder that died: its lease runs out and the next run takes over.
+        let later = harness.context(now: "2026-05-04T10:03:00Z")
+        let result = try await harness.call(ScoreCandidatesHandler(), ["role_id": 1], context: later)
+        #expect(result["summary"]?["scored"] == 2)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM roles WHERE scoring_owner IS NULL") == 1, "the lease is let go")
+    }
+
+    @Test func candidatesThatArriveDuringARunAreScoredByIt() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        try await harness.upload(ScoringTests.numbered(3))
+        let database = harness.database
+        let uploaded = Mutex(false)
+        let llm = ScriptedLLM { request in
+            let first = uploaded.withLock { done in
+                defer { done = true }
+                return !done
+            }
+            if first {
+                let sheet = try CandidateSheet(text: "name,email\nLate Arrival,late@example.com\n")
+                let role = try #require(try RoleStore(database: database).role(1))
+                _ = try CandidateStore(database: database).ingest(sheet, source: try CSVSource(bytes: Array("late".utf8), fileName: nil),
+                                                                  role: role, now: Timestamp.parse("2026-05-04T10:00:00Z")!)
+            }
+            return ["score": 60, "rationale": "Fine.", "strengths": [], "concerns": []]
+        }
+        let result = try await harness.score(onlyUnscored: true, llm: llm, concurrency: 1)
+        #expect(result["summary"]?["considered"] == 4)
+        #expect(result["summary"]?["ai_scored"] == 4)
+        #expect(try await harness.candidate(4)["ai_status"] == "scored")
+    }
 }
