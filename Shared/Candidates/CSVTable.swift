@@ -1,6 +1,8 @@
 /// A CSV file read the way spreadsheets write it (RFC 4180, leniently): fields in double quotes
-/// may hold the delimiter, line breaks and doubled quotes; CRLF, LF and lone CR all end a
-/// record; a stray quote inside an unquoted field is kept as text. The delimiter is found from
+/// may hold the delimiter, line breaks and doubled quotes (spaces before the opening quote are
+/// dropped); CRLF, LF and lone CR all end a record; a stray quote inside an unquoted field is
+/// kept as text, and so is an opening quote that never closes, so one bad cell cannot swallow
+/// the rest of the file. The delimiter is found from
 /// the header line (comma, semicolon or tab; Excel's `sep=;` first line is honoured), since
 /// spreadsheets in many locales export semicolons. Each record keeps the line it starts on, so
 /// problems can be reported where a person will look for them.
@@ -13,8 +15,8 @@ package struct CSVTable: Sendable {
 
     package var delimiter: Character
     package var records: [Record]
-    /// The line of a quoted field that never closes; nothing after it could be read.
-    package var unterminatedQuoteLine: Int?
+    /// The lines whose opening quote never closed (read with that quote as text).
+    package var unclosedQuoteLines: [Int] = []
     /// The last physical line of the file.
     package var lastLine: Int
 
@@ -35,18 +37,31 @@ package struct CSVTable: Sendable {
         } else {
             delimiter = sniffDelimiter(bytes)
         }
-        var table = parse(bytes, from: start, line: firstLine, delimiter: delimiter)
-        table.delimiter = Character(Unicode.Scalar(delimiter))
-        return table
+        var literal: Set<Int> = []
+        var unclosed: [Int] = []
+        while true {
+            var table = parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literal)
+            if let quote = table.unclosedQuote, literal.count < 1000 {
+                literal.insert(quote.index)
+                unclosed.append(quote.line)
+                continue
+            }
+            table.delimiter = Character(Unicode.Scalar(delimiter))
+            table.unclosedQuoteLines = unclosed
+            return table
+        }
     }
 
-    private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8) -> CSVTable {
+    /// Where an opening quote that never closed was, when there was one.
+    private var unclosedQuote: (index: Int, line: Int)?
+
+    private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8, literalQuotes: Set<Int>) -> CSVTable {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
         var line = firstLine
         var recordLine = firstLine
-        var quoteOpenedOn: Int?
+        var quoteOpened: (index: Int, line: Int)?
         var inQuotes = false
         var fieldWasQuoted = false
         var index = start
@@ -73,7 +88,7 @@ package struct CSVTable: Sendable {
                         continue
                     }
                     inQuotes = false
-                    quoteOpenedOn = nil
+                    quoteOpened = nil
                 } else {
                     if byte == lf || (byte == cr && !(index + 1 < count && bytes[index + 1] == lf)) { line += 1 }
                     field.append(byte)
@@ -84,10 +99,11 @@ package struct CSVTable: Sendable {
             switch byte {
             case delimiter:
                 endField()
-            case quote where field.isEmpty && !fieldWasQuoted:
+            case quote where !fieldWasQuoted && !literalQuotes.contains(index) && field.allSatisfy({ $0 == 32 || $0 == 9 }):
+                field.removeAll(keepingCapacity: true)
                 inQuotes = true
                 fieldWasQuoted = true
-                quoteOpenedOn = line
+                quoteOpened = (index, recordLine)
             case cr, lf:
                 if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
                 endRecord()
@@ -99,8 +115,10 @@ package struct CSVTable: Sendable {
             index += 1
         }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
-        if quoteOpenedOn != nil, !records.isEmpty { records.removeLast() }
-        return CSVTable(delimiter: ",", records: records, unterminatedQuoteLine: quoteOpenedOn == nil ? nil : recordLine, lastLine: line)
+        let endsWithLineBreak = bytes.last == lf || bytes.last == cr
+        var table = CSVTable(delimiter: ",", records: records, lastLine: endsWithLineBreak ? line - 1 : line)
+        table.unclosedQuote = quoteOpened
+        return table
     }
 
     /// Excel's `sep=;` directive on the first line.

@@ -155,7 +155,7 @@ extension CandidateProfile {
         linkedinURL = row.optionalString("linkedin_url")
         phone = row.optionalString("phone")
         location = row.optionalString("location")
-        currentRole = row.optionalString("current_role")
+        currentRole = row.optionalString("current_title")
         currentCompany = row.optionalString("current_company")
         yearsExperience = row.optionalDouble("years_experience")
         yearsRaw = row.optionalString("years_raw")
@@ -171,7 +171,7 @@ extension CandidateProfile {
     /// The profile columns and their values, in one order, for INSERT and UPDATE.
     var columnValues: [(String, any SQLBindable)] {
         [("name", name), ("email", email), ("linkedin_url", linkedinURL), ("phone", phone), ("location", location),
-         ("current_role", currentRole), ("current_company", currentCompany), ("years_experience", yearsExperience),
+         ("current_title", currentRole), ("current_company", currentCompany), ("years_experience", yearsExperience),
          ("years_raw", yearsRaw), ("industries", JSONValue.strings(industries)), ("skills", JSONValue.strings(skills)),
          ("education", education), ("bio", bio), ("history", JSONValue.strings(previousCompanies)), ("tenure_months", tenureMonths),
          ("extra", JSONValue.object(extra.mapValues(JSONValue.string)))]

@@ -59,15 +59,21 @@ package struct CandidateColumns: Sendable, Equatable {
         let set = Set(words)
         func any(_ candidates: String...) -> Bool { candidates.contains { set.contains($0) } }
         func startsWith(_ stem: String) -> Bool { words.contains { $0.hasPrefix(stem) } }
-        // Order matters: "LinkedIn URL" is LinkedIn before it is a URL, "Company LinkedIn" too.
-        if joined.contains("linkedin") { return .linkedin }
+        // A column about someone or something else (the recruiter's email, the job applied for)
+        // is kept as an extra, never read as the candidate's.
+        if !set.isDisjoint(with: otherParties) { return nil }
+        // Order matters: "LinkedIn URL" is LinkedIn before it is a URL; a company's page is not the candidate's.
+        if joined.contains("linkedin") { return any("company", "employer", "org") ? nil : .linkedin }
         if startsWith("email") || joined.contains("email") || any("mail") { return .email }
         if any("first", "given", "forename") && (any("name") || words.count == 1) { return .firstName }
         if any("last", "family", "surname") && (any("name") || words.count == 1) { return .lastName }
         if any("phone", "mobile", "cell", "telephone", "tel", "whatsapp") { return .phone }
-        if startsWith("tenure") || (any("months") && any("role", "position", "job")) { return .tenure }
+        if startsWith("tenure") { return .tenure }
         if any("previous", "past", "former", "history", "employers") { return .history }
-        if any("yoe", "years", "year", "yrs") || (startsWith("experience") && words.count <= 3) { return .years }
+        if any("yoe", "years", "year", "yrs") || (startsWith("experience") && words.count <= 3) {
+            // "Years at company", "Years in current role": a tenure, not the whole experience.
+            return any("company", "role", "position", "current", "job", "employer") ? nil : .years
+        }
         if startsWith("skill") || any("technologies", "tech", "stack", "competencies", "expertise", "tools") { return .skills }
         if startsWith("industr") || any("sector", "sectors", "domain", "domains", "vertical", "verticals") { return .industries }
         if any("company", "employer", "organisation", "organization", "org", "firm") { return .currentCompany }
@@ -78,6 +84,9 @@ package struct CandidateColumns: Sendable, Equatable {
         if any("name", "candidate", "applicant", "person") { return .name }
         return nil
     }
+
+    private static let otherParties: Set<String> = ["recruiter", "referrer", "referral", "referred", "manager", "hiring", "interviewer",
+                                                    "owner", "sourcer", "applied", "target", "desired", "requisition", "status", "verified"]
 
     /// Whole headers (words joined) whose meaning the word rules would get wrong or miss.
     private static let exactNames: [String: Field] = [

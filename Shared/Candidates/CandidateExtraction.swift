@@ -44,8 +44,8 @@ package struct CandidateExtraction: Sendable, Equatable {
             flags.append(RedFlag(code: "no_contact_route", message: "no email, LinkedIn URL or phone number: there is no way to reach this person"))
         }
         if let raw = profile.yearsRaw {
-            let reading = FieldNormalizer.years(raw).map { YearsCheck.isPlausible($0) ? "" : " (read as \(Self.format($0)))" } ?? " (no number)"
-            flags.append(RedFlag(code: "implausible_years", message: "years of experience \"\(raw.prefixed(40))\" is not believable\(reading); it was not scored"))
+            let problem = FieldNormalizer.years(raw).map { "is not believable (read as \(Self.format($0)))" } ?? "could not be read as a number of years"
+            flags.append(RedFlag(code: "implausible_years", message: "years of experience \"\(raw.prefixed(40))\" \(problem); it was not scored"))
         }
         if let tenure = Self.averageTenureMonths(profile), tenure < 12 {
             flags.append(RedFlag(code: "short_tenures", message: "about \(Self.format(tenure)) months per role on average"))

@@ -87,7 +87,6 @@ package struct CandidateStatusHandler: FunctionHandler {
         // Another run may have scored this upload's candidates (one run per role at a time), so
         // the counts have the last word.
         if upload.accepted > 0, counts.scored >= candidates { state = "completed" }
-        else if state == "completed" { state = "scoring" }
         let progress = state == "completed" || state == "nothing_to_score" ? 100 : job?.progress ?? 0
         let totals = Totals(rows: upload.rows, accepted: upload.accepted, rejected: upload.rejected.count, duplicates: upload.duplicates.count,
                             candidates: candidates, extracted: counts.extracted, scored: counts.scored, aiFailed: counts.aiFailed)

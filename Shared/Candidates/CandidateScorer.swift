@@ -43,9 +43,11 @@ package struct CandidateScorer: Sendable {
     let clock: BundleClock
     let logger: Logger
     let progress: @Sendable (Int, String) -> Void
+    let keepGoing: @Sendable () -> Bool
 
     package init(store: CandidateStore, role: Role, llm: LLMClient?, deadline: Deadline, clock: BundleClock, logger: Logger,
-                 progress: @escaping @Sendable (Int, String) -> Void) {
+                 keepGoing: @escaping @Sendable () -> Bool = { true }, progress: @escaping @Sendable (Int, String) -> Void) {
+        self.keepGoing = keepGoing
         self.store = store
         self.role = role
         self.llm = llm
@@ -68,24 +70,20 @@ package struct CandidateScorer: Sendable {
         let inputs = try store.scoringInputs(roleID: role.id, selection: selection)
         let names = try store.idsByName(roleID: role.id)
         var summary = Summary(considered: inputs.count, scored: 0, aiScored: 0, aiFailed: 0, leftForNextRun: 0, aiProvider: llm?.provider.name)
-        let algoShare = llm == nil ? 100.0 : 10.0
-        var records: [ScoreRecord] = []
-        records.reserveCapacity(inputs.count)
         guard !inputs.isEmpty else { return summary }
+        let algoShare = llm == nil ? 100.0 : 10.0
+        var toAssess: [ScoreRecord] = []
+        var batch: [ScoreRecord] = []
         for (index, input) in inputs.enumerated() {
-            records.append(algorithmic(input, names: names))
-            if records.count % Self.batchSize == 0 || index == inputs.count - 1 {
-                let batch = records.suffix(records.count % Self.batchSize == 0 ? Self.batchSize : records.count % Self.batchSize)
-                let stored = try store.save(Array(batch), now: clock.now())
-                summary.leftForNextRun += batch.count - stored
-                progress(Int(algoShare * Double(index + 1) / Double(inputs.count)), "algorithmic scores: \(index + 1) of \(inputs.count)")
-            }
+            batch.append(algorithmic(input, names: names))
+            guard batch.count == Self.batchSize || index == inputs.count - 1 else { continue }
+            let stored = try store.save(batch, roleRevision: role.revision, now: clock.now())
+            summary.leftForNextRun += batch.count - stored.count
+            if llm == nil { summary.scored += stored.count } else { toAssess += batch.filter { stored.contains($0.input.id) } }
+            batch.removeAll(keepingCapacity: true)
+            progress(Int(algoShare * Double(index + 1) / Double(inputs.count)), "algorithmic scores: \(index + 1) of \(inputs.count)")
         }
-        guard let llm else {
-            summary.scored = inputs.count - summary.leftForNextRun
-            return summary
-        }
-        try await assess(records, llm: llm, summary: &summary)
+        if let llm { try await assess(toAssess, llm: llm, summary: &summary) }
         return summary
     }
 
@@ -104,48 +102,62 @@ package struct CandidateScorer: Sendable {
         record.tier = role.tiers.tier(for: combined)
     }
 
-    /// The AI step: a sliding window of assessments, results stored in small batches.
+    /// The AI step: a sliding window of assessments, results stored in small batches. It stops
+    /// starting new ones near the deadline or when `keepGoing` says so (the role's lease was
+    /// lost); what did not finish stays `pending` for the next run.
     private func assess(_ records: [ScoreRecord], llm: LLMClient, summary: inout Summary) async throws {
+        guard !records.isEmpty else { return }
         let window = llm.limiter.limit
         let flushEvery = max(1, min(50, window))
+        // Each call ends before the run's own deadline, so its answer can still be stored.
+        let callDeadline = Deadline(seconds: max(1, deadline.remainingSeconds - Self.deadlineMargin / 2))
         var pending: [ScoreRecord] = []
         var done = 0
         var next = 0
         var stopped = false
-        try await withThrowingTaskGroup(of: ScoreRecord.self) { group in
-            func startNext() {
-                guard next < records.count else { return }
-                if deadline.remainingSeconds < Self.deadlineMargin {
-                    stopped = true
-                    return
-                }
-                let record = records[next]
-                next += 1
-                group.addTask { try await self.assessOne(record, llm: llm) }
-            }
-            for _ in 0..<min(window, records.count) { startNext() }
-            while let record = try await group.next() {
-                pending.append(record)
-                done += 1
+        func flush() throws {
+            let stored = try store.save(pending, roleRevision: role.revision, now: clock.now())
+            for record in pending where stored.contains(record.input.id) {
                 if record.aiStatus == "scored" { summary.aiScored += 1 } else { summary.aiFailed += 1 }
-                if pending.count >= flushEvery || done == next {
-                    let stored = try store.save(pending, now: clock.now())
-                    summary.scored += stored
-                    summary.leftForNextRun += pending.count - stored
-                    pending.removeAll(keepingCapacity: true)
-                    progress(10 + Int(90 * Double(done) / Double(records.count)), "AI assessments: \(done) of \(records.count)")
-                }
-                if !stopped { startNext() }
             }
+            summary.scored += stored.count
+            summary.leftForNextRun += pending.count - stored.count
+            pending.removeAll(keepingCapacity: true)
+            progress(10 + Int(90 * Double(done) / Double(records.count)), "AI assessments: \(done) of \(records.count)")
+        }
+        do {
+            try await withThrowingTaskGroup(of: ScoreRecord?.self) { group in
+                func startNext() {
+                    guard !stopped, next < records.count else { return }
+                    guard deadline.remainingSeconds >= Self.deadlineMargin, keepGoing() else {
+                        stopped = true
+                        return
+                    }
+                    let record = records[next]
+                    next += 1
+                    group.addTask { try await self.assessOne(record, llm: llm, deadline: callDeadline) }
+                }
+                for _ in 0..<min(window, records.count) { startNext() }
+                while let result = try await group.next() {
+                    done += 1
+                    if let record = result { pending.append(record) } else { stopped = true }
+                    if pending.count >= flushEvery || done == next { try flush() }
+                    startNext()
+                }
+            }
+        } catch {
+            try? flush()
+            throw error
         }
         if stopped || next < records.count {
             logger.warning("candidates.scoring_cut_short", ["done": .number(Double(done)), "total": .number(Double(records.count))])
-            throw BundleError(.timeout, "scored \(done) of \(records.count) candidates before the deadline; run score-candidates again "
-                              + "(only_unscored) to go on from there")
+            throw BundleError(.timeout, "assessed \(done) of \(records.count) candidates before the deadline; the retry goes on from there "
+                              + "(or run score-candidates with only_unscored)")
         }
     }
 
-    private func assessOne(_ record: ScoreRecord, llm: LLMClient) async throws -> ScoreRecord {
+    /// One assessment; nil when it ran out of time (the candidate stays pending, not failed).
+    private func assessOne(_ record: ScoreRecord, llm: LLMClient, deadline: Deadline) async throws -> ScoreRecord? {
         var result = record
         let task = CandidateAssessmentTask(role: role, profile: record.input.profile, algorithmic: record.algorithmic)
         do {
@@ -158,6 +170,7 @@ package struct CandidateScorer: Sendable {
             throw error
         } catch {
             let bundleError = BundleError.converting(error, otherwise: BundleError(.internal, "the assessment failed"))
+            if bundleError.code == .timeout, deadline.hasPassed || self.deadline.remainingSeconds < Self.deadlineMargin { return nil }
             result.aiStatus = "failed"
             result.aiError = String(bundleError.message.prefix(200))
             result.aiProvider = llm.provider.name

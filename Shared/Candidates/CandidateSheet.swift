@@ -22,6 +22,8 @@ package struct CandidateSheet: Sendable {
     package var rows: Int = 0
     package var accepted: [Accepted] = []
     package var rejected: [Rejected] = []
+    /// Lines with an opening quote that never closed: read with the quote as text.
+    package var unclosedQuoteLines: [Int] = []
 
     static let maxRows = 100_000
     static let maxFieldLength = 1_000
@@ -59,11 +61,7 @@ package struct CandidateSheet: Sendable {
             case .failure(let rejection): rejected.append(rejection)
             }
         }
-        if let line = table.unterminatedQuoteLine {
-            rows += 1
-            rejected.append(Rejected(line: line, reason: "a quoted field opened on this line never closes, so lines \(line)–\(table.lastLine) "
-                                     + "could not be read; close the quote (\") and upload again", excerpt: ""))
-        }
+        unclosedQuoteLines = table.unclosedQuoteLines
         guard rows > 0 else {
             throw BundleError.validation(field: "file", "the file has a header but no candidate rows")
         }

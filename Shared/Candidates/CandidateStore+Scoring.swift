@@ -2,12 +2,12 @@ import Core
 import FoundationEssentials
 import Store
 
-/// What scoring reads of a candidate, with the time it was last edited, so a result computed
-/// from an older profile never overwrites a newer edit.
+/// What scoring reads of a candidate, with its profile version, so a result computed from an
+/// older profile never overwrites a newer edit.
 package struct ScoringInput: Sendable {
     package var id: Int
     package var profile: CandidateProfile
-    package var editedAt: Date
+    package var version: Int
 }
 
 /// One candidate's scores, ready to store.
@@ -53,9 +53,14 @@ extension CandidateStore {
         try database.read { sql in
             let filter = selection.filter
             return try sql.query("SELECT * FROM candidates WHERE role_id = ? \(filter) ORDER BY id", roleID).map { row in
-                ScoringInput(id: try row.int("id"), profile: try CandidateProfile(row: row), editedAt: try row.date("profile_edited_at"))
+                ScoringInput(id: try row.int("id"), profile: try CandidateProfile(row: row), version: try row.int("profile_version"))
             }
         }
+    }
+
+    /// Marks every candidate of the role for rescoring (a full run, done in passes that resume).
+    package func markForRescoring(roleID: Int) throws {
+        try database.write { sql in try sql.execute("UPDATE candidates SET needs_scoring = 1 WHERE role_id = ? AND needs_scoring = 0", roleID) }
     }
 
     package func hasWaiting(roleID: Int) throws -> Bool {
@@ -75,25 +80,38 @@ extension CandidateStore {
         }
     }
 
-    /// Stores scores in one transaction; a candidate edited since its input was read is left
-    /// for the next run. Returns how many were stored.
+    /// Stores scores in one transaction. A candidate edited since its input was read, or whose
+    /// role changed since `roleRevision`, is left for the next pass. A record still waiting for
+    /// its AI score keeps the scores shown before, so the ranking stays whole during a run.
+    /// Returns the ids stored.
     @discardableResult
-    package func save(_ records: [ScoreRecord], now: Date) throws -> Int {
-        guard !records.isEmpty else { return 0 }
+    package func save(_ records: [ScoreRecord], roleRevision: Int, now: Date) throws -> Set<Int> {
+        guard !records.isEmpty else { return [] }
         return try database.write { sql in
-            var stored = 0
+            var stored: Set<Int> = []
             for record in records {
-                let finished = record.aiStatus != "pending"
-                stored += try sql.execute("""
-                    UPDATE candidates SET algo_score = ?, breakdown = ?, missing_required = ?, missing_preferred = ?, red_flags = ?,
-                        completeness = ?, extracted_at = ?, ai_status = ?, ai_score = ?, ai_rationale = ?, ai_provider = ?, ai_error = ?,
-                        combined_score = ?, tier = ?, scored_at = CASE WHEN ? THEN ? ELSE scored_at END, needs_scoring = 0
-                    WHERE id = ? AND profile_edited_at = ?
-                    """, record.algorithmic.score, try JSONValue(encoding: record.algorithmic),
-                         JSONValue.strings(record.extraction.missingRequired), JSONValue.strings(record.extraction.missingPreferred),
-                         try JSONValue(encoding: record.redFlags), record.extraction.completeness, now, record.aiStatus, record.aiScore,
-                         record.aiRationale, record.aiProvider, record.aiError, record.combined, record.tier, finished, now,
-                         record.input.id, record.input.editedAt)
+                let common: [any SQLBindable] = [
+                    record.algorithmic.score, try JSONValue(encoding: record.algorithmic), JSONValue.strings(record.extraction.missingRequired),
+                    JSONValue.strings(record.extraction.missingPreferred), try JSONValue(encoding: record.redFlags), record.extraction.completeness,
+                    now, record.aiStatus,
+                ]
+                let guardValues: [any SQLBindable] = [record.input.id, record.input.version, roleRevision]
+                let guardClause = "WHERE id = ? AND profile_version = ? AND (SELECT revision FROM roles WHERE roles.id = candidates.role_id) = ?"
+                let changed: Int
+                if record.aiStatus == "pending" {
+                    changed = try sql.execute("""
+                        UPDATE candidates SET algo_score = ?, breakdown = ?, missing_required = ?, missing_preferred = ?, red_flags = ?,
+                            completeness = ?, extracted_at = ?, ai_status = ?, needs_scoring = 0 \(guardClause)
+                        """, common + guardValues)
+                } else {
+                    changed = try sql.execute("""
+                        UPDATE candidates SET algo_score = ?, breakdown = ?, missing_required = ?, missing_preferred = ?, red_flags = ?,
+                            completeness = ?, extracted_at = ?, ai_status = ?, ai_score = ?, ai_rationale = ?, ai_provider = ?, ai_error = ?,
+                            combined_score = ?, tier = ?, scored_at = ?, needs_scoring = 0 \(guardClause)
+                        """, common + [record.aiScore, record.aiRationale, record.aiProvider, record.aiError, record.combined, record.tier, now]
+                            + guardValues)
+                }
+                if changed == 1 { stored.insert(record.input.id) }
             }
             return stored
         }

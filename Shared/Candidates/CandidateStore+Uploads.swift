@@ -81,9 +81,10 @@ extension CandidateStore {
         }
         if match == nil, profile.email == nil, profile.linkedinURL == nil {
             match = try sql.queryOne("""
-                SELECT * FROM candidates WHERE role_id = ? AND email IS NULL AND linkedin_url IS NULL AND name = ? AND current_company IS ?
+                SELECT * FROM candidates WHERE role_id = ? AND email IS NULL AND linkedin_url IS NULL AND LOWER(name) = LOWER(?)
+                    AND LOWER(COALESCE(current_company, '')) = LOWER(?)
                 ORDER BY id LIMIT 1
-                """, roleID, profile.name, profile.currentCompany)
+                """, roleID, profile.name, profile.currentCompany ?? "")
         }
         // A LinkedIn URL (or email) that another candidate already has stays with that candidate.
         if let url = profile.linkedinURL,
@@ -99,11 +100,11 @@ extension CandidateStore {
         guard let match else {
             let columns = profile.columnValues
             let names = columns.map(\.0).joined(separator: ", ")
-            let marks = Array(repeating: "?", count: columns.count + 6).joined(separator: ", ")
+            let marks = Array(repeating: "?", count: columns.count + 5).joined(separator: ", ")
             let row = try sql.queryOne("""
-                INSERT INTO candidates (\(names), role_id, source, needs_scoring, profile_edited_at, created_at, updated_at)
+                INSERT INTO candidates (\(names), role_id, source, needs_scoring, created_at, updated_at)
                 VALUES (\(marks)) RETURNING id
-                """, columns.map(\.1) + [roleID, source, 1, now, now, now])
+                """, columns.map(\.1) + [roleID, source, 1, now, now])
             guard let id = row?.optionalInt("id") else { throw BundleError(.internal, "the candidate was not stored") }
             return (id, true)
         }
@@ -120,8 +121,9 @@ extension CandidateStore {
         let columns = profile.columnValues
         let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
         try sql.execute("""
-            UPDATE candidates SET \(assignments), needs_scoring = CASE WHEN ? THEN 1 ELSE needs_scoring END, profile_edited_at = ?, updated_at = ?
+            UPDATE candidates SET \(assignments), needs_scoring = CASE WHEN ? THEN 1 ELSE needs_scoring END,
+                profile_version = profile_version + 1, updated_at = ?
             WHERE id = ?
-            """, columns.map(\.1) + [rescore, now, now, id])
+            """, columns.map(\.1) + [rescore, now, id])
     }
 }

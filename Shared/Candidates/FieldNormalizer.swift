@@ -6,7 +6,7 @@ import Gateway
 /// uploads, lists split on commas, semicolons, pipes, bullets and line breaks, and years of
 /// experience are read from the ways people write them ("5+", "3,5", "5-7 yrs", "18 months").
 package enum FieldNormalizer {
-    private static let placeholders: Set<String> = ["", "-", "--", "—", "–", "n/a", "na", "n.a.", "none", "null", "nil", "tbd", "unknown", "?", "#n/a"]
+    private static let placeholders: Set<String> = ["", "-", "--", "—", "–", "n/a", "n.a.", "none", "null", "nil", "tbd", "unknown", "?", "#n/a"]
 
     /// Trimmed text with inner runs of whitespace collapsed; nil for an empty cell or a placeholder.
     package static func text(_ raw: String?, keepLines: Bool = false) -> String? {
@@ -27,6 +27,15 @@ package enum FieldNormalizer {
     /// A lower-cased address; `Name <a@b.com>` and `mailto:` forms are unwrapped. nil when it is
     /// not an address.
     package static func email(_ raw: String) -> String? {
+        // Several addresses in one cell ("a@x.com; b@y.com"): the first one that is an address.
+        let parts = raw.split(whereSeparator: { ";,/\n".contains($0) })
+        if parts.count > 1, !raw.contains("<") {
+            return parts.lazy.compactMap { single(String($0)) }.first
+        }
+        return single(raw)
+    }
+
+    private static func single(_ raw: String) -> String? {
         var value = raw.trimmingWhitespace()
         if let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
             value = String(value[value.index(after: open)..<close])
@@ -57,9 +66,12 @@ package enum FieldNormalizer {
         guard let host = segments.first?.lowercased(), host == "linkedin.com" || host.hasSuffix(".linkedin.com"),
               segments.count >= 3, ["in", "pub"].contains(segments[1].lowercased())
         else { return nil }
-        let slug = PercentEncoding.decode(segments[2])?.lowercased() ?? segments[2].lowercased()
+        // Old public profiles (/pub/name/1a/2b/3c) need every segment to name one person.
+        let kind = segments[1].lowercased()
+        let parts = kind == "pub" ? Array(segments[2...].prefix(4)) : [segments[2]]
+        let slug = parts.map { PercentEncoding.decode($0)?.lowercased() ?? $0.lowercased() }.joined(separator: "/")
         guard !slug.isEmpty, slug.count <= 100, slug.allSatisfy({ !$0.isWhitespace }) else { return nil }
-        return "https://www.linkedin.com/\(segments[1].lowercased())/" + slug
+        return "https://www.linkedin.com/\(kind)/" + slug
     }
 
     /// Items of a list cell, trimmed, without placeholders, each once (first spelling kept).
@@ -75,36 +87,66 @@ package enum FieldNormalizer {
     }
 
     /// Years of experience as written: "5", "5+", "3.5", "3,5", "5-7" (the lower bound), "2 years
-    /// 6 months", "18 months", "about 10 yrs". nil when no number can be read.
+    /// 6 months", "18 months", "about 10 yrs". nil when the cell is anything else (free text such
+    /// as "led a team of 5" is not a number of years).
     package static func years(_ raw: String) -> Double? {
-        let lower = raw.lowercased().replacing(",", with: ".")
-        let numbers = numbers(in: lower)
-        guard let first = numbers.first else { return nil }
-        let mentionsMonths = lower.contains("month") || lower.hasSuffix("mo") || lower.hasSuffix("mos")
-        let mentionsYears = lower.contains("y")
-        if mentionsMonths && !mentionsYears { return first / 12 }
-        if mentionsMonths && numbers.count >= 2 { return first + numbers[1] / 12 }
-        return first
+        duration(raw, defaultUnit: .year).map { $0 / 12 }
     }
 
-    /// A number of months: "8", "8 months", "1.5 years".
+    /// A number of months: "8", "8 months", "1.5 years", "2 years 3 months".
     package static func months(_ raw: String) -> Double? {
-        let lower = raw.lowercased().replacing(",", with: ".")
-        guard let first = numbers(in: lower).first else { return nil }
-        return lower.contains("y") && !lower.contains("month") ? first * 12 : first
+        duration(raw, defaultUnit: .month)
     }
 
-    private static func numbers(in text: String) -> [Double] {
-        var found: [Double] = []
+    private enum Unit { case year, month }
+
+    private static let yearWords: Set<String> = ["y", "yr", "yrs", "year", "years", "jahre", "ans", "anos", "años"]
+    private static let monthWords: Set<String> = ["m", "mo", "mos", "month", "months", "monate", "mois", "meses"]
+    private static let fillerWords: Set<String> = ["about", "approx", "approximately", "around", "over", "more", "than", "plus", "and",
+                                                   "of", "experience", "exp", "total", "ca", "circa", "almost", "nearly", "roughly", "some"]
+
+    /// Months in a cell made only of numbers, units, ranges and a few filler words.
+    private static func duration(_ raw: String, defaultUnit: Unit) -> Double? {
+        var tokens: [String] = []
         var current = ""
-        for character in text + " " {
-            if character.isASCII && (character.isNumber || (character == "." && !current.isEmpty && !current.contains("."))) {
+        var currentIsNumber = false
+        for character in raw.lowercased() {
+            let isNumber = character.isASCII && character.isNumber || ((character == "." || character == ",") && currentIsNumber)
+            let isWord = character.isLetter
+            if (isNumber && currentIsNumber) || (isWord && !currentIsNumber && !current.isEmpty) {
                 current.append(character)
-            } else if !current.isEmpty {
-                if let value = Double(current.hasSuffix(".") ? String(current.dropLast()) : current) { found.append(value) }
-                current = ""
+                continue
             }
+            if !current.isEmpty { tokens.append(current) }
+            current = isNumber || isWord ? String(character) : ""
+            currentIsNumber = isNumber
+            if !isNumber && !isWord && !character.isWhitespace { tokens.append(String(character)) }
         }
-        return found
+        if !current.isEmpty { tokens.append(current) }
+        var total = 0.0
+        var found = false
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if let first = token.first, first.isNumber {
+                var number = token.replacing(",", with: ".")
+                while number.hasSuffix(".") { number.removeLast() }
+                guard let value = Double(number) else { return nil }
+                var next = index + 1
+                // A range ("5-7", "5 to 7"): the lower bound.
+                if next + 1 < tokens.count, ["-", "–", "to"].contains(tokens[next]), tokens[next + 1].first?.isNumber == true { next += 2 }
+                var unit = defaultUnit
+                if next < tokens.count, yearWords.contains(tokens[next]) { unit = .year; next += 1 }
+                else if next < tokens.count, monthWords.contains(tokens[next]) { unit = .month; next += 1 }
+                total += unit == .year ? value * 12 : value
+                found = true
+                index = next
+                continue
+            }
+            guard yearWords.contains(token) || monthWords.contains(token) || fillerWords.contains(token)
+                  || ["+", "~", ">", "<", "-", "–", "(", ")", "/", "."].contains(token) else { return nil }
+            index += 1
+        }
+        return found ? total : nil
     }
 }

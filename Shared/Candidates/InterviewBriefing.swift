@@ -28,7 +28,8 @@ package struct InterviewBriefing: Codable, Sendable, Equatable {
         let years = candidate.yearsExperience.map { "\(CandidateExtraction.format($0)) years of experience" } ?? "experience not stated"
         let position = [candidate.currentRole, candidate.currentCompany.map { "at \($0)" }].compactMap { $0 }.joined(separator: " ")
         let score = candidate.combinedScore.map { ", combined score \(CandidateExtraction.format($0)) (\(candidate.tier ?? "unscored"))" } ?? ", not scored yet"
-        summary = "\(candidate.name): \(position.isEmpty ? "current role not given" : position), \(years), for \(role.title)\(score)."
+        let target = role.isDefault ? "" : ", for \(role.title)"
+        summary = "\(candidate.name): \(position.isEmpty ? "current role not given" : position), \(years)\(target)\(score)."
 
         let breakdown = candidate.scoreBreakdown
         var strengths: [String] = []
@@ -65,12 +66,13 @@ package struct InterviewBriefing: Codable, Sendable, Equatable {
         } else {
             questions.append("What is the largest scope you have owned (team, system or budget), and how did you measure success?")
         }
+        let rolePhrase = role.isDefault ? "this role" : role.title.lowercased().hasSuffix("role") ? "the \(role.title)" : "a \(role.title) role"
         if let flag = candidate.redFlags.first(where: { $0.code == "short_tenures" }) {
             questions.append("Your recent moves came fairly quickly (\(flag.message)); what led to them, and what would make you stay?")
         } else if let company = candidate.currentCompany {
-            questions.append("What makes you want to leave \(company) for a \(role.title) role now?")
+            questions.append("What makes you want to leave \(company) for \(rolePhrase) now?")
         } else {
-            questions.append("What are you looking for in your next role, and why \(role.title)?")
+            questions.append("What are you looking for in your next role, and why \(role.isDefault ? "this one" : role.title)?")
         }
         return questions
     }

@@ -45,6 +45,9 @@ package struct Role: Codable, Sendable, Equatable {
     package var weights: Weights
     package var tiers: Tiers
     package var isDefault: Bool
+    /// Goes up whenever scoring-relevant parts change; scores are stored only under the revision
+    /// they were computed with.
+    package var revision: Int
     package var createdAt: String
     package var updatedAt: String
 
@@ -54,6 +57,7 @@ package struct Role: Codable, Sendable, Equatable {
         case preferredSkills = "preferred_skills"
         case minYears = "min_years"
         case isDefault = "is_default"
+        case revision
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -69,6 +73,7 @@ package struct Role: Codable, Sendable, Equatable {
         weights = Weights(algo: try row.double("weight_algo"), ai: try row.double("weight_ai"))
         tiers = try row.decode("tiers", as: Tiers.self)
         isDefault = try row.int("is_default") == 1
+        revision = try row.int("revision")
         createdAt = Timestamp.format(try row.date("created_at"))
         updatedAt = Timestamp.format(try row.date("updated_at"))
     }
@@ -87,6 +92,7 @@ package struct Role: Codable, Sendable, Equatable {
         "weights": Schema.object(["algo": Schema.number(minimum: 0, maximum: 1), "ai": Schema.number(minimum: 0, maximum: 1)]),
         "tiers": Schema.object(["top": Schema.number(), "strong": Schema.number(), "consider": Schema.number()]),
         "is_default": Schema.boolean("Created for uploads that named no role"),
+        "revision": Schema.integer("Goes up when what decides the scores changes", minimum: 1),
         "created_at": Schema.string(format: "date-time"), "updated_at": Schema.string(format: "date-time"),
     ])
 }

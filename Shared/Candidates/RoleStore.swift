@@ -32,8 +32,13 @@ package struct RoleStore: Sendable {
                      JSONValue.strings(definition.preferredSkills), definition.minYears, JSONValue.strings(definition.industries),
                      definition.weights.algo, definition.weights.ai, try JSONValue(encoding: definition.tiers), now, now)
             guard let row else { throw BundleError(.internal, "the role was not stored") }
-            let role = try Role(row: row)
+            var role = try Role(row: row)
             var rescoring = 0
+            if let before, !role.judgesLike(before) || before.weights != role.weights || before.tiers != role.tiers {
+                // A scoring run under way stores nothing computed under the old role.
+                try sql.execute("UPDATE roles SET revision = revision + 1 WHERE id = ?", id)
+                role.revision += 1
+            }
             if let before, !role.judgesLike(before) {
                 rescoring = try sql.execute("UPDATE candidates SET needs_scoring = 1 WHERE role_id = ? AND needs_scoring = 0", id)
             } else if let before, before.weights != role.weights || before.tiers != role.tiers {

@@ -2,6 +2,7 @@ import Core
 import Jobs
 import Providers
 import Runtime
+import Synchronization
 
 /// `score-candidates`: a job kind (queued by uploads) that scores a role's candidates, and
 /// `POST /candidates/score`, which queues that job and answers 202 at once, since scoring
@@ -62,11 +63,22 @@ package struct ScoreCandidatesHandler: FunctionHandler {
         let database = try context.database()
         guard let role = try RoleStore(database: database).role(roleID) else { throw BundleError(.notFound, "no role with id \(roleID)") }
         if context.http != nil {
-            let job = try Self.enqueue(roleID: roleID, uploadID: nil, onlyUnscored: input.onlyUnscored ?? false, context: context)
+            if input.onlyUnscored != true { try CandidateStore(database: database).markForRescoring(roleID: roleID) }
+            let job = try Self.enqueue(roleID: roleID, uploadID: nil, onlyUnscored: true, context: context)
             return Output(roleID: roleID, queued: true, jobID: job, summary: nil)
         }
-        let llm = role.weights.ai > 0 ? try context.llm() : nil
-        let summary = try await Self.score(role, llm: llm, selection: input.onlyUnscored == true ? .unscored : .all, context: context)
+        if input.onlyUnscored != true {
+            // "Everything" is marked once, so a retry after a timeout goes on instead of starting over.
+            try CandidateStore(database: database).markForRescoring(roleID: role.id)
+        }
+        guard let summary = try await Self.score(role.id, selection: .unscored, context: context) else {
+            // Another run holds the role: it takes these candidates too. A follow-up job covers
+            // the case where it dies first.
+            let followUp = try Self.enqueue(roleID: role.id, uploadID: input.uploadID, onlyUnscored: true, context: context,
+                                            after: Self.leaseSeconds, reuseActive: false)
+            context.logger.info("candidates.scoring_deferred", ["role": .number(Double(role.id)), "follow_up": .number(Double(followUp))])
+            return Output(roleID: role.id, queued: true, jobID: followUp, summary: nil)
+        }
         context.reportProgress(100, "scored \(summary.scored) of \(summary.considered)")
         context.logger.info("candidates.scored", ["role": .number(Double(roleID)), "considered": .number(Double(summary.considered)),
                                                   "ai_failed": .number(Double(summary.aiFailed))])
@@ -77,54 +89,61 @@ package struct ScoreCandidatesHandler: FunctionHandler {
     /// stores results, so a killed run blocks the role for at most this long.
     static let leaseSeconds = 120.0
 
-    /// Scores under the role's lease, then takes what arrived meanwhile (another upload's rows,
-    /// an edit) until nothing waits. A run that finds the lease taken fails with `unavailable`,
-    /// so the worker retries it; the holder looks once more after letting go, so nothing queued
-    /// behind it is left unscored.
-    static func score(_ role: Role, llm: LLMClient?, selection: CandidateStore.Selection, context: FunctionContext) async throws
-        -> CandidateScorer.Summary {
+    /// Scores under the role's lease, re-reading the role for each pass, then takes what arrived
+    /// meanwhile (another upload's rows, an edit) until nothing waits. A run that finds the lease
+    /// taken returns nil; the holder looks once more after letting go, so nothing queued behind
+    /// it is left unscored.
+    static func score(_ roleID: Int, selection: CandidateStore.Selection, context: FunctionContext) async throws -> CandidateScorer.Summary? {
         let database = try context.database()
         let roles = RoleStore(database: database)
         let store = CandidateStore(database: database)
         let owner = context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)"
-        @Sendable func lease() throws -> Bool {
+        let held = Mutex(true)
+        @Sendable func lease() -> Bool {
             let now = context.clock.now()
-            return try roles.leaseScoring(role.id, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)
+            let renewed = (try? roles.leaseScoring(roleID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)) ?? false
+            held.withLock { $0 = renewed }
+            return renewed
         }
-        guard try lease() else {
-            throw BundleError(.unavailable, "another score-candidates run for role \(role.id) is under way; it scores these candidates too, "
-                              + "and this run is retried")
-        }
-        let scorer = CandidateScorer(store: store, role: role, llm: llm, deadline: context.deadline, clock: context.clock,
-                                     logger: context.logger) { percent, message in
-            context.reportProgress(percent, message)
-            _ = try? lease()
-        }
+        guard lease() else { return nil }
         var summary = CandidateScorer.Summary.empty
         var pass = selection
         do {
             while true {
+                guard let role = try roles.role(roleID) else { throw BundleError(.notFound, "no role with id \(roleID)") }
+                let llm = role.weights.ai > 0 ? try context.llm() : nil
+                let scorer = CandidateScorer(store: store, role: role, llm: llm, deadline: context.deadline, clock: context.clock,
+                                             logger: context.logger, keepGoing: { held.withLock { $0 } }) { percent, message in
+                    context.reportProgress(percent, message)
+                    _ = lease()
+                }
                 summary = summary.adding(try await scorer.run(pass))
                 pass = .waiting
-                try roles.releaseScoring(role.id, owner: owner)
-                guard try store.hasWaiting(roleID: role.id), context.deadline.remainingSeconds > CandidateScorer.deadlineMargin, try lease() else { break }
+                try roles.releaseScoring(roleID, owner: owner)
+                guard try store.hasWaiting(roleID: roleID), context.deadline.remainingSeconds > CandidateScorer.deadlineMargin, lease() else { break }
             }
         } catch {
-            try? roles.releaseScoring(role.id, owner: owner)
+            try? roles.releaseScoring(roleID, owner: owner)
             throw error
         }
         return summary
     }
 
     /// Queues a run for the role, or returns the one already waiting with the same input.
-    package static func enqueue(roleID: Int, uploadID: Int?, onlyUnscored: Bool = true, context: FunctionContext) throws -> Int {
+    /// Queues a run for the role (returning the one already waiting with the same input unless
+    /// `reuseActive` is false); an upload's status follows the newest run queued for it.
+    package static func enqueue(roleID: Int, uploadID: Int?, onlyUnscored: Bool = true, context: FunctionContext,
+                                after delay: Double = 0, reuseActive: Bool = true) throws -> Int {
         var input: [String: JSONValue] = ["role_id": .number(Double(roleID)), "only_unscored": .bool(onlyUnscored)]
         if let uploadID { input["upload_id"] = .number(Double(uploadID)) }
-        let queue = JobQueue(database: try context.database())
-        if let active = try queue.activeJob(function: manifest.name, input: .object(input)) { return active.id }
-        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: .object(input), maxAttempts: 8,
-                                               timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
-                                               requestID: context.requestID), now: context.clock.now())
+        let database = try context.database()
+        let queue = JobQueue(database: database)
+        if reuseActive, let active = try queue.activeJob(function: manifest.name, input: .object(input)) { return active.id }
+        let now = context.clock.now()
+        let (job, _) = try queue.enqueue(.init(function: manifest.name, input: .object(input), runAfter: now.addingTimeInterval(delay),
+                                               maxAttempts: 5, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
+                                               requestID: context.requestID), now: now)
+        if let uploadID { _ = try CandidateStore(database: database).attachJob(job.id, toUpload: uploadID) }
         return job.id
     }
 }

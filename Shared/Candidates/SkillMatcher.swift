@@ -14,7 +14,11 @@ package struct SkillMatcher: Sendable {
     private let prose: String
 
     package init(skills: [String], prose: [String?]) {
-        let canonical = skills.map(Self.canonical)
+        // "Python/Django" and "AWS (EC2, S3)" list each of their parts too.
+        let parts = skills.flatMap { skill in
+            [skill] + skill.split(whereSeparator: { "/()".contains($0) }).map(String.init).filter { $0 != skill }
+        }
+        let canonical = parts.map(Self.canonical).filter { !$0.isEmpty }
         listed = Set(canonical)
         listedWords = canonical.map { $0.split(separator: " ").map(String.init) }
         self.prose = " " + prose.compactMap { $0 }.joined(separator: " \n ").lowercased() + " "

@@ -58,18 +58,18 @@ package struct StartInterviewHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let store = InterviewRoomStore(database: database)
-        if let existing = try store.openRoom(input.id) { return existing }
-        let provider = try RoomSelection.make(context.config) { try context.transport() }
         let now = context.clock.now()
+        if var existing = try store.openRoom(input.id, now: now) {
+            // The same room; the briefing is rebuilt, since scores may have changed since.
+            existing.briefing = try Self.briefing(input.id, database: database)
+            return existing
+        }
+        let provider = try RoomSelection.make(context.config) { try context.transport() }
         let hours = try context.config.double("INTERVIEW_ROOM_TTL_HOURS", default: 168, in: 1...8760)
         let expiresAt = now.addingTimeInterval(hours * 3600)
         let name = try store.claimRoomName(input.id, provider: provider.name, proposed: RoomSelection.newRoomName(candidateID: input.id), now: now)
         let url = try await provider.room(named: name, expiresAt: expiresAt, deadline: context.deadline)
-        guard let candidate = try CandidateStore(database: database).candidate(input.id),
-              let role = try RoleStore(database: database).role(candidate.roleID) else {
-            throw BundleError(.notFound, "no candidate with id \(input.id)")
-        }
-        let briefing = InterviewBriefing(candidate: candidate, role: role)
+        let briefing = try Self.briefing(input.id, database: database)
         let output = try store.saveRoom(input.id, url: url, expiresAt: provider.name == "daily" ? expiresAt : nil, briefing: briefing, now: now)
         context.logger.info("interview.room_created", ["candidate": .number(Double(input.id)), "provider": .string(provider.name),
                                                        "created": .bool(output.created)])
@@ -77,14 +77,31 @@ package struct StartInterviewHandler: FunctionHandler {
     }
 }
 
+extension StartInterviewHandler {
+    static func briefing(_ id: Int, database: any Database) throws -> InterviewBriefing {
+        guard let candidate = try CandidateStore(database: database).candidate(id),
+              let role = try RoleStore(database: database).role(candidate.roleID) else {
+            throw BundleError(.notFound, "no candidate with id \(id)")
+        }
+        return InterviewBriefing(candidate: candidate, role: role)
+    }
+}
+
 /// The interview columns of `candidates`.
 struct InterviewRoomStore {
     let database: any Database
 
-    func openRoom(_ id: Int) throws -> StartInterviewHandler.Output? {
-        try database.read { sql in
+    /// The candidate's room, unless it has expired: then it is forgotten so a new one is made.
+    func openRoom(_ id: Int, now: Date) throws -> StartInterviewHandler.Output? {
+        try database.write { sql in
             guard let row = try sql.queryOne("SELECT * FROM candidates WHERE id = ?", id) else {
                 throw BundleError(.notFound, "no candidate with id \(id)")
+            }
+            if let expires = row.optionalDate("room_expires_at"), expires <= now {
+                try sql.execute("""
+                    UPDATE candidates SET room_name = NULL, room_url = NULL, room_expires_at = NULL, room_provider = NULL WHERE id = ?
+                    """, id)
+                return nil
             }
             return try Self.output(row, created: false)
         }

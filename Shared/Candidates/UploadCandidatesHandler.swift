@@ -77,9 +77,12 @@ package struct UploadCandidatesHandler: FunctionHandler {
         }
         let store = CandidateStore(database: database)
         var (upload, created) = try store.ingest(sheet, source: source, role: role, now: now)
-        if upload.jobID == nil, upload.accepted > 0 {
+        let previous = try upload.jobID.flatMap { try JobQueue(database: database).job($0) }
+        if upload.accepted > 0, previous == nil || previous?.status == .dead {
+            // A new upload, or the same file again after its scoring job gave up: queue a run.
             let job = try ScoreCandidatesHandler.enqueue(roleID: role.id, uploadID: upload.id, context: context)
-            upload = try store.attachJob(job, toUpload: upload.id)
+            upload = try store.upload(upload.id) ?? upload
+            upload.jobID = job
         }
         context.logger.info("candidates.uploaded", ["upload": .number(Double(upload.id)), "role": .number(Double(role.id)),
                                                     "rows": .number(Double(upload.rows)), "accepted": .number(Double(upload.accepted)),

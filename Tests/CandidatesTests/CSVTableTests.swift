@@ -39,11 +39,15 @@ import Testing
         #expect(fields("a,\"\"\n") == [["a", ""]])
     }
 
-    @Test func anUnterminatedQuoteIsReportedWithItsLine() {
+    @Test func anOpeningQuoteThatNeverClosesIsText() {
         let table = CSVTable.parse("name,bio\nAnn,ok\nBo,\"never closed\nmore\nlines\n")
-        #expect(table.records.map(\.fields) == [["name", "bio"], ["Ann", "ok"]])
-        #expect(table.unterminatedQuoteLine == 3)
-        #expect(table.lastLine == 6)
+        #expect(table.records.map(\.fields) == [["name", "bio"], ["Ann", "ok"], ["Bo", "\"never closed"], ["more"], ["lines"]])
+        #expect(table.unclosedQuoteLines == [3])
+        #expect(table.lastLine == 5)
+    }
+
+    @Test func spacesBeforeAnOpeningQuoteAreDropped() {
+        #expect(fields("name, skills\nAnn, \"Go, Rust\"\n") == [["name", " skills"], ["Ann", "Go, Rust"]])
     }
 }
 

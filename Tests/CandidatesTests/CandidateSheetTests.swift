@@ -18,6 +18,14 @@ import Testing
         #expect(columns.fields[0]?.rawValue == field, "\(header)")
     }
 
+    @Test(arguments: ["Recruiter Email", "Referrer e-mail", "Company LinkedIn", "Years at company", "Years in current role",
+                      "Position applied for", "Hiring Manager", "Status"])
+    func columnsAboutSomeoneElseAreExtras(header: String) {
+        let columns = CandidateColumns(headers: [header])
+        #expect(columns.fields[0] == nil, "\(header)")
+        #expect(columns.extras[0] == header)
+    }
+
     @Test func unknownColumnsAreKeptAsExtrasAndASecondNameColumnToo() {
         let columns = CandidateColumns(headers: ["Name", "Favourite Colour", "Name", "Skills", "Skills (secondary)"])
         #expect(columns.fields[0] == .name)
@@ -58,6 +66,25 @@ import Testing
     ])
     func yearsAreReadAsPeopleWriteThem(raw: String, years: Double) {
         #expect(FieldNormalizer.years(raw) == years, "\(raw)")
+    }
+
+    @Test func freeTextIsNotANumberOfYears() {
+        for raw in ["Led a team of 5 engineers", "ten", "less than a year", "3 months (early stage)"] {
+            #expect(FieldNormalizer.years(raw) == nil, "\(raw)")
+        }
+        #expect(FieldNormalizer.months("2 years 3 months") == 27)
+        #expect(FieldNormalizer.months("1.5 years") == 18)
+        #expect(FieldNormalizer.months("8") == 8)
+    }
+
+    @Test func severalAddressesInOneCellGiveTheFirst() {
+        #expect(FieldNormalizer.email("ann@example.com; ann.lee@work.example") == "ann@example.com")
+        #expect(FieldNormalizer.email("not one / ann@example.com") == "ann@example.com")
+    }
+
+    @Test func oldPublicProfileURLsKeepEverySegment() {
+        #expect(FieldNormalizer.linkedin("http://www.linkedin.com/pub/john-smith/1a/2b/3c") == "https://www.linkedin.com/pub/john-smith/1a/2b/3c")
+        #expect(FieldNormalizer.linkedin("linkedin.com/pub/john-smith/4d/5e/6f") != FieldNormalizer.linkedin("linkedin.com/pub/john-smith/1a/2b/3c"))
     }
 
     @Test func placeholdersAreEmpty() {
@@ -133,10 +160,10 @@ import Testing
         #expect(sheet.accepted.first?.profile.extra == ["Notes": "met at meetup"])
     }
 
-    @Test func anUnterminatedQuoteRejectsTheRestAndKeepsWhatCameBefore() throws {
+    @Test func aQuoteThatNeverClosesLosesNoOtherRow() throws {
         let sheet = try CandidateSheet(text: "name,bio\nAnn,fine\nBo,\"oops\nCy,lost\n")
-        #expect(sheet.accepted.map(\.profile.name) == ["Ann"])
-        #expect(sheet.rejected.first?.line == 3)
-        #expect(sheet.rejected.first?.reason.contains("never closes") == true)
+        #expect(sheet.accepted.map(\.profile.name) == ["Ann", "Bo", "Cy"])
+        #expect(sheet.accepted[1].profile.bio == "\"oops")
+        #expect(sheet.unclosedQuoteLines == [3])
     }
 }

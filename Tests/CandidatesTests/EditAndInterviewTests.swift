@@ -147,6 +147,16 @@ import Testing
         #expect(again["room"] == first["room"])
         #expect(daily.received.count == 1, "the second call does not reach Daily")
         #expect(daily.unexpected.isEmpty)
+
+        // Once the room has expired, a new one is made.
+        daily.expect("POST", "https://api.daily.test/v1/rooms") { _ in
+            HTTPResponse(status: 200, body: Array(#"{"name":"y","url":"https://acme.daily.co/y"}"#.utf8))
+        }
+        let expired = try await harness.call(StartInterviewHandler(), ["id": 1],
+                                             context: harness.context(config, now: "2026-05-12T10:00:00Z", transport: daily))
+        #expect(expired["room"]?["url"] == "https://acme.daily.co/y")
+        #expect(expired["room"]?["name"] != first["room"]?["name"])
+        #expect(expired["created"] == true)
     }
 
     @Test func aFailedDailyCallChangesNothingAndARetryReusesTheName() async throws {

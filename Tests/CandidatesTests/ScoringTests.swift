@@ -215,15 +215,40 @@ extension JSONValue {
         try await harness.upload(ScoringTests.numbered(2))
         let now = Timestamp.parse("2026-05-04T10:00:00Z")!
         #expect(try RoleStore(database: harness.database).leaseScoring(1, owner: "job-77", until: now.addingTimeInterval(120), now: now))
-        await #expect {
-            try await harness.score()
-        } throws: { ($0 as? BundleError)?.code == .unavailable }
+        let deferred = try await harness.call(ScoreCandidatesHandler(), ["role_id": 1, "only_unscored": true, "upload_id": 1])
+        #expect(deferred["queued"] == true, "the holder scores these; a follow-up job covers it dying")
+        let followUp = try #require(deferred["job_id"]?.intValue)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs WHERE id = ? AND run_after = '2026-05-04T10:02:00.000Z'", followUp) == 1)
+        #expect(try await harness.call(CandidateStatusHandler(), ["upload_id": 1])["job"]?["id"] == .number(Double(followUp)),
+                "the upload's status follows the follow-up job")
         #expect(try harness.count("SELECT COUNT(*) AS n FROM candidates WHERE scored_at IS NOT NULL") == 0)
         // A holder that died: its lease runs out and the next run takes over.
         let later = harness.context(now: "2026-05-04T10:03:00Z")
         let result = try await harness.call(ScoreCandidatesHandler(), ["role_id": 1], context: later)
         #expect(result["summary"]?["scored"] == 2)
         #expect(try harness.count("SELECT COUNT(*) AS n FROM roles WHERE scoring_owner IS NULL") == 1, "the lease is let go")
+    }
+
+    @Test func aRoleChangedDuringARunIsWhatTheScoresEndUpUnder() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        try await harness.upload(ScoringTests.numbered(3))
+        let database = harness.database
+        let changed = Mutex(false)
+        let llm = ScriptedLLM { _ in
+            if !changed.withLock({ done in defer { done = true }; return done }) {
+                _ = try RoleStore(database: database).put(1, RoleDefinition(title: "Rust Engineer", description: nil, requiredSkills: ["Rust"],
+                                                                            preferredSkills: nil, minYears: nil, industries: nil, weights: nil,
+                                                                            tiers: nil), now: Timestamp.parse("2026-05-04T10:00:00Z")!)
+            }
+            return ["score": 50, "rationale": "Fine.", "strengths": [], "concerns": []]
+        }
+        _ = try await harness.score(onlyUnscored: true, llm: llm, concurrency: 1)
+        for id in 1...3 {
+            let candidate = try await harness.candidate(id)
+            #expect(candidate["needs_scoring"] == false)
+            #expect(candidate["score_breakdown"]?["missing_required_skills"] == ["Rust"], "scored under the new role")
+        }
     }
 
     @Test func candidatesThatArriveDuringARunAreScoredByIt() async throws {
