@@ -22,8 +22,8 @@ package struct CandidateSheet: Sendable {
     package var rows: Int = 0
     package var accepted: [Accepted] = []
     package var rejected: [Rejected] = []
-    /// Lines with an opening quote that never closed: read with the quote as text.
-    package var unclosedQuoteLines: [Int] = []
+    /// Accepted rows with something a person should check (the same shape as a rejection).
+    package var warnings: [Rejected] = []
 
     static let maxRows = 100_000
     static let maxFieldLength = 1_000
@@ -61,7 +61,9 @@ package struct CandidateSheet: Sendable {
             case .failure(let rejection): rejected.append(rejection)
             }
         }
-        unclosedQuoteLines = table.unclosedQuoteLines
+        for line in table.unclosedQuoteLines {
+            warnings.append(Rejected(line: line, reason: "a quote opened on this line never closes; it was read as text", excerpt: ""))
+        }
         guard rows > 0 else {
             throw BundleError.validation(field: "file", "the file has a header but no candidate rows")
         }
@@ -71,7 +73,7 @@ package struct CandidateSheet: Sendable {
         var reason: String
     }
 
-    private func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, Rejected> {
+    private mutating func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, Rejected> {
         let excerpt = record.fields.joined(separator: String(delimiter)).prefixed(80)
         func reject(_ reason: String) -> Result<CandidateProfile, Rejected> {
             .failure(Rejected(line: record.line, reason: reason, excerpt: excerpt))
@@ -108,13 +110,19 @@ package struct CandidateSheet: Sendable {
                 guard let email = FieldNormalizer.email(raw) else { return reject("email \"\(raw.prefixed(60))\" is not an email address") }
                 profile.email = email
             }
-            if let raw = try single(.linkedin) {
-                guard let url = FieldNormalizer.linkedin(raw) else {
-                    return reject("linkedin_url \"\(raw.prefixed(60))\" is not a LinkedIn profile URL (https://www.linkedin.com/in/...)")
-                }
-                profile.linkedinURL = url
-            }
             profile.phone = try single(.phone)
+            if let raw = try single(.linkedin) {
+                let problem = "linkedin_url \"\(raw.prefixed(60))\" is not a LinkedIn profile URL (https://www.linkedin.com/in/...)"
+                if let url = FieldNormalizer.linkedin(raw) {
+                    profile.linkedinURL = url
+                } else if profile.email != nil || profile.phone != nil {
+                    // Another way to reach the person: keep the row and the value, and say so.
+                    extra["linkedin (unreadable)"] = String(raw.prefix(Self.maxFieldLength))
+                    warnings.append(Rejected(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt))
+                } else {
+                    return reject(problem)
+                }
+            }
             profile.location = try single(.location)
             profile.currentRole = try single(.currentRole)
             profile.currentCompany = try single(.currentCompany)

@@ -32,10 +32,11 @@ extension CandidateStore {
             }
             let row = try sql.queryOne("""
                 INSERT INTO uploads (role_id, file_name, content_sha256, delimiter, columns, rows, accepted, created_candidates,
-                                     updated_candidates, rejected, duplicates, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
+                                     updated_candidates, rejected, duplicates, warnings, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
                 """, role.id, source.fileName, source.sha256, String(sheet.delimiter), try JSONValue(encoding: columns), sheet.rows,
-                     sheet.accepted.count, created, updated, try JSONValue(encoding: sheet.rejected), try JSONValue(encoding: duplicates), now)
+                     sheet.accepted.count, created, updated, try JSONValue(encoding: sheet.rejected), try JSONValue(encoding: duplicates),
+                     try JSONValue(encoding: sheet.warnings), now)
             guard let row else { throw BundleError(.internal, "the upload was not stored") }
             let upload = try Upload(row: row)
             for link in links {

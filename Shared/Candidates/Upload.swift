@@ -28,11 +28,12 @@ package struct Upload: Codable, Sendable, Equatable {
     package var updatedCandidates: Int
     package var rejected: [CandidateSheet.Rejected]
     package var duplicates: [Duplicate]
+    package var warnings: [CandidateSheet.Rejected]
     package var jobID: Int?
     package var createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, delimiter, columns, rows, accepted, rejected, duplicates
+        case id, delimiter, columns, rows, accepted, rejected, duplicates, warnings
         case roleID = "role_id"
         case fileName = "file_name"
         case createdCandidates = "created_candidates"
@@ -53,6 +54,7 @@ package struct Upload: Codable, Sendable, Equatable {
         updatedCandidates = try row.int("updated_candidates")
         rejected = try row.decode("rejected", as: [CandidateSheet.Rejected].self)
         duplicates = try row.decode("duplicates", as: [Duplicate].self)
+        warnings = try row.decode("warnings", as: [CandidateSheet.Rejected].self)
         jobID = row.optionalInt("job_id")
         createdAt = Timestamp.format(try row.date("created_at"))
     }
@@ -68,6 +70,8 @@ package struct Upload: Codable, Sendable, Equatable {
         "duplicates": Schema.array(Schema.object(["line": Schema.integer(minimum: 1), "same_as_line": Schema.integer(minimum: 1),
                                                   "candidate_id": Schema.integer(minimum: 1)]),
                                    "Rows that repeat an earlier row of the same file (same email or LinkedIn): merged into it"),
+        "warnings": Schema.array(Schema.object(["line": Schema.integer(minimum: 1), "reason": Schema.string(), "excerpt": Schema.string()]),
+                                 "Accepted rows with something to check: an unreadable LinkedIn value kept as an extra, a quote that never closes"),
         "job_id": Schema.nullable(Schema.integer("The score-candidates job", minimum: 1)),
         "created_at": Schema.string(format: "date-time"),
     ])

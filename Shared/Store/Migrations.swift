@@ -289,6 +289,7 @@ package enum Migrations {
                 updated_candidates INTEGER NOT NULL,
                 rejected TEXT NOT NULL,
                 duplicates TEXT NOT NULL,
+                warnings TEXT NOT NULL DEFAULT '[]',
                 job_id INTEGER REFERENCES jobs (id),
                 created_at TEXT NOT NULL,
                 UNIQUE (role_id, content_sha256)

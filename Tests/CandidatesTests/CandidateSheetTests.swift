@@ -132,19 +132,28 @@ import Testing
             """
         let sheet = try CandidateSheet(text: text)
         #expect(sheet.rows == 6)
-        #expect(sheet.accepted.map(\.line) == [2, 9])
-        #expect(sheet.rejected.map(\.line) == [4, 5, 7, 8])
+        #expect(sheet.accepted.map(\.line) == [2, 7, 9])
+        #expect(sheet.rejected.map(\.line) == [4, 5, 8])
         #expect(sheet.rejected[0].reason == "has no name")
         #expect(sheet.rejected[1].reason.contains("not an email address"))
-        #expect(sheet.rejected[2].reason.contains("not a LinkedIn profile URL"))
-        #expect(sheet.rejected[3].reason.contains("unquoted"))
+        #expect(sheet.rejected[2].reason.contains("unquoted"))
+        #expect(sheet.warnings.map(\.line) == [7], "a bad LinkedIn value with an email to reach the person: kept, and said")
+        #expect(sheet.warnings.first?.reason.contains("not a LinkedIn profile URL") == true)
+        #expect(sheet.accepted[1].profile.extra == ["linkedin (unreadable)": "linkedin.com/company/acme"])
+        #expect(sheet.accepted[1].profile.linkedinURL == nil)
         let ann = sheet.accepted[0].profile
         #expect(ann.bio == "Line one\nline two")
         #expect(ann.skills == ["Python", "Go"])
-        let ed = sheet.accepted[1].profile
+        let ed = sheet.accepted[2].profile
         #expect(ed.yearsExperience == nil && ed.yearsRaw == "2015", "a year is not a number of years")
         #expect(ed.skills == ["Go", "Rust", "SQL"])
         #expect(ed.linkedinURL == "https://www.linkedin.com/in/edfox")
+    }
+
+    @Test func aBadLinkedInValueWithNoOtherWayToReachThePersonRejectsTheRow() throws {
+        let sheet = try CandidateSheet(text: "name,linkedin\nAnn,linkedin.com/company/acme\nBo,linkedin.com/in/bo\n")
+        #expect(sheet.rejected.map(\.line) == [2])
+        #expect(sheet.accepted.map(\.line) == [3])
     }
 
     @Test func trailingSeparatorsOnEveryRowAreNotAShift() throws {
@@ -164,6 +173,6 @@ import Testing
         let sheet = try CandidateSheet(text: "name,bio\nAnn,fine\nBo,\"oops\nCy,lost\n")
         #expect(sheet.accepted.map(\.profile.name) == ["Ann", "Bo", "Cy"])
         #expect(sheet.accepted[1].profile.bio == "\"oops")
-        #expect(sheet.unclosedQuoteLines == [3])
+        #expect(sheet.warnings.map(\.line) == [3])
     }
 }
