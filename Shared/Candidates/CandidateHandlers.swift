@@ -35,7 +35,7 @@ package struct CandidateStatusHandler: FunctionHandler {
         var progressMessage: String?
         var totals: Totals
         var job: Job?
-        var rejected: [CandidateSheet.Rejected]
+        var rejected: [CandidateSheet.RowNote]
 
         enum CodingKeys: String, CodingKey {
             case state, progress, totals, job, rejected
@@ -60,7 +60,7 @@ package struct CandidateStatusHandler: FunctionHandler {
                 "duplicates": Schema.integer(minimum: 0), "candidates": Schema.integer(minimum: 0), "extracted": Schema.integer(minimum: 0),
                 "scored": Schema.integer(minimum: 0), "ai_failed": Schema.integer(minimum: 0),
             ]),
-            "job": Schema.nullable(Schema.any), "rejected": Schema.array(Schema.any),
+            "job": Schema.nullable(Schema.any), "rejected": Schema.array(CandidateSheet.RowNote.schema),
         ]),
         timeoutSeconds: 10
     )

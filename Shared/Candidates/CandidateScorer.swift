@@ -28,7 +28,8 @@ package struct CandidateScorer: Sendable {
 
         package static let empty = Summary(considered: 0, scored: 0, aiScored: 0, aiFailed: 0, leftForNextRun: 0, aiProvider: nil)
 
-        /// Two passes of one run, added up.
+        /// Two passes of one run, added up; what the first left is what the next pass took, so
+        /// only the last pass's leftovers remain.
         package func adding(_ other: Summary) -> Summary {
             Summary(considered: considered + other.considered, scored: scored + other.scored, aiScored: aiScored + other.aiScored,
                     aiFailed: aiFailed + other.aiFailed, leftForNextRun: other.leftForNextRun, aiProvider: aiProvider ?? other.aiProvider)

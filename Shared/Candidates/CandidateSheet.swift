@@ -10,20 +10,23 @@ package struct CandidateSheet: Sendable {
         package var profile: CandidateProfile
     }
 
-    package struct Rejected: Codable, Sendable, Equatable, Error {
+    /// What is said about one row: why it was rejected, or what to check in it.
+    package struct RowNote: Codable, Sendable, Equatable, Error {
         package var line: Int
         package var reason: String
         /// The start of the row as written, so a person can find it.
         package var excerpt: String
+
+        package static let schema: JSONValue = Schema.object(["line": Schema.integer(minimum: 1), "reason": Schema.string(), "excerpt": Schema.string()])
     }
 
     package var columns: CandidateColumns
     package var delimiter: Character
     package var rows: Int = 0
     package var accepted: [Accepted] = []
-    package var rejected: [Rejected] = []
+    package var rejected: [RowNote] = []
     /// Accepted rows with something a person should check (the same shape as a rejection).
-    package var warnings: [Rejected] = []
+    package var warnings: [RowNote] = []
 
     static let maxRows = 100_000
     static let maxFieldLength = 1_000
@@ -62,7 +65,7 @@ package struct CandidateSheet: Sendable {
             }
         }
         for line in table.unclosedQuoteLines {
-            warnings.append(Rejected(line: line, reason: "a quote opened on this line never closes; it was read as text", excerpt: ""))
+            warnings.append(RowNote(line: line, reason: "a quote opened on this line never closes; it was read as text", excerpt: ""))
         }
         guard rows > 0 else {
             throw BundleError.validation(field: "file", "the file has a header but no candidate rows")
@@ -73,10 +76,10 @@ package struct CandidateSheet: Sendable {
         var reason: String
     }
 
-    private mutating func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, Rejected> {
+    private mutating func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, RowNote> {
         let excerpt = record.fields.joined(separator: String(delimiter)).prefixed(80)
-        func reject(_ reason: String) -> Result<CandidateProfile, Rejected> {
-            .failure(Rejected(line: record.line, reason: reason, excerpt: excerpt))
+        func reject(_ reason: String) -> Result<CandidateProfile, RowNote> {
+            .failure(RowNote(line: record.line, reason: reason, excerpt: excerpt))
         }
         let width = columns.headers.count
         if record.fields.count > width,
@@ -118,7 +121,7 @@ package struct CandidateSheet: Sendable {
                 } else if profile.email != nil || profile.phone != nil {
                     // Another way to reach the person: keep the row and the value, and say so.
                     extra["linkedin (unreadable)"] = String(raw.prefix(Self.maxFieldLength))
-                    warnings.append(Rejected(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt))
+                    warnings.append(RowNote(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt))
                 } else {
                     return reject(problem)
                 }

@@ -34,7 +34,6 @@ package struct ScoreRecord: Sendable {
 extension CandidateStore {
     /// Which of a role's candidates a scoring pass takes.
     package enum Selection: Sendable {
-        case all
         /// Changed since their last scoring, or without an AI score (a failed one included).
         case unscored
         /// Changed since their last scoring, or never assessed: what arrived during a run.
@@ -42,7 +41,6 @@ extension CandidateStore {
 
         var filter: String {
             switch self {
-            case .all: ""
             case .unscored: "AND (needs_scoring = 1 OR ai_status IN ('pending', 'failed'))"
             case .waiting: "AND (needs_scoring = 1 OR ai_status = 'pending')"
             }

@@ -75,11 +75,11 @@ extension CandidateStore {
     /// Creates the candidate or merges the profile into the one it matches; returns its id.
     func upsert(_ incoming: CandidateProfile, roleID: Int, source: String, sql: any SQLExecutor, now: Date) throws -> (id: Int, created: Bool) {
         var profile = incoming
-        var match: Row?
-        if let email = profile.email { match = try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND email = ?", roleID, email) }
-        if match == nil, let url = profile.linkedinURL {
-            match = try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND linkedin_url = ?", roleID, url)
+        let byEmail = try profile.email.flatMap { try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND email = ?", roleID, $0) }
+        let byLinkedIn = try profile.linkedinURL.flatMap {
+            try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND linkedin_url = ?", roleID, $0)
         }
+        var match = byEmail ?? byLinkedIn
         if match == nil, profile.email == nil, profile.linkedinURL == nil {
             match = try sql.queryOne("""
                 SELECT * FROM candidates WHERE role_id = ? AND email IS NULL AND linkedin_url IS NULL AND LOWER(name) = LOWER(?)
@@ -87,17 +87,8 @@ extension CandidateStore {
                 ORDER BY id LIMIT 1
                 """, roleID, profile.name, profile.currentCompany ?? "")
         }
-        // A LinkedIn URL (or email) that another candidate already has stays with that candidate.
-        if let url = profile.linkedinURL,
-           let owner = try sql.queryOne("SELECT id FROM candidates WHERE role_id = ? AND linkedin_url = ?", roleID, url)?.int("id"),
-           owner != match.flatMap({ try? $0.int("id") }) {
-            profile.linkedinURL = nil
-        }
-        if let email = profile.email,
-           let owner = try sql.queryOne("SELECT id FROM candidates WHERE role_id = ? AND email = ?", roleID, email)?.int("id"),
-           owner != match.flatMap({ try? $0.int("id") }) {
-            profile.email = nil
-        }
+        // Matched by email, with a LinkedIn URL another candidate has: the URL stays with that one.
+        if let byEmail, let byLinkedIn, try byEmail.int("id") != byLinkedIn.int("id") { profile.linkedinURL = nil }
         guard let match else {
             let columns = profile.columnValues
             let names = columns.map(\.0).joined(separator: ", ")

@@ -62,20 +62,19 @@ package struct ScoreCandidatesHandler: FunctionHandler {
         guard let roleID = input.roleID else { throw BundleError.validation(field: "role_id", "is required") }
         let database = try context.database()
         guard let role = try RoleStore(database: database).role(roleID) else { throw BundleError(.notFound, "no role with id \(roleID)") }
-        if context.http != nil {
-            if input.onlyUnscored != true { try CandidateStore(database: database).markForRescoring(roleID: roleID) }
-            let job = try Self.enqueue(roleID: roleID, uploadID: nil, onlyUnscored: true, context: context)
-            return Output(roleID: roleID, queued: true, jobID: job, summary: nil)
-        }
         if input.onlyUnscored != true {
             // "Everything" is marked once, so a retry after a timeout goes on instead of starting over.
             try CandidateStore(database: database).markForRescoring(roleID: role.id)
         }
-        guard let summary = try await Self.score(role.id, selection: .unscored, context: context) else {
+        if context.http != nil {
+            let job = try Self.enqueue(roleID: roleID, uploadID: nil, context: context)
+            return Output(roleID: roleID, queued: true, jobID: job, summary: nil)
+        }
+        guard let summary = try await Self.score(role.id, context: context) else {
             // Another run holds the role: it takes these candidates too. A follow-up job covers
             // the case where it dies first.
-            let followUp = try Self.enqueue(roleID: role.id, uploadID: input.uploadID, onlyUnscored: true, context: context,
-                                            after: Self.leaseSeconds, reuseActive: false)
+            let followUp = try Self.enqueue(roleID: role.id, uploadID: input.uploadID, context: context, after: Self.leaseSeconds,
+                                            reuseActive: false)
             context.logger.info("candidates.scoring_deferred", ["role": .number(Double(role.id)), "follow_up": .number(Double(followUp))])
             return Output(roleID: role.id, queued: true, jobID: followUp, summary: nil)
         }
@@ -93,21 +92,21 @@ package struct ScoreCandidatesHandler: FunctionHandler {
     /// meanwhile (another upload's rows, an edit) until nothing waits. A run that finds the lease
     /// taken returns nil; the holder looks once more after letting go, so nothing queued behind
     /// it is left unscored.
-    static func score(_ roleID: Int, selection: CandidateStore.Selection, context: FunctionContext) async throws -> CandidateScorer.Summary? {
+    static func score(_ roleID: Int, context: FunctionContext) async throws -> CandidateScorer.Summary? {
         let database = try context.database()
         let roles = RoleStore(database: database)
         let store = CandidateStore(database: database)
         let owner = context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)"
         let held = Mutex(true)
-        @Sendable func lease() -> Bool {
+        @Sendable func lease() throws -> Bool {
             let now = context.clock.now()
-            let renewed = (try? roles.leaseScoring(roleID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)) ?? false
+            let renewed = try roles.leaseScoring(roleID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)
             held.withLock { $0 = renewed }
             return renewed
         }
-        guard lease() else { return nil }
+        guard try lease() else { return nil }
         var summary = CandidateScorer.Summary.empty
-        var pass = selection
+        var pass = CandidateStore.Selection.unscored
         do {
             while true {
                 guard let role = try roles.role(roleID) else { throw BundleError(.notFound, "no role with id \(roleID)") }
@@ -115,12 +114,13 @@ package struct ScoreCandidatesHandler: FunctionHandler {
                 let scorer = CandidateScorer(store: store, role: role, llm: llm, deadline: context.deadline, clock: context.clock,
                                              logger: context.logger, keepGoing: { held.withLock { $0 } }) { percent, message in
                     context.reportProgress(percent, message)
-                    _ = lease()
+                    // A renewal that fails counts as a lost lease: no new assessments start.
+                    if (try? lease()) != true { held.withLock { $0 = false } }
                 }
                 summary = summary.adding(try await scorer.run(pass))
                 pass = .waiting
                 try roles.releaseScoring(roleID, owner: owner)
-                guard try store.hasWaiting(roleID: roleID), context.deadline.remainingSeconds > CandidateScorer.deadlineMargin, lease() else { break }
+                guard try store.hasWaiting(roleID: roleID), context.deadline.remainingSeconds > CandidateScorer.deadlineMargin, try lease() else { break }
             }
         } catch {
             try? roles.releaseScoring(roleID, owner: owner)
@@ -129,12 +129,12 @@ package struct ScoreCandidatesHandler: FunctionHandler {
         return summary
     }
 
-    /// Queues a run for the role, or returns the one already waiting with the same input.
     /// Queues a run for the role (returning the one already waiting with the same input unless
     /// `reuseActive` is false); an upload's status follows the newest run queued for it.
-    package static func enqueue(roleID: Int, uploadID: Int?, onlyUnscored: Bool = true, context: FunctionContext,
-                                after delay: Double = 0, reuseActive: Bool = true) throws -> Int {
-        var input: [String: JSONValue] = ["role_id": .number(Double(roleID)), "only_unscored": .bool(onlyUnscored)]
+    /// The job always takes `only_unscored`: a full rescoring is marked on the candidates first.
+    package static func enqueue(roleID: Int, uploadID: Int?, context: FunctionContext, after delay: Double = 0,
+                                reuseActive: Bool = true) throws -> Int {
+        var input: [String: JSONValue] = ["role_id": .number(Double(roleID)), "only_unscored": true]
         if let uploadID { input["upload_id"] = .number(Double(uploadID)) }
         let database = try context.database()
         let queue = JobQueue(database: database)

@@ -26,9 +26,9 @@ package struct Upload: Codable, Sendable, Equatable {
     package var accepted: Int
     package var createdCandidates: Int
     package var updatedCandidates: Int
-    package var rejected: [CandidateSheet.Rejected]
+    package var rejected: [CandidateSheet.RowNote]
     package var duplicates: [Duplicate]
-    package var warnings: [CandidateSheet.Rejected]
+    package var warnings: [CandidateSheet.RowNote]
     package var jobID: Int?
     package var createdAt: String
 
@@ -52,9 +52,9 @@ package struct Upload: Codable, Sendable, Equatable {
         accepted = try row.int("accepted")
         createdCandidates = try row.int("created_candidates")
         updatedCandidates = try row.int("updated_candidates")
-        rejected = try row.decode("rejected", as: [CandidateSheet.Rejected].self)
+        rejected = try row.decode("rejected", as: [CandidateSheet.RowNote].self)
         duplicates = try row.decode("duplicates", as: [Duplicate].self)
-        warnings = try row.decode("warnings", as: [CandidateSheet.Rejected].self)
+        warnings = try row.decode("warnings", as: [CandidateSheet.RowNote].self)
         jobID = row.optionalInt("job_id")
         createdAt = Timestamp.format(try row.date("created_at"))
     }
@@ -66,11 +66,11 @@ package struct Upload: Codable, Sendable, Equatable {
         "rows": Schema.integer("Rows other than the header and blank lines", minimum: 0),
         "accepted": Schema.integer(minimum: 0), "created_candidates": Schema.integer(minimum: 0),
         "updated_candidates": Schema.integer("Rows that matched a known candidate (email or LinkedIn) and updated it", minimum: 0),
-        "rejected": Schema.array(Schema.object(["line": Schema.integer(minimum: 1), "reason": Schema.string(), "excerpt": Schema.string()])),
+        "rejected": Schema.array(CandidateSheet.RowNote.schema),
         "duplicates": Schema.array(Schema.object(["line": Schema.integer(minimum: 1), "same_as_line": Schema.integer(minimum: 1),
                                                   "candidate_id": Schema.integer(minimum: 1)]),
                                    "Rows that repeat an earlier row of the same file (same email or LinkedIn): merged into it"),
-        "warnings": Schema.array(Schema.object(["line": Schema.integer(minimum: 1), "reason": Schema.string(), "excerpt": Schema.string()]),
+        "warnings": Schema.array(CandidateSheet.RowNote.schema,
                                  "Accepted rows with something to check: an unreadable LinkedIn value kept as an extra, a quote that never closes"),
         "job_id": Schema.nullable(Schema.integer("The score-candidates job", minimum: 1)),
         "created_at": Schema.string(format: "date-time"),

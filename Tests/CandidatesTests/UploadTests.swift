@@ -100,6 +100,38 @@ import Testing
         #expect(try harness.count("SELECT COUNT(*) AS n FROM candidates") == 0)
     }
 
+    @Test func aLinkedInURLAnotherCandidateHasStaysWithThem() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        try await harness.upload("name,email,linkedin\nAnn,ann@example.com,linkedin.com/in/ann\nBo,bo@example.com,\n")
+        let second = try await harness.upload("name,email,linkedin,title\nBo,bo@example.com,linkedin.com/in/ann,Lead\n")
+        #expect(second["upload"]?["updated_candidates"] == 1)
+        #expect(try await harness.candidate(2)["current_role"] == "Lead", "matched by email")
+        #expect(try await harness.candidate(2)["linkedin_url"] == .null)
+        #expect(try await harness.candidate(1)["linkedin_url"] == "https://www.linkedin.com/in/ann")
+    }
+
+    @Test func aReuploadRequeuesScoringOnlyWhenTheJobDied() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        let csv = "name,email,skills\nAnn,ann@example.com,Go\n"
+        let first = try await harness.upload(csv)
+        try await harness.score(onlyUnscored: true)
+        #expect(try await harness.candidate(1)["needs_scoring"] == false)
+        try await harness.upload("name,email,skills\nAnn,ann@example.com,Go\n\n")
+        #expect(try await harness.candidate(1)["needs_scoring"] == false, "the same data is nothing to rescore")
+        try await harness.upload("name,email,skills\nAnn,ann@example.com,Rust\n")
+        #expect(try await harness.candidate(1)["needs_scoring"] == true)
+
+        let jobID = try #require(first["job_id"]?.intValue)
+        #expect(try await harness.upload(csv)["job_id"] == .number(Double(jobID)))
+        try harness.database.write { try $0.execute("UPDATE jobs SET status = 'dead' WHERE id = ?", jobID) }
+        let again = try await harness.upload(csv)
+        let requeued = try #require(again["job_id"]?.intValue)
+        #expect(requeued != jobID)
+        #expect(try await harness.call(CandidateStatusHandler(), ["upload_id": 1])["job"]?["id"] == .number(Double(requeued)))
+    }
+
     @Test func anUnknownRoleIsNotFound() async throws {
         let harness = try Harness()
         await #expect { try await harness.upload("name\nAnn\n", roleID: 9) } throws: { ($0 as? BundleError)?.code == .notFound }
