@@ -80,6 +80,16 @@ package enum Schema {
         return .object(fields)
     }
 
+    /// An input field under the name an original system used, for the field at `target` (a
+    /// dotted path, `weights.news`). `InputContract` moves its value there before the check, and
+    /// the OpenAPI document shows it with `x-alias-of`.
+    package static func alias(of target: String, _ schema: JSONValue) -> JSONValue {
+        guard case .object(var fields) = schema else { return schema }
+        fields["x-alias-of"] = .string(target)
+        fields["description"] = .string("Another name for \(target) (the original system's); sending both with different values is refused")
+        return .object(fields)
+    }
+
     /// Any JSON value (free-form results such as a job's output).
     package static let any: JSONValue = [:]
 
