@@ -121,6 +121,9 @@ import Testing
         }
         #expect(try server.send("GET", "/meetings?limit=5.0", headers: json).json?["limit"] == 5)
         #expect(try server.send("GET", "/meetings?limit=0", headers: json).status == 422)
+        let role = try server.send("GET", "/candidates?role_id=0", headers: json)
+        #expect(role.status == 422, "documented minimums hold: \(role.text)")
+        #expect(role.json?["error"]?["message"] == "role_id: must be at least 1")
         #expect(try server.send("GET", "/jobs?status=Queued", headers: json).status == 200)
         #expect(try server.send("GET", "/meetings?colour=red", headers: json).json?["error"]?["message"] == "colour: unknown field")
 

@@ -23,6 +23,20 @@ import Testing
         }
     }
 
+    @Test func everyIdAndPageSizeInAnInputHasItsMinimum() {
+        for manifest in Catalog.manifests {
+            for (name, property) in manifest.inputSchema["properties"]?.objectValue ?? [:] where property["x-alias-of"] == nil {
+                let types = property["type"]?.arrayValue?.compactMap(\.stringValue) ?? property["type"]?.stringValue.map { [$0] } ?? []
+                guard types.contains("integer") else { continue }
+                if name == "id" || name.hasSuffix("_id") || name == "limit" {
+                    #expect((property["minimum"]?.doubleValue ?? 0) >= 1, "\(manifest.name).\(name) needs minimum 1")
+                } else {
+                    #expect(property["minimum"] != nil, "\(manifest.name).\(name) documents no minimum")
+                }
+            }
+        }
+    }
+
     @Test func everyAliasNamesACanonicalRouteOfTheSameFunction() {
         var aliases = 0
         for manifest in Catalog.manifests {
