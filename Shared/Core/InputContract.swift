@@ -1,7 +1,9 @@
 /// The one check every function's input passes before its handler runs, whoever calls it (a
 /// pipe, CGI, the dispatcher's child, the job worker, `POST /jobs` ahead of time): names from the
 /// original systems moved to the bundle's own (`Schema.alias`), enum values matched in any case
-/// and spelling (`Drafted`, `FeedbackGiven`, `feedback_given`), then the manifest's input schema:
+/// and spelling (`Drafted`, `FeedbackGiven`, `feedback_given`), `null` for an optional field that
+/// cannot be null taken as the field left out (as the handlers' decoders always did), then the
+/// manifest's input schema:
 /// unknown fields (with a did-you-mean), wrong types and out-of-range values are
 /// `validation_failed` naming the field, the same way for every function.
 package enum InputContract {
@@ -24,6 +26,7 @@ package enum InputContract {
         for key in reservedKeys { if let value = fields.removeValue(forKey: key) { reserved[key] = value } }
         var problems = resolveAliases(&fields, schema: schema, root: root)
         var checked = JSONValue.object(fields)
+        dropOptionalNulls(&checked, schema: schema, depth: 0)
         normalizeEnums(&checked, schema: schema, depth: 0)
         problems += SchemaValidator.validate(checked, against: schema, at: root).map { problem in
             var problem = problem
@@ -89,6 +92,26 @@ package enum InputContract {
         guard set(value, at: path.dropFirst(), in: &inner) else { return false }
         fields[name] = .object(inner)
         return true
+    }
+
+    /// Removes `"field": null` where the field is optional and its schema does not take null.
+    static func dropOptionalNulls(_ value: inout JSONValue, schema: JSONValue, depth: Int) {
+        guard depth < 16, case .object(var fields) = value, let properties = schema["properties"]?.objectValue else { return }
+        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var changed = false
+        for (name, field) in fields {
+            guard let property = properties[name] else { continue }
+            if field == .null {
+                guard !required.contains(name), !SchemaValidator.validate(.null, against: property).isEmpty else { continue }
+                fields[name] = nil
+                changed = true
+            } else if case .object = field, property["properties"] != nil {
+                var inner = field
+                dropOptionalNulls(&inner, schema: property, depth: depth + 1)
+                if inner != field { fields[name] = inner; changed = true }
+            }
+        }
+        if changed { value = .object(fields) }
     }
 
     /// A string that matches none of its enum's values exactly but one of them once case and the

@@ -44,6 +44,14 @@ package enum Schema {
         return .object(fields)
     }
 
+    /// A list of strings that may also come as one string to split (`"Python; Go"`, a form field),
+    /// for functions that accept both: the input check then lets both through.
+    package static func listOrText(_ description: String? = nil, nullable: Bool = false) -> JSONValue {
+        var fields: [String: JSONValue] = ["type": .array(["array", "string"] + (nullable ? ["null"] : [])), "items": string()]
+        fields["description"] = description.map(JSONValue.string)
+        return .object(fields)
+    }
+
     /// An object. `required: nil` makes every property required (strict form).
     package static func object(_ properties: KeyValuePairs<String, JSONValue>, required: [String]? = nil,
                                additionalProperties: Bool = false, _ description: String? = nil) -> JSONValue {

@@ -106,6 +106,14 @@ import Testing
         #expect(failure(["product_focus": 3])?.details == [ErrorDetail(field: "product_focus", problem: "expected string, got integer")])
     }
 
+    @Test func nullForAnOptionalFieldIsTheFieldLeftOut() throws {
+        #expect(try InputContract.prepare(["limit": nil, "weights": ["news": nil], "status": "new"], schema: steering)
+            == ["weights": [:], "status": "new"])
+        let nullable = Schema.object(["email": Schema.nullable(Schema.string()), "id": Schema.integer()], required: ["id"])
+        #expect(try InputContract.prepare(["email": nil, "id": 1], schema: nullable) == ["email": nil, "id": 1], "a null that means clear it stays")
+        #expect(throws: BundleError.self) { try InputContract.prepare(["id": nil], schema: nullable) }
+    }
+
     @Test func gatewayKeysTheFunctionDoesNotTakeAreExplained() {
         #expect(failure(["body_text": "a,b"])?.message == "body_text: unknown field: this function takes no text body; send a JSON object")
     }

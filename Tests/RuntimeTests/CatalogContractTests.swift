@@ -103,6 +103,22 @@ import Testing
         #expect(weights == ["weights": ["news": 0.5, "role_pains": 0.3, "competitors": 0.2], "competitors": ["Acme"]])
     }
 
+    /// Shapes the handlers always took and their schemas now say: lists as one string (forms),
+    /// webhook parameters as numbers (JSON webhooks), null for an optional field.
+    @Test(arguments: [
+        ("create-campaign", #"{"name": "n", "brief": "A brief of some length.", "schema": {}, "phones": "+4915112345678, +4915112345679"}"#),
+        ("put-role", #"{"id": 1, "title": "Engineer", "required_skills": "Python; Go", "industries": null, "weights": null}"#),
+        ("update-candidate", #"{"id": 1, "skills": "Python | Go", "email": null}"#),
+        ("inbound-message", #"{"MessageSid": "SM1", "From": "whatsapp:+4915112345678", "NumMedia": 0, "WaId": 4915112345678}"#),
+        ("message-status", #"{"MessageSid": "SM1", "MessageStatus": "failed", "ErrorCode": 63016}"#),
+        ("list-meetings", #"{"status": null, "limit": null, "offset": 0}"#),
+    ])
+    func inputsTheHandlersTakePassTheirSchema(function: String, input: String) throws {
+        let manifest = try #require(Catalog.manifest(named: function))
+        var value = try JSONParser.parse(input)
+        #expect(InputContract.check(&value, schema: manifest.inputSchema).isEmpty)
+    }
+
     @Test(arguments: [("list-meetings", "status", "FeedbackGiven", "feedback_given"), ("list-meetings", "status", "Drafted", "drafted"),
                       ("list-conversations", "status", "Completed", "completed"), ("list-jobs", "status", "DEAD", "dead"),
                       ("list-candidates", "tier", "Top", "top")])
