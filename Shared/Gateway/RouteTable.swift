@@ -1,8 +1,9 @@
 import Core
 
 /// Finds the function for a method and path among manifest routes, aliases included, with typed
-/// path parameters (`{id:int}` must be a canonical decimal, `{name}` any one segment). A path that no route knows is
-/// `not_found`; a known path with another method is a 405 that lists the allowed methods.
+/// path parameters (`{id:int}` must be a canonical decimal, `{name}` any one segment). A path that
+/// no route knows is `not_found`; a known path with another method is a 405 that lists the allowed
+/// methods.
 package struct RouteTable: Sendable {
     package struct Match: Sendable {
         package var manifest: FunctionManifest
