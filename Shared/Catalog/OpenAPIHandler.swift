@@ -101,7 +101,7 @@ package enum OpenAPIDocument {
                 body["required"] = .array(names.filter { !pathNames.contains($0.stringValue ?? "") })
             }
             operation["requestBody"] = ["required": .bool(!(body["required"]?.arrayValue?.isEmpty ?? true)),
-                                        "content": ["application/json": ["schema": documentingOptionalNulls(.object(body))]]]
+                                        "content": ["application/json": ["schema": documentingAliases(documentingOptionalNulls(.object(body)))]]]
         }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         let error: JSONValue = ["description": "The contract's error document; error.code decides the status",
@@ -135,6 +135,25 @@ package enum OpenAPIDocument {
             properties[name] = required.contains(name) ? nested : optionalNullable(nested)
         }
         rules["properties"] = .object(properties)
+        return .object(rules)
+    }
+
+    /// A required field that has an alias (`brief` and the original's `research_brief`) is
+    /// required in either spelling: `anyOf` the two `required` lists, so a client that validates
+    /// against the document accepts a request written with the original's names.
+    static func documentingAliases(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var rules) = schema, let properties = rules["properties"]?.objectValue,
+              var required = rules["required"]?.arrayValue?.compactMap(\.stringValue) else { return schema }
+        var alternatives: [JSONValue] = []
+        for name in required {
+            let aliases = properties.filter { $0.value["x-alias-of"]?.stringValue == name }.map(\.key).sorted()
+            guard !aliases.isEmpty else { continue }
+            required.removeAll { $0 == name }
+            alternatives.append(["anyOf": .array(([name] + aliases).map { ["required": [.string($0)]] })])
+        }
+        guard !alternatives.isEmpty else { return schema }
+        rules["required"] = .array(required.map(JSONValue.string))
+        rules["allOf"] = .array((rules["allOf"]?.arrayValue ?? []) + alternatives)
         return .object(rules)
     }
 
