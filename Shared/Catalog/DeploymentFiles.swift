@@ -44,7 +44,7 @@ package enum DeploymentFiles {
             "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
             "# and set on the error pages nginx answers itself, so every response carries one.",
             "map $http_x_request_id $bundle_request_id {",
-            "    \"~^[!-~]{1,128}$\" $http_x_request_id;",
+            "    \"~^\(RequestID.safePattern)$\" $http_x_request_id;",
             "    default $request_id;",
             "}",
             "",

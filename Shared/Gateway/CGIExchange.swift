@@ -43,14 +43,16 @@ package struct CGIExchange: Sendable {
         switch routes.match(method: request.method, path: request.path) {
         case .success(let found): match = found
         case .failure(.notFound):
+            drainBody(config: config, readBody: readBody)
             return .refused(.error(BundleError(.notFound, "no route for \(request.method) \(request.path); GET /openapi.json lists the routes"),
                                    requestID: requestID))
         case .failure(.methodNotAllowed(let allowed)):
+            drainBody(config: config, readBody: readBody)
             return .refused(.error(BundleError(.methodNotAllowed, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))"),
                                    requestID: requestID, extraHeaders: [("Allow", allowed.joined(separator: ", "))]))
         }
         do {
-            let limit = try config.int("MAX_BODY_BYTES", default: Self.defaultMaxBodyBytes, in: 0...(1 << 31))
+            let limit = try bodyLimit(config)
             let length = try CGIRequest.contentLength(request, limit: limit)
             var request = self.request
             request.body = try readBody(length)
@@ -69,6 +71,18 @@ package struct CGIExchange: Sendable {
         } catch {
             return .refused(.error(BundleError(.internal, "the request could not be read"), requestID: requestID))
         }
+    }
+
+    private func bodyLimit(_ config: Config) throws -> Int {
+        try config.int("MAX_BODY_BYTES", default: Self.defaultMaxBodyBytes, in: 0...(1 << 31))
+    }
+
+    /// Reads and drops the body of a request refused before it was read: fcgiwrap treats a CGI
+    /// program that exits with its body unread as a failed exchange and answers 502 in place of
+    /// the program's answer (seen above about 64 KB, the pipe's size).
+    private func drainBody(config: Config, readBody: (Int) throws -> [UInt8]) {
+        guard let limit = try? bodyLimit(config), let length = try? CGIRequest.contentLength(request, limit: limit), length > 0 else { return }
+        _ = try? readBody(length)
     }
 
     /// Reads exactly `length` bytes of body from stdin (fewer if the client went away).
