@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static atomic_int stdout_claimed = 0;
@@ -34,9 +35,96 @@ int bundle_write_all(int fd, const void *bytes, size_t length) {
     return 0;
 }
 
+/// The crash log's fields and their length, swapped in as one pointer so the handler never
+/// pairs one copy's bytes with another's length.
+struct crash_log {
+    size_t length;
+    char fields[];
+};
+static _Atomic(struct crash_log *) crash_log = NULL;
+
+void bundle_set_crash_log(const char *fields, size_t length) {
+    struct crash_log *copy = malloc(sizeof(struct crash_log) + length);
+    if (copy == NULL) return;
+    copy->length = length;
+    memcpy(copy->fields, fields, length);
+    // The previous copy is leaked on purpose: a handler running now may still be reading it.
+    atomic_store(&crash_log, copy);
+}
+
+/// Appends the decimal digits of `value` at `cursor`; returns the new end.
+static char *append_number(char *cursor, long value, int width) {
+    char digits[24];
+    int count = 0;
+    if (value < 0) value = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 && count < (int)sizeof digits);
+    while (count < width && count < (int)sizeof digits) digits[count++] = '0';
+    while (count > 0) *cursor++ = digits[--count];
+    return cursor;
+}
+
+static char *append_text(char *cursor, const char *text) {
+    while (*text) *cursor++ = *text++;
+    return cursor;
+}
+
+static const char *signal_name(int signal_number) {
+    switch (signal_number) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGILL: return "SIGILL";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGFPE: return "SIGFPE";
+    case SIGABRT: return "SIGABRT";
+    default: return "signal";
+    }
+}
+
+/// Writes `{"ts":"…","signal":11,"signal_name":"SIGSEGV",<fields>}` to stderr with nothing but
+/// clock_gettime, arithmetic and write(2): async-signal-safe, unlike the logger.
+static void write_crash_log(int signal_number) {
+    struct crash_log *entry = atomic_load(&crash_log);
+    if (entry == NULL || entry->length == 0) return;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    long seconds = (long)now.tv_sec;
+    long days = seconds / 86400, rest = seconds % 86400;
+    long z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9, year = yoe + era * 400 + (month <= 2);
+    char head[160];
+    char *cursor = append_text(head, "{\"ts\":\"");
+    cursor = append_number(cursor, year, 4);
+    *cursor++ = '-';
+    cursor = append_number(cursor, month, 2);
+    *cursor++ = '-';
+    cursor = append_number(cursor, day, 2);
+    *cursor++ = 'T';
+    cursor = append_number(cursor, rest / 3600, 2);
+    *cursor++ = ':';
+    cursor = append_number(cursor, rest % 3600 / 60, 2);
+    *cursor++ = ':';
+    cursor = append_number(cursor, rest % 60, 2);
+    *cursor++ = '.';
+    cursor = append_number(cursor, now.tv_nsec / 1000000, 3);
+    cursor = append_text(cursor, "Z\",\"signal\":");
+    cursor = append_number(cursor, signal_number, 1);
+    cursor = append_text(cursor, ",\"signal_name\":\"");
+    cursor = append_text(cursor, signal_name(signal_number));
+    cursor = append_text(cursor, "\",");
+    bundle_write_all(STDERR_FILENO, head, (size_t)(cursor - head));
+    bundle_write_all(STDERR_FILENO, entry->fields, entry->length);
+    bundle_write_all(STDERR_FILENO, "}\n", 2);
+}
+
 static void on_crash(int signal_number) {
-    (void)signal_number;
     if (crash_document != NULL && bundle_claim_stdout()) {
+        write_crash_log(signal_number);
         bundle_write_all(STDOUT_FILENO, crash_document, crash_length);
     }
     _exit(crash_exit_code);

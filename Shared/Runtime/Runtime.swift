@@ -33,6 +33,7 @@ package enum Runtime {
         let logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         var logger = Logger(function: manifest.name, requestID: exchange?.requestID ?? RequestID.generate(), level: logLevel,
                             secrets: config.secretValues)
+        CrashGuard.describe(logger)
 
         let started = ContinuousClock.now
         let outcome: Result<[UInt8], BundleError>
@@ -66,9 +67,11 @@ package enum Runtime {
                 envelope = input.envelope
                 bytes = input.bytes
             }
+            try JSONDepth.checkInput(envelope)
             let requestID = exchange?.requestID ?? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue)
                 ?? config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? logger.requestID
             logger = Logger(function: manifest.name, requestID: requestID, level: logLevel, secrets: config.secretValues)
+            CrashGuard.describe(logger)
             let clock = try BundleClock.from(config)
             let invocationContext = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
                                                     logger: logger, deadline: deadline, http: envelope["_http"], database: database)
@@ -155,11 +158,14 @@ enum Invocation {
             throw BundleError.validation(field: field ?? "(input)", problem)
         }
         let output = try await handler.handle(input, context: context)
+        let document: JSONValue
         do {
-            return try JSONCoding.encode(output)
+            document = try JSONValue(encoding: output)
         } catch {
             throw BundleError(.internal, "the function's output could not be encoded as JSON")
         }
+        try JSONDepth.checkOutput(document)
+        return Array(document.jsonText.utf8)
     }
 
     /// Any error as the contract's error; unknown ones are `internal`, their description going

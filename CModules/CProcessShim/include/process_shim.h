@@ -16,6 +16,11 @@ int bundle_write_all(int fd, const void *bytes, size_t length);
 /// stdout and exits with `exit_code`, so a crash never leaves stdout empty or half-written.
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code);
 
+/// Sets the JSON fields (without braces: `"level":"error","fn":…`) of the log line the crash
+/// handler writes to stderr, after a timestamp and the signal, before it writes the crash
+/// document. Call again when the request id changes.
+void bundle_set_crash_log(const char *fields, size_t length);
+
 /// Writes `length` bytes to stdout if stdout can still be claimed, then _exit(exit_code)
 /// without running atexit handlers.
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
