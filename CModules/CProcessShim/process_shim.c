@@ -223,6 +223,8 @@ void bundle_arm_deadline(double seconds, const char *document, size_t length, co
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -242,28 +244,65 @@ int bundle_pidfd_open(int pid) {
 
 int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                  const char *directory) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-    posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-#if defined(__GLIBC__) && ((__GLIBC__ > 2) || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
-    if (directory != NULL) posix_spawn_file_actions_addchdir_np(&actions, directory);
-#else
-    (void)directory;
-#endif
-    // A fresh signal mask and default dispositions: the parent may block or ignore signals
-    // (SIGPIPE, SIGALRM) that the child's runtime relies on.
-    sigset_t empty, all;
-    sigemptyset(&empty);
+    // fork + exec rather than posix_spawn, which has no way to set PR_SET_PDEATHSIG: a child must
+    // die with the process that runs it (a worker killed with -9 must not leave its jobs running,
+    // unrecorded, to be run again by the next worker). Between fork and exec the child calls only
+    // async-signal-safe functions.
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t parent = getpid();
+    // No signal handler of ours may run in the child before exec resets them.
+    sigset_t all, previous;
     sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &empty);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    int status = posix_spawn(pid, path, &actions, &attributes, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    return status;
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t child = fork();
+    if (child == 0) {
+        int failure = 0;
+        close(report[0]);
+        // A fresh signal state: the parent may ignore or handle signals (SIGPIPE, SIGALRM, the
+        // crash guard's) that the child's runtime relies on.
+        struct sigaction defaults;
+        memset(&defaults, 0, sizeof defaults);
+        defaults.sa_handler = SIG_DFL;
+        sigemptyset(&defaults.sa_mask);
+        for (int number = 1; number < NSIG; number++) {
+            if (number != SIGKILL && number != SIGSTOP) sigaction(number, &defaults, NULL);
+        }
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) failure = errno;
+        // The parent may have died before prctl: then nothing will ever send the signal.
+        if (failure == 0 && getppid() != parent) _exit(127);
+        if (failure == 0 && setpgid(0, 0) != 0) failure = errno;
+        if (failure == 0 && stdin_fd != STDIN_FILENO && dup2(stdin_fd, STDIN_FILENO) < 0) failure = errno;
+        if (failure == 0 && stdout_fd != STDOUT_FILENO && dup2(stdout_fd, STDOUT_FILENO) < 0) failure = errno;
+        if (failure == 0 && directory != NULL && chdir(directory) != 0) failure = errno;
+        if (failure == 0) {
+            sigset_t empty;
+            sigemptyset(&empty);
+            sigprocmask(SIG_SETMASK, &empty, NULL);
+            execve(path, argv, envp);
+            failure = errno;
+        }
+        bundle_write_all(report[1], &failure, sizeof failure);
+        _exit(127);
+    }
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(report[1]);
+    if (child < 0) {
+        close(report[0]);
+        return saved;
+    }
+    int failure = 0;
+    ssize_t count;
+    do {
+        count = read(report[0], &failure, sizeof failure);
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == (ssize_t)sizeof failure && failure != 0) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return failure;
+    }
+    *pid = child;
+    return 0;
 }

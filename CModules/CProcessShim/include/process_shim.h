@@ -43,9 +43,11 @@ int bundle_memfd(const char *name);
 /// where the kernel has none (the caller then polls waitpid).
 int bundle_pidfd_open(int pid);
 
-/// posix_spawn with the child's stdin and stdout on the given descriptors, stderr inherited,
-/// the working directory changed when `directory` is not NULL, and the child in a new process
-/// group so a deadline can end it with everything it started. Returns 0 or an errno value.
+/// Starts a program with the child's stdin and stdout on the given descriptors, stderr inherited,
+/// the working directory changed when `directory` is not NULL, the child in a new process group
+/// so a deadline can end it with everything it started, and killed (SIGKILL) when the calling
+/// thread's process dies (PR_SET_PDEATHSIG; the parent is the calling *thread*, so spawn and wait
+/// from one thread that outlives the child). Returns 0 or an errno value.
 int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                  const char *directory);
 
