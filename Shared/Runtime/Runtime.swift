@@ -86,7 +86,8 @@ package enum Runtime {
         switch outcome {
         case .success(let bytes):
             logger.info("invocation.done", ["ms": .number(milliseconds), "exit": 0])
-            emit(channel.success(bytes, requestID: logger.requestID), exitCode: 0)
+            // No answer carries a configured secret, whatever a handler or an upstream put in it.
+            emit(channel.success(config.redactor.redact(bytes), requestID: logger.requestID), exitCode: 0)
         case .failure(let error):
             let level: LogLevel = error.code == .internal || error.code == .misconfigured ? .error : .warning
             logger.log(level, "invocation.failed", ["ms": .number(milliseconds), "code": .string(error.code.rawValue),
