@@ -39,6 +39,7 @@ package struct CGIExchange: Sendable {
     package func prepare(routes: RouteTable, config: Config,
                          readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Preparation {
         var database: (any Database)?
+        if request.method == "OPTIONS" { return preflight(routes: routes, config: config, readBody: readBody) }
         let match: RouteTable.Match
         switch routes.match(method: request.method, path: request.path) {
         case .success(let found): match = found
@@ -71,6 +72,29 @@ package struct CGIExchange: Sendable {
         } catch {
             return .refused(.error(BundleError(.internal, "the request could not be read"), requestID: requestID))
         }
+    }
+
+    /// `OPTIONS`: the methods of the path's routes, with the CORS preflight headers for an allowed
+    /// origin; no API key is asked for.
+    private func preflight(routes: RouteTable, config: Config, readBody: (Int) throws -> [UInt8]) -> Preparation {
+        drainBody(config: config, readBody: readBody)
+        let policy: CORSPolicy
+        do {
+            policy = try CORSPolicy(config: config)
+        } catch {
+            return .refused(.error(error as? BundleError ?? BundleError(.misconfigured, "CORS_ORIGINS cannot be read"), requestID: requestID))
+        }
+        switch routes.match(method: request.method, path: request.path) {
+        case .failure(.methodNotAllowed(let allowed)):
+            return .refused(policy.preflight(request, methods: allowed, requestID: requestID))
+        case .failure(.notFound), .success:
+            return .refused(.error(BundleError(.notFound, "no route for \(request.path); GET /openapi.json lists the routes"), requestID: requestID))
+        }
+    }
+
+    /// The CORS headers every answer to this request carries (none unless its origin is allowed).
+    package func corsHeaders(config: Config) -> [(name: String, value: String)] {
+        (try? CORSPolicy(config: config))?.headers(for: request) ?? []
     }
 
     private func bodyLimit(_ config: Config) throws -> Int {

@@ -23,8 +23,9 @@ package enum Dispatcher {
         let level = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         let logger = Logger(function: "dispatch", requestID: exchange.requestID, level: level, secrets: config.secretValues)
         let started = ContinuousClock.now
-        armDeadline(exchange, manifests: manifests, config: config, logger: logger)
-        let response = respond(exchange, manifests: manifests, config: config, logger: logger)
+        let cors = exchange.corsHeaders(config: config)
+        armDeadline(exchange, manifests: manifests, config: config, cors: cors)
+        let response = respond(exchange, manifests: manifests, config: config, logger: logger).adding(cors)
         logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
                                      "status": .number(Double(response.status)),
                                      "ms": .number(Double(started.duration(to: .now).milliseconds))])
@@ -42,14 +43,15 @@ package enum Dispatcher {
     /// The dispatcher's own deadline, armed before the body is read: reading and parsing the
     /// request count against the function's timeout, as in direct mode, and past it (plus the
     /// grace the child gets) the answer is a 504 even when the dispatcher itself is stuck.
-    static func armDeadline(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) {
+    static func armDeadline(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config,
+                            cors: [(name: String, value: String)]) {
         var seconds = unroutedSeconds
         if case .success(let match) = RouteTable(manifests).match(method: exchange.request.method, path: exchange.request.path) {
             seconds = timeout(of: match.manifest, config: config)
         }
         let total = seconds + killGrace + 1
         let error = BundleError(.timeout, "the request did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
-        let document = GatewayResponse.error(error, requestID: exchange.requestID).cgiBytes
+        let document = GatewayResponse.error(error, requestID: exchange.requestID).adding(cors).cgiBytes
         let line: JSONValue = [
             "ts": .string(Timestamp.format(Date().addingTimeInterval(total), milliseconds: true)), "level": "error", "fn": "dispatch", "request_id": .string(exchange.requestID), "msg": "dispatch.deadline",
             "seconds": .number(total),

@@ -27,7 +27,9 @@ package enum Runtime {
         let loaded = Config.load()
         let exchange = CGIRequest.isCGI(loaded.all) ? CGIExchange(environment: loaded.all) : nil
         let config = exchange == nil ? loaded : loaded.withoutRequestHeaders()
-        let channel: OutputChannel = exchange.map { .cgi(requestID: $0.requestID, successStatus: manifest.successStatus) } ?? .pipe
+        let channel: OutputChannel = exchange.map {
+            .cgi(requestID: $0.requestID, successStatus: manifest.successStatus, headers: $0.corsHeaders(config: config))
+        } ?? .pipe
         CrashGuard.install(channel)
 
         let logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
@@ -60,7 +62,7 @@ package enum Runtime {
                     bytes = Array(prepared.input.jsonText.utf8)
                 case .refused(let response):
                     logger.info("request.refused", ["status": .number(Double(response.status)), "path": .string(exchange.request.path)])
-                    emit(response.cgiBytes, exitCode: 0)
+                    emit(response.adding(exchange.corsHeaders(config: config)).cgiBytes, exitCode: 0)
                 }
             } else {
                 let input = try InputReader.read(config: config)
