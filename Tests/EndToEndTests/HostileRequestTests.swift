@@ -47,6 +47,50 @@ import Testing
         #expect(listing.json?["jobs"]?.arrayValue?.count == 1)
     }
 
+    @Test(arguments: NginxServer.Mode.allCases)
+    func errorsNginxAnswersItselfAreJSON(mode: NginxServer.Mode) throws {
+        let server = try NginxServer(mode: mode)
+        let trace = try server.send("TRACE", "/health")
+        #expect(trace.status == 405)
+        #expect(trace.json?["error"]?["code"] == "method_not_allowed", "\(trace.text)")
+        #expect(trace.header("Allow")?.contains("GET") == true)
+        #expect(trace.header("Allow")?.contains("OPTIONS") == true)
+        let requests: [(String, [String: String], Int)] = [
+            ("/..%2f..%2fetc/passwd", [:], 400), ("/health%00", [:], 400),
+            ("/" + String(repeating: "a", count: 10_000), [:], 414),
+            ("/health", ["X-Big": String(repeating: "b", count: 9_000)], 400),
+            ("/_bundle_error/internal", [:], 404),
+        ]
+        for (path, headers, status) in requests {
+            let reply = try server.send("GET", path, headers: headers)
+            #expect(reply.status == status, "\(path.prefix(40)): \(reply.text.prefix(200))")
+            #expect(reply.header("Content-Type") == "application/json", "\(path.prefix(40))")
+            #expect(reply.json?["error"]?["code"]?.stringValue != nil, "\(path.prefix(40)): \(reply.text.prefix(200))")
+            #expect(reply.header("X-Request-Id") != nil)
+        }
+    }
+
+    @Test(arguments: NginxServer.Mode.allCases)
+    func browsersFromAnAllowedOriginGetCORS(mode: NginxServer.Mode) throws {
+        let server = try NginxServer(mode: mode, environment: ["CORS_ORIGINS": "https://app.example.com"])
+        let preflight = try server.send("OPTIONS", "/jobs", headers: ["Origin": "https://app.example.com",
+                                                                      "Access-Control-Request-Method": "POST"])
+        #expect(preflight.status == 204, "no API key is needed: \(preflight.text)")
+        #expect(preflight.header("Access-Control-Allow-Origin") == "https://app.example.com")
+        #expect(Set(preflight.header("Access-Control-Allow-Methods")?.components(separatedBy: ", ") ?? []) == ["GET", "HEAD", "POST", "OPTIONS"])
+        #expect(preflight.header("Access-Control-Allow-Headers")?.contains("X-API-Key") == true)
+        #expect(preflight.header("Access-Control-Max-Age") == "600")
+        let answer = try server.send("GET", "/health", headers: ["Origin": "https://app.example.com"])
+        #expect(answer.header("Access-Control-Allow-Origin") == "https://app.example.com")
+        #expect(answer.header("Vary") == "Origin")
+        let refused = try server.send("GET", "/jobs", headers: ["Origin": "https://app.example.com"])
+        #expect(refused.status == 401)
+        #expect(refused.header("Access-Control-Allow-Origin") == "https://app.example.com", "errors too, so the page can read them")
+        let other = try server.send("OPTIONS", "/jobs", headers: ["Origin": "https://evil.example"])
+        #expect(other.header("Access-Control-Allow-Origin") == nil)
+        #expect(try server.send("GET", "/health", headers: ["Origin": "https://evil.example"]).header("Access-Control-Allow-Origin") == nil)
+    }
+
     @Test func theDispatcherObeysADeadlineWhileReadingTheRequest() throws {
         let directory = try TemporaryDirectory()
         // A body that never arrives: the CGI stdin stays open and empty.
