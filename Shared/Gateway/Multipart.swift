@@ -57,7 +57,7 @@ enum Multipart {
         while true {
             cursor += boundary.count
             if body[cursor...].starts(with: [45, 45]) { return parts }  // "--": the closing boundary
-            guard parts.count < limit else { throw FormEncoding.tooMany(parts.count + 1, limit: limit, what: "multipart parts or more") }
+            guard parts.count < limit else { throw FormEncoding.tooMany(limit: limit, what: "multipart parts") }
             cursor = skipLineEnd(body, cursor)
             guard let (headerEnd, contentStart) = headerBlockEnd(body, from: cursor) else {
                 throw BundleError(.invalidRequest, "a multipart part has no end to its headers")

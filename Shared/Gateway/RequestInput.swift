@@ -106,8 +106,19 @@ package enum FormEncoding {
     package static let maxFields = 1_000
 
     package static func fields(_ text: String, limit: Int = maxFields) throws -> [String: JSONValue] {
+        // Counted before anything is split or decoded, stopping at the first field past the cap.
+        var count = 0
+        var inField = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "&") {
+                inField = false
+            } else if !inField {
+                inField = true
+                count += 1
+                if count > limit { throw tooMany(limit: limit, what: "form fields") }
+            }
+        }
         let pairs = text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
-        guard pairs.count <= limit else { throw tooMany(pairs.count, limit: limit, what: "form fields") }
         var grouped = RepeatedFields()
         for pair in pairs {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
@@ -118,8 +129,8 @@ package enum FormEncoding {
         return grouped.fields
     }
 
-    static func tooMany(_ count: Int, limit: Int, what: String) -> BundleError {
-        BundleError(.payloadTooLarge, "the request has \(count) \(what); at most \(limit) are accepted")
+    static func tooMany(limit: Int, what: String) -> BundleError {
+        BundleError(.payloadTooLarge, "the request has more than \(limit) \(what); at most \(limit) are accepted")
     }
 
     /// The same pairs in order, for signatures that sort them (Twilio).
