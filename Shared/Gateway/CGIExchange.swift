@@ -52,11 +52,15 @@ package struct CGIExchange: Sendable {
             return .refused(.error(BundleError(.methodNotAllowed, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))"),
                                    requestID: requestID, extraHeaders: [("Allow", allowed.joined(separator: ", "))]))
         }
+        var bodyRead = false
+        // A body over MAX_BODY_BYTES (set below nginx's limit) is refused unread: drop it too.
+        defer { if !bodyRead { drainBody(config: config, readBody: readBody) } }
         do {
             let limit = try bodyLimit(config)
             let length = try CGIRequest.contentLength(request, limit: limit)
             var request = self.request
             request.body = try readBody(length)
+            bodyRead = true
             let principal = try Authenticator.principal(for: request, manifest: match.manifest) {
                 let opened = try DatabaseLocation.open(config)
                 database = opened
@@ -104,9 +108,16 @@ package struct CGIExchange: Sendable {
     /// Reads and drops the body of a request refused before it was read: fcgiwrap treats a CGI
     /// program that exits with its body unread as a failed exchange and answers 502 in place of
     /// the program's answer (seen above about 64 KB, the pipe's size).
+    /// Reads in chunks and keeps nothing; at most what nginx lets through (`client_max_body_size`
+    /// is `defaultMaxBodyBytes`, or `MAX_BODY_BYTES` when that is larger).
     private func drainBody(config: Config, readBody: (Int) throws -> [UInt8]) {
-        guard let limit = try? bodyLimit(config), let length = try? CGIRequest.contentLength(request, limit: limit), length > 0 else { return }
-        _ = try? readBody(length)
+        guard let text = request.header("content-length")?.trimmingWhitespace(), let length = Int(text), length > 0 else { return }
+        var remaining = min(length, max((try? bodyLimit(config)) ?? 0, Self.defaultMaxBodyBytes))
+        while remaining > 0 {
+            let chunk = min(remaining, 1 << 16)
+            guard (try? readBody(chunk)) != nil else { return }
+            remaining -= chunk
+        }
     }
 
     /// Reads exactly `length` bytes of body from stdin (fewer if the client went away).

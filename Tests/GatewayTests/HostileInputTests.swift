@@ -1,5 +1,6 @@
 import Core
 import Gateway
+import Synchronization
 import Testing
 
 /// Request bodies built to make the gateway work hard: many repeated fields, many parts.
@@ -63,5 +64,24 @@ import Testing
             try input(multipart(parts: FormEncoding.maxFields + 1, lineEnd: "\n"), type: "multipart/form-data; boundary=B")
         }
         #expect(error.code == .payloadTooLarge)
+    }
+
+    /// fcgiwrap answers 502 for a CGI program that exits with its body unread.
+    @Test(arguments: [("/nowhere", "", 404), ("/inbound", "100", 413)])
+    func refusedRequestsStillReadTheirBody(path: String, maxBody: String, status: Int) throws {
+        let environment = ["GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": path, "PATH_INFO": path,
+                           "CONTENT_TYPE": "text/plain", "CONTENT_LENGTH": "300000"]
+        let read = Mutex(0)
+        let config = Config(maxBody.isEmpty ? [:] : ["MAX_BODY_BYTES": maxBody])
+        let preparation = CGIExchange(environment: environment).prepare(routes: RouteTable([manifest]), config: config) { length in
+            read.withLock { $0 += length }
+            return [UInt8](repeating: 0, count: length)
+        }
+        guard case .refused(let response) = preparation else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(response.status == status)
+        #expect(read.withLock { $0 } == 300_000, "the whole body was read and dropped")
     }
 }
