@@ -244,23 +244,22 @@ int bundle_pidfd_open(int pid) {
 
 int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                  const char *directory) {
-    // fork + exec rather than posix_spawn, which has no way to set PR_SET_PDEATHSIG: a child must
+    // vfork + exec rather than posix_spawn, which has no way to set PR_SET_PDEATHSIG: a child must
     // die with the process that runs it (a worker killed with -9 must not leave its jobs running,
-    // unrecorded, to be run again by the next worker). Between fork and exec the child calls only
-    // async-signal-safe functions.
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    // unrecorded, to be run again by the next worker). vfork, like glibc's posix_spawn, borrows
+    // the parent's memory until exec, so it costs what posix_spawn costs (fork copied the page
+    // tables: +0.4 ms a child at 8 MiB resident, +3 ms at 64 MiB). Until exec the child makes only
+    // system calls, and reports a failure through `failure`, which it shares with the parent.
+    volatile int failure = 0;
     pid_t parent = getpid();
-    // No signal handler of ours may run in the child before exec resets them.
+    // No signal handler of ours may run in the child before it resets them (it shares our memory).
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pid_t child = fork();
+    pid_t child = vfork();
     if (child == 0) {
-        int failure = 0;
-        close(report[0]);
         // A fresh signal state: the parent may ignore or handle signals (SIGPIPE, SIGALRM, the
-        // crash guard's) that the child's runtime relies on.
+        // crash guard's) that the child's runtime relies on. The handler table is the child's own.
         struct sigaction defaults;
         memset(&defaults, 0, sizeof defaults);
         defaults.sa_handler = SIG_DFL;
@@ -268,37 +267,28 @@ int bundle_spawn(int *pid, const char *path, char *const argv[], char *const env
         for (int number = 1; number < NSIG; number++) {
             if (number != SIGKILL && number != SIGSTOP) sigaction(number, &defaults, NULL);
         }
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) failure = errno;
-        // The parent may have died before prctl: then nothing will ever send the signal.
-        if (failure == 0 && getppid() != parent) _exit(127);
-        if (failure == 0 && setpgid(0, 0) != 0) failure = errno;
-        if (failure == 0 && stdin_fd != STDIN_FILENO && dup2(stdin_fd, STDIN_FILENO) < 0) failure = errno;
-        if (failure == 0 && stdout_fd != STDOUT_FILENO && dup2(stdout_fd, STDOUT_FILENO) < 0) failure = errno;
-        if (failure == 0 && directory != NULL && chdir(directory) != 0) failure = errno;
-        if (failure == 0) {
+        int error = 0;
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) error = errno;
+        // The parent may have died before prctl: then nothing would ever send the signal.
+        if (error == 0 && getppid() != parent) _exit(127);
+        if (error == 0 && setpgid(0, 0) != 0) error = errno;
+        if (error == 0 && stdin_fd != STDIN_FILENO && dup2(stdin_fd, STDIN_FILENO) < 0) error = errno;
+        if (error == 0 && stdout_fd != STDOUT_FILENO && dup2(stdout_fd, STDOUT_FILENO) < 0) error = errno;
+        if (error == 0 && directory != NULL && chdir(directory) != 0) error = errno;
+        if (error == 0) {
             sigset_t empty;
             sigemptyset(&empty);
             sigprocmask(SIG_SETMASK, &empty, NULL);
             execve(path, argv, envp);
-            failure = errno;
+            error = errno;
         }
-        bundle_write_all(report[1], &failure, sizeof failure);
+        failure = error != 0 ? error : EINVAL;
         _exit(127);
     }
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    close(report[1]);
-    if (child < 0) {
-        close(report[0]);
-        return saved;
-    }
-    int failure = 0;
-    ssize_t count;
-    do {
-        count = read(report[0], &failure, sizeof failure);
-    } while (count < 0 && errno == EINTR);
-    close(report[0]);
-    if (count == (ssize_t)sizeof failure && failure != 0) {
+    if (child < 0) return saved;
+    if (failure != 0) {
         int status;
         while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
         return failure;
