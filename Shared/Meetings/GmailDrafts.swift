@@ -31,7 +31,7 @@ package struct GmailDrafts: Sendable {
             }
             let message = response.json?["error"]?["message"]?.stringValue ?? "HTTP \(response.status)"
             let code: ErrorCode = response.status == 429 ? .rateLimited : [400, 401, 403].contains(response.status) ? .misconfigured : .upstreamFailed
-            throw BundleError(code, "Gmail did not save the draft: \(message.prefix(300))")
+            throw BundleError(code, "Gmail answered \(response.status) and did not save the draft: \(message.prefix(300))")
         }
         return id
     }

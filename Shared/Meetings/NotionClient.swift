@@ -43,7 +43,7 @@ package struct NotionClient: Sendable {
             case 400, 401, 403, 404: .misconfigured
             default: .upstreamFailed
             }
-            throw BundleError(code, "Notion refused the meeting row: \(message.prefix(300))")
+            throw BundleError(code, "Notion answered \(response.status) to the meeting row: \(message.prefix(300))")
         }
         return (id, pageID == nil)
     }
