@@ -8,11 +8,6 @@ import Testing
 /// sample sheet, the job worker scoring it against an OpenAI-compatible loopback server (one
 /// candidate's answers are garbage), and interview rooms from a loopback Daily API.
 @Suite(.serialized) struct CandidateScoringTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    static func fixture(_ path: String) throws -> String {
-        try String(contentsOf: fixtures.appendingPathComponent(path), encoding: .utf8)
-    }
 
     /// An OpenAI-compatible server that scores by the candidate's years and answers nonsense for Chen Wei.
     static func llmServer() throws -> LoopbackServer {
@@ -50,11 +45,11 @@ import Testing
         let key = try server.createKey()
         let json = ["X-API-Key": key, "Content-Type": "application/json"]
 
-        let role = try server.send("PUT", "/roles/1", headers: json, body: try Self.fixture("put-role/backend-engineer.json"))
+        let role = try server.send("PUT", "/roles/1", headers: json, body: try Fixtures.text("put-role/backend-engineer.json"))
         #expect(role.status == 200, "\(role.text)")
         #expect(try server.send("GET", "/roles/1", headers: json).json?["required_skills"] == ["Python", "PostgreSQL", "AWS", "Kubernetes"])
 
-        let (type, body) = Self.multipart([("role_id", "1")], file: ("sample-candidates.csv", try Self.fixture("upload-candidates/sample-candidates.csv")))
+        let (type, body) = Self.multipart([("role_id", "1")], file: ("sample-candidates.csv", try Fixtures.text("upload-candidates/sample-candidates.csv")))
         let upload = try server.send("POST", "/candidates/upload", headers: ["X-API-Key": key, "Content-Type": type], body: body)
         #expect(upload.status == 202, "\(upload.text)")
         #expect(upload.json?["upload"]?["file_name"] == "sample-candidates.csv")
@@ -136,9 +131,9 @@ import Testing
             }
             return json
         }
-        #expect(try run("put-role", try Self.fixture("put-role/backend-engineer.json"))["created"] == true)
+        #expect(try run("put-role", try Fixtures.text("put-role/backend-engineer.json"))["created"] == true)
         #expect(try run("get-role", #"{"id": 1}"#)["min_years"] == 5)
-        let upload = try run("upload-candidates", try Self.fixture("upload-candidates/sample.json"))
+        let upload = try run("upload-candidates", try Fixtures.text("upload-candidates/sample.json"))
         #expect(upload["upload"]?["accepted"] == 27)
         let scored = try run("score-candidates", #"{"role_id": 1, "only_unscored": true}"#)
         #expect(scored["summary"]?["scored"] == 26)

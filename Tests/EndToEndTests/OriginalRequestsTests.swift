@@ -9,7 +9,6 @@ import Testing
 /// campaign's and the steering profile's field names, status filters in the originals' case, and
 /// the one input check that refuses what a function does not take.
 @Suite(.serialized) struct OriginalRequestsTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     @Test(arguments: NginxServer.Mode.allCases)
     func candidateScoringAsItsUsersKnowIt(mode: NginxServer.Mode) throws {
@@ -17,7 +16,7 @@ import Testing
         let key = try server.createKey()
         let auth = ["X-API-Key": key]
         // curl -X POST /api/pluto/upload -F "file=@sample_candidates.csv"
-        let csv = try String(contentsOf: Self.fixtures.appendingPathComponent("upload-candidates/sample-candidates.csv"), encoding: .utf8)
+        let csv = try Fixtures.text("upload-candidates/sample-candidates.csv")
         let boundary = "----pluto-7MA4YWxkTrZu0gW"
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample_candidates.csv\"\r\n"
             + "Content-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"

@@ -9,22 +9,12 @@ import Testing
 /// `work`. OriginalRequestsTests covers the single requests in both modes; the one change people
 /// make is an API key (the originals had none).
 @Suite(.serialized) struct OriginalWorkflowsTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-
-    static func eventually(_ seconds: Double = 60, _ probe: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try probe() { return true }
-            usleep(200_000)
-        }
-        return try probe()
-    }
 
     static func server() throws -> (NginxServer, [String: String]) {
         let server = try NginxServer(mode: .direct, environment: [
             "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-01-05T00:00:00Z",
-            "CALENDAR_ICS_URL": fixtures.appendingPathComponent("poll-calendar/sample.ics").path,
-            "SELF_EMAIL_DOMAINS": "ourco.example", "OFFLINE_SEARCH_CORPUS": fixtures.appendingPathComponent("enrich/corpus.json").path,
+            "CALENDAR_ICS_URL": Fixtures.path("poll-calendar/sample.ics"),
+            "SELF_EMAIL_DOMAINS": "ourco.example", "OFFLINE_SEARCH_CORPUS": Fixtures.path("enrich/corpus.json"),
         ], scheduleTick: 1)
         let key = try server.createKey("migrated")
         return (server, ["X-API-Key": key, "Content-Type": "application/json"])
@@ -41,7 +31,7 @@ import Testing
 
         let poll = try server.send("POST", "/trigger-poll", headers: headers)
         #expect(poll.status == 200, "\(poll.text)")
-        let drafted = try Self.eventually {
+        let drafted = try Eventually.holds {
             let list = try server.send("GET", "/meetings?status=Drafted", headers: headers)
             return list.status == 200 && (list.json?["meetings"]?.arrayValue?.count ?? 0) >= 2
         }
@@ -78,7 +68,7 @@ import Testing
 
         let run = try server.send("POST", "/meetings/\(id)/run", headers: headers)
         #expect(run.status == 200 || run.status == 202, "\(run.text)")
-        let rerunDone = try Self.eventually {
+        let rerunDone = try Eventually.holds {
             let meeting = try server.send("GET", "/meetings/\(id)", headers: headers).json
             return meeting?["status"] == "drafted" && meeting?["steering_version"] == current?["version"]
         }
@@ -108,7 +98,7 @@ import Testing
         let id = try #require(created.json?["id"]?.intValue ?? created.json?["campaign"]?["id"]?.intValue, "\(created.text)")
         let launched = try server.send("POST", "/campaigns/\(id)/launch", headers: headers)
         #expect(launched.status == 200, "\(launched.text)")
-        let sent = try Self.eventually {
+        let sent = try Eventually.holds {
             let conversations = try server.send("GET", "/campaigns/\(id)/conversations", headers: headers).json?["conversations"]?.arrayValue ?? []
             return conversations.count == 2 && conversations.allSatisfy { $0["status"] != "pending" && $0["status"] != "queued" }
         }

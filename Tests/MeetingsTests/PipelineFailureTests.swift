@@ -15,18 +15,12 @@ import Testing
 @Suite struct PipelineFailureTests {
     let directory: TemporaryDirectory
     let database: SQLiteDatabase
-    let now = Timestamp.parse("2026-01-05T00:00:00Z")!
+    let now = SampleMeeting.now
 
     init() throws {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
-        let start = now.addingTimeInterval(86_400)
-        let event = CalendarEvent(id: "m1", title: "Discovery call: Northwind", start: start, end: start.addingTimeInterval(1800),
-                                  attendees: [.init(email: "alex@ourco.example", isOrganizer: true),
-                                              .init(email: "dana@northwind-logistics.com", name: "Dana Reyes")])
-        _ = try MeetingSync(database: database, ownDomains: ["ourco.example"])
-            .apply(CalendarFetch(events: [event], skipped: [], warnings: [], isComplete: true, notModified: false, etag: nil),
-                   windowStart: now, windowEnd: now.addingTimeInterval(7 * 86_400), now: now)
+        try SampleMeeting.sync(into: database)
     }
 
     /// Notion and Gmail fakes whose answers the test switches between failing and working.

@@ -14,14 +14,7 @@ import Testing
     init() throws {
         directory = try TemporaryDirectory()
         let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
-        let now = Timestamp.parse("2026-01-05T00:00:00Z")!
-        let start = now.addingTimeInterval(86_400)
-        let event = CalendarEvent(id: "m1", title: "Discovery call: Northwind", start: start, end: start.addingTimeInterval(1800),
-                                  attendees: [.init(email: "alex@ourco.example", isOrganizer: true),
-                                              .init(email: "dana@northwind-logistics.com", name: "Dana Reyes")])
-        _ = try MeetingSync(database: database, ownDomains: ["ourco.example"])
-            .apply(CalendarFetch(events: [event], skipped: [], warnings: [], isComplete: true, notModified: false, etag: nil),
-                   windowStart: now, windowEnd: now.addingTimeInterval(7 * 86_400), now: now)
+        try SampleMeeting.sync(into: database)
         meeting = try #require(try MeetingStore(database: database).meeting(1))
     }
 
