@@ -57,7 +57,7 @@ package struct CandidateSheet: Sendable {
         var widths: [Int: Int] = [:]
         for record in body { widths[record.fields.count, default: 0] += 1 }
         let usualWidth = widths.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? header.fields.count
-        for record in body where record.fields.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+        for record in body where record.fields.contains(where: { !FieldNormalizer.isBlank($0) }) {
             rows += 1
             switch read(record, usualWidth: usualWidth) {
             case .success(let profile): accepted.append(Accepted(line: record.line, profile: profile))
@@ -77,13 +77,15 @@ package struct CandidateSheet: Sendable {
     }
 
     private mutating func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, RowNote> {
-        let excerpt = record.fields.joined(separator: String(delimiter)).prefixed(80)
+        // Only rows with something to say about them need their excerpt.
+        let separator = String(delimiter)
+        func excerpt() -> String { record.fields.joined(separator: separator).prefixed(80) }
         func reject(_ reason: String) -> Result<CandidateProfile, RowNote> {
-            .failure(RowNote(line: record.line, reason: reason, excerpt: excerpt))
+            .failure(RowNote(line: record.line, reason: reason, excerpt: excerpt()))
         }
         let width = columns.headers.count
         if record.fields.count > width,
-           record.fields.count > usualWidth || record.fields[width...].contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+           record.fields.count > usualWidth || record.fields[width...].contains(where: { !FieldNormalizer.isBlank($0) }) {
             return reject("has \(record.fields.count) fields but the header has \(width): a value probably holds an unquoted \"\(delimiter)\"; "
                           + "put that value in double quotes")
         }
@@ -99,7 +101,8 @@ package struct CandidateSheet: Sendable {
         do {
             func single(_ field: CandidateColumns.Field, limit: Int = Self.maxFieldLength, keepLines: Bool = false) throws -> String? {
                 guard let text = FieldNormalizer.text(cells[field]?.first, keepLines: keepLines) else { return nil }
-                guard text.count <= limit else {
+                // A character takes at least one byte: only long texts need counting.
+                guard text.utf8.count <= limit || text.count <= limit else {
                     throw RowProblem(reason: "\(field.rawValue) is \(text.count) characters long; at most \(limit) are accepted")
                 }
                 return text
@@ -121,7 +124,7 @@ package struct CandidateSheet: Sendable {
                 } else if profile.email != nil || profile.phone != nil {
                     // Another way to reach the person: keep the row and the value, and say so.
                     extra["linkedin (unreadable)"] = String(raw.prefix(Self.maxFieldLength))
-                    warnings.append(RowNote(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt))
+                    warnings.append(RowNote(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt()))
                 } else {
                     return reject(problem)
                 }

@@ -1,0 +1,76 @@
+import Candidates
+import Core
+import Testing
+
+/// The byte-level path for ASCII cells must say exactly what the `Character` path says; these
+/// cells are the awkward ones (whitespace of every ASCII kind, CRLF, placeholders in any case,
+/// separators at the ends, lookalike addresses).
+@Suite struct FieldNormalizerASCIITests {
+    static let cells: [String] = [
+        "", " ", "\t", "\r\n", " \r\n \t", "x", " Ann  Lee ", "Ann\tLee", "Ann\u{0B}Lee\u{0C}", "a\r\nb", "a\n\rb", "a\rb", "a\n\n b \n",
+        " \r\n line one \r\n\r\n  line  two\t\r\n", "N/A", " n/a ", "NONE", "None", "-", "--", "?", "#N/A", "TBD", "Unknown", "unknowns",
+        "nil ", "null", "n.a.", "a - b", "  -  ", "Python, Go;Rust | SQL\nAWS\r\nKafka\tDocker", "Go, go, GO, n/a, ,", ",,;;||",
+        "CI/CD, C++, C#, Node.js", " Python ,  Go  ", String(repeating: "x", count: 100) + ", ok", String(repeating: "y", count: 101) + ", ok",
+        "ann@example.com", " Ann.Lee@Example.COM ", "Ann Lee <ann@example.com>", "mailto:Ann@Example.com", "MAILTO: ann@example.com",
+        "< mailto:ann@example.com>", "a@x.com; b@y.com", "bad; b@y.com", "a@x.com\r\nb@y.com", "a@x.com/b@y.com", "<a@x.com>, b@y.com",
+        "ann@example", "ann@@example.com", "@example.com", "ann@.example.com", "ann@example.c", "ann@example.c0m", "ann@-example.com",
+        "ann@example-.com", "ann@exa_mple.com", ".ann@example.com", "ann.@example.com", "an..n@example.com", "an n@example.com",
+        "ann@example..com", "ann@", "a>b@example.com", String(repeating: "a", count: 250) + "@x.io", "ann@EXAMPLE.COM.",
+    ]
+
+    @Test(arguments: cells)
+    func textAgrees(cell: String) {
+        #expect(FieldNormalizer.text(cell) == FieldNormalizer.textByCharacter(cell, keepLines: false))
+        #expect(FieldNormalizer.text(cell, keepLines: true) == FieldNormalizer.textByCharacter(cell, keepLines: true))
+    }
+
+    @Test(arguments: cells)
+    func listAgrees(cell: String) {
+        #expect(FieldNormalizer.list(cell) == FieldNormalizer.listByCharacter(cell))
+    }
+
+    @Test(arguments: cells)
+    func emailAgrees(cell: String) {
+        #expect(FieldNormalizer.email(cell) == FieldNormalizer.emailByCharacter(cell))
+    }
+
+    static let urls: [String] = [
+        "https://www.linkedin.com/in/annlee", " linkedin.com/in/AnnLee/ ", "http://de.linkedin.com/in/annlee?trk=x#top",
+        "www.linkedin.com/pub/ann-lee/1a/2b/3c/4d", "https://linkedin.com/IN/annlee", "https://www.linkedin.com/company/acme",
+        "https://example.com/in/annlee", "https://notlinkedin.com/in/annlee", "https://.linkedin.com/in/x", "annlee",
+        "https://www.linkedin.com/in/", "https://www.linkedin.com/in/ann lee", "linkedin.com//in//annlee",
+        "https://www.linkedin.com/in/" + String(repeating: "a", count: 101), "ftp://linkedin.com/in/a://b", "://", "a:/", "",
+    ]
+
+    @Test(arguments: urls)
+    func linkedinAgrees(url: String) {
+        #expect(FieldNormalizer.linkedin(url) == FieldNormalizer.linkedinByCharacter(url))
+    }
+
+    @Test(arguments: ["5", "5+", "3,5", "3.5", "5-7 yrs", "18 months", "2 Years 6 Months", "about 10 yrs", "~4y", "10.", "1,2,3",
+                      "led a team of 5", "5 to 7", "", " \r\n ", "(3)", "12 Jahre", "3..5", "x1"])
+    func durationTokensAgree(cell: String) {
+        #expect(FieldNormalizer.durationTokens(cell) == FieldNormalizer.durationTokensByCharacter(cell))
+    }
+
+    @Test func whatTheFastPathsGive() {
+        #expect(FieldNormalizer.text(" \r\n line one \r\n\r\n  line  two\t\r\n", keepLines: true) == "line one\n\nline two")
+        #expect(FieldNormalizer.text("a\r\nb") == "a b")
+        #expect(FieldNormalizer.text(" #N/A ") == nil)
+        #expect(FieldNormalizer.list("Python\r\nGo\r\n") == ["Python", "Go"], "a CRLF inside a cell separates items")
+        #expect(FieldNormalizer.email("a@x.com\r\nb@y.com") == "a@x.com", "and addresses")
+        #expect(FieldNormalizer.isBlank(" \t\r\n"))
+        #expect(!FieldNormalizer.isBlank(" x "))
+    }
+
+    /// Cells with any non-ASCII byte take the `Character` path, with its Unicode whitespace,
+    /// bullets and dash placeholders.
+    @Test func nonASCIICellsKeepTheirUnicodeRules() {
+        #expect(FieldNormalizer.text("\u{00A0}José\u{2003}García\u{00A0}") == "José García")
+        #expect(FieldNormalizer.text(" — ") == nil)
+        #expect(FieldNormalizer.list("Go•Rust\r\nKafka, Zoë") == ["Go", "Rust", "Kafka", "Zoë"])
+        #expect(FieldNormalizer.email("José <jose@example.com>") == "jose@example.com")
+        #expect(FieldNormalizer.isBlank("\u{00A0}\u{3000}"))
+        #expect(FieldNormalizer.text("a\u{2028}b", keepLines: true) == "a\nb")
+    }
+}
