@@ -74,3 +74,27 @@ import Testing
         #expect(FieldNormalizer.text("a\u{2028}b", keepLines: true) == "a\nb")
     }
 }
+
+/// Skill mentions in ASCII prose are found by bytes; they must be the mentions the `Character`
+/// search finds (whole words, `+` and `#` part of a word).
+@Suite struct SkillMentionTests {
+    static let prose: [String?] = ["Built C++ and C# services; some Go.\r\nLikes google-cloud, react-native and node.js (k8s)",
+                                   "Senior Engineer", nil, "Payments+fintech"]
+
+    @Test(arguments: ["c++", "c#", "c", "go", "google", "cloud", "react", "native", "node.js", "node", "js", "k8s", "kubernetes",
+                      "services", "service", "senior engineer", "engineer", "payments", "fintech", "payments+fintech", "likes google",
+                      "built", "x", "on-call", "ts"])
+    func bytesAndCharactersAgree(phrase: String) {
+        let matcher = SkillMatcher(skills: [], prose: Self.prose)
+        #expect(matcher.mentioned(phrase) == matcher.mentionedByCharacter(phrase))
+    }
+
+    @Test func mentionsAreWholeWords() {
+        let matcher = SkillMatcher(skills: [], prose: Self.prose)
+        #expect(matcher.mentioned("c++") && matcher.mentioned("go") && matcher.mentioned("k8s"))
+        #expect(!matcher.mentioned("c") && !matcher.mentioned("goo") && !matcher.mentioned("payments"))
+        #expect(matcher.mentioned("google"), "a hyphen ends a word")
+        let unicode = SkillMatcher(skills: [], prose: ["Écrit en Go et Rust"])
+        #expect(unicode.mentioned("go") && unicode.mentioned("rust") && !unicode.mentioned("crit"))
+    }
+}
