@@ -89,6 +89,9 @@ private final class Node {
         makeObject()
         guard case .object(var fields) = content else { return Node() }
         if let existing = fields[key] { return existing }
+        // Dropped from `content` first, so `fields` is the only reference and grows in place
+        // (otherwise each key copied the whole dictionary: quadratic in its size).
+        content = .empty
         let node = Node()
         fields[key] = node
         content = .object(fields)
@@ -98,6 +101,7 @@ private final class Node {
     func appendChild() -> Node {
         makeArray()
         guard case .array(var items) = content else { return Node() }
+        content = .empty
         let node = Node()
         items.append(node)
         content = .array(items)
