@@ -35,35 +35,38 @@ extension FieldNormalizer {
         while start < end, isASCIIWhitespace(bytes[start]) { start += 1 }
         while end > start, isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
         guard start < end else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(end - start)
-        var pendingSpace = false
-        var lineHasText = false
-        var index = start
-        while index < end {
-            let byte = bytes[index]
-            index += 1
-            if keepLines, isASCIINewline(byte) {
-                if byte == 0x0D, index < end, bytes[index] == 0x0A { index += 1 }
-                output.append(0x0A)
-                pendingSpace = false
-                lineHasText = false
-            } else if isASCIIWhitespace(byte) {
-                pendingSpace = lineHasText
-            } else {
-                if pendingSpace { output.append(0x20) }
-                pendingSpace = false
-                lineHasText = true
-                output.append(byte)
+        // Written straight into the string's storage: one allocation per cell at most.
+        let text = String(unsafeUninitializedCapacity: end - start) { output in
+            var count = 0
+            var pendingSpace = false
+            var lineHasText = false
+            var index = start
+            while index < end {
+                let byte = bytes[index]
+                index += 1
+                if keepLines, isASCIINewline(byte) {
+                    if byte == 0x0D, index < end, bytes[index] == 0x0A { index += 1 }
+                    output[count] = 0x0A
+                    count += 1
+                    pendingSpace = false
+                    lineHasText = false
+                } else if isASCIIWhitespace(byte) {
+                    pendingSpace = lineHasText
+                } else {
+                    if pendingSpace {
+                        output[count] = 0x20
+                        count += 1
+                    }
+                    pendingSpace = false
+                    lineHasText = true
+                    output[count] = byte
+                    count += 1
+                }
             }
+            return count
         }
-        return isPlaceholder(output) ? nil : String(decoding: output, as: UTF8.self)
-    }
-
-    /// Placeholders are short; only those are lower-cased and looked up.
-    private static func isPlaceholder(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count <= 7 else { return false }
-        return placeholders.contains(String(decoding: bytes.map(asciiLowercased), as: UTF8.self))
+        // Placeholders are short; only those are lower-cased and looked up.
+        return text.utf8.count <= 7 && placeholders.contains(text.lowercased()) ? nil : text
     }
 
     @inline(__always)
@@ -71,14 +74,22 @@ extension FieldNormalizer {
 
     /// `list(_:)` for an ASCII cell.
     static func asciiList(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        var seen: Set<String> = []
         var items: [String] = []
+        // Short lists (nearly all) are searched for repeats in place; a set only for long ones.
+        var seen: Set<String>?
+        func isNew(_ item: String) -> Bool {
+            if seen == nil, items.count >= 32 { seen = Set(items.map { $0.lowercased() }) }
+            if seen != nil { return seen!.insert(item.lowercased()).inserted }
+            return !items.contains { earlier in
+                earlier.utf8.count == item.utf8.count && zip(earlier.utf8, item.utf8).allSatisfy { asciiLowercased($0) == asciiLowercased($1) }
+            }
+        }
         var partStart = 0
         func take(_ end: Int) {
             guard partStart < end else { return }
             let part = UnsafeBufferPointer(rebasing: bytes[partStart..<end])
-            guard let item = asciiText(part, keepLines: false), item.utf8.count <= 100 else { return }
-            if seen.insert(String(decoding: item.utf8.map(asciiLowercased), as: UTF8.self)).inserted { items.append(item) }
+            guard let item = asciiText(part, keepLines: false), item.utf8.count <= 100, isNew(item) else { return }
+            items.append(item)
         }
         for index in 0..<bytes.count where isListSeparator(bytes[index]) {
             take(index)

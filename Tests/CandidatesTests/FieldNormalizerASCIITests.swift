@@ -16,6 +16,7 @@ import Testing
         "ann@example", "ann@@example.com", "@example.com", "ann@.example.com", "ann@example.c", "ann@example.c0m", "ann@-example.com",
         "ann@example-.com", "ann@exa_mple.com", ".ann@example.com", "ann.@example.com", "an..n@example.com", "an n@example.com",
         "ann@example..com", "ann@", "a>b@example.com", String(repeating: "a", count: 250) + "@x.io", "ann@EXAMPLE.COM.",
+        (0..<80).map { "Skill\($0 % 45)" + ($0 % 3 == 0 ? "" : " ") }.joined(separator: ", ") + ", SKILL7, skill44",
     ]
 
     @Test(arguments: cells)
@@ -96,5 +97,11 @@ import Testing
         #expect(matcher.mentioned("google"), "a hyphen ends a word")
         let unicode = SkillMatcher(skills: [], prose: ["Écrit en Go et Rust"])
         #expect(unicode.mentioned("go") && unicode.mentioned("rust") && !unicode.mentioned("crit"))
+    }
+}
+
+@Suite struct ColumnLayoutTests {
+    @Test func fieldOrdinalsArePositionsInAllCases() {
+        #expect(CandidateColumns.Field.allCases.map(\.ordinal) == Array(0..<CandidateColumns.Field.allCases.count))
     }
 }
