@@ -34,6 +34,9 @@ package struct Candidate: Codable, Sendable, Equatable {
     package var aiProvider: String?
     package var missingRequiredFields: [String]
     package var missingPreferredFields: [String]
+    /// The original's names for the two lists above (output aliases, same values).
+    package var missingRequired: [String]
+    package var missingPreferred: [String]
     package var redFlags: [RedFlag]
     package var completeness: Int?
     package var needsScoring: Bool
@@ -66,6 +69,8 @@ package struct Candidate: Codable, Sendable, Equatable {
         case aiProvider = "ai_provider"
         case missingRequiredFields = "missing_required_fields"
         case missingPreferredFields = "missing_preferred_fields"
+        case missingRequired = "missing_required"
+        case missingPreferred = "missing_preferred"
         case redFlags = "red_flags"
         case needsScoring = "needs_scoring"
         case interviewStatus = "interview_status"
@@ -106,6 +111,8 @@ package struct Candidate: Codable, Sendable, Equatable {
         aiProvider = row.optionalString("ai_provider")
         missingRequiredFields = try row.decode("missing_required", as: [String].self)
         missingPreferredFields = try row.decode("missing_preferred", as: [String].self)
+        missingRequired = missingRequiredFields
+        missingPreferred = missingPreferredFields
         redFlags = try row.decode("red_flags", as: [RedFlag].self)
         completeness = row.optionalInt("completeness")
         needsScoring = try row.int("needs_scoring") == 1
@@ -136,7 +143,9 @@ package struct Candidate: Codable, Sendable, Equatable {
             "tier": Schema.nullable(Schema.string(enum: Role.Tiers.names)),
             "score_breakdown": Schema.nullable(AlgorithmicScore.schema), "ai_rationale": text,
             "ai_status": Schema.string(enum: ["pending", "scored", "failed", "skipped"]), "ai_provider": text,
-            "missing_required_fields": strings, "missing_preferred_fields": strings, "red_flags": Schema.array(RedFlag.schema),
+            "missing_required_fields": strings, "missing_preferred_fields": strings,
+            "missing_required": Schema.array(Schema.string(), "The same as missing_required_fields (the original's name)"),
+            "missing_preferred": Schema.array(Schema.string(), "The same as missing_preferred_fields"), "red_flags": Schema.array(RedFlag.schema),
             "completeness": Schema.nullable(Schema.integer(minimum: 0, maximum: 100)),
             "needs_scoring": Schema.boolean("Changed since it was last scored"),
             "interview_status": Schema.string(enum: interviewStatuses), "room_name": text, "room_url": text,

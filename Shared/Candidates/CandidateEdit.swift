@@ -129,7 +129,7 @@ package struct CandidateEdit: Sendable {
     /// The input schema: every editable field, nothing else.
     package static let schema: JSONValue = {
         let text = Schema.nullable(Schema.string())
-        let list = Schema.array(Schema.string(), "A list, or one string split on commas, semicolons or pipes")
+        let list = Schema.listOrText("A list, or one string split on commas, semicolons or pipes", nullable: true)
         return Schema.object([
             "id": Schema.integer(minimum: 1), "name": Schema.string(minLength: 1, maxLength: 200), "email": text, "linkedin_url": text,
             "phone": text, "location": text, "current_role": text, "current_company": text,

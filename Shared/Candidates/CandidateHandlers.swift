@@ -2,8 +2,10 @@ import Core
 import Jobs
 import Runtime
 
-/// `GET /candidates/status?upload_id=`: where an upload's processing stands, read from the
-/// upload, its candidates and its job (never from memory, so any process can answer).
+/// `GET /candidates/status?upload_id=` (and `GET /api/pluto/status`): where an upload's processing
+/// stands, read from the upload, its candidates and its job (never from memory, so any process can
+/// answer); the latest upload when no id is given. The original's field names (`status`,
+/// `message`, `candidates_total`, `candidates_extracted`, `candidates_scored`) are answered too.
 package struct CandidateStatusHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var uploadID: Int?
@@ -36,12 +38,21 @@ package struct CandidateStatusHandler: FunctionHandler {
         var totals: Totals
         var job: Job?
         var rejected: [CandidateSheet.RowNote]
+        // The original's names for the same facts.
+        var status: String
+        var message: String?
+        var candidatesTotal: Int
+        var candidatesExtracted: Int
+        var candidatesScored: Int
 
         enum CodingKeys: String, CodingKey {
-            case state, progress, totals, job, rejected
+            case state, progress, totals, job, rejected, status, message
             case uploadID = "upload_id"
             case roleID = "role_id"
             case progressMessage = "progress_message"
+            case candidatesTotal = "candidates_total"
+            case candidatesExtracted = "candidates_extracted"
+            case candidatesScored = "candidates_scored"
         }
     }
 
@@ -50,8 +61,8 @@ package struct CandidateStatusHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "candidate-status",
         summary: "An upload's processing status: state, progress, and totals of rows, extracted and scored candidates.",
-        routes: [Route("GET", "/candidates/status")],
-        input: Schema.object(["upload_id": Schema.integer(minimum: 1)], required: ["upload_id"]),
+        routes: [status, .alias("/api/pluto/status", of: status)],
+        input: Schema.object(["upload_id": Schema.integer("The upload (default: the latest)", minimum: 1)], required: []),
         output: Schema.object([
             "upload_id": Schema.integer(minimum: 1), "role_id": Schema.integer(minimum: 1), "state": Schema.string(enum: states),
             "progress": Schema.integer(minimum: 0, maximum: 100), "progress_message": Schema.nullable(Schema.string()),
@@ -61,18 +72,27 @@ package struct CandidateStatusHandler: FunctionHandler {
                 "scored": Schema.integer(minimum: 0), "ai_failed": Schema.integer(minimum: 0),
             ]),
             "job": Schema.nullable(Schema.any), "rejected": Schema.array(CandidateSheet.RowNote.schema),
+            "status": Schema.string("The same as state (the original's name)", enum: states),
+            "message": Schema.nullable(Schema.string("The same as progress_message")),
+            "candidates_total": Schema.integer("The same as totals.candidates", minimum: 0),
+            "candidates_extracted": Schema.integer("The same as totals.extracted", minimum: 0),
+            "candidates_scored": Schema.integer("The same as totals.scored", minimum: 0),
         ]),
         timeoutSeconds: 10
     )
 
+    static let status = Route("GET", "/candidates/status")
+
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        guard let uploadID = input.uploadID else { throw BundleError.validation(field: "upload_id", "is required") }
         let database = try context.database()
         let store = CandidateStore(database: database)
-        guard let upload = try store.upload(uploadID) else { throw BundleError(.notFound, "no upload with id \(uploadID)") }
-        let counts = try store.uploadProgress(uploadID)
+        let found = try input.uploadID.map { try store.upload($0) } ?? store.latestUpload()
+        guard let upload = found else {
+            throw BundleError(.notFound, input.uploadID.map { "no upload with id \($0)" } ?? "no upload yet; POST /candidates/upload first")
+        }
+        let counts = try store.uploadProgress(upload.id)
         let job = try upload.jobID.flatMap { try JobQueue(database: database).job($0) }
         let candidates = upload.createdCandidates + upload.updatedCandidates
         var state: String
@@ -91,11 +111,12 @@ package struct CandidateStatusHandler: FunctionHandler {
         let totals = Totals(rows: upload.rows, accepted: upload.accepted, rejected: upload.rejected.count, duplicates: upload.duplicates.count,
                             candidates: candidates, extracted: counts.extracted, scored: counts.scored, aiFailed: counts.aiFailed)
         return Output(uploadID: upload.id, roleID: upload.roleID, state: state, progress: progress, progressMessage: job?.progressMessage,
-                      totals: totals, job: job, rejected: upload.rejected)
+                      totals: totals, job: job, rejected: upload.rejected, status: state, message: job?.progressMessage,
+                      candidatesTotal: totals.candidates, candidatesExtracted: totals.extracted, candidatesScored: totals.scored)
     }
 }
 
-/// `GET /candidates?role_id=&tier=&limit=&offset=`: ranked by combined score.
+/// `GET /candidates?role_id=&tier=&limit=&offset=` (and `GET /api/pluto/results`): ranked by combined score.
 package struct ListCandidatesHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var roleID: Int?
@@ -124,7 +145,7 @@ package struct ListCandidatesHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "list-candidates",
         summary: "Candidates ranked by combined score (unscored last, ties by algorithmic score then id), by role and tier.",
-        routes: [Route("GET", "/candidates")],
+        routes: [Route("GET", "/candidates"), .alias("/api/pluto/results", of: Route("GET", "/candidates"))],
         input: Schema.object([
             "role_id": Schema.integer(minimum: 1), "tier": Schema.string(enum: Role.Tiers.names),
             "limit": Schema.integer("At most this many (default 50)", minimum: 1, maximum: 200),
@@ -157,7 +178,7 @@ package struct GetCandidateHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "get-candidate",
         summary: "One candidate: profile, scores with their per-criterion breakdown and AI rationale, red flags, interview.",
-        routes: [Route("GET", "/candidates/{id:int}")],
+        routes: [Route("GET", "/candidates/{id:int}"), .alias("/api/pluto/candidates/{id:int}", of: Route("GET", "/candidates/{id:int}"))],
         input: Schema.object(["id": Schema.integer(minimum: 1)]),
         output: Candidate.schema,
         timeoutSeconds: 10
@@ -178,7 +199,7 @@ package struct UpdateCandidateHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "update-candidate",
         summary: "Edits a candidate's profile or interview fields; unknown fields are refused, and scored fields mark it for rescoring.",
-        routes: [Route("PATCH", "/candidates/{id:int}")],
+        routes: [Route("PATCH", "/candidates/{id:int}"), .alias("/api/pluto/candidates/{id:int}", of: Route("PATCH", "/candidates/{id:int}"))],
         input: CandidateEdit.schema,
         output: Candidate.schema,
         timeoutSeconds: 10

@@ -66,6 +66,11 @@ extension CandidateStore {
         try database.read { sql in try sql.queryOne("SELECT * FROM uploads WHERE id = ?", id).map(Upload.init(row:)) }
     }
 
+    /// The most recent upload (the original's `GET /api/pluto/status` reported the last one).
+    package func latestUpload() throws -> Upload? {
+        try database.read { sql in try sql.queryOne("SELECT * FROM uploads ORDER BY id DESC LIMIT 1").map(Upload.init(row:)) }
+    }
+
     /// How far scoring has got for an upload's candidates.
     package func uploadProgress(_ id: Int) throws -> (extracted: Int, scored: Int, aiFailed: Int) {
         try database.read { sql in

@@ -7,6 +7,7 @@ import Store
 /// moves the candidate to `briefing`, and returns the room with a briefing for the interviewer.
 /// The room's name is stored before the room is made, so a retry or a concurrent call makes
 /// or finds the same room; once it has a URL, calls return it without touching the provider.
+/// The answer also carries the original's top-level `room_name`, `room_url` and `candidate`.
 package struct StartInterviewHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -30,9 +31,14 @@ package struct StartInterviewHandler: FunctionHandler {
         var room: Room
         var briefing: InterviewBriefing
         var created: Bool
+        var roomName: String?
+        var roomURL: String?
+        var candidate: Candidate?
 
         enum CodingKeys: String, CodingKey {
-            case room, briefing, created
+            case room, briefing, created, candidate
+            case roomName = "room_name"
+            case roomURL = "room_url"
             case candidateID = "candidate_id"
             case interviewStatus = "interview_status"
         }
@@ -41,7 +47,8 @@ package struct StartInterviewHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "start-interview",
         summary: "Opens an interview room for a candidate (Daily with DAILY_API_KEY, else Jitsi Meet) and returns it with a briefing; idempotent.",
-        routes: [Route("POST", "/candidates/{id:int}/interview")],
+        routes: [Route("POST", "/candidates/{id:int}/interview"),
+                 .alias("/api/pluto/candidates/{id:int}/interview", of: Route("POST", "/candidates/{id:int}/interview"))],
         input: Schema.object(["id": Schema.integer(minimum: 1)]),
         output: Schema.object([
             "candidate_id": Schema.integer(minimum: 1), "interview_status": Schema.string(enum: Candidate.interviewStatuses),
@@ -49,6 +56,9 @@ package struct StartInterviewHandler: FunctionHandler {
                                    "expires_at": Schema.nullable(Schema.string(format: "date-time"))]),
             "briefing": InterviewBriefing.schema,
             "created": Schema.boolean("false when the room existed already"),
+            "room_name": Schema.string("The same as room.name (the original's name)"),
+            "room_url": Schema.string("The same as room.url"),
+            "candidate": Candidate.schema,
         ]),
         timeoutSeconds: 30
     )
@@ -56,6 +66,14 @@ package struct StartInterviewHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        var output = try await open(input, context: context)
+        output.roomName = output.room.name
+        output.roomURL = output.room.url
+        output.candidate = try CandidateStore(database: try context.database()).candidate(input.id)
+        return output
+    }
+
+    private func open(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let store = InterviewRoomStore(database: database)
         let now = context.clock.now()

@@ -39,7 +39,7 @@ package struct UploadCandidatesHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "upload-candidates",
         summary: "Uploads a CSV of candidates for a role (multipart, text/csv or {csv}); stores good rows, reports bad ones, queues scoring.",
-        routes: [Route("POST", "/candidates/upload")],
+        routes: [Route("POST", "/candidates/upload"), .alias("/api/pluto/upload", of: Route("POST", "/candidates/upload"))],
         successStatus: 202,
         input: Schema.object([
             "role_id": Schema.integer("The role (default: the default role, created on first use)", minimum: 1),

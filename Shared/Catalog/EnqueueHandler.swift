@@ -5,8 +5,8 @@ import Platform
 import Runtime
 
 /// `POST /jobs`: queues a function to run in the background with the given input. The input is
-/// checked against the function's input schema now, so a mistake is a 422 here rather than a dead
-/// job later. The same `idempotency_key` with the same function and input returns the same job.
+/// checked now as the function's own runtime will check it (`InputContract`), so a mistake is a
+/// 422 here rather than a dead job later. The same `idempotency_key` with the same function and input returns the same job.
 package struct EnqueueHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var function: String
@@ -59,7 +59,8 @@ package struct EnqueueHandler: FunctionHandler {
             problems.append(ErrorDetail(field: "input", problem: "must be a JSON object"))
         }
         if let target, problems.isEmpty {
-            problems += SchemaValidator.validate(jobInput, against: Self.lenient(target.inputSchema), at: "input")
+            var checked = jobInput
+            problems += InputContract.check(&checked, schema: target.inputSchema, at: "input")
         }
         var runAfter: Date?
         if let text = input.runAfter {
@@ -84,13 +85,6 @@ package struct EnqueueHandler: FunctionHandler {
         var headers: [String: JSONValue] = ["Location": .string("/jobs/\(job.id)")]
         if !created { headers["Idempotent-Replayed"] = "true" }
         fields["_http"] = ["headers": .object(headers)]
-        return .object(fields)
-    }
-
-    /// The function's input schema without its ban on extra fields: the function itself ignores them.
-    static func lenient(_ schema: JSONValue) -> JSONValue {
-        guard case .object(var fields) = schema else { return schema }
-        fields["additionalProperties"] = nil
         return .object(fields)
     }
 }

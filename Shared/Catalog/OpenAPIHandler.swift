@@ -28,7 +28,9 @@ package struct OpenAPIHandler: FunctionHandler {
 
 /// Builds the OpenAPI 3.1 document: one operation per route, path parameters from the route,
 /// the rest of the input as query parameters (GET, DELETE) or a JSON body, the success response
-/// with the output schema, and the contract's error document for every failure.
+/// with the output schema (and any other media type the function answers with), and the
+/// contract's error document for every failure. An alias route is an operation of its own,
+/// marked with `x-alias-of` (the canonical route) and saying so in its description.
 package enum OpenAPIDocument {
     package static func build(_ manifests: [FunctionManifest], serverURL: String? = nil) -> JSONValue {
         var paths: [String: JSONValue] = [:]
@@ -77,6 +79,10 @@ package enum OpenAPIDocument {
             "operationId": .string(operationID),
             "summary": .string(manifest.summary),
         ]
+        if let canonical = route.aliasOf {
+            operation["x-alias-of"] = .string(canonical)
+            operation["description"] = .string("An alias of \(canonical), under the path the original system's users know: the same function, input and answer.")
+        }
         let bodyless = route.method == "GET" || route.method == "DELETE" || route.method == "HEAD"
         if bodyless {
             for (name, schema) in properties.sorted(by: { $0.key < $1.key }) where !pathNames.contains(name) {
@@ -100,9 +106,10 @@ package enum OpenAPIDocument {
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         let error: JSONValue = ["description": "The contract's error document; error.code decides the status",
                                 "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+        var content: [String: JSONValue] = ["application/json": ["schema": manifest.outputSchema]]
+        for type in manifest.otherContentTypes { content[type] = ["schema": ["type": "string"]] }
         var responses: [String: JSONValue] = [
-            String(manifest.successStatus): ["description": .string(manifest.summary),
-                                             "content": ["application/json": ["schema": manifest.outputSchema]]],
+            String(manifest.successStatus): ["description": .string(manifest.summary), "content": .object(content)],
             "default": error,
         ]
         if manifest.isPublic {

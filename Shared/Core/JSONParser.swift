@@ -87,12 +87,17 @@ package struct JSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            let keyOffset = index
             let key = try string()
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            fields[key] = try value()
+            // A repeated key is refused: readers disagree on which one wins (a job queued as
+            // `{"function":"work","function":"health"}` ran `health`). One hash lookup: still linear.
+            if fields.updateValue(try value(), forKey: key) != nil {
+                throw Failure(offset: keyOffset, reason: "duplicate key \"\(key.prefix(40))\"")
+            }
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

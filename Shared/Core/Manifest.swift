@@ -1,13 +1,28 @@
 /// One route of a function: `POST /meetings/{id:int}/feedback`. Path parameters are written
-/// `{name}` (a string) or `{name:int}` (a number in the function's input).
+/// `{name}` (a string) or `{name:int}` (a number in the function's input, a canonical decimal).
+///
+/// An **alias** is another path for the same function, the one the users of an original system
+/// know (`GET /api/pluto/results` for `GET /candidates`): the route table sends it to the same
+/// handler, the OpenAPI document marks it with `x-alias-of`, and the deployment files route it.
+/// Its path parameters are the canonical route's.
 package struct Route: Sendable, Hashable, CustomStringConvertible {
     package var method: String
     package var path: String
+    /// The canonical route (`"GET /candidates"`) when this route is an alias of it.
+    package var aliasOf: String?
 
-    package init(_ method: String, _ path: String) {
+    package init(_ method: String, _ path: String, aliasOf canonical: String? = nil) {
         self.method = method.uppercased()
         self.path = path
+        self.aliasOf = canonical
     }
+
+    /// Another path for `canonical`, with the same method.
+    package static func alias(_ path: String, of canonical: Route) -> Route {
+        Route(canonical.method, path, aliasOf: canonical.description)
+    }
+
+    package var isAlias: Bool { aliasOf != nil }
 
     /// Parses `"GET /health"`.
     package init?(parsing text: String) {
@@ -33,12 +48,16 @@ package struct FunctionManifest: Sendable {
     package var timeoutSeconds: Double
     /// Public routes need no API key (health, webhooks that carry their own signature).
     package var isPublic: Bool
+    /// Media types the function may answer with besides JSON (through `_http`), such as
+    /// `text/csv` for exports: the OpenAPI document lists them as a second content type.
+    package var otherContentTypes: [String]
 
     package static let defaultTimeoutSeconds = 30.0
 
     package init(name: String, summary: String, routes: [Route] = [], successStatus: Int = 200,
                  input: JSONValue, output: JSONValue, schedule: String? = nil,
-                 timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false) {
+                 timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
+                 otherContentTypes: [String] = []) {
         self.name = name
         self.summary = summary
         self.routes = routes
@@ -48,6 +67,7 @@ package struct FunctionManifest: Sendable {
         self.schedule = schedule
         self.timeoutSeconds = timeoutSeconds
         self.isPublic = isPublic
+        self.otherContentTypes = otherContentTypes
     }
 
     /// The `--describe` document.
@@ -65,6 +85,8 @@ package struct FunctionManifest: Sendable {
             "contract": "v1",
         ]
         fields["schedule"] = schedule.map(JSONValue.string) ?? .null
+        let aliases = routes.compactMap { route in route.aliasOf.map { (route.description, JSONValue.string($0)) } }
+        if !aliases.isEmpty { fields["route_aliases"] = .object(Dictionary(aliases, uniquingKeysWith: { first, _ in first })) }
         return .object(fields)
     }
 }

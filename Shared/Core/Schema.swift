@@ -44,6 +44,14 @@ package enum Schema {
         return .object(fields)
     }
 
+    /// A list of strings that may also come as one string to split (`"Python; Go"`, a form field),
+    /// for functions that accept both: the input check then lets both through.
+    package static func listOrText(_ description: String? = nil, nullable: Bool = false) -> JSONValue {
+        var fields: [String: JSONValue] = ["type": .array(["array", "string"] + (nullable ? ["null"] : [])), "items": string()]
+        fields["description"] = description.map(JSONValue.string)
+        return .object(fields)
+    }
+
     /// An object. `required: nil` makes every property required (strict form).
     package static func object(_ properties: KeyValuePairs<String, JSONValue>, required: [String]? = nil,
                                additionalProperties: Bool = false, _ description: String? = nil) -> JSONValue {
@@ -77,6 +85,16 @@ package enum Schema {
         if case .array(let values)? = fields["enum"], !values.contains(.null) {
             fields["enum"] = .array(values + [.null])
         }
+        return .object(fields)
+    }
+
+    /// An input field under the name an original system used, for the field at `target` (a
+    /// dotted path, `weights.news`). `InputContract` moves its value there before the check, and
+    /// the OpenAPI document shows it with `x-alias-of`.
+    package static func alias(of target: String, _ schema: JSONValue) -> JSONValue {
+        guard case .object(var fields) = schema else { return schema }
+        fields["x-alias-of"] = .string(target)
+        fields["description"] = .string("Another name for \(target) (the original system's); sending both with different values is refused")
         return .object(fields)
     }
 

@@ -1,11 +1,44 @@
 /// Validates a JSON value against the subset of JSON Schema the bundle writes (type, properties,
 /// required, additionalProperties, items, enum, const, minimum/maximum, minLength/maxLength,
-/// minItems/maxItems, anyOf). Used on every structured LLM answer and on user-supplied schemas.
+/// minItems/maxItems, anyOf). Used on every function's input (through `InputContract`), on every
+/// structured LLM answer and on user-supplied schemas. Field paths start at `path`: `$.a.b` for
+/// documents, `a.b` for inputs (an empty root). An unknown field is named with the closest
+/// property of the whole schema, nested ones included (`did you mean weights.news?`).
 package enum SchemaValidator {
     package static func validate(_ value: JSONValue, against schema: JSONValue, at path: String = "$") -> [ErrorDetail] {
         var problems: [ErrorDetail] = []
         check(value, schema, path, &problems)
+        if problems.contains(where: { $0.problem == unknownField }) {
+            // Worked out only on failure, so the common path pays nothing for it.
+            let known = propertyPaths(schema)
+            for index in problems.indices where problems[index].problem == unknownField {
+                if let suggestion = FieldSuggestion.closest(to: problems[index].field, among: known, root: path) {
+                    problems[index].problem = "unknown field; did you mean \(suggestion)?"
+                }
+            }
+        }
         return problems
+    }
+
+    static let unknownField = "unknown field"
+
+    /// `a`, `a.b`: where a field sits below `path` (an empty root names top-level fields bare).
+    static func child(_ path: String, _ name: String) -> String {
+        path.isEmpty ? name : "\(path).\(name)"
+    }
+
+    /// Every property path the schema declares, nested ones included (`weights.news`); aliases
+    /// are left out, so a suggestion is always the bundle's own name.
+    static func propertyPaths(_ schema: JSONValue, prefix: String = "", depth: Int = 0) -> [String] {
+        guard depth < 8, let properties = schema["properties"]?.objectValue else { return [] }
+        var paths: [String] = []
+        for (name, property) in properties where property["x-alias-of"] == nil {
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            paths.append(path)
+            paths += propertyPaths(property, prefix: path, depth: depth + 1)
+            if let items = property["items"] { paths += propertyPaths(items, prefix: path, depth: depth + 1) }
+        }
+        return paths
     }
 
     private static func check(_ value: JSONValue, _ schema: JSONValue, _ path: String, _ problems: inout [ErrorDetail]) {
@@ -41,7 +74,8 @@ package enum SchemaValidator {
                 problems.append(ErrorDetail(field: path, problem: "must be at most \(JSONValue.number(maximum).jsonText)"))
             }
         case .string(let text):
-            let length = text.count
+            // JSON Schema counts code points; counting graphemes would also be slower.
+            let length = text.unicodeScalars.count
             if let minimum = rules["minLength"]?.intValue, length < minimum {
                 problems.append(ErrorDetail(field: path, problem: "must have at least \(minimum) characters"))
             }
@@ -61,15 +95,15 @@ package enum SchemaValidator {
         case .object(let fields):
             let properties = rules["properties"]?.objectValue ?? [:]
             for name in rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where fields[name] == nil {
-                problems.append(ErrorDetail(field: "\(path).\(name)", problem: "is required"))
+                problems.append(ErrorDetail(field: child(path, name), problem: "is required"))
             }
             for name in fields.keys.sorted() {
-                let fieldPath = "\(path).\(name)"
+                let fieldPath = child(path, name)
                 if let propertySchema = properties[name] {
                     check(fields[name]!, propertySchema, fieldPath, &problems)
                 } else if let additional = rules["additionalProperties"] {
                     if additional == .bool(false) {
-                        problems.append(ErrorDetail(field: fieldPath, problem: "is not an allowed field"))
+                        problems.append(ErrorDetail(field: fieldPath, problem: unknownField))
                     } else if case .object = additional {
                         check(fields[name]!, additional, fieldPath, &problems)
                     }

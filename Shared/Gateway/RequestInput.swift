@@ -83,6 +83,8 @@ package enum SchemaCoercion {
         if types.contains("string") { return value }
         let trimmed = text.trimmingWhitespace()
         if types.contains("integer"), let number = Int(trimmed) { return .number(Double(number)) }
+        // `5687.0` is an integer to the schema and the JSON decoder alike, so it is one here too.
+        if types.contains("integer"), let number = Double(trimmed), number.isFinite, number.rounded() == number { return .number(number) }
         if types.contains("number"), let number = Double(trimmed), number.isFinite { return .number(number) }
         if types.contains("boolean") {
             switch trimmed.lowercased() {

@@ -1,8 +1,9 @@
 import Core
 
-/// Finds the function for a method and path among manifest routes, with typed path parameters
-/// (`{id:int}` must be a whole number, `{name}` any one segment). A path that no route knows is
-/// `not_found`; a known path with another method is a 405 that lists the allowed methods.
+/// Finds the function for a method and path among manifest routes, aliases included, with typed
+/// path parameters (`{id:int}` must be a canonical decimal, `{name}` any one segment). A path that
+/// no route knows is `not_found`; a known path with another method is a 405 that lists the allowed
+/// methods.
 package struct RouteTable: Sendable {
     package struct Match: Sendable {
         package var manifest: FunctionManifest
@@ -78,12 +79,12 @@ package struct RoutePattern: Sendable {
         }.joined(separator: "/")
     }
 
-    /// A PCRE for the decoded path, for nginx: `^/jobs/-?[0-9]+$`.
+    /// A PCRE for the decoded path, for nginx: `^/jobs/[0-9]+$` (the binary applies the exact rule).
     package var regularExpression: String {
         "^/" + segments.map { segment in
             switch segment {
             case .literal(let text): text.map { "\\^$.|?*+()[]{}/".contains($0) ? "\\\($0)" : String($0) }.joined()
-            case .parameter(_, let isInteger): isInteger ? "-?[0-9]+" : "[^/]+"
+            case .parameter(_, let isInteger): isInteger ? "[0-9]+" : "[^/]+"
             }
         }.joined(separator: "/") + "$"
     }
@@ -104,7 +105,7 @@ package struct RoutePattern: Sendable {
                 guard literal == text else { return nil }
             case .parameter(let name, let isInteger):
                 if isInteger {
-                    guard let value = Int(text), text.count <= 18 else { return nil }
+                    guard let value = Self.canonicalInteger(text) else { return nil }
                     parameters[name] = .number(Double(value))
                 } else {
                     guard !text.isEmpty else { return nil }
@@ -113,6 +114,16 @@ package struct RoutePattern: Sendable {
             }
         }
         return parameters
+    }
+
+    /// The one rule for `{x:int}` segments: a canonical decimal (digits only, no sign, no leading
+    /// zero) that JSON carries exactly (at most 2^53 - 1, far above any id the store hands out).
+    /// Anything else is not this route, so `/jobs/01`, `/jobs/+1` and `/jobs/99999999999999999` are all 404.
+    package static func canonicalInteger(_ text: String) -> Int? {
+        let digits = text.utf8
+        guard let first = digits.first, digits.count <= 16, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              first != 0x30 || digits.count == 1, let value = Int(text), value <= 9_007_199_254_740_991 else { return nil }
+        return value
     }
 
     /// Path segments; a trailing slash is ignored (`/health/` is `/health`).

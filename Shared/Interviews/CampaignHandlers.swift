@@ -52,10 +52,14 @@ package struct CreateCampaignHandler: FunctionHandler {
             "name": Schema.string("What the campaign is called", minLength: 1, maxLength: 200),
             "brief": Schema.string("What the research wants to learn, for the agent", minLength: 1, maxLength: 4000),
             "schema": Schema.any,
-            "phones": Schema.array(Schema.string(), "E.164 numbers (+4915112345678); spaces, dashes and whatsapp: are cleaned up"),
+            "phones": Schema.listOrText("E.164 numbers (+4915112345678), or one string of them separated by commas, semicolons or lines; spaces, dashes and whatsapp: are cleaned up"),
             "opening_message": Schema.string("The first message, instead of one written from the brief", maxLength: 500),
             "max_turns": Schema.integer("Replies after which the interview ends anyway (default 20)", minimum: 1, maximum: 100),
             "idempotency_key": Schema.string("Retrying with the same key returns the same campaign", maxLength: 200),
+            // The original's names (its campaign request).
+            "research_brief": Schema.alias(of: "brief", Schema.string(minLength: 1, maxLength: 4000)),
+            "extraction_schema": Schema.alias(of: "schema", Schema.any),
+            "phone_numbers": Schema.alias(of: "phones", Schema.listOrText()),
         ], required: ["name", "brief", "schema", "phones"]),
         output: Schema.object([
             "campaign": Campaign.schema, "created": Schema.boolean(), "accepted_phones": Schema.integer(minimum: 0),

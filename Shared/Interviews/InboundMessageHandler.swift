@@ -16,7 +16,7 @@ package struct InboundMessageHandler: FunctionHandler {
         input: Schema.object([
             "MessageSid": Schema.string(), "SmsSid": Schema.string(), "SmsMessageSid": Schema.string(), "AccountSid": Schema.string(),
             "From": Schema.string("whatsapp:+E164"), "To": Schema.string(), "Body": Schema.string(), "ProfileName": Schema.string(),
-            "WaId": Schema.string(), "NumMedia": Schema.string(), "MessageType": Schema.string(), "ButtonPayload": Schema.string(),
+            "WaId": TwilioWebhook.parameter, "NumMedia": TwilioWebhook.parameter, "MessageType": Schema.string(), "ButtonPayload": Schema.string(),
         ], required: [], additionalProperties: true),
         output: Schema.object([
             "outcome": Schema.string(enum: ["handled", "queued", "duplicate", "opted_out", "opted_in", "ignored", "retry_scheduled"]),

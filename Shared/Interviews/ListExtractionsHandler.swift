@@ -23,7 +23,8 @@ package struct ListExtractionsHandler: FunctionHandler {
             ])),
             "total": Schema.integer(minimum: 0),
         ], required: ["campaign_id", "fields", "rows", "total"], additionalProperties: true),
-        timeoutSeconds: 30
+        timeoutSeconds: 30,
+        otherContentTypes: ["text/csv"]
     )
 
     package init() {}

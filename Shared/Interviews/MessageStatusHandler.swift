@@ -30,7 +30,7 @@ package struct MessageStatusHandler: FunctionHandler {
         routes: [Route("POST", "/twilio/status")],
         input: Schema.object([
             "MessageSid": Schema.string(), "SmsSid": Schema.string(), "MessageStatus": Schema.string(), "SmsStatus": Schema.string(),
-            "ErrorCode": Schema.string(), "ErrorMessage": Schema.string(),
+            "ErrorCode": TwilioWebhook.parameter, "ErrorMessage": Schema.string(),
         ], required: [], additionalProperties: true),
         output: Schema.object([
             "updated": Schema.boolean(), "message_id": Schema.nullable(Schema.integer()), "status": Schema.nullable(Schema.string()),

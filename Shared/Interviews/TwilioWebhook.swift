@@ -49,6 +49,10 @@ enum TwilioWebhook {
     }
 
     /// A text field of the webhook.
+    /// A webhook parameter's schema: text in Twilio's forms, where a JSON webhook may send a number
+    /// (`field` reads both), so the runtime's input check accepts both.
+    static let parameter: JSONValue = ["type": ["string", "number"]]
+
     static func field(_ input: JSONValue, _ names: String...) -> String? {
         for name in names {
             if let value = input[name]?.stringValue { return value }

@@ -32,6 +32,9 @@ package struct Meeting: Codable, Sendable, Equatable {
     package var feedbackNotes: String?
     package var steeringVersion: Int?
     package var error: String?
+    /// The original's names: `datetime_utc` for start, `error_message` for error (output aliases).
+    package var datetimeUTC: String
+    package var errorMessage: String?
     package var createdAt: String
     package var updatedAt: String
 
@@ -48,6 +51,8 @@ package struct Meeting: Codable, Sendable, Equatable {
         case feedbackScore = "feedback_score"
         case feedbackNotes = "feedback_notes"
         case steeringVersion = "steering_version"
+        case datetimeUTC = "datetime_utc"
+        case errorMessage = "error_message"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -82,6 +87,8 @@ package struct Meeting: Codable, Sendable, Equatable {
         feedbackNotes = row.optionalString("feedback_notes")
         steeringVersion = row.optionalInt("steering_version")
         error = row.optionalString("error")
+        datetimeUTC = start
+        errorMessage = error
         createdAt = try row.string("created_at")
         updatedAt = try row.string("updated_at")
     }
@@ -112,6 +119,8 @@ package struct Meeting: Codable, Sendable, Equatable {
         "feedback_notes": Schema.nullable(Schema.string()),
         "steering_version": Schema.nullable(Schema.integer(minimum: 1)),
         "error": Schema.nullable(Schema.string()),
+        "datetime_utc": Schema.string("The same as start (the original's name)", format: "date-time"),
+        "error_message": Schema.nullable(Schema.string("The same as error (the original's name)")),
         "created_at": Schema.string(format: "date-time"),
         "updated_at": Schema.string(format: "date-time"),
     ], required: ["id", "calendar_event_id", "title", "start", "end", "attendees", "status", "created_at", "updated_at"])

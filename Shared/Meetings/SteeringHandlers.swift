@@ -67,6 +67,11 @@ package struct PutSteeringHandler: FunctionHandler {
             "competitors": Schema.array(Schema.string()), "specificity_rules": Schema.array(Schema.string()),
             "weights": Schema.object(["news": Schema.number(minimum: 0, maximum: 1), "role_pains": Schema.number(minimum: 0, maximum: 1),
                                       "competitors": Schema.number(minimum: 0, maximum: 1)], required: []),
+            // The original's flat names (its SteeringProfileUpdate).
+            "weight_news": Schema.alias(of: "weights.news", Schema.number(minimum: 0, maximum: 1)),
+            "weight_role_pains": Schema.alias(of: "weights.role_pains", Schema.number(minimum: 0, maximum: 1)),
+            "weight_competitors": Schema.alias(of: "weights.competitors", Schema.number(minimum: 0, maximum: 1)),
+            "competitor_list": Schema.alias(of: "competitors", Schema.array(Schema.string())),
         ], required: []),
         output: Schema.object(["changed": Schema.boolean(), "changes": Schema.array(Schema.string()), "steering": SteeringVersion.schema]),
         timeoutSeconds: 10

@@ -49,22 +49,18 @@ package enum Runtime {
             // short grace lets the handler fail on its own deadline first (and record what it did).
             Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, channel: channel)
             let envelope: JSONValue
-            let bytes: [UInt8]
             if let exchange {
                 // nginx ran this binary directly: the runtime does what the dispatcher would.
                 switch exchange.prepare(routes: RouteTable([manifest]), config: config) {
                 case .ready(let prepared):
                     database = prepared.database
                     envelope = prepared.input
-                    bytes = Array(prepared.input.jsonText.utf8)
                 case .refused(let response):
                     logger.info("request.refused", ["status": .number(Double(response.status)), "path": .string(exchange.request.path)])
                     emit(response.cgiBytes, exitCode: 0)
                 }
             } else {
-                let input = try InputReader.read(config: config)
-                envelope = input.envelope
-                bytes = input.bytes
+                envelope = try InputReader.read(config: config).envelope
             }
             let requestID = exchange?.requestID ?? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue)
                 ?? config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? logger.requestID
@@ -74,7 +70,7 @@ package enum Runtime {
                                                     logger: logger, deadline: deadline, http: envelope["_http"], database: database)
             context = invocationContext
             outcome = runToCompletion(logger: logger) {
-                try await Invocation.run(Handler(), bytes: bytes, context: invocationContext)
+                try await Invocation.run(Handler(), input: envelope, context: invocationContext)
             }
         } catch {
             outcome = .failure(Invocation.bundleError(error, logger: logger))
@@ -144,12 +140,19 @@ package enum Runtime {
     }
 }
 
-/// Runs the handler on decoded input and encodes its output.
+/// Runs the handler on checked, decoded input and encodes its output.
 enum Invocation {
     static func run<Handler: FunctionHandler>(_ handler: Handler, bytes: [UInt8], context: FunctionContext) async throws -> [UInt8] {
+        try await run(handler, input: try InputReader.parse(bytes).envelope, context: context)
+    }
+
+    /// The input is checked against the manifest's schema first (`InputContract`), so no
+    /// function can drift from what it publishes; the handler then decodes the checked value.
+    static func run<Handler: FunctionHandler>(_ handler: Handler, input envelope: JSONValue, context: FunctionContext) async throws -> [UInt8] {
+        let checked = try InputContract.prepare(envelope, schema: Handler.manifest.inputSchema)
         let input: Handler.Input
         do {
-            input = try JSONCoding.decode(Handler.Input.self, from: bytes)
+            input = try JSONValueDecoder.decode(Handler.Input.self, from: checked)
         } catch {
             let (field, problem) = JSONCoding.describe(error)
             throw BundleError.validation(field: field ?? "(input)", problem)

@@ -41,7 +41,17 @@ import Testing
         }
     }
 
-    @Test func laterDuplicateKeysWin() throws {
-        #expect(try JSONParser.parse(#"{"a": 1, "a": 2}"#) == ["a": 2])
+    @Test func duplicateKeysAreRefused() throws {
+        do {
+            _ = try JSONParser.parse(#"{"function":"work","function":"health"}"#)
+            Issue.record("a duplicate key was accepted")
+        } catch {
+            #expect(error.description == #"duplicate key "function" at byte 19"#)
+        }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(#"{"a": {"b": 1, "b": 1}}"#) }
+        // The same name in sibling objects is no duplicate.
+        #expect(try JSONParser.parse(#"[{"a": 1}, {"a": 2}]"#) == [["a": 1], ["a": 2]])
+        let many = "{" + (0..<20_000).map { "\"k\($0)\": \($0)" }.joined(separator: ",") + "}"
+        #expect(try JSONParser.parse(many).objectValue?.count == 20_000)
     }
 }

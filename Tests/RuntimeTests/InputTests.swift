@@ -55,6 +55,15 @@ struct TypedHandler: FunctionHandler {
     func handle(_ input: Input, context: FunctionContext) async throws -> Input { input }
 }
 
+/// A handler whose manifest publishes a strict schema, as the bundle's functions do.
+struct StrictHandler: FunctionHandler {
+    static let manifest = FunctionManifest(name: "strict", summary: "test",
+                                           input: Schema.object(["score": Schema.integer(minimum: 1), "note": Schema.string()], required: ["score"]),
+                                           output: Schema.any)
+
+    func handle(_ input: TypedHandler.Input, context: FunctionContext) async throws -> TypedHandler.Input { input }
+}
+
 @Suite struct InvocationTests {
     func context() -> FunctionContext {
         FunctionContext(function: "typed", requestID: "r", config: Config([:]), clock: .system, logger: .discarding,
@@ -88,6 +97,26 @@ struct TypedHandler: FunctionHandler {
         let bytes = try await Invocation.run(TypedHandler(), bytes: Array(#"{"score": 1, "_http": {"method": "GET"}, "x": 2}"#.utf8),
                                              context: context())
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"note":null,"score":1,"tags":null}"#)
+    }
+
+    @Test func theManifestSchemaIsCheckedBeforeTheHandlerRuns() async throws {
+        func run(_ text: String) async throws -> String {
+            String(decoding: try await Invocation.run(StrictHandler(), bytes: Array(text.utf8), context: context()), as: UTF8.self)
+        }
+        do {
+            _ = try await run(#"{"score": 1, "scores": 2}"#)
+            Issue.record("an unknown field was accepted")
+        } catch let error as BundleError {
+            #expect(error.code == .validationFailed)
+            #expect(error.message == "scores: unknown field; did you mean score?")
+        }
+        do {
+            _ = try await run(#"{"score": 0}"#)
+            Issue.record("a value below the minimum was accepted")
+        } catch let error as BundleError {
+            #expect(error.message == "score: must be at least 1")
+        }
+        #expect(try await run(#"{"score": 5.0, "_http": {"method": "POST"}}"#) == #"{"note":null,"score":5,"tags":null}"#)
     }
 
     @Test func unknownErrorsBecomeInternalWithoutTheirDescription() {

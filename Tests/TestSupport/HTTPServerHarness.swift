@@ -99,7 +99,10 @@ package final class NginxServer: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    package init(mode: Mode, binaries: String = Binaries.directory, environment: [String: String] = [:]) throws {
+    /// `scheduleTick`: run the scheduled functions (`work`, `send-outreach`, `poll-calendar`) as
+    /// `infra/dev serve` does, checking the crontab every so many seconds; nil leaves them to the test.
+    package init(mode: Mode, binaries: String = Binaries.directory, environment: [String: String] = [:],
+                 scheduleTick: Double? = nil) throws {
         self.mode = mode
         state = try TemporaryDirectory()
         let probe = try LoopbackServer { _ in .text(200, "") }
@@ -108,6 +111,7 @@ package final class NginxServer: @unchecked Sendable {
         var arguments = [Self.repositoryRoot.appendingPathComponent("infra/dev").path, "serve", "--state", state.path,
                          "--port", String(port), "--bin", binaries]
         if mode == .direct { arguments.append("--direct") }
+        arguments += scheduleTick.map { ["--schedule-tick", String($0)] } ?? ["--no-schedule"]
         let result = try Binaries.run("/bin/bash", arguments: arguments,
                                       environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                                                     "LOG_LEVEL": "warning"].merging(environment) { $1 },
