@@ -18,3 +18,31 @@ import Testing
         #expect(try JSONParser.parse(JSONValue.string(text).jsonText) == .string(text))
     }
 }
+
+/// The encoder's fast paths for common types build error paths only on failure; those paths
+/// still name the value.
+@Suite struct JSONEncoderFastPathTests {
+    struct Row: Encodable {
+        var name: String
+        var scores: [Double]
+        var tags: [String]
+        var count: Int
+        var flag: Bool
+    }
+
+    @Test func commonTypesEncodeAsBefore() throws {
+        let value = try JSONValueEncoder.encode([Row(name: "a", scores: [1, 2.5], tags: ["x", "y"], count: 3, flag: true)])
+        #expect(value == [["name": "a", "scores": [1, 2.5], "tags": ["x", "y"], "count": 3, "flag": true]])
+    }
+
+    @Test func aBadNumberIsReportedAtItsPath() {
+        do {
+            _ = try JSONValueEncoder.encode([Row(name: "a", scores: [1, .infinity], tags: [], count: 0, flag: false)])
+            Issue.record("expected an error")
+        } catch let EncodingError.invalidValue(_, context) {
+            #expect(JSONCoding.path(context.codingPath) == "[0].scores[1]")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
