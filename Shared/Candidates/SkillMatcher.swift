@@ -79,6 +79,23 @@ package struct SkillMatcher: Sendable {
     /// One spelling per skill: lower case, single spaces, no trailing dots or version numbers,
     /// common aliases folded.
     package static func canonical(_ skill: String) -> String {
+        if skill.utf8.allSatisfy({ $0 < 0x80 }) { return canonicalASCII(Array(skill.utf8)) }
+        return canonicalByCharacter(skill)
+    }
+
+    /// `canonical` for ASCII text, by bytes (what `canonicalByCharacter` gives, tests compare).
+    private static func canonicalASCII(_ bytes: [UInt8]) -> String {
+        func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == UInt8(ascii: "_") }
+        var words = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }.split(whereSeparator: isSeparator)
+        while let last = words.last, words.count > 1,
+              last.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "x") }) { words.removeLast() }
+        var text = Array(words.joined(separator: [0x20]))
+        while let last = text.last, last == UInt8(ascii: ".") || last == UInt8(ascii: ",") || last == UInt8(ascii: ":") { text.removeLast() }
+        let result = String(decoding: text, as: UTF8.self)
+        return aliases[result] ?? result
+    }
+
+    package static func canonicalByCharacter(_ skill: String) -> String {
         var words = skill.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "_" }).map(String.init)
         while let last = words.last, words.count > 1, last.allSatisfy({ $0.isNumber || $0 == "." || $0 == "x" }) { words.removeLast() }
         var text = words.joined(separator: " ")

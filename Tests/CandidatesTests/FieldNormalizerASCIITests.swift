@@ -90,6 +90,12 @@ import Testing
         #expect(matcher.mentioned(phrase) == matcher.mentionedByCharacter(phrase))
     }
 
+    @Test(arguments: ["Python", " PostgreSQL ", "postgres", "K8S", "Node.js", "node_js", "Python 3.11", "Java 8", "Go 1.x", "React.",
+                      "AWS, ", "CI CD", "amazon  web\tservices", "C#", "C++", "3.11", "x", "", "  ", "Vue.js 3", "rest api", "ML:", "a\r\nb"])
+    func canonicalSpellingsAgree(skill: String) {
+        #expect(SkillMatcher.canonical(skill) == SkillMatcher.canonicalByCharacter(skill))
+    }
+
     @Test func mentionsAreWholeWords() {
         let matcher = SkillMatcher(skills: [], prose: Self.prose)
         #expect(matcher.mentioned("c++") && matcher.mentioned("go") && matcher.mentioned("k8s"))
