@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static atomic_int stdout_claimed = 0;
@@ -34,9 +35,96 @@ int bundle_write_all(int fd, const void *bytes, size_t length) {
     return 0;
 }
 
+/// The crash log's fields and their length, swapped in as one pointer so the handler never
+/// pairs one copy's bytes with another's length.
+struct crash_log {
+    size_t length;
+    char fields[];
+};
+static _Atomic(struct crash_log *) crash_log = NULL;
+
+void bundle_set_crash_log(const char *fields, size_t length) {
+    struct crash_log *copy = malloc(sizeof(struct crash_log) + length);
+    if (copy == NULL) return;
+    copy->length = length;
+    memcpy(copy->fields, fields, length);
+    // The previous copy is leaked on purpose: a handler running now may still be reading it.
+    atomic_store(&crash_log, copy);
+}
+
+/// Appends the decimal digits of `value` at `cursor`; returns the new end.
+static char *append_number(char *cursor, long value, int width) {
+    char digits[24];
+    int count = 0;
+    if (value < 0) value = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0 && count < (int)sizeof digits);
+    while (count < width && count < (int)sizeof digits) digits[count++] = '0';
+    while (count > 0) *cursor++ = digits[--count];
+    return cursor;
+}
+
+static char *append_text(char *cursor, const char *text) {
+    while (*text) *cursor++ = *text++;
+    return cursor;
+}
+
+static const char *signal_name(int signal_number) {
+    switch (signal_number) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGILL: return "SIGILL";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGFPE: return "SIGFPE";
+    case SIGABRT: return "SIGABRT";
+    default: return "signal";
+    }
+}
+
+/// Writes `{"ts":"…","signal":11,"signal_name":"SIGSEGV",<fields>}` to stderr with nothing but
+/// clock_gettime, arithmetic and write(2): async-signal-safe, unlike the logger.
+static void write_crash_log(int signal_number) {
+    struct crash_log *entry = atomic_load(&crash_log);
+    if (entry == NULL || entry->length == 0) return;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    long seconds = (long)now.tv_sec;
+    long days = seconds / 86400, rest = seconds % 86400;
+    long z = days + 719468, era = z / 146097, doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9, year = yoe + era * 400 + (month <= 2);
+    char head[160];
+    char *cursor = append_text(head, "{\"ts\":\"");
+    cursor = append_number(cursor, year, 4);
+    *cursor++ = '-';
+    cursor = append_number(cursor, month, 2);
+    *cursor++ = '-';
+    cursor = append_number(cursor, day, 2);
+    *cursor++ = 'T';
+    cursor = append_number(cursor, rest / 3600, 2);
+    *cursor++ = ':';
+    cursor = append_number(cursor, rest % 3600 / 60, 2);
+    *cursor++ = ':';
+    cursor = append_number(cursor, rest % 60, 2);
+    *cursor++ = '.';
+    cursor = append_number(cursor, now.tv_nsec / 1000000, 3);
+    cursor = append_text(cursor, "Z\",\"signal\":");
+    cursor = append_number(cursor, signal_number, 1);
+    cursor = append_text(cursor, ",\"signal_name\":\"");
+    cursor = append_text(cursor, signal_name(signal_number));
+    cursor = append_text(cursor, "\",");
+    bundle_write_all(STDERR_FILENO, head, (size_t)(cursor - head));
+    bundle_write_all(STDERR_FILENO, entry->fields, entry->length);
+    bundle_write_all(STDERR_FILENO, "}\n", 2);
+}
+
 static void on_crash(int signal_number) {
-    (void)signal_number;
     if (crash_document != NULL && bundle_claim_stdout()) {
+        write_crash_log(signal_number);
         bundle_write_all(STDOUT_FILENO, crash_document, crash_length);
     }
     _exit(crash_exit_code);
@@ -135,6 +223,8 @@ void bundle_arm_deadline(double seconds, const char *document, size_t length, co
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -154,28 +244,55 @@ int bundle_pidfd_open(int pid) {
 
 int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                  const char *directory) {
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attributes;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attributes);
-    posix_spawn_file_actions_adddup2(&actions, stdin_fd, STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-#if defined(__GLIBC__) && ((__GLIBC__ > 2) || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))
-    if (directory != NULL) posix_spawn_file_actions_addchdir_np(&actions, directory);
-#else
-    (void)directory;
-#endif
-    // A fresh signal mask and default dispositions: the parent may block or ignore signals
-    // (SIGPIPE, SIGALRM) that the child's runtime relies on.
-    sigset_t empty, all;
-    sigemptyset(&empty);
+    // vfork + exec rather than posix_spawn, which has no way to set PR_SET_PDEATHSIG: a child must
+    // die with the process that runs it (a worker killed with -9 must not leave its jobs running,
+    // unrecorded, to be run again by the next worker). vfork, like glibc's posix_spawn, borrows
+    // the parent's memory until exec, so it costs what posix_spawn costs (fork copied the page
+    // tables: +0.4 ms a child at 8 MiB resident, +3 ms at 64 MiB). Until exec the child makes only
+    // system calls, and reports a failure through `failure`, which it shares with the parent.
+    volatile int failure = 0;
+    pid_t parent = getpid();
+    // No signal handler of ours may run in the child before it resets them (it shares our memory).
+    sigset_t all, previous;
     sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &empty);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    int status = posix_spawn(pid, path, &actions, &attributes, argv, envp);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    return status;
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t child = vfork();
+    if (child == 0) {
+        // A fresh signal state: the parent may ignore or handle signals (SIGPIPE, SIGALRM, the
+        // crash guard's) that the child's runtime relies on. The handler table is the child's own.
+        struct sigaction defaults;
+        memset(&defaults, 0, sizeof defaults);
+        defaults.sa_handler = SIG_DFL;
+        sigemptyset(&defaults.sa_mask);
+        for (int number = 1; number < NSIG; number++) {
+            if (number != SIGKILL && number != SIGSTOP) sigaction(number, &defaults, NULL);
+        }
+        int error = 0;
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) error = errno;
+        // The parent may have died before prctl: then nothing would ever send the signal.
+        if (error == 0 && getppid() != parent) _exit(127);
+        if (error == 0 && setpgid(0, 0) != 0) error = errno;
+        if (error == 0 && stdin_fd != STDIN_FILENO && dup2(stdin_fd, STDIN_FILENO) < 0) error = errno;
+        if (error == 0 && stdout_fd != STDOUT_FILENO && dup2(stdout_fd, STDOUT_FILENO) < 0) error = errno;
+        if (error == 0 && directory != NULL && chdir(directory) != 0) error = errno;
+        if (error == 0) {
+            sigset_t empty;
+            sigemptyset(&empty);
+            sigprocmask(SIG_SETMASK, &empty, NULL);
+            execve(path, argv, envp);
+            error = errno;
+        }
+        failure = error != 0 ? error : EINVAL;
+        _exit(127);
+    }
+    int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (child < 0) return saved;
+    if (failure != 0) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return failure;
+    }
+    *pid = child;
+    return 0;
 }

@@ -98,9 +98,7 @@ package struct CandidateScorer: Sendable {
     }
 
     private func finish(_ record: inout ScoreRecord) {
-        let combined = Self.combine(algo: record.algorithmic.score, ai: record.aiScore, weights: role.weights)
-        record.combined = combined
-        record.tier = role.tiers.tier(for: combined)
+        (record.combined, record.tier) = role.rank(algo: record.algorithmic.score, ai: record.aiScore)
     }
 
     /// The AI step: a sliding window of assessments, results stored in small batches. It stops

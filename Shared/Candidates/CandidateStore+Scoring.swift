@@ -117,12 +117,10 @@ extension CandidateStore {
 
     /// New weights or tiers change no score a candidate earned, only how they combine:
     /// recomputed here without calling the model again.
-    package func recombine(roleID: Int, weights: Role.Weights, tiers: Role.Tiers, sql: any SQLExecutor) throws {
-        for row in try sql.query("SELECT id, algo_score, ai_score, ai_status FROM candidates WHERE role_id = ? AND algo_score IS NOT NULL", roleID) {
-            let algo = try row.double("algo_score")
-            let combined = CandidateScorer.combine(algo: algo, ai: row.optionalDouble("ai_score"), weights: weights)
-            try sql.execute("UPDATE candidates SET combined_score = ?, tier = ? WHERE id = ?",
-                            combined, tiers.tier(for: combined), try row.int("id"))
+    package func recombine(role: Role, sql: any SQLExecutor) throws {
+        for row in try sql.query("SELECT id, algo_score, ai_score, ai_status FROM candidates WHERE role_id = ? AND algo_score IS NOT NULL", role.id) {
+            let (combined, tier) = role.rank(algo: try row.double("algo_score"), ai: row.optionalDouble("ai_score"))
+            try sql.execute("UPDATE candidates SET combined_score = ?, tier = ? WHERE id = ?", combined, tier, try row.int("id"))
         }
     }
 }

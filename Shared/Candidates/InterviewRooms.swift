@@ -62,7 +62,10 @@ package struct DailyRooms: RoomProvider {
                                                     deadline: deadline)
             if existing.isSuccess, let url = existing.json?["url"]?.stringValue { return url }
         }
-        let code: ErrorCode = response.status == 429 ? .rateLimited : [401, 403].contains(response.status) ? .misconfigured : .upstreamFailed
+        if response.status == 401 || response.status == 403 {
+            throw BundleError.credentialsRefused(variable: "DAILY_API_KEY", by: "Daily", status: response.status)
+        }
+        let code: ErrorCode = response.status == 429 ? .rateLimited : .upstreamFailed
         throw BundleError(code, "Daily did not create the room: \(info.prefix(300))")
     }
 }

@@ -78,6 +78,35 @@ package struct Role: Codable, Sendable, Equatable {
         updatedAt = Timestamp.format(try row.date("updated_at"))
     }
 
+    /// Whether the role asks for anything the algorithmic score can measure: skills, years or
+    /// industries. Without any, that score only says how complete a profile is.
+    package var hasRequirements: Bool {
+        !requiredSkills.isEmpty || !preferredSkills.isEmpty || minYears > 0 || !industries.isEmpty
+    }
+
+    /// A candidate's combined score and tier under this role. With requirements, the algorithmic
+    /// and AI scores are weighed by `weights`. Without any, completeness is no measure of fit: the
+    /// AI assessment (which reads the whole profile against the role's title and description)
+    /// alone decides; a candidate without one keeps the algorithmic score but is placed no higher
+    /// than `consider`, since nothing judged the fit.
+    package func rank(algo: Double, ai: Double?) -> (combined: Double, tier: String) {
+        guard !hasRequirements else {
+            let combined = CandidateScorer.combine(algo: algo, ai: ai, weights: weights)
+            return (combined, tiers.tier(for: combined))
+        }
+        if let ai, weights.ai > 0 { return (AlgorithmicScore.round(ai), tiers.tier(for: ai)) }
+        let tier = tiers.tier(for: algo)
+        return (algo, tier == "top" || tier == "strong" ? "consider" : tier)
+    }
+
+    /// What an upload for this role says when the role asks for nothing.
+    package var requirementsWarning: String? {
+        guard !hasRequirements else { return nil }
+        let basis = weights.ai > 0 ? "the AI assessment alone ranks the candidates" : "no candidate is placed above consider"
+        return "role \(id) (\(title)) has no requirements, so the algorithmic score only measures profile completeness and \(basis); "
+            + "set required_skills, preferred_skills, min_years or industries with PUT /roles/\(id) to score fit"
+    }
+
     /// Whether candidates' scores under `other` still hold under this role (weights and tiers
     /// only change how the scores combine).
     package func judgesLike(_ other: Role) -> Bool {

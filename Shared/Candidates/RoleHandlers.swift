@@ -2,7 +2,8 @@ import Core
 import Runtime
 
 /// `PUT /roles/{id}`: creates or replaces a role. Changing what it asks for marks its candidates
-/// for rescoring; changing only weights or tiers recombines the scores they have.
+/// for rescoring and queues the `score-candidates` job that does it (the one already waiting, if
+/// any); changing only weights or tiers recombines the scores they have.
 package struct PutRoleHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -27,10 +28,12 @@ package struct PutRoleHandler: FunctionHandler {
         var role: Role
         var created: Bool
         var candidatesToRescore: Int
+        var jobID: Int?
 
         enum CodingKeys: String, CodingKey {
             case role, created
             case candidatesToRescore = "candidates_to_rescore"
+            case jobID = "job_id"
         }
     }
 
@@ -52,7 +55,8 @@ package struct PutRoleHandler: FunctionHandler {
                                                    "Lowest combined score of each tier (default 80, 65, 50)")),
         ], required: ["id", "title"]),
         output: Schema.object(["role": Role.schema, "created": Schema.boolean(),
-                               "candidates_to_rescore": Schema.integer("Candidates marked for rescoring by this change", minimum: 0)]),
+                               "candidates_to_rescore": Schema.integer("Candidates marked for rescoring by this change", minimum: 0),
+                               "job_id": Schema.nullable(Schema.integer("The score-candidates job that rescores them (GET /jobs/{id})", minimum: 1))]),
         timeoutSeconds: 30
     )
 
@@ -63,9 +67,16 @@ package struct PutRoleHandler: FunctionHandler {
         let definition = try RoleDefinition(title: input.title, description: input.description, requiredSkills: input.requiredSkills,
                                             preferredSkills: input.preferredSkills, minYears: input.minYears, industries: input.industries,
                                             weights: input.weights, tiers: input.tiers)
-        let (role, created, rescoring) = try RoleStore(database: try context.database()).put(input.id, definition, now: context.clock.now())
-        context.logger.info("role.saved", ["role": .number(Double(role.id)), "created": .bool(created), "rescore": .number(Double(rescoring))])
-        return Output(role: role, created: created, candidatesToRescore: rescoring)
+        let database = try context.database()
+        let (role, created, rescoring, judgesDifferently) = try RoleStore(database: database).put(input.id, definition, now: context.clock.now())
+        var jobID: Int?
+        if rescoring > 0 || judgesDifferently, try CandidateStore(database: database).hasWaiting(roleID: role.id) {
+            // Idempotent: a run already queued for the role is reused, and it re-reads the role.
+            jobID = try ScoreCandidatesHandler.enqueue(roleID: role.id, uploadID: nil, context: context)
+        }
+        context.logger.info("role.saved", ["role": .number(Double(role.id)), "created": .bool(created), "rescore": .number(Double(rescoring)),
+                                           "job": jobID.map { .number(Double($0)) } ?? .null])
+        return Output(role: role, created: created, candidatesToRescore: rescoring, jobID: jobID)
     }
 }
 

@@ -15,8 +15,11 @@ package struct RoleStore: Sendable {
         try database.read { sql in try sql.queryOne("SELECT * FROM roles WHERE id = ?", id).map(Role.init(row:)) }
     }
 
-    /// Creates the role with this id or replaces its definition; `created` says which.
-    package func put(_ id: Int, _ definition: RoleDefinition, now: Date) throws -> (role: Role, created: Bool, rescoring: Int) {
+    /// Creates the role with this id or replaces its definition; `created` says which,
+    /// `rescoring` how many candidates this marked, `judgesDifferently` whether what decides the
+    /// scores changed (skills, years, industries, title or description).
+    package func put(_ id: Int, _ definition: RoleDefinition, now: Date)
+        throws -> (role: Role, created: Bool, rescoring: Int, judgesDifferently: Bool) {
         try database.write { sql in
             let before = try sql.queryOne("SELECT * FROM roles WHERE id = ?", id).map(Role.init(row:))
             let row = try sql.queryOne("""
@@ -45,9 +48,9 @@ package struct RoleStore: Sendable {
                 if before.weights.ai == 0 && role.weights.ai > 0 {
                     rescoring = try sql.execute("UPDATE candidates SET ai_status = 'pending' WHERE role_id = ? AND ai_status = 'skipped'", id)
                 }
-                try CandidateStore(database: database).recombine(roleID: id, weights: role.weights, tiers: role.tiers, sql: sql)
+                try CandidateStore(database: database).recombine(role: role, sql: sql)
             }
-            return (role, before == nil, rescoring)
+            return (role, before == nil, rescoring, before.map { !role.judgesLike($0) } ?? false)
         }
     }
 

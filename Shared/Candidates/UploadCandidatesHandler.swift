@@ -29,9 +29,11 @@ package struct UploadCandidatesHandler: FunctionHandler {
         var role: Role
         var created: Bool
         var jobID: Int?
+        /// About the upload as a whole (a role with no requirements), beside the rows' own warnings.
+        var warnings: [String]
 
         enum CodingKeys: String, CodingKey {
-            case upload, role, created
+            case upload, role, created, warnings
             case jobID = "job_id"
         }
     }
@@ -53,6 +55,7 @@ package struct UploadCandidatesHandler: FunctionHandler {
             "upload": Upload.schema, "role": Role.schema,
             "created": Schema.boolean("false when this exact file was already uploaded for the role"),
             "job_id": Schema.nullable(Schema.integer("The score-candidates job (GET /jobs/{id}, or GET /candidates/status?upload_id=)", minimum: 1)),
+            "warnings": Schema.array(Schema.string(), "About the upload as a whole, e.g. a role with no requirements and what to do"),
         ]),
         timeoutSeconds: 120
     )
@@ -87,6 +90,6 @@ package struct UploadCandidatesHandler: FunctionHandler {
         context.logger.info("candidates.uploaded", ["upload": .number(Double(upload.id)), "role": .number(Double(role.id)),
                                                     "rows": .number(Double(upload.rows)), "accepted": .number(Double(upload.accepted)),
                                                     "rejected": .number(Double(upload.rejected.count)), "created": .bool(created)])
-        return Output(upload: upload, role: role, created: created, jobID: upload.jobID)
+        return Output(upload: upload, role: role, created: created, jobID: upload.jobID, warnings: role.requirementsWarning.map { [$0] } ?? [])
     }
 }

@@ -44,7 +44,7 @@ package enum DeploymentFiles {
             "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
             "# and set on the error pages nginx answers itself, so every response carries one.",
             "map $http_x_request_id $bundle_request_id {",
-            "    \"~^[!-~]{1,128}$\" $http_x_request_id;",
+            "    \"~^\(RequestID.safePattern)$\" $http_x_request_id;",
             "    default $request_id;",
             "}",
             "",
@@ -73,10 +73,11 @@ package enum DeploymentFiles {
             "    # MAX_BODY_BYTES is \(CGIExchange.defaultMaxBodyBytes) (\(maxBody) MiB); nginx refuses larger bodies first.",
             "    client_max_body_size \(maxBody)m;",
             "    client_body_buffer_size 1m;",
-            "    # Errors nginx answers itself are JSON too, in the contract's shape.",
-            "    error_page 413 = @payload_too_large;",
-            "    error_page 502 503 = @unavailable;",
-            "    error_page 504 = @timeout;",
+            "    # Errors nginx answers itself are JSON too, in the contract's shape (a malformed request",
+            "    # line or path, a method nginx refuses such as TRACE, headers or a URI over its buffers).",
+            "    # The pages are URIs, not named locations: nginx cannot redirect a request whose URI it",
+            "    # could not parse to a named location (it answered those in HTML, as a 500).",
+        ] + errorPages.map { page in "    error_page \(page.statuses.map(String.init).joined(separator: " ")) = \(errorPagePrefix)\(page.name);" } + [
             "",
             "    location / {",
             "        include fastcgi_params;",
@@ -93,21 +94,42 @@ package enum DeploymentFiles {
             "    }",
             "",
         ]
-        for (name, status, code, message) in [
-            ("payload_too_large", 413, "payload_too_large", "the request body is larger than \(maxBody) MiB"),
-            ("unavailable", 503, "unavailable", "the function runner is not reachable; retry shortly"),
-            ("timeout", 504, "timeout", "the function did not answer in time"),
-        ] {
+        for page in errorPages {
+            lines += ["    location = \(errorPagePrefix)\(page.name) {", "        internal;", "        default_type application/json;",
+                      "        add_header X-Request-Id $bundle_request_id always;"]
+            if page.code == .methodNotAllowed { lines.append("        add_header Allow \"\(allMethods(manifests))\" always;") }
             lines += [
-                "    location @\(name) {",
-                "        default_type application/json;",
-                "        add_header X-Request-Id $bundle_request_id always;",
-                "        return \(status) '{\"error\":{\"code\":\"\(code)\",\"message\":\"\(message)\"}}\\n';",
+                "        return \(page.status) '{\"error\":{\"code\":\"\(page.code.rawValue)\",\"message\":\"\(page.message)\"}}\\n';",
                 "    }",
             ]
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The errors nginx can answer before a function runs, each as the contract's JSON error.
+    /// 494 is nginx's own code for headers over its buffers (sent as 400).
+    static let errorPages: [(name: String, statuses: [Int], status: Int, code: ErrorCode, message: String)] = [
+        ("bad_request", [400, 494], 400, .invalidRequest,
+         "the request could not be read: a malformed request line or path (such as an encoded NUL or ../), or headers over 8 KB"),
+        ("forbidden", [403], 403, .forbidden, "the request was refused"),
+        ("not_found", [404], 404, .notFound, "no such path; GET /openapi.json lists the routes"),
+        ("method_not_allowed", [405], 405, .methodNotAllowed, "this method is not served; Allow lists the methods the bundle serves"),
+        ("request_timeout", [408], 408, .invalidRequest, "the request did not arrive in time"),
+        ("payload_too_large", [413], 413, .payloadTooLarge, "the request body is larger than \(CGIExchange.defaultMaxBodyBytes >> 20) MiB"),
+        ("uri_too_long", [414], 414, .invalidRequest, "the request URI is longer than 8 KB"),
+        ("internal", [500], 500, .internal, "the web server failed to handle the request"),
+        ("unavailable", [502, 503], 503, .unavailable, "the function runner is not reachable; retry shortly"),
+        ("timeout", [504], 504, .timeout, "the function did not answer in time"),
+    ]
+
+    static let errorPagePrefix = "/_bundle_error/"
+
+    /// Every method some route accepts, plus HEAD and OPTIONS (the `Allow` of nginx's own 405).
+    static func allMethods(_ manifests: [FunctionManifest]) -> String {
+        let methods = Set(manifests.flatMap { $0.routes.map(\.method) } + ["HEAD", "OPTIONS"])
+        let order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+        return (order.filter(methods.contains) + methods.subtracting(order).sorted()).joined(separator: ", ")
     }
 
     static func crontab(_ manifests: [FunctionManifest]) -> String {

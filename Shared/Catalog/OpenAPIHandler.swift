@@ -87,7 +87,7 @@ package enum OpenAPIDocument {
         if bodyless {
             for (name, schema) in properties.sorted(by: { $0.key < $1.key }) where !pathNames.contains(name) {
                 var parameter: [String: JSONValue] = ["name": .string(name), "in": "query", "required": .bool(required.contains(name)),
-                                                      "schema": schema]
+                                                      "schema": required.contains(name) ? schema : optionalNullable(schema)]
                 if let description = schema["description"] { parameter["description"] = description }
                 parameters.append(.object(parameter))
             }
@@ -101,7 +101,7 @@ package enum OpenAPIDocument {
                 body["required"] = .array(names.filter { !pathNames.contains($0.stringValue ?? "") })
             }
             operation["requestBody"] = ["required": .bool(!(body["required"]?.arrayValue?.isEmpty ?? true)),
-                                        "content": ["application/json": ["schema": .object(body)]]]
+                                        "content": ["application/json": ["schema": documentingAliases(documentingOptionalNulls(.object(body)))]]]
         }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         let error: JSONValue = ["description": "The contract's error document; error.code decides the status",
@@ -122,5 +122,45 @@ package enum OpenAPIDocument {
         if let schedule = manifest.schedule { operation["x-schedule"] = .string(schedule) }
         operation["x-timeout-seconds"] = .number(manifest.timeoutSeconds)
         return .object(operation)
+    }
+
+    /// The input check takes `null` for an optional field as the field left out
+    /// (`InputContract.dropOptionalNulls`); the published schema says so, so that clients and
+    /// schema-driven tools see the same rule the handlers apply.
+    static func documentingOptionalNulls(_ schema: JSONValue, depth: Int = 0) -> JSONValue {
+        guard depth < 16, case .object(var rules) = schema, case .object(var properties)? = rules["properties"] else { return schema }
+        let required = Set(rules["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        for (name, property) in properties {
+            let nested = documentingOptionalNulls(property, depth: depth + 1)
+            properties[name] = required.contains(name) ? nested : optionalNullable(nested)
+        }
+        rules["properties"] = .object(properties)
+        return .object(rules)
+    }
+
+    /// A required field that has an alias (`brief` and the original's `research_brief`) is
+    /// required in either spelling: `anyOf` the two `required` lists, so a client that validates
+    /// against the document accepts a request written with the original's names.
+    static func documentingAliases(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var rules) = schema, let properties = rules["properties"]?.objectValue,
+              var required = rules["required"]?.arrayValue?.compactMap(\.stringValue) else { return schema }
+        var alternatives: [JSONValue] = []
+        for name in required {
+            let aliases = properties.filter { $0.value["x-alias-of"]?.stringValue == name }.map(\.key).sorted()
+            guard !aliases.isEmpty else { continue }
+            required.removeAll { $0 == name }
+            alternatives.append(["anyOf": .array(([name] + aliases).map { ["required": [.string($0)]] })])
+        }
+        guard !alternatives.isEmpty else { return schema }
+        rules["required"] = .array(required.map(JSONValue.string))
+        rules["allOf"] = .array((rules["allOf"]?.arrayValue ?? []) + alternatives)
+        return .object(rules)
+    }
+
+    /// The schema, also allowing null.
+    static func optionalNullable(_ schema: JSONValue) -> JSONValue {
+        guard !SchemaValidator.validate(.null, against: schema).isEmpty else { return schema }
+        if schema["type"] != nil { return Schema.nullable(schema) }
+        return ["anyOf": [schema, ["type": "null"]]]
     }
 }

@@ -118,6 +118,14 @@ package struct BundleError: Error, Codable, Sendable, Hashable, CustomStringConv
     package static func misconfigured(variable: String, _ problem: String) -> BundleError {
         BundleError(.misconfigured, "\(variable) \(problem)", details: [ErrorDetail(field: variable, problem: problem)])
     }
+
+    /// An upstream refused the credentials in `variable` (HTTP 401 or 403): `misconfigured`,
+    /// naming the variable to fix. The upstream's own text is left out: it is not the caller's
+    /// to act on, and some upstreams echo the credentials they refused.
+    package static func credentialsRefused(variable: String, by service: String, status: Int) -> BundleError {
+        let problem = "was refused by \(service) (HTTP \(status))"
+        return BundleError(.misconfigured, "\(variable) \(problem); set a valid value", details: [ErrorDetail(field: variable, problem: problem)])
+    }
 }
 
 extension BundleError {

@@ -40,7 +40,7 @@ package struct Logger: Sendable {
     package let function: String
     package let requestID: String
     package let level: LogLevel
-    private let secrets: [String]
+    private let redactor: SecretRedactor
     private let clock: BundleClock
     private let sink: Sink
 
@@ -49,7 +49,7 @@ package struct Logger: Sendable {
         self.function = function
         self.requestID = requestID
         self.level = level
-        self.secrets = secrets.sorted { $0.count > $1.count }
+        self.redactor = SecretRedactor(secrets: secrets)
         self.clock = clock
         self.sink = sink
     }
@@ -102,11 +102,7 @@ package struct Logger: Sendable {
     }
 
     package func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacing(secret, with: "[redacted]")
-        }
-        return result
+        redactor.redact(text)
     }
 
     /// Fixed field order (ts, level, fn, request_id, msg, then the rest sorted) keeps lines

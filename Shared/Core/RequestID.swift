@@ -12,11 +12,23 @@ package enum RequestID {
         return text
     }
 
-    /// Accepts a caller's id only when it is short and printable, so it is safe in logs and headers.
+    /// The one shape of a caller's id that is reused: letters, digits and `._:-`, 1 to 128 of
+    /// them (safe in logs, headers and file names). The nginx sites use the same expression.
+    package static let safePattern = "[A-Za-z0-9._:-]{1,128}"
+
+    /// Accepts a caller's id only when it has the safe shape; nil means generate one.
     package static func sanitized(_ candidate: String?) -> String? {
         guard let candidate, !candidate.isEmpty, candidate.utf8.count <= 128,
-              candidate.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+              candidate.utf8.allSatisfy(isSafe)
         else { return nil }
         return candidate
+    }
+
+    private static func isSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"): true
+        default: false
+        }
     }
 }

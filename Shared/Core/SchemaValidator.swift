@@ -1,6 +1,6 @@
 /// Validates a JSON value against the subset of JSON Schema the bundle writes (type, properties,
 /// required, additionalProperties, items, enum, const, minimum/maximum, minLength/maxLength,
-/// minItems/maxItems, anyOf). Used on every function's input (through `InputContract`), on every
+/// minItems/maxItems, anyOf, allOf). Used on every function's input (through `InputContract`), on every
 /// structured LLM answer and on user-supplied schemas. Field paths start at `path`: `$.a.b` for
 /// documents, `a.b` for inputs (an empty root). An unknown field is named with the closest
 /// property of the whole schema, nested ones included (`did you mean weights.news?`).
@@ -43,6 +43,8 @@ package enum SchemaValidator {
 
     private static func check(_ value: JSONValue, _ schema: JSONValue, _ path: String, _ problems: inout [ErrorDetail]) {
         guard case .object(let rules) = schema else { return }
+
+        for part in rules["allOf"]?.arrayValue ?? [] { check(value, part, path, &problems) }
 
         if let alternatives = rules["anyOf"]?.arrayValue {
             let matches = alternatives.contains { validate(value, against: $0, at: path).isEmpty }

@@ -39,21 +39,28 @@ package struct CGIExchange: Sendable {
     package func prepare(routes: RouteTable, config: Config,
                          readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Preparation {
         var database: (any Database)?
+        if request.method == "OPTIONS" { return preflight(routes: routes, config: config, readBody: readBody) }
         let match: RouteTable.Match
         switch routes.match(method: request.method, path: request.path) {
         case .success(let found): match = found
         case .failure(.notFound):
+            drainBody(config: config, readBody: readBody)
             return .refused(.error(BundleError(.notFound, "no route for \(request.method) \(request.path); GET /openapi.json lists the routes"),
                                    requestID: requestID))
         case .failure(.methodNotAllowed(let allowed)):
+            drainBody(config: config, readBody: readBody)
             return .refused(.error(BundleError(.methodNotAllowed, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))"),
                                    requestID: requestID, extraHeaders: [("Allow", allowed.joined(separator: ", "))]))
         }
+        var bodyRead = false
+        // A body over MAX_BODY_BYTES (set below nginx's limit) is refused unread: drop it too.
+        defer { if !bodyRead { drainBody(config: config, readBody: readBody) } }
         do {
-            let limit = try config.int("MAX_BODY_BYTES", default: Self.defaultMaxBodyBytes, in: 0...(1 << 31))
+            let limit = try bodyLimit(config)
             let length = try CGIRequest.contentLength(request, limit: limit)
             var request = self.request
             request.body = try readBody(length)
+            bodyRead = true
             let principal = try Authenticator.principal(for: request, manifest: match.manifest) {
                 let opened = try DatabaseLocation.open(config)
                 database = opened
@@ -68,6 +75,48 @@ package struct CGIExchange: Sendable {
             return .refused(.error(error.bundleError, requestID: requestID))
         } catch {
             return .refused(.error(BundleError(.internal, "the request could not be read"), requestID: requestID))
+        }
+    }
+
+    /// `OPTIONS`: the methods of the path's routes, with the CORS preflight headers for an allowed
+    /// origin; no API key is asked for.
+    private func preflight(routes: RouteTable, config: Config, readBody: (Int) throws -> [UInt8]) -> Preparation {
+        drainBody(config: config, readBody: readBody)
+        let policy: CORSPolicy
+        do {
+            policy = try CORSPolicy(config: config)
+        } catch {
+            return .refused(.error(error as? BundleError ?? BundleError(.misconfigured, "CORS_ORIGINS cannot be read"), requestID: requestID))
+        }
+        switch routes.match(method: request.method, path: request.path) {
+        case .failure(.methodNotAllowed(let allowed)):
+            return .refused(policy.preflight(request, methods: allowed, requestID: requestID))
+        case .failure(.notFound), .success:
+            return .refused(.error(BundleError(.notFound, "no route for \(request.path); GET /openapi.json lists the routes"), requestID: requestID))
+        }
+    }
+
+    /// The CORS headers every answer to this request carries (none unless its origin is allowed).
+    package func corsHeaders(config: Config) -> [(name: String, value: String)] {
+        (try? CORSPolicy(config: config))?.headers(for: request) ?? []
+    }
+
+    private func bodyLimit(_ config: Config) throws -> Int {
+        try config.int("MAX_BODY_BYTES", default: Self.defaultMaxBodyBytes, in: 0...(1 << 31))
+    }
+
+    /// Reads and drops the body of a request refused before it was read: fcgiwrap treats a CGI
+    /// program that exits with its body unread as a failed exchange and answers 502 in place of
+    /// the program's answer (seen above about 64 KB, the pipe's size).
+    /// Reads in chunks and keeps nothing; at most what nginx lets through (`client_max_body_size`
+    /// is `defaultMaxBodyBytes`, or `MAX_BODY_BYTES` when that is larger).
+    private func drainBody(config: Config, readBody: (Int) throws -> [UInt8]) {
+        guard let text = request.header("content-length")?.trimmingWhitespace(), let length = Int(text), length > 0 else { return }
+        var remaining = min(length, max((try? bodyLimit(config)) ?? 0, Self.defaultMaxBodyBytes))
+        while remaining > 0 {
+            let chunk = min(remaining, 1 << 16)
+            guard (try? readBody(chunk)) != nil else { return }
+            remaining -= chunk
         }
     }
 

@@ -1,5 +1,6 @@
 import CProcessShim
 import Core
+import FoundationEssentials
 import Processes
 import Store
 #if canImport(Glibc)
@@ -22,13 +23,49 @@ package enum Dispatcher {
         let level = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         let logger = Logger(function: "dispatch", requestID: exchange.requestID, level: level, secrets: config.secretValues)
         let started = ContinuousClock.now
-        let response = respond(exchange, manifests: manifests, config: config, logger: logger)
+        let cors = exchange.corsHeaders(config: config)
+        armDeadline(exchange, manifests: manifests, config: config, cors: cors)
+        let response = respond(exchange, manifests: manifests, config: config, logger: logger).adding(cors)
         logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
                                      "status": .number(Double(response.status)),
                                      "ms": .number(Double(started.duration(to: .now).milliseconds))])
         let bytes = response.cgiBytes
-        _ = bytes.withUnsafeBytes { bundle_write_all(1, $0.baseAddress, $0.count) }
+        if bundle_claim_stdout() == 1 {
+            bundle_disarm_deadline()
+            _ = bytes.withUnsafeBytes { bundle_write_all(1, $0.baseAddress, $0.count) }
+        }
         _exit(0)
+    }
+
+    /// Seconds a request for no route may take (reading the body it must drain).
+    static let unroutedSeconds = 30.0
+
+    /// The dispatcher's own deadline, armed before the body is read: reading and parsing the
+    /// request count against the function's timeout, as in direct mode, and past it (plus the
+    /// grace the child gets) the answer is a 504 even when the dispatcher itself is stuck.
+    static func armDeadline(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config,
+                            cors: [(name: String, value: String)]) {
+        var seconds = unroutedSeconds
+        if case .success(let match) = RouteTable(manifests).match(method: exchange.request.method, path: exchange.request.path) {
+            seconds = timeout(of: match.manifest, config: config)
+        }
+        let total = seconds + killGrace + 1
+        let error = BundleError(.timeout, "the request did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
+        let document = GatewayResponse.error(error, requestID: exchange.requestID).adding(cors).cgiBytes
+        let line: JSONValue = [
+            "ts": .string(Timestamp.format(Date().addingTimeInterval(total), milliseconds: true)), "level": "error", "fn": "dispatch", "request_id": .string(exchange.requestID), "msg": "dispatch.deadline",
+            "seconds": .number(total),
+        ]
+        let logLine = Array((line.jsonText + "\n").utf8)
+        document.withUnsafeBytes { documentBytes in
+            logLine.withUnsafeBytes { logBytes in
+                bundle_arm_deadline(total, documentBytes.baseAddress, documentBytes.count, logBytes.baseAddress, logBytes.count, 0)
+            }
+        }
+    }
+
+    static func timeout(of manifest: FunctionManifest, config: Config) -> Double {
+        (try? config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)) ?? manifest.timeoutSeconds
     }
 
     static func respond(_ exchange: CGIExchange, manifests: [FunctionManifest], config: Config, logger: Logger) -> GatewayResponse {
@@ -43,7 +80,7 @@ package enum Dispatcher {
     static func run(_ prepared: CGIExchange.Prepared, exchange: CGIExchange, config: Config, logger: Logger) -> GatewayResponse {
         let manifest = prepared.match.manifest
         let requestID = exchange.requestID
-        let timeout = (try? config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)) ?? manifest.timeoutSeconds
+        let timeout = timeout(of: manifest, config: config)
         var environment: [String: String] = [:]
         for (name, value) in ProcessEnvironment.current() where !CGIExchange.isCGIVariable(name) { environment[name] = value }
         environment["REQUEST_ID"] = requestID

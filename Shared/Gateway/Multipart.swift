@@ -10,7 +10,7 @@ enum Multipart {
         guard let boundary = HeaderParameters.parse(contentType)["boundary"], !boundary.isEmpty else {
             throw BundleError(.invalidRequest, "the multipart body has no boundary in its Content-Type")
         }
-        var fields: [String: JSONValue] = [:]
+        var fields = RepeatedFields()
         var files: [JSONValue] = []
         for part in try parts(body, boundary: Array("--\(boundary)".utf8)) {
             let disposition = HeaderParameters.parse(part.headers["content-disposition"] ?? "")
@@ -32,16 +32,13 @@ enum Multipart {
                 guard let text = String(validating: part.body, as: UTF8.self) else {
                     throw BundleError(.invalidRequest, "multipart field \(name) is not UTF-8 text; send binary content as a file")
                 }
-                let value = SchemaCoercion.coerce(.string(text), to: properties[name])
-                switch fields[name] {
-                case nil: fields[name] = value
-                case .array(let values)?: fields[name] = .array(values + [value])
-                case let existing?: fields[name] = .array([existing, value])
-                }
+                fields.append(.string(text), to: name)
             }
         }
-        if !files.isEmpty { fields["files"] = .array(files) }
-        return fields
+        // Converted once grouped, as form fields are: repeated values by the schema's `items`.
+        var result = fields.fields.reduce(into: [String: JSONValue]()) { $0[$1.key] = SchemaCoercion.coerce($1.value, to: properties[$1.key]) }
+        if !files.isEmpty { result["files"] = .array(files) }
+        return result
     }
 
     struct Part {
@@ -49,28 +46,44 @@ enum Multipart {
         var body: [UInt8]
     }
 
-    static func parts(_ body: [UInt8], boundary: [UInt8]) throws -> [Part] {
+    /// The parts in order, in one pass over the body (each search starts where the last ended and
+    /// tries one pattern, so LF-only bodies cost no rescans); at most `limit` parts.
+    static func parts(_ body: [UInt8], boundary: [UInt8], limit: Int = FormEncoding.maxFields) throws -> [Part] {
         guard var cursor = find(boundary, in: body, from: 0) else {
             throw BundleError(.invalidRequest, "the multipart body does not contain its boundary")
         }
         var parts: [Part] = []
+        let delimiter = [10] + boundary
         while true {
             cursor += boundary.count
             if body[cursor...].starts(with: [45, 45]) { return parts }  // "--": the closing boundary
+            guard parts.count < limit else { throw FormEncoding.tooMany(limit: limit, what: "multipart parts") }
             cursor = skipLineEnd(body, cursor)
-            guard let headerEnd = find([13, 10, 13, 10], in: body, from: cursor) ?? find([10, 10], in: body, from: cursor) else {
+            guard let (headerEnd, contentStart) = headerBlockEnd(body, from: cursor) else {
                 throw BundleError(.invalidRequest, "a multipart part has no end to its headers")
             }
-            let separatorLength = body[headerEnd] == 13 ? 4 : 2
             let headers = parseHeaders(body[cursor..<headerEnd])
-            let contentStart = headerEnd + separatorLength
-            guard let next = find([13, 10] + boundary, in: body, from: contentStart).map({ ($0, 2) })
-                    ?? find([10] + boundary, in: body, from: contentStart).map({ ($0, 1) }) else {
+            guard let next = find(delimiter, in: body, from: contentStart) else {
                 throw BundleError(.invalidRequest, "the multipart body ends before its closing boundary")
             }
-            parts.append(Part(headers: headers, body: Array(body[contentStart..<next.0])))
-            cursor = next.0 + next.1
+            let contentEnd = next > contentStart && body[next - 1] == 13 ? next - 1 : next
+            parts.append(Part(headers: headers, body: Array(body[contentStart..<contentEnd])))
+            cursor = next + 1
         }
+    }
+
+    /// Where a part's headers end (the empty line: CRLF CRLF, or LF LF) and its content starts.
+    private static func headerBlockEnd(_ body: [UInt8], from start: Int) -> (Int, Int)? {
+        var index = start
+        while index < body.count {
+            if body[index] == 10 {
+                let lineStart = index > start && body[index - 1] == 13 ? index - 1 : index
+                if index + 1 < body.count, body[index + 1] == 10 { return (lineStart, index + 2) }
+                if index + 2 < body.count, body[index + 1] == 13, body[index + 2] == 10 { return (lineStart, index + 3) }
+            }
+            index += 1
+        }
+        return nil
     }
 
     private static func parseHeaders(_ bytes: ArraySlice<UInt8>) -> [String: String] {

@@ -27,7 +27,7 @@ package struct RequestInput: Sendable {
     package func build() throws -> JSONValue {
         let properties = match.manifest.inputSchema["properties"]?.objectValue ?? [:]
         var fields = try BodyDecoder.fields(of: request, properties: properties)
-        for (name, value) in FormEncoding.fields(request.query) {
+        for (name, value) in try FormEncoding.fields(request.query) {
             fields[name] = SchemaCoercion.coerce(value, to: properties[name])
         }
         for (name, value) in match.parameters { fields[name] = value }
@@ -99,22 +99,40 @@ package enum SchemaCoercion {
 }
 
 /// `application/x-www-form-urlencoded` (query strings and form bodies). A name that appears more
-/// than once becomes an array of its values, in order.
+/// than once becomes an array of its values, in order. Linear in the text, and at most
+/// `maxFields` fields: more is `payload_too_large` before anything is decoded (a public webhook
+/// must not be made to work hard by a body of many tiny fields).
 package enum FormEncoding {
-    package static func fields(_ text: String) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentEncoding.decode(String(parts[0]), plusIsSpace: true), !name.isEmpty else { continue }
-            let raw = parts.count > 1 ? String(parts[1]) : ""
-            let value = JSONValue.string(PercentEncoding.decode(raw, plusIsSpace: true) ?? raw)
-            switch fields[name] {
-            case nil: fields[name] = value
-            case .array(let values)?: fields[name] = .array(values + [value])
-            case let existing?: fields[name] = .array([existing, value])
+    /// The most fields (or multipart parts) one request may carry; a form people or webhooks
+    /// send has dozens.
+    package static let maxFields = 1_000
+
+    package static func fields(_ text: String, limit: Int = maxFields) throws -> [String: JSONValue] {
+        // Counted before anything is split or decoded, stopping at the first field past the cap.
+        var count = 0
+        var inField = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "&") {
+                inField = false
+            } else if !inField {
+                inField = true
+                count += 1
+                if count > limit { throw tooMany(limit: limit, what: "form fields") }
             }
         }
-        return fields
+        let pairs = text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+        var grouped = RepeatedFields()
+        for pair in pairs {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentEncoding.decode(String(decoding: parts[0], as: UTF8.self), plusIsSpace: true), !name.isEmpty else { continue }
+            let raw = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : ""
+            grouped.append(.string(PercentEncoding.decode(raw, plusIsSpace: true) ?? raw), to: name)
+        }
+        return grouped.fields
+    }
+
+    static func tooMany(limit: Int, what: String) -> BundleError {
+        BundleError(.payloadTooLarge, "the request has more than \(limit) \(what); at most \(limit) are accepted")
     }
 
     /// The same pairs in order, for signatures that sort them (Twilio).
@@ -151,7 +169,7 @@ enum BodyDecoder {
             guard let text = String(validating: body, as: UTF8.self) else {
                 throw BundleError(.invalidRequest, "the form body is not UTF-8")
             }
-            return FormEncoding.fields(text).mapValues { $0 }.reduce(into: [:]) { result, field in
+            return try FormEncoding.fields(text).reduce(into: [:]) { result, field in
                 result[field.key] = SchemaCoercion.coerce(field.value, to: properties[field.key])
             }
         case "multipart/form-data":
@@ -170,5 +188,20 @@ enum BodyDecoder {
 
     private static func looksLikeJSON(_ body: [UInt8]) -> Bool {
         body.first { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 } == UInt8(ascii: "{")
+    }
+}
+
+/// Values gathered per name in linear time: a name seen once is its value, a repeated one the
+/// array of its values in order (appending to an array held in a dictionary of `JSONValue` copied
+/// it on every repeat, which made 100,000 repeats take seconds).
+struct RepeatedFields {
+    private var values: [String: [JSONValue]] = [:]
+
+    mutating func append(_ value: JSONValue, to name: String) {
+        values[name, default: []].append(value)
+    }
+
+    var fields: [String: JSONValue] {
+        values.mapValues { $0.count == 1 ? $0[0] : .array($0) }
     }
 }

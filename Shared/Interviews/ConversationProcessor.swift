@@ -151,6 +151,10 @@ package struct ConversationProcessor: Sendable {
                 INSERT INTO messages (conversation_id, user_id, direction, kind, body, to_number, in_reply_to, status, created_at, updated_at)
                 VALUES (?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?)
                 """, conversationID, context.userID, result.kind, result.reply, context.phone, message.id, now, now)
+            // Ending because the person wants to stop opts them out: other open conversations end, later launches skip them.
+            if result.endReason == "opted_out" {
+                try InboundReception.optOut(user: context.userID, reason: "asked the agent to stop", sql: sql, now: now)
+            }
             if result.status != "active" { try CampaignStore.completeIfDone(context.campaignID, sql: sql, now: now) }
         }
         outcome.handled.append(message.id)

@@ -1,4 +1,5 @@
 import Core
+import Providers
 
 /// One piece of data a research interview collects: a name, a type, a description the agent
 /// turns into a question, and the limits a value must meet (enum values, min/max).
@@ -36,8 +37,7 @@ package struct ExtractionField: Codable, Sendable, Equatable {
         case (_, .null):
             return .failure(FieldProblem("no value"))
         case (.string, .string(let text)):
-            let trimmed = text.trimmingWhitespace()
-            return trimmed.isEmpty ? .failure(FieldProblem("is empty")) : .success(.string(String(trimmed.prefix(1000))))
+            return checkText(text.trimmingWhitespace())
         case (.number, _), (.integer, _):
             let number: Double? = switch value {
             case .number(let number): number
@@ -62,6 +62,42 @@ package struct ExtractionField: Codable, Sendable, Equatable {
         default:
             return .failure(FieldProblem("expected \(type == .enum ? "one of the enum values" : "a " + type.rawValue), got \(value.typeName)"))
         }
+    }
+}
+
+extension ExtractionField {
+    /// The longest free-text value kept.
+    package static let maxTextLength = 1000
+    /// The most words a short value (an age bracket, a brand, a city) has.
+    package static let maxShortWords = 8
+
+    /// A text value fits the field: not empty, not too long, not a request to stop, and, for a
+    /// field that wants a short value, a few words rather than a sentence or a question.
+    func checkText(_ text: String) -> Result<JSONValue, FieldProblem> {
+        guard !text.isEmpty else { return .failure(FieldProblem("is empty")) }
+        guard text.count <= Self.maxTextLength else { return .failure(FieldProblem("is longer than \(Self.maxTextLength) characters")) }
+        if OptOutWords.wantsToStop(text, maxWords: 40) { return .failure(FieldProblem("asks to stop, it is no answer")) }
+        if wantsShortValue {
+            let words = TextRules.words(text).count
+            if words > Self.maxShortWords || text.count > 80 {
+                return .failure(FieldProblem("is a sentence (\(words) words), not a short value for \"\(description.prefix(60))\""))
+            }
+            if text.hasSuffix("?") { return .failure(FieldProblem("is a question, not a value for \"\(description.prefix(60))\"")) }
+        }
+        return .success(.string(text))
+    }
+
+    /// Whether the field's name or description asks for a short value (a range, a name, a place,
+    /// a brand) rather than free text (a reason, an opinion, a story).
+    var wantsShortValue: Bool {
+        let words = Set(TextRules.words((name.replacing("_", with: " ") + " " + description).lowercased()))
+        let freeText: Set<String> = ["why", "reason", "reasons", "describe", "explain", "opinion", "feedback", "experience", "story",
+                                     "thoughts", "comment", "comments", "feel", "think", "would", "improve", "suggestion", "suggestions"]
+        if !words.isDisjoint(with: freeText) { return false }
+        let short: Set<String> = ["range", "bracket", "age", "name", "city", "country", "town", "region", "postcode", "zip", "email",
+                                  "phone", "brand", "model", "size", "year", "date", "code", "gender", "title", "job", "company",
+                                  "type", "category", "level", "language", "currency", "colour", "color"]
+        return !words.isDisjoint(with: short)
     }
 }
 

@@ -40,7 +40,7 @@ package enum Reception: Sendable, Equatable {
     case queued(messageID: Int, conversationID: Int)
     /// The same `MessageSid` arrived before: nothing new was stored.
     case duplicate(messageID: Int, conversationID: Int?)
-    /// An opt-out word: the person is opted out everywhere; a goodbye waits to be sent.
+    /// An opt-out word, or a short message asking to stop: the person is opted out everywhere; a goodbye waits to be sent.
     case optedOut(messageID: Int, conversationID: Int?, goodbyeID: Int?)
     /// START or UNSTOP: the person may be contacted again.
     case optedIn(messageID: Int)
@@ -90,7 +90,9 @@ package struct InboundReception: Sendable {
             if OptOutWords.isOptOut(message.body) {
                 let messageID = try store(conversation: latest, user: userID, status: "handled")
                 let alreadyOut = try sql.queryOne("SELECT opted_out_at FROM users WHERE id = ?", userID)?.optionalString("opted_out_at") != nil
-                try Self.optOut(user: userID, reason: "replied \(OptOutWords.keyword(message.body).uppercased())", sql: sql, now: now)
+                let reason = OptOutWords.isKeyword(message.body) ? "replied \(OptOutWords.keyword(message.body).uppercased())"
+                    : "asked to stop: \"\(message.body.trimmingWhitespace().prefix(80))\""
+                try Self.optOut(user: userID, reason: reason, sql: sql, now: now)
                 var goodbyeID: Int?
                 // One goodbye: a second STOP is recorded and answered with nothing.
                 if let latest, !alreadyOut {

@@ -7,6 +7,10 @@ import Providers
 /// an answer is unclear and then moves on, and thanks the person when nothing is left.
 extension InterviewTask {
     package func offlineAnswer() -> Output {
+        // A longer message that still asks to stop ("sorry, I'm busy these days, please stop messaging me").
+        if OptOutWords.wantsToStop(message, maxWords: 40) {
+            return Output(reply: InboundReception.goodbye, extracted: [], askingAbout: nil, declined: [], done: true, optOut: true)
+        }
         var values: [Value] = []
         let asked = state.askedField.flatMap(extractionSchema.field(named:))
         if let asked, extracted[asked.name] == nil, let value = OfflineExtraction.value(in: message, for: asked) {

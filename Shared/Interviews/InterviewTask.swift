@@ -25,10 +25,23 @@ package struct InterviewTask: StructuredTask {
         /// Fields the person declined or could not answer: the interview can end without them.
         package var declined: [String]
         package var done: Bool
+        /// The person asked to stop being contacted: the conversation ends with the goodbye and
+        /// the person is opted out of every campaign. Absent means false.
+        package var optOut: Bool?
 
         enum CodingKeys: String, CodingKey {
             case reply, extracted, declined, done
             case askingAbout = "asking_about"
+            case optOut = "opt_out"
+        }
+
+        package init(reply: String, extracted: [Value], askingAbout: String?, declined: [String], done: Bool, optOut: Bool = false) {
+            self.reply = reply
+            self.extracted = extracted
+            self.askingAbout = askingAbout
+            self.declined = declined
+            self.done = done
+            self.optOut = optOut
         }
     }
 
@@ -81,6 +94,7 @@ package struct InterviewTask: StructuredTask {
             "asking_about": Schema.nullable(Schema.string("The field your reply asks about, or null")),
             "declined": Schema.array(Schema.string(), "Fields the person declined or could not answer"),
             "done": Schema.boolean("True when nothing is left to ask (or the person wants to stop); the reply then thanks them"),
+            "opt_out": Schema.boolean("True when the person asks not to be contacted any more (stop, unsubscribe, leave me alone)"),
         ])
     }
 
@@ -91,7 +105,8 @@ package struct InterviewTask: StructuredTask {
         sentences: briefly acknowledge what the person just said, then ask about one missing field in everyday words. \
         Never list the remaining questions, never mention field names, schemas or that you are collecting data, and \
         never invent answers. Extract only what the person actually said, typed as the field says (numbers as numbers, \
-        enum fields as one of the listed values). When nothing is missing, set done to true and reply with a warm thank-you.
+        enum fields as one of the listed values). When nothing is missing, set done to true and reply with a warm thank-you. \
+        When the person asks to stop being messaged, set opt_out and done to true, extract nothing, and say a short goodbye.
         """
     }
 

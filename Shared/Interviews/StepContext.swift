@@ -59,6 +59,15 @@ struct TurnResult {
 
     init(context: StepContext, answer: InterviewTask.Output, logger: Logger) {
         extracted = context.extracted
+        if answer.optOut == true {
+            // The person wants no more messages: nothing from this message is kept, one goodbye goes out.
+            state = context.state
+            status = "abandoned"
+            endReason = "opted_out"
+            kind = "goodbye"
+            reply = InboundReception.goodbye
+            return
+        }
         for item in answer.extracted {
             guard let field = context.schema.field(named: item.field) else {
                 dropped += 1

@@ -20,8 +20,23 @@ extension JobQueue {
     /// (its worker died). A reclaimed job on its last attempt is marked dead instead. Only jobs
     /// whose timeout fits `maxTimeout` are taken, so a worker near the end of its budget leaves
     /// long jobs to the next run.
-    package func claim(worker: String, now: Date, maxTimeout: Double) throws -> Claim? {
+    ///
+    /// Leases held by a worker on this host whose process is gone are ended first (`holder` is
+    /// the claiming worker; `isRunning` asks whether a process id runs here).
+    package func claim(worker: String, holder: LeaseHolder = .current, now: Date, maxTimeout: Double,
+                       isRunning: (Int) -> Bool = LeaseHolder.isRunning(pid:)) throws -> Claim? {
         try database.write { sql in
+            // Idempotent: two workers ending the same dead holder's leases write the same thing.
+            let holders = try sql.query("""
+                SELECT DISTINCT lease_pid FROM jobs WHERE status = 'running' AND lease_host = ? AND lease_expires_at > ?
+                """, holder.host, now)
+            for row in holders {
+                guard let pid = row.optionalInt("lease_pid"), pid != holder.pid, !isRunning(pid) else { continue }
+                try sql.execute("""
+                    UPDATE jobs SET lease_expires_at = ?
+                    WHERE status = 'running' AND lease_host = ? AND lease_pid = ? AND lease_expires_at > ?
+                    """, now, holder.host, pid, now)
+            }
             while true {
                 let candidate = try sql.queryOne("""
                     SELECT * FROM jobs
@@ -36,7 +51,7 @@ extension JobQueue {
                     let error = BundleError(.internal, "the worker running attempt \(job.attempts) stopped without finishing it (its lease expired)")
                     try sql.execute("""
                         UPDATE jobs SET status = 'dead', error = ?, lease_owner = NULL, lease_expires_at = NULL,
-                                        finished_at = ?, updated_at = ? WHERE id = ?
+                                        lease_host = NULL, lease_pid = NULL, finished_at = ?, updated_at = ? WHERE id = ?
                         """, error.document["error"] ?? .null, now, now, job.id)
                     continue
                 }
@@ -44,9 +59,10 @@ extension JobQueue {
                 let lease = now.addingTimeInterval(timeout + Self.leaseGrace)
                 let row = try sql.queryOne("""
                     UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?,
-                                    started_at = ?, updated_at = ?, progress = 0, progress_message = NULL
+                                    lease_host = ?, lease_pid = ?, started_at = ?, updated_at = ?, progress = 0,
+                                    progress_message = NULL
                     WHERE id = ? RETURNING *
-                    """, worker, lease, now, now, job.id)
+                    """, worker, lease, holder.host, holder.pid, now, now, job.id)
                 guard let row else { return nil }
                 return Claim(job: try Job(row: row), timeoutSeconds: timeout, leaseExpiresAt: lease, reclaimed: reclaimed)
             }
@@ -96,7 +112,7 @@ extension JobQueue {
             }
             let changed = try sql.execute("""
                 UPDATE jobs SET status = ?, result = ?, error = ?, exit_code = ?, duration_ms = ?, lease_owner = NULL,
-                                lease_expires_at = NULL, run_after = COALESCE(?, run_after), updated_at = ?,
+                                lease_expires_at = NULL, lease_host = NULL, lease_pid = NULL, run_after = COALESCE(?, run_after), updated_at = ?,
                                 finished_at = CASE WHEN ? = 'queued' THEN NULL ELSE ? END,
                                 progress = CASE WHEN ? = 'succeeded' THEN 100 ELSE progress END
                 WHERE id = ? AND lease_owner = ? AND status = 'running'

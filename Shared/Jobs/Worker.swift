@@ -59,7 +59,7 @@ package struct Worker: Sendable {
         self.retry = retry
         self.clock = clock
         self.logger = logger
-        self.id = "\(Self.hostname())/\(getpid())/\(RequestID.generate().prefix(8))"
+        self.id = "\(LeaseHolder.hostname())/\(getpid())/\(RequestID.generate().prefix(8))"
     }
 
     private struct Running {
@@ -166,12 +166,6 @@ package struct Worker: Sendable {
         logger.info("job.finished", ["job": .number(Double(entry.claim.job.id)), "function": .string(entry.claim.job.function),
                                      "status": .string(status?.rawValue ?? "lease_lost"), "exit": .number(Double(outcome.exitCode)),
                                      "ms": .number(Double(result.duration.milliseconds))])
-    }
-
-    private static func hostname() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

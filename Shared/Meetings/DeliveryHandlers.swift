@@ -2,6 +2,7 @@ import Core
 import FoundationEssentials
 import Providers
 import Runtime
+import Store
 
 /// `POST /meetings/{id}/drafts`: puts the two drafts where the rep will find them: Gmail drafts
 /// (`GMAIL_TOKEN`), or the `outbox` default, which keeps them on the meeting. Running again
@@ -55,8 +56,20 @@ package struct DraftEmailsHandler: FunctionHandler {
         guard let recipient = meeting.attendees.first(where: { !$0.isOrganizer })?.email else {
             throw BundleError(.conflict, "meeting \(input.id) has no external attendee to write to")
         }
+        do {
+            return try await save(meeting, pre: pre, followUp: followUp, recipient: recipient, provider: provider, context: context)
+        } catch {
+            MeetingStore(database: database).recordFailure(input.id, step: .draftEmails, error: error, now: context.clock.now())
+            throw error
+        }
+    }
+
+    private func save(_ meeting: Meeting, pre: JSONValue, followUp: JSONValue, recipient: String, provider: String,
+                      context: FunctionContext) async throws -> Output {
+        let config = context.config
+        let database = try context.database()
         let previous = meeting.draftIDs
-        var ids = ["pre_meeting": "outbox:\(input.id):pre_meeting", "follow_up": "outbox:\(input.id):follow_up"]
+        var ids = ["pre_meeting": "outbox:\(meeting.id):pre_meeting", "follow_up": "outbox:\(meeting.id):follow_up"]
         if provider != "outbox" {
             let save: @Sendable (String, String, String, String?) async throws -> String
             if provider == "gmail" {
@@ -70,10 +83,26 @@ package struct DraftEmailsHandler: FunctionHandler {
             }
             // Drafts made before through the same provider are replaced, never duplicated.
             let earlier = previous?["provider"] == .string(provider) ? previous : nil
-            for (key, draft) in [("pre_meeting", pre), ("follow_up", followUp)] {
-                ids[key] = try await save(recipient, draft["subject"]?.stringValue ?? meeting.title, draft["body"]?.stringValue ?? "",
-                                          earlier?[key]?.stringValue)
+            var saved: [String: String] = [:]
+            do {
+                for (key, draft) in [("pre_meeting", pre), ("follow_up", followUp)] {
+                    saved[key] = try await save(recipient, draft["subject"]?.stringValue ?? meeting.title, draft["body"]?.stringValue ?? "",
+                                                earlier?[key]?.stringValue)
+                }
+            } catch {
+                // Keep the ids of what was saved so the next run replaces it instead of adding another, flagged stale.
+                if !saved.isEmpty {
+                    var partial: [String: JSONValue] = ["provider": .string(provider), "recipient": .string(recipient), "stale": true]
+                    for key in ["pre_meeting", "follow_up"] {
+                        partial[key] = (saved[key] ?? earlier?[key]?.stringValue).map(JSONValue.string) ?? .null
+                    }
+                    _ = try? database.write { sql in
+                        try sql.execute("UPDATE meetings SET draft_ids = ? WHERE id = ?", JSONValue.object(partial), meeting.id)
+                    }
+                }
+                throw error
             }
+            ids.merge(saved) { $1 }
         }
         try database.write { sql in
             try sql.execute("""
@@ -81,9 +110,9 @@ package struct DraftEmailsHandler: FunctionHandler {
                        error = NULL, updated_at = ? WHERE id = ?
                 """, JSONValue.object(["provider": .string(provider), "recipient": .string(recipient),
                                        "pre_meeting": .string(ids["pre_meeting"]!), "follow_up": .string(ids["follow_up"]!)]),
-                     context.clock.now(), input.id)
+                     context.clock.now(), meeting.id)
         }
-        return Output(meetingID: input.id, provider: provider, recipient: recipient, draftIDs: ids, replaced: previous != nil)
+        return Output(meetingID: meeting.id, provider: provider, recipient: recipient, draftIDs: ids, replaced: previous != nil)
     }
 }
 
@@ -131,6 +160,17 @@ package struct SyncNotionHandler: FunctionHandler {
         guard let meeting = try MeetingStore(database: database).meeting(input.id) else {
             throw BundleError(.notFound, "no meeting with id \(input.id)")
         }
+        do {
+            return try await sync(meeting, provider: provider, context: context)
+        } catch {
+            MeetingStore(database: database).recordFailure(meeting.id, step: .syncNotion, error: error, now: context.clock.now())
+            throw error
+        }
+    }
+
+    private func sync(_ meeting: Meeting, provider: String, context: FunctionContext) async throws -> Output {
+        let config = context.config
+        let database = try context.database()
         switch provider {
         case "none":
             context.logger.info("notion.skipped", ["meeting": .number(Double(meeting.id))])
@@ -141,21 +181,30 @@ package struct SyncNotionHandler: FunctionHandler {
                                       databaseID: try config.require("NOTION_DATABASE_ID", for: "the Notion provider"),
                                       transport: try context.transport())
             let (pageID, created) = try await notion.upsert(meeting, pageID: meeting.notionPageID, deadline: context.deadline)
-            try database.write { sql in
-                try sql.execute("UPDATE meetings SET notion_page_id = ?, updated_at = ? WHERE id = ?", pageID, context.clock.now(), meeting.id)
-            }
+            try saved(pageID, meeting: meeting.id, database: database, now: context.clock.now())
             return Output(meetingID: meeting.id, provider: "notion", status: created ? "created" : "updated", pageID: pageID)
         case "composio":
             let composio = try ComposioClient(config: config, transport: try context.transport(), purpose: "Notion through Composio")
             let (pageID, created) = try await NotionClient.upsertThroughComposio(
                 meeting, pageID: meeting.notionPageID, databaseID: try config.require("NOTION_DATABASE_ID", for: "Notion through Composio"),
                 composio: composio, deadline: context.deadline)
-            try database.write { sql in
-                try sql.execute("UPDATE meetings SET notion_page_id = ?, updated_at = ? WHERE id = ?", pageID, context.clock.now(), meeting.id)
-            }
+            try saved(pageID, meeting: meeting.id, database: database, now: context.clock.now())
             return Output(meetingID: meeting.id, provider: "composio", status: created ? "created" : "updated", pageID: pageID)
         default:
             throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be notion, composio or none, got \"\(provider.prefix(40))\"")
+        }
+    }
+
+    /// Stores the page id; a meeting whose last failure was this step is back to `enriched` (its
+    /// drafts step has not run since).
+    private func saved(_ pageID: String, meeting id: Int, database: any Database, now: Date) throws {
+        try database.write { sql in
+            try sql.execute("""
+                UPDATE meetings SET notion_page_id = ?, updated_at = ?,
+                       status = CASE WHEN status = 'error' AND error LIKE 'sync-notion:%' THEN 'enriched' ELSE status END,
+                       error = CASE WHEN error LIKE 'sync-notion:%' THEN NULL ELSE error END
+                WHERE id = ?
+                """, pageID, now, id)
         }
     }
 }

@@ -100,11 +100,7 @@ package struct EnrichHandler: FunctionHandler {
                                                      "sources": .number(Double(enrichment.sourceURLs.count))])
             return Output(meetingID: id, status: "enriched", steeringVersion: steering.version, enrichment: enrichment)
         } catch {
-            let message = BundleError.converting(error, otherwise: BundleError(.internal, "enrichment failed")).message
-            _ = try? database.write { sql in
-                try sql.execute("UPDATE meetings SET status = 'error', error = ?, updated_at = ? WHERE id = ?",
-                                "enrich: " + message, context.clock.now(), id)
-            }
+            MeetingStore(database: database).recordFailure(id, step: .enrich, error: error, now: context.clock.now())
             throw error
         }
     }

@@ -83,14 +83,16 @@ package struct Enricher: Sendable {
         }
     }
 
-    package static func queries(_ subject: Subject, steering: SteeringProfile) -> (news: String, rolePains: String, competitors: String) {
-        let company = subject.company ?? subject.title
+    /// The three queries; the company ones are nil when the meeting names no company (a free-mail
+    /// attendee): searching its title instead found other companies' news.
+    package static func queries(_ subject: Subject, steering: SteeringProfile) -> (news: String?, rolePains: String, competitors: String?) {
+        let company = subject.company?.trimmingWhitespace().isEmpty == false ? subject.company : nil
         let role = subject.role ?? "sales leader"
         let focus = Self.keywords(steering.productFocus, limit: 3)
         let named = steering.competitors.prefix(3).joined(separator: " ")
         // The company as an exact phrase: results about other companies that share a word are noise.
-        return ("\"\(company)\" news", "\(role) challenges \(focus)".trimmingWhitespace(),
-                "\"\(company)\" competitors \(named)".trimmingWhitespace())
+        return (company.map { "\"\($0)\" news" }, "\(role) challenges \(focus)".trimmingWhitespace(),
+                company.map { "\"\($0)\" competitors \(named)".trimmingWhitespace() })
     }
 
     package func enrich(_ subject: Subject, steering: SteeringProfile, now: Date, deadline: Deadline) async throws -> Enrichment {
@@ -100,7 +102,7 @@ package struct Enricher: Sendable {
         async let competitors = run(competitorsQuery, .month, deadline: deadline)
         var categories = [await news, await pains, await competitors]
         let failures = categories.compactMap(\.error)
-        if failures.count == categories.count {
+        if failures.count == [newsQuery, painsQuery, competitorsQuery].compactMap({ $0 }).count {
             throw BundleError(.upstreamFailed, "every search failed: " + failures.joined(separator: "; "))
         }
         // A URL is kept in the first category that found it.
@@ -111,6 +113,9 @@ package struct Enricher: Sendable {
         var warnings = zip(["news", "role_pains", "competitors"], categories).compactMap { name, category in
             category.error.map { "\(name) search failed: \($0)" }
         }
+        if newsQuery == nil {
+            warnings.append("no company for this meeting (the attendee writes from a free-mail address): company news and competitors were not searched")
+        }
         if categories.allSatisfy({ $0.sources.isEmpty }) {
             warnings.append(search.name == "offline"
                 ? "offline search found nothing: set YOUCOM_API_KEY, or OFFLINE_SEARCH_CORPUS to a document file"
@@ -120,7 +125,8 @@ package struct Enricher: Sendable {
                           warnings: warnings, enrichedAt: Timestamp.format(now))
     }
 
-    private func run(_ query: String, _ freshness: Freshness, deadline: Deadline) async -> Enrichment.Category {
+    private func run(_ query: String?, _ freshness: Freshness, deadline: Deadline) async -> Enrichment.Category {
+        guard let query else { return Enrichment.Category(query: "", freshness: freshness.rawValue, sources: [], error: nil) }
         do {
             let results = try await search.search(query, freshness: freshness, count: count, deadline: deadline)
             var seen = Set<String>()

@@ -26,9 +26,12 @@ package struct GmailDrafts: Sendable {
         let response = try await transport.send(.json(existingID == nil ? "POST" : "PUT", url: url,
                                                       body: ["message": ["raw": .string(raw)]], headers: headers), deadline: deadline)
         guard response.isSuccess, let id = response.json?["id"]?.stringValue else {
+            if response.status == 401 || response.status == 403 {
+                throw BundleError.credentialsRefused(variable: "GMAIL_TOKEN", by: "Gmail", status: response.status)
+            }
             let message = response.json?["error"]?["message"]?.stringValue ?? "HTTP \(response.status)"
             let code: ErrorCode = response.status == 429 ? .rateLimited : [400, 401, 403].contains(response.status) ? .misconfigured : .upstreamFailed
-            throw BundleError(code, "Gmail did not save the draft: \(message.prefix(300))")
+            throw BundleError(code, "Gmail answered \(response.status) and did not save the draft: \(message.prefix(300))")
         }
         return id
     }

@@ -72,7 +72,10 @@ package struct GoogleCalendarSource: Sendable {
         if response.status == 429 || reason == "rateLimitExceeded" || reason == "userRateLimitExceeded" {
             return BundleError(.rateLimited, "Google Calendar rate limit: \(message)")
         }
-        if response.status == 401 || response.status == 403 || response.status == 404 {
+        if response.status == 401 || response.status == 403 {
+            return .credentialsRefused(variable: "GOOGLE_CALENDAR_TOKEN", by: "Google Calendar", status: response.status)
+        }
+        if response.status == 404 {
             return BundleError(.misconfigured, "Google Calendar refused the request (\(response.status): \(message)); check GOOGLE_CALENDAR_TOKEN and GOOGLE_CALENDAR_ID")
         }
         return BundleError(.upstreamFailed, "Google Calendar failed: \(message)")

@@ -34,13 +34,16 @@ package struct NotionClient: Sendable {
         }
         let response = try await transport.send(request, deadline: deadline)
         guard response.isSuccess, let id = response.json?["id"]?.stringValue else {
+            if response.status == 401 || response.status == 403 {
+                throw BundleError.credentialsRefused(variable: "NOTION_TOKEN", by: "Notion", status: response.status)
+            }
             let message = response.json?["message"]?.stringValue ?? "HTTP \(response.status)"
             let code: ErrorCode = switch response.status {
             case 429: .rateLimited
             case 400, 401, 403, 404: .misconfigured
             default: .upstreamFailed
             }
-            throw BundleError(code, "Notion refused the meeting row: \(message.prefix(300))")
+            throw BundleError(code, "Notion answered \(response.status) to the meeting row: \(message.prefix(300))")
         }
         return (id, pageID == nil)
     }

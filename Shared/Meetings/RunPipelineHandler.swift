@@ -4,9 +4,10 @@ import Runtime
 
 /// `run-pipeline` (a job kind, and `POST /meetings/{id}/run`): enrich → synthesize → Notion →
 /// drafts for one meeting, or for every `new` one with `{all_new: true}`. Steps already done are
-/// skipped, so a retried job resumes where it failed; `reset: true` (what the route does by
-/// default) runs everything again. A failing step leaves the meeting in `error` with its message
-/// and fails the run with that step's code, so the job worker retries what a retry can fix.
+/// skipped, so a retried job resumes where it failed (the step the meeting's `error` names);
+/// `reset: true` (what the route does by default) runs everything again. A failing step (any of
+/// the four) leaves the meeting in `error` with a message naming the step and the cause, and fails
+/// the run with that step's code, so the job worker retries what a retry can fix.
 package struct RunPipelineHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int?
@@ -54,30 +55,39 @@ package struct RunPipelineHandler: FunctionHandler {
         var steps: [String] = []
         var results: [Meeting] = []
         for id in ids {
-            guard var meeting = try store.meeting(id) else { throw BundleError(.notFound, "no meeting with id \(id)") }
+            guard let meeting = try store.meeting(id) else { throw BundleError(.notFound, "no meeting with id \(id)") }
             guard meeting.status != "cancelled" else {
                 results.append(meeting)
                 continue
             }
-            let total = 4.0
-            if reset || meeting.enrichment == nil {
-                context.reportProgress(Int(100 * Double(results.count) / Double(ids.count)), "meeting \(id): enriching")
-                _ = try await EnrichHandler().handle(.init(id: id), context: context)
-                steps.append("\(id):enrich")
+            let first = reset ? PipelineStep.enrich : Self.resumePoint(meeting)
+            let all = PipelineStep.allCases
+            for step in all[all.firstIndex(of: first)!...] {
+                let done = Double(results.count) + Double(all.firstIndex(of: step)!) / Double(all.count)
+                context.reportProgress(Int(100 * done / Double(ids.count)), "meeting \(id): \(step.rawValue)")
+                switch step {
+                case .enrich: _ = try await EnrichHandler().handle(.init(id: id), context: context)
+                case .synthesize: _ = try await SynthesizeHandler().handle(.init(id: id), context: context)
+                case .syncNotion: _ = try await SyncNotionHandler().handle(.init(id: id), context: context)
+                case .draftEmails: _ = try await DraftEmailsHandler().handle(.init(id: id), context: context)
+                }
+                steps.append("\(id):\(Self.stepLabels[step]!)")
             }
-            meeting = try store.meeting(id) ?? meeting
-            if reset || meeting.preMeetingDraft == nil {
-                context.reportProgress(Int(100 * (Double(results.count) + 1 / total) / Double(ids.count)), "meeting \(id): writing the prep")
-                _ = try await SynthesizeHandler().handle(.init(id: id), context: context)
-                steps.append("\(id):synthesize")
-            }
-            _ = try await SyncNotionHandler().handle(.init(id: id), context: context)
-            steps.append("\(id):notion")
-            _ = try await DraftEmailsHandler().handle(.init(id: id), context: context)
-            steps.append("\(id):drafts")
             results.append(try store.meeting(id) ?? meeting)
         }
         context.reportProgress(100, "done")
         return Output(meetings: results, steps: steps)
+    }
+
+    /// The labels `steps` has always used.
+    static let stepLabels: [PipelineStep: String] = [.enrich: "enrich", .synthesize: "synthesize", .syncNotion: "notion", .draftEmails: "drafts"]
+
+    /// Where a job resumes: at the step whose failure the meeting shows, else at the first step
+    /// whose result is missing (Notion and the drafts always run again: both replace what they made).
+    static func resumePoint(_ meeting: Meeting) -> PipelineStep {
+        if meeting.status == "error", let failed = PipelineStep.failed(in: meeting.error) { return failed }
+        if meeting.enrichment == nil { return .enrich }
+        if meeting.preMeetingDraft == nil { return .synthesize }
+        return .syncNotion
     }
 }

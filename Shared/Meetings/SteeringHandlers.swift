@@ -148,7 +148,8 @@ package struct ListSteeringVersionsHandler: FunctionHandler {
 }
 
 /// `POST /meetings/{id}/feedback`: a thumbs-up or thumbs-down with notes. Thumbs-down notes
-/// steer the agent (a new profile version); thumbs-up changes nothing.
+/// steer the agent (a new profile version); thumbs-up changes nothing. The answer says which
+/// rules fired (`rules_applied`), so a note that moved nothing is visible as such.
 package struct MeetingFeedbackHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -163,9 +164,11 @@ package struct MeetingFeedbackHandler: FunctionHandler {
         var steeringVersion: Int
         var steeringChanged: Bool
         var changes: [String]
+        var rulesApplied: [SteeringFeedback.AppliedRule]
 
         enum CodingKeys: String, CodingKey {
             case score, status, changes
+            case rulesApplied = "rules_applied"
             case meetingID = "meeting_id"
             case steeringVersion = "steering_version"
             case steeringChanged = "steering_changed"
@@ -183,6 +186,7 @@ package struct MeetingFeedbackHandler: FunctionHandler {
         output: Schema.object([
             "meeting_id": Schema.integer(), "score": Schema.integer(), "status": Schema.string(),
             "steering_version": Schema.integer(minimum: 1), "steering_changed": Schema.boolean(), "changes": Schema.array(Schema.string()),
+            "rules_applied": Schema.array(SteeringFeedback.AppliedRule.schema),
         ]),
         timeoutSeconds: 10
     )
@@ -201,10 +205,10 @@ package struct MeetingFeedbackHandler: FunctionHandler {
         guard changed == 1 else { throw BundleError(.notFound, "no meeting with id \(input.id)") }
         let store = SteeringStore(database: database)
         let current = try store.current(now: now)
-        let adjusted = SteeringFeedback.adjusted(current.profile, score: input.score, notes: input.notes)
+        let (adjusted, rules) = SteeringFeedback.apply(current.profile, score: input.score, notes: input.notes)
         let (version, created) = try store.save(adjusted, source: "feedback on meeting \(input.id)", now: now)
         if created { context.logger.info("steering.adjusted", ["version": .number(Double(version.version)), "meeting": .number(Double(input.id))]) }
         return Output(meetingID: input.id, score: input.score, status: "feedback_given", steeringVersion: version.version,
-                      steeringChanged: created, changes: try adjusted.changes(from: current.profile))
+                      steeringChanged: created, changes: try adjusted.changes(from: current.profile), rulesApplied: rules)
     }
 }

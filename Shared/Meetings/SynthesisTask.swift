@@ -60,10 +60,38 @@ package struct SynthesisTask: StructuredTask {
     package let enrichment: Enrichment
     package let steering: SteeringProfile
 
+    /// The enrichment is narrowed to what may be said about this meeting's company: company news
+    /// and competitor sources that do not name the company are left out of the prompt, the
+    /// allowed citations and the offline answer (with no company, none of them are kept), so
+    /// another company's news is never presented as an insight about this one.
     package init(meeting: Meeting, enrichment: Enrichment, steering: SteeringProfile) {
         self.meeting = meeting
-        self.enrichment = enrichment
+        self.enrichment = Self.aboutCompany(enrichment, company: meeting.company)
         self.steering = steering
+    }
+
+    /// The enrichment without company news and competitor sources that do not mention `company`.
+    package static func aboutCompany(_ enrichment: Enrichment, company: String?) -> Enrichment {
+        var result = enrichment
+        let names = company.map(Self.names(of:)) ?? []
+        func mentions(_ source: SearchResult) -> Bool {
+            let words = Set(OfflineWords.words(source.title + " " + source.snippet))
+            let text = " " + OfflineWords.words(source.title + " " + source.snippet).joined(separator: " ") + " "
+            return names.contains { $0.count == 1 ? words.contains($0[0]) : text.contains(" " + $0.joined(separator: " ") + " ") }
+        }
+        result.news.sources = enrichment.news.sources.filter(mentions)
+        result.competitors.sources = enrichment.competitors.sources.filter(mentions)
+        return result
+    }
+
+    /// How a source may name the company: its whole name, or its first word when that word is
+    /// distinctive ("Northwind" for "Northwind Logistics"; not "The" or "Blue").
+    static func names(of company: String) -> [[String]] {
+        let words = OfflineWords.words(company)
+        guard let first = words.first else { return [] }
+        var names = [words]
+        if words.count > 1, first.count >= 4, !OfflineWords.common.contains(first) { names.append([first]) }
+        return names
     }
 
     package let step = "synthesize.prep"
@@ -146,5 +174,16 @@ package struct SynthesisTask: StructuredTask {
             problems.append(ErrorDetail(field: "$", problem: "makes a disallowed claim: \"\(claim)\""))
         }
         return problems
+    }
+}
+
+/// Word splitting for the checks above: lower-cased letters and digits.
+enum OfflineWords {
+    /// First words too common to stand for a company on their own.
+    static let common: Set<String> = ["the", "blue", "green", "red", "first", "global", "united", "general", "national", "american",
+                                      "international", "open", "smart", "digital", "new", "north", "south", "east", "west", "data"]
+
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
     }
 }

@@ -67,14 +67,12 @@ package struct SynthesizeHandler: FunctionHandler {
                            error = NULL, updated_at = ? WHERE id = ?
                     """, try JSONValue(encoding: prep.insights), try JSONValue(encoding: prep.hooks), try JSONValue(encoding: prep.competitors),
                          draft, try JSONValue(encoding: prep.followUpDraft), steering.version, context.clock.now(), input.id)
+                // The drafts saved before hold the previous text until draft-emails runs again.
+                try MeetingStore(database: database).markDraftsStale(input.id, sql: sql)
             }
             return Output(meetingID: input.id, steeringVersion: steering.version, prep: prep, llm: result.usage)
         } catch {
-            let message = BundleError.converting(error, otherwise: BundleError(.internal, "synthesis failed")).message
-            _ = try? database.write { sql in
-                try sql.execute("UPDATE meetings SET status = 'error', error = ?, updated_at = ? WHERE id = ?",
-                                "synthesize: " + message, context.clock.now(), input.id)
-            }
+            MeetingStore(database: database).recordFailure(input.id, step: .synthesize, error: error, now: context.clock.now())
             throw error
         }
     }

@@ -8,7 +8,9 @@ import Glibc
 /// input document on stdin, stdout captured, stderr passed through (it carries the child's JSON log
 /// lines), and a deadline after which the child and its process group are killed. stdin and
 /// stdout are in-memory files rather than pipes, so neither side can stall on a full pipe and no
-/// thread is needed to pump them.
+/// thread is needed to pump them. A child dies with the process that started it (SIGKILL through
+/// `PR_SET_PDEATHSIG`, see `bundle_spawn`); the kernel ties that to the starting *thread*, so start,
+/// wait for and reap a child on one thread that outlives it (the dispatcher and the worker do).
 package final class ChildProcess: @unchecked Sendable {
     package let pid: pid_t
     package let started: ContinuousClock.Instant

@@ -66,12 +66,13 @@ package final class FunctionContext: Sendable {
         }
     }
 
-    /// Outgoing HTTP: libcurl with the retry policy.
+    /// Outgoing HTTP: libcurl with the retry policy, configured secrets taken out of every answer.
     package func transport() throws -> any Transport {
         try services.withLock { services in
             if let transport = services.transport { return transport }
             let policy = try RetryPolicy(config: config).with(classify: LLMSelection.retryClassifier(config))
-            let transport = RetryingTransport(try CurlTransport(config: config), policy: policy, logger: logger)
+            let curl = RedactingTransport(try CurlTransport(config: config), redactor: config.redactor)
+            let transport = RetryingTransport(curl, policy: policy, logger: logger)
             services.transport = transport
             return transport
         }

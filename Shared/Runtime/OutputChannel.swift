@@ -5,24 +5,28 @@ import Gateway
 /// dispatcher, a person), or stdout as a CGI response when nginx runs the binary directly.
 enum OutputChannel: Sendable {
     case pipe
-    case cgi(requestID: String, successStatus: Int)
+    /// `headers` go on every answer (CORS).
+    case cgi(requestID: String, successStatus: Int, headers: [(name: String, value: String)])
 
     var requestID: String? {
-        if case .cgi(let requestID, _) = self { return requestID }
+        if case .cgi(let requestID, _, _) = self { return requestID }
         return nil
     }
 
     func success(_ document: [UInt8], requestID: String) -> [UInt8] {
         switch self {
         case .pipe: document + [10]
-        case .cgi(_, let status): GatewayResponse.from(output: document, successStatus: status, requestID: requestID).cgiBytes
+        case .cgi(_, let status, let headers):
+            GatewayResponse.from(output: document, successStatus: status, requestID: requestID).adding(headers).cgiBytes
         }
     }
 
     func failure(_ error: BundleError, requestID: String) -> [UInt8] {
         switch self {
         case .pipe: Runtime.errorDocument(error) + [10]
-        case .cgi: GatewayResponse.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []).cgiBytes
+        case .cgi(_, _, let headers):
+            GatewayResponse.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : [])
+                .adding(headers).cgiBytes
         }
     }
 }

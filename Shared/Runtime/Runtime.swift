@@ -27,12 +27,15 @@ package enum Runtime {
         let loaded = Config.load()
         let exchange = CGIRequest.isCGI(loaded.all) ? CGIExchange(environment: loaded.all) : nil
         let config = exchange == nil ? loaded : loaded.withoutRequestHeaders()
-        let channel: OutputChannel = exchange.map { .cgi(requestID: $0.requestID, successStatus: manifest.successStatus) } ?? .pipe
+        let channel: OutputChannel = exchange.map {
+            .cgi(requestID: $0.requestID, successStatus: manifest.successStatus, headers: $0.corsHeaders(config: config))
+        } ?? .pipe
         CrashGuard.install(channel)
 
         let logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         var logger = Logger(function: manifest.name, requestID: exchange?.requestID ?? RequestID.generate(), level: logLevel,
                             secrets: config.secretValues)
+        CrashGuard.describe(logger)
 
         let started = ContinuousClock.now
         let outcome: Result<[UInt8], BundleError>
@@ -57,14 +60,16 @@ package enum Runtime {
                     envelope = prepared.input
                 case .refused(let response):
                     logger.info("request.refused", ["status": .number(Double(response.status)), "path": .string(exchange.request.path)])
-                    emit(response.cgiBytes, exitCode: 0)
+                    emit(response.adding(exchange.corsHeaders(config: config)).cgiBytes, exitCode: 0)
                 }
             } else {
                 envelope = try InputReader.read(config: config).envelope
             }
+            try JSONDepth.checkInput(envelope)
             let requestID = exchange?.requestID ?? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue)
                 ?? config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? logger.requestID
             logger = Logger(function: manifest.name, requestID: requestID, level: logLevel, secrets: config.secretValues)
+            CrashGuard.describe(logger)
             let clock = try BundleClock.from(config)
             let invocationContext = FunctionContext(function: manifest.name, requestID: requestID, config: config, clock: clock,
                                                     logger: logger, deadline: deadline, http: envelope["_http"], database: database)
@@ -79,7 +84,8 @@ package enum Runtime {
         switch outcome {
         case .success(let bytes):
             logger.info("invocation.done", ["ms": .number(milliseconds), "exit": 0])
-            emit(channel.success(bytes, requestID: logger.requestID), exitCode: 0)
+            // No answer carries a configured secret, whatever a handler or an upstream put in it.
+            emit(channel.success(config.redactor.redact(bytes), requestID: logger.requestID), exitCode: 0)
         case .failure(let error):
             let level: LogLevel = error.code == .internal || error.code == .misconfigured ? .error : .warning
             logger.log(level, "invocation.failed", ["ms": .number(milliseconds), "code": .string(error.code.rawValue),
@@ -158,11 +164,14 @@ enum Invocation {
             throw BundleError.validation(field: field ?? "(input)", problem)
         }
         let output = try await handler.handle(input, context: context)
+        let document: JSONValue
         do {
-            return try JSONCoding.encode(output)
+            document = try JSONValue(encoding: output)
         } catch {
             throw BundleError(.internal, "the function's output could not be encoded as JSON")
         }
+        try JSONDepth.checkOutput(document)
+        return Array(document.jsonText.utf8)
     }
 
     /// Any error as the contract's error; unknown ones are `internal`, their description going

@@ -33,3 +33,16 @@ enum CrashGuard {
         }
     }
 }
+
+extension CrashGuard {
+    /// The log line the crash handler writes before its answer, for this logger's function and
+    /// request id (so the answer's "its log on stderr has the details" holds).
+    static func describe(_ logger: Logger) {
+        let fields: JSONValue = [
+            "level": "error", "fn": .string(logger.function), "request_id": .string(logger.requestID), "msg": "invocation.crashed",
+        ]
+        let text = fields.jsonText
+        let inner = Array(text.utf8.dropFirst().dropLast())  // without the braces
+        inner.withUnsafeBytes { bundle_set_crash_log($0.baseAddress, $0.count) }
+    }
+}

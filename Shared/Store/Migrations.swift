@@ -302,6 +302,12 @@ package enum Migrations {
             );
             CREATE INDEX upload_candidates_by_candidate ON upload_candidates (candidate_id);
             """),
+        // The host and process id of a lease's worker, so a worker on the same host can tell the
+        // holder is gone (killed) and take its jobs over at once instead of at the lease's end.
+        Migration(8, "job_lease_holder", """
+            ALTER TABLE jobs ADD COLUMN lease_host TEXT;
+            ALTER TABLE jobs ADD COLUMN lease_pid BIGINT;
+            """),
     ]
 
     package static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -81,7 +81,7 @@ extension InterviewBinariesTests {
             let schemaName = request.json?["response_format"]?["json_schema"]?["name"]?.stringValue ?? ""
             let content: JSONValue = schemaName == "interview_opening"
                 ? ["message": "Hello from the fuel study! Do you have three minutes for a few questions?"]
-                : ["reply": "Thanks! How many times a month do you fill up?", "asking_about": "visits_per_month", "declined": [], "done": false,
+                : ["reply": "Thanks! How many times a month do you fill up?", "asking_about": "visits_per_month", "declined": [], "done": false, "opt_out": false,
                    "extracted": [["field": "fuel_brand", "value": "Aral"], ["field": "visits_per_month", "value": "often"]]]
             return .json(200, ["model": "gpt-4.1-mini", "usage": ["prompt_tokens": 300, "completion_tokens": 40],
                                "choices": [["message": ["role": "assistant", "content": .string(content.jsonText)], "finish_reason": "stop"]]])

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -100,5 +101,49 @@ import Testing
         #expect(after.filter { $0.method == "POST" && $0.path.hasPrefix("/gmail") }.count == 2)
         #expect(after.filter { $0.method == "PUT" && $0.path.hasPrefix("/gmail") }.count == 2)
         _ = upstreams
+    }
+
+    /// A Notion database without the properties the row needs: the run fails, the meeting says
+    /// which step failed and why, and a run without `reset` resumes from that step once fixed.
+    @Test func aFailingNotionStepShowsOnTheMeetingAndTheRunResumes() throws {
+        let notionWorks = Mutex(false)
+        let upstreams = try LoopbackServer { request in
+            switch (request.method, request.path) {
+            case ("POST", "/v1/pages") where !notionWorks.withLock({ $0 }):
+                return .json(400, ["object": "error", "status": 400, "code": "validation_error", "message": "Insights is not a property that exists."])
+            case ("POST", "/v1/pages"):
+                return .json(200, ["object": "page", "id": "page-9"])
+            default:
+                return .json(404, ["error": .string("unexpected \(request.method) \(request.path)")])
+            }
+        }
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/poll-calendar/sample.ics").path
+        let server = try NginxServer(mode: .direct, environment: [
+            "BUNDLE_NOW": "2026-01-05T00:00:00Z", "CALENDAR_ICS_URL": sample, "SELF_EMAIL_DOMAINS": "ourco.example",
+            "NOTION_TOKEN": "secret_notion_e2e", "NOTION_DATABASE_ID": "db-1", "NOTION_BASE_URL": upstreams.baseURL,
+        ])
+        let auth = ["X-API-Key": try server.createKey(), "Content-Type": "application/json"]
+        #expect(try server.send("POST", "/calendar/poll", headers: auth, body: "{}").status == 200)
+        let listed = try server.send("GET", "/meetings?status=new", headers: auth)
+        let id = try #require(listed.json?["meetings"]?.arrayValue?.first { $0["company"] == "Northwind Logistics" }?["id"]?.intValue)
+
+        let failed = try server.send("POST", "/meetings/\(id)/run", headers: auth, body: "{}")
+        #expect(failed.status == 500, "\(failed.text)")
+        let meeting = try #require(try server.send("GET", "/meetings/\(id)", headers: auth).json)
+        #expect(meeting["status"] == "error")
+        let message = try #require(meeting["error"]?.stringValue)
+        #expect(message.hasPrefix("sync-notion: Notion answered 400"), "\(message)")
+        #expect(message.contains("Insights is not a property"))
+        #expect(!message.contains("secret_notion_e2e"))
+
+        notionWorks.withLock { $0 = true }
+        let resumed = try server.send("POST", "/meetings/\(id)/run", headers: auth, body: #"{"reset": false}"#)
+        #expect(resumed.status == 200, "\(resumed.text)")
+        #expect(resumed.json?["steps"] == .array([.string("\(id):notion"), .string("\(id):drafts")]))
+        let done = try #require(resumed.json?["meetings"]?.arrayValue?.first)
+        #expect(done["status"] == "drafted")
+        #expect(done["error"] == .null)
+        #expect(done["notion_page_id"] == "page-9")
     }
 }

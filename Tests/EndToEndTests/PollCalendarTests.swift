@@ -93,7 +93,10 @@ import Testing
         let enriched = try Binaries.run("enrich", stdin: #"{"id": \#(id)}"#, environment: environment, workingDirectory: directory.path)
         #expect(enriched.exitCode == 0, "\(enriched.stdoutText) \(enriched.stderr)")
         #expect(enriched.json?["enrichment"]?["provider"] == "offline")
-        #expect(enriched.json?["enrichment"]?["news"]?["sources"]?.arrayValue?.first?["url"] == "https://news.example/northwind-logistics-expands-fleet")
+        // BM25 with recency for news: the newest story about Northwind first, nothing about another company.
+        let news = enriched.json?["enrichment"]?["news"]?["sources"]?.arrayValue ?? []
+        #expect(news.first?["url"] == "https://news.example/northwind-logistics-cfo")
+        #expect(!news.isEmpty && news.allSatisfy { $0["title"]?.stringValue?.hasPrefix("Northwind Logistics") == true })
         let stored = try #require(try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json)
         #expect(stored["status"] == "enriched")
         #expect(stored["steering_version"] == 1)
@@ -116,7 +119,7 @@ import Testing
         #expect(prep.json?["llm"]?["provider"] == "offline")
         let written = try #require(try Binaries.run("get-meeting", stdin: #"{"id": \#(id)}"#, workingDirectory: directory.path).json)
         #expect(written["status"] == "enriched")
-        #expect(written["insights"]?.arrayValue?.first?["source_url"] == "https://news.example/northwind-logistics-expands-fleet")
+        #expect(written["insights"]?.arrayValue?.first?["source_url"] == "https://news.example/northwind-logistics-cfo")
         #expect(written["pre_meeting_draft"]?["body"]?.stringValue?.hasPrefix("Hi Dana,") == true)
         #expect(written["follow_up_draft"]?["body"]?.stringValue?.contains("[[what we agreed]]") == true)
 

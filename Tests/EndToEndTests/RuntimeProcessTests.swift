@@ -24,6 +24,20 @@ import Testing
         #expect(result.stderr.contains("Fatal error"))  // the runtime's own report stays on stderr
     }
 
+    @Test func aSegfaultWritesTheLogLineItsAnswerPromises() throws {
+        let result = try probe(#"{"action": "segv", "_http": {"request_id": "crash-7"}}"#)
+        #expect(result.exitCode == 70)
+        #expect(result.errorCode == "internal")
+        #expect(result.json?["error"]?["message"]?.stringValue?.contains("its log on stderr") == true)
+        let line = try #require(result.logLines.first { $0["msg"] == "invocation.crashed" }, "stderr: \(result.stderr)")
+        #expect(line["signal_name"] == "SIGSEGV")
+        #expect(line["signal"] == 11)
+        #expect(line["request_id"] == "crash-7")
+        #expect(line["fn"] == "runtime-probe")
+        #expect(line["level"] == "error")
+        #expect(line["ts"]?.stringValue.flatMap(Timestamp.parse) != nil, "\(line)")
+    }
+
     @Test func theDeadlineStopsABlockedFunction() throws {
         let result = try probe(#"{"action": "hang"}"#, ["FUNCTION_TIMEOUT_S": "0.5"])
         #expect(result.exitCode == 75)

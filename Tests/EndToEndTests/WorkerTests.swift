@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -104,6 +105,64 @@ import Testing
         #expect(finished["status"] == "succeeded")
         #expect(finished["attempts"] == 2)
         #expect(finished["result"]?["brief"]?["title"] == "Slow")
+    }
+
+    /// The children of a process (of all its threads), from /proc.
+    func children(of pid: pid_t) -> [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { pid_t($0) }
+        }
+    }
+
+    /// Whether a process exists and is not a zombie (an orphan's zombie may wait for init).
+    func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let paren = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: paren)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    @Test func aKilledWorkersChildrenDieWithItAndItsLeaseIsTakenOverAtOnce() throws {
+        let served = Mutex(0)
+        let server = try LoopbackServer { _ in
+            let first = served.withLock { count in
+                defer { count += 1 }
+                return count == 0
+            }
+            let brief: JSONValue = ["title": "Again", "summary": "Answered.", "key_points": ["Yes."], "action_items": [], "sentiment": "neutral"]
+            let answer: JSONValue = ["model": "gpt-4.1-mini", "usage": ["prompt_tokens": 1, "completion_tokens": 1],
+                                     "choices": [["message": ["role": "assistant", "content": .string(brief.jsonText)]]]]
+            // The first call hangs: its caller must die with its worker, not finish and record it.
+            return ScriptedResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array(answer.jsonText.utf8),
+                                    delay: first ? .seconds(60) : .zero)
+        }
+        let id = try enqueue("llm-check", ["text": "notes"])
+        let environment = ["LLM_PROVIDER": "openai", "LLM_BASE_URL": server.baseURL + "/v1", "LLM_API_KEY": "sk-test"]
+        let worker = try Binaries.start(Binaries.path("work"), stdinBytes: [], environment: environment, workingDirectory: directory.path)
+        var child: pid_t?
+        for _ in 0..<500 where child == nil || server.requests.isEmpty {
+            usleep(20_000)
+            child = children(of: worker.processIdentifier).first
+        }
+        let running = try #require(child, "the worker started the job's process")
+        #expect(!server.requests.isEmpty, "the job's process is waiting for the model")
+        kill(worker.processIdentifier, SIGKILL)
+        _ = try worker.wait()
+        var orphanAlive = true
+        for _ in 0..<250 where orphanAlive {
+            orphanAlive = isAlive(running)
+            if orphanAlive { usleep(20_000) }
+        }
+        #expect(!orphanAlive, "the job's process died with its worker")
+
+        // No clock games: the next worker on this host sees the holder is gone and runs the job now.
+        let rescue = try run("work", [:], environment)
+        #expect(rescue.json?["reclaimed"] == 1, "\(rescue.stdoutText)")
+        #expect(rescue.json?["succeeded"] == 1)
+        let finished = try job(id)
+        #expect(finished["status"] == "succeeded")
+        #expect(finished["result"]?["brief"]?["title"] == "Again")
+        #expect(server.requests.count == 2, "one call per attempt")
     }
 
     @Test func twoWorkersAtOnceNeverRunAJobTwice() throws {

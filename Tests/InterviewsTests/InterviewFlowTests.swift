@@ -145,7 +145,7 @@ import Testing
         let campaign = try await harness.launchedCampaign(phones: [dana])
         _ = try await harness.sendOutreach(now: "2026-03-02T09:00:00Z")
         let llm = ScriptedLLM { _ in
-            ["reply": "Thanks! How often do you fill up?", "done": false, "asking_about": "visits_per_month", "declined": [],
+            ["reply": "Thanks! How often do you fill up?", "done": false, "opt_out": false, "asking_about": "visits_per_month", "declined": [],
              "extracted": [["field": "visits_per_month", "value": "lots"], ["field": "uses_loyalty_card", "value": "maybe"],
                            ["field": "fuel_brand", "value": "shell"], ["field": "litre_price", "value": 99], ["field": "made_up", "value": 1]]]
         }
@@ -201,7 +201,7 @@ import Testing
             running.withLock { $0.now -= 1 }
             let latest = request.messages[0].content.split(separator: "\n").last { $0.hasPrefix("Participant's latest message: ") } ?? ""
             return ["reply": .string("Noted \(latest.dropFirst("Participant's latest message: ".count))."), "done": false,
-                    "asking_about": nil, "declined": [], "extracted": []]
+                    "asking_about": nil, "declined": [], "extracted": [], "opt_out": false]
         }
         let path = harness.directory.file("bundle.sqlite")
         try await withThrowingTaskGroup(of: Void.self) { group in

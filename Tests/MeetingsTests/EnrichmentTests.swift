@@ -36,6 +36,18 @@ struct ScriptedSearch: SearchProvider {
         #expect(enrichment.warnings.isEmpty)
     }
 
+    @Test func withoutACompanyOnlyTheRoleIsSearched() async throws {
+        let search = ScriptedSearch { query in
+            [SearchResult(url: "https://x.example/\(query.count)", title: "Fernhill Health moves patient booking online", snippet: "s")]
+        }
+        let subject = Enricher.Subject(company: nil, role: nil, title: "Workshop with a freelance designer")
+        let enrichment = try await Enricher(search: search).enrich(subject, steering: .defaultProfile, now: now, deadline: Deadline(seconds: 5))
+        #expect(enrichment.news.sources.isEmpty && enrichment.news.query.isEmpty, "the meeting title is no company to search news for")
+        #expect(enrichment.competitors.sources.isEmpty)
+        #expect(enrichment.rolePains.sources.count == 1)
+        #expect(enrichment.warnings.contains { $0.hasPrefix("no company for this meeting") })
+    }
+
     @Test func oneFailedSearchIsAWarningAllFailedIsUpstreamFailed() async throws {
         let partial = ScriptedSearch { query in
             if query.contains("competitors") { throw BundleError(.upstreamFailed, "You.com search failed: HTTP 500") }
@@ -82,11 +94,22 @@ struct ScriptedSearch: SearchProvider {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/enrich/corpus.json").path
         let search = try OfflineSearch(corpusPath: corpus, now: { 1_767_571_200 })  // 2026-01-05
-        let news = try await search.search("Northwind Logistics news", freshness: .month, count: 5, deadline: Deadline(seconds: 1))
-        #expect(news.first?.url == "https://news.example/northwind-logistics-expands-fleet")
+        let news = try await search.search("\"Northwind Logistics\" news", freshness: .month, count: 5, deadline: Deadline(seconds: 1))
+        #expect(!news.isEmpty && news.allSatisfy { $0.title.contains("Northwind Logistics") })
+        // BM25: the rarer term decides ("cfo" is in one document, "northwind" in four).
+        #expect(try await search.search("Northwind CFO", freshness: .month, count: 5, deadline: Deadline(seconds: 1)).first?.title
+                == "Northwind Logistics hires a new CFO")
+        #expect(try await search.search("fleet trucks", freshness: .month, count: 5, deadline: Deadline(seconds: 1)).map(\.url)
+                == ["https://news.example/northwind-logistics-expands-fleet"])
         let phrase = try await search.search("\"Contoso Retail\" competitors Gong Clari", freshness: .month, count: 5, deadline: Deadline(seconds: 1))
         #expect(phrase.isEmpty, "a quoted company must appear; shared competitor names alone are no match")
         #expect(!news.contains { $0.url.hasSuffix("2019") }, "older than a month")
+        // Sharing two common words ("sales reps") with another company's story is no match: the
+        // role query finds the piece about sales teams, not Fernhill Health's booking system.
+        let pains = try await search.search("sales leader challenges sales reps customer", freshness: .year, count: 6, deadline: Deadline(seconds: 1))
+        #expect(pains.map(\.title) == ["Sales teams lose hours to meeting research"])
+        #expect(try await search.search("\"Workshop with a freelance designer\" news", freshness: .month, count: 5,
+                                        deadline: Deadline(seconds: 1)).isEmpty, "nothing rather than another company's news")
         #expect(try await OfflineSearch(corpusPath: nil, now: { 0 }).search("anything", freshness: .year, count: 5,
                                                                              deadline: Deadline(seconds: 1)).isEmpty)
     }

@@ -62,3 +62,48 @@ import Testing
         #expect(throws: BundleError.self) { try store.save(bad, source: "put", now: now) }
     }
 }
+
+@Suite struct FeedbackDirectionTests {
+    let base = SteeringProfile.defaultProfile
+
+    func apply(_ notes: String) -> (profile: SteeringProfile, rules: [SteeringFeedback.AppliedRule]) {
+        SteeringFeedback.apply(base, score: -1, notes: notes)
+    }
+
+    @Test func lessAndFewerLowerAWeightMoreRaisesIt() {
+        let less = apply("less news please")
+        #expect(less.profile.weights.news < base.weights.news)
+        #expect(abs(less.profile.weights.news - 0.3) < 0.0001)
+        #expect(abs(less.profile.weights.sum - 1) < 0.0001)
+        #expect(less.rules == [.init(rule: "lower news", matched: "less news", effect: "weights.news 0.4 → 0.3")])
+        for notes in ["fewer competitors", "too much competitor talk", "no more competitor comparisons", "the competitor part was too much"] {
+            #expect(apply(notes).profile.weights.competitors < base.weights.competitors, "\(notes)")
+        }
+        let both = apply("Less news, more about competitors")
+        #expect(both.profile.weights.news < base.weights.news && both.profile.weights.competitors > base.weights.competitors)
+        #expect(both.rules.map(\.rule) == ["lower news", "raise competitors"])
+        #expect(apply("not enough news").profile.weights.news > base.weights.news)
+    }
+
+    @Test func wholeWordsOnlyAndTheDefaultRuleIsNamed() {
+        // "out of control", "spain", "pressure", "newsletter": no topic word in them.
+        for notes in ["this was out of control", "the Spain office", "pressure was high", "our newsletter"] {
+            let result = apply(notes)
+            #expect(result.profile == base, "\(notes)")
+            #expect(result.rules.isEmpty, "\(notes)")
+        }
+        let plain = apply("the role's pains")
+        #expect(plain.rules == [.init(rule: "raise role_pains (default: no direction word)", matched: "role", effect: "weights.role_pains 0.35 → 0.45")])
+        let generic = apply("too generic")
+        #expect(generic.rules.map(\.rule) == ["add specificity rule"])
+        #expect(generic.profile.weights == base.weights)
+    }
+
+    @Test func aWeightAtItsFloorSaysSo() {
+        var profile = base
+        for _ in 0..<5 { profile = SteeringFeedback.adjusted(profile, score: -1, notes: "less news") }
+        #expect(abs(profile.weights.news - SteeringFeedback.floor) < 0.0001)
+        let again = SteeringFeedback.apply(profile, score: -1, notes: "less news")
+        #expect(again.rules.first?.effect == "weights.news stays 0.1 (at its floor)")
+    }
+}

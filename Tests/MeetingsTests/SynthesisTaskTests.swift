@@ -69,4 +69,37 @@ import Testing
         #expect(task.system.contains("Never claim: guaranteed results"))
         #expect(task.system.contains("company news 0.4"))
     }
+
+    @Test func anotherCompanysNewsIsNeverAnInsightAboutThisOne() {
+        let fernhill = SearchResult(url: "https://news.example/fernhill", title: "Fernhill Health moves patient booking online", snippet: "14 clinics")
+        let task = SynthesisTask(meeting: meeting, enrichment: enrichment(sources + [fernhill]), steering: .defaultProfile)
+        #expect(!task.prompt.contains("Fernhill"), "left out of what the model sees")
+        let answer = task.offlineAnswer()
+        #expect(!answer.insights.contains { $0.sourceURL == fernhill.url || $0.text.contains("Fernhill") })
+        #expect(!answer.hooks.contains { $0.sourceURL == fernhill.url })
+        var cited = answer
+        cited.insights[0].sourceURL = fernhill.url
+        #expect(task.validate(cited).map(\.field).contains("$.insights[0].source_url"), "a model citing it is refused")
+
+        // A meeting with no company keeps no company news at all; the insights come from the steering profile.
+        var freelance = meeting
+        freelance.company = nil
+        let alone = SynthesisTask(meeting: freelance, enrichment: enrichment([fernhill]), steering: .defaultProfile).offlineAnswer()
+        #expect(alone.insights.allSatisfy { $0.sourceURL == nil })
+        #expect(!alone.preMeetingDraft.body.contains("Fernhill"))
+    }
+
+    @Test func theOfflineDraftReadsLikeAPersonWroteIt() {
+        var signed = meeting
+        signed.attendees[0].name = "Alex Kim"
+        let task = SynthesisTask(meeting: signed, enrichment: enrichment(sources), steering: .defaultProfile)
+        let body = task.offlineAnswer().preMeetingDraft.body
+        #expect(!body.contains("I saw \""), "\(body)")
+        #expect(body.contains("I saw the news that Northwind expands its fleet to 400 trucks."), "\(body)")
+        #expect(body.contains("We build an AI assistant"), "\(body)")
+        #expect(body.hasSuffix("Best regards,\nAlex"), "signed by the organizer")
+        #expect(task.validate(task.offlineAnswer()).isEmpty)
+        // Every sentence ends once: no ". ." or ".." from headlines that end in a period.
+        #expect(!body.contains("..") && !body.contains(". ."))
+    }
 }

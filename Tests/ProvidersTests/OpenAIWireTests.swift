@@ -154,7 +154,10 @@ import Testing
             Issue.record("expected misconfigured")
         } catch let error as BundleError {
             #expect(error.code == .misconfigured)
-            #expect(error.message.contains("LLM_API_KEY"))
+            #expect(error.message.hasPrefix("LLM_API_KEY was refused by"), "\(error.message)")
+            #expect(error.message.contains("(HTTP 401)"))
+            #expect(!error.message.contains("Incorrect API key"), "the upstream's text is not the caller's to act on")
+            #expect(error.details?.first?.field == "LLM_API_KEY")
         }
     }
 

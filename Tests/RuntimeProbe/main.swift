@@ -27,7 +27,7 @@ struct ProbeHandler: FunctionHandler {
 
     static let manifest = FunctionManifest(
         name: "runtime-probe", summary: "Test support: misbehaves on request.",
-        input: Schema.object(["action": Schema.string(enum: ["echo", "crash", "hang", "throw", "opaque"]),
+        input: Schema.object(["action": Schema.string(enum: ["echo", "crash", "segv", "hang", "throw", "opaque"]),
                               "count": Schema.integer()], required: ["action"]),
         output: Schema.any, timeoutSeconds: 2)
 
@@ -36,6 +36,8 @@ struct ProbeHandler: FunctionHandler {
         case "crash":
             let values: [Int] = []
             _ = values[input.count ?? 1]  // traps: index out of range
+        case "segv":
+            UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = input.count ?? 1  // a real SIGSEGV
         case "hang":
             sleep(60)  // blocking, so only the watchdog thread can end it
         case "throw":

@@ -146,4 +146,20 @@ import Testing
         let steeringBody = document["paths"]?["/steering"]?["put"]?["requestBody"]?["content"]?["application/json"]?["schema"]
         #expect(steeringBody?["properties"]?["weight_news"]?["x-alias-of"] == "weights.news")
     }
+
+    /// A request written with only the original's names validates against the published schema,
+    /// and one with neither spelling does not; an optional field may be null (taken as left out).
+    @Test func openAPIRequiresEitherSpellingAndAllowsNullForOptionalFields() throws {
+        let document = OpenAPIDocument.build(Catalog.manifests)
+        let campaign = try #require(document["paths"]?["/campaigns"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"])
+        let original: JSONValue = ["name": "Gas station", "research_brief": "Refuelling habits of commuters on Yas Island.",
+                                   "extraction_schema": ["age_range": ["type": "string", "description": "Age bracket"]],
+                                   "phone_numbers": ["+971501234567"]]
+        #expect(SchemaValidator.validate(original, against: campaign).isEmpty, "\(SchemaValidator.validate(original, against: campaign))")
+        let neither: JSONValue = ["name": "Gas station", "schema": [:], "phones": []]
+        #expect(!SchemaValidator.validate(neither, against: campaign).isEmpty)
+        let poll = try #require(document["paths"]?["/calendar/poll"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"])
+        #expect(SchemaValidator.validate(["run_pipeline": .null], against: poll).isEmpty)
+        #expect(!SchemaValidator.validate(["run_pipeline": "yes"], against: poll).isEmpty)
+    }
 }

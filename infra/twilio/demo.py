@@ -41,7 +41,7 @@ print(f"send-outreach (cron): {outreach['sent']} openings sent to the outbox (no
       f"written by the {outreach['opening_written_by']} provider, pace {outreach['rate_per_minute']} per minute")
 
 script = [("+4915112345678", "Sure, happy to help!"), ("+447700900123", "Hi, what is this about?"), ("+4915112345678", "Mostly Aral"),
-          ("+14155550134", "ok, go ahead"), ("+4915112345678", "About 4 times a month"), ("+447700900123", "stop"),
+          ("+14155550134", "ok, go ahead"), ("+4915112345678", "About 4 times a month"), ("+447700900123", "please stop messaging me"),
           ("+4915112345678", "Yes, always"), ("+14155550134", "Shell, usually"), ("+4915112345678", "1.79 last time"),
           ("+4915112345678", "A cheaper price on my way to work")]
 for index, (phone, text) in enumerate(script):

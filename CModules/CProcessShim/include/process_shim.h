@@ -16,6 +16,11 @@ int bundle_write_all(int fd, const void *bytes, size_t length);
 /// stdout and exits with `exit_code`, so a crash never leaves stdout empty or half-written.
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code);
 
+/// Sets the JSON fields (without braces: `"level":"error","fn":…`) of the log line the crash
+/// handler writes to stderr, after a timestamp and the signal, before it writes the crash
+/// document. Call again when the request id changes.
+void bundle_set_crash_log(const char *fields, size_t length);
+
 /// Writes `length` bytes to stdout if stdout can still be claimed, then _exit(exit_code)
 /// without running atexit handlers.
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
@@ -38,9 +43,11 @@ int bundle_memfd(const char *name);
 /// where the kernel has none (the caller then polls waitpid).
 int bundle_pidfd_open(int pid);
 
-/// posix_spawn with the child's stdin and stdout on the given descriptors, stderr inherited,
-/// the working directory changed when `directory` is not NULL, and the child in a new process
-/// group so a deadline can end it with everything it started. Returns 0 or an errno value.
+/// Starts a program with the child's stdin and stdout on the given descriptors, stderr inherited,
+/// the working directory changed when `directory` is not NULL, the child in a new process group
+/// so a deadline can end it with everything it started, and killed (SIGKILL) when the calling
+/// thread's process dies (PR_SET_PDEATHSIG; the parent is the calling *thread*, so spawn and wait
+/// from one thread that outlives the child). Returns 0 or an errno value.
 int bundle_spawn(int *pid, const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd,
                  const char *directory);
 

@@ -35,6 +35,9 @@ package struct ComposioClient: Sendable {
                                                       headers: [("x-api-key", apiKey)]), deadline: deadline)
         let json = response.json
         guard response.isSuccess else {
+            if response.status == 401 || response.status == 403 {
+                throw BundleError.credentialsRefused(variable: "COMPOSIO_API_KEY", by: "Composio", status: response.status)
+            }
             let message = json?["error"]?["message"]?.stringValue ?? json?["error"]?.stringValue ?? json?["message"]?.stringValue
                 ?? "HTTP \(response.status)"
             let code: ErrorCode = response.status == 429 ? .rateLimited : [401, 403].contains(response.status) ? .misconfigured : .upstreamFailed

@@ -65,7 +65,8 @@ package protocol LLMProvider: Sendable {
 /// Maps an upstream's HTTP failure to the contract by whether a retry can help: bad keys, an
 /// exhausted quota and an unknown model or path are configuration problems (`misconfigured`, exit
 /// 78, naming the variable to fix); rate limits stay rate limits; the rest is `upstream_failed`.
-/// Messages name the provider's host and its own explanation, never the key.
+/// Messages name the provider's host and its own explanation, never the key; a refused key names
+/// only the variable.
 package enum UpstreamFailure {
     package static func error(provider: String, keyVariable: String, modelVariable: String, baseURLVariable: String,
                               response: HTTPResponse, upstreamMessage: String?, upstreamCode: String?) -> BundleError {
@@ -73,8 +74,7 @@ package enum UpstreamFailure {
         let code = upstreamCode?.lowercased() ?? ""
         switch response.status {
         case 401, 403:
-            return BundleError(.misconfigured, "\(provider) rejected the credentials in \(keyVariable) (HTTP \(response.status))\(detail)",
-                               details: [ErrorDetail(field: keyVariable, problem: "rejected by \(provider)")])
+            return .credentialsRefused(variable: keyVariable, by: provider, status: response.status)
         case 402, 429 where code.contains("insufficient_quota") || code.contains("billing"):
             return BundleError(.misconfigured, "the account behind \(keyVariable) has no quota or credit left at \(provider)\(detail)",
                                details: [ErrorDetail(field: keyVariable, problem: "no quota left")])

@@ -12,6 +12,8 @@ package struct TwilioMessenger: Messenger {
     let baseURL: String
     let accountSID: String
     let credentials: (user: String, password: String)
+    /// The variable holding the secret half of `credentials`, named when Twilio refuses them.
+    let keyVariable: String
     let from: String?
     let messagingServiceSID: String?
     /// `whatsapp:` by default; empty for SMS.
@@ -21,6 +23,7 @@ package struct TwilioMessenger: Messenger {
 
     package init(config: Config, transport: any Transport) throws {
         accountSID = try config.require("TWILIO_ACCOUNT_SID", for: "sending through Twilio")
+        keyVariable = config["TWILIO_API_KEY_SID"] == nil ? "TWILIO_AUTH_TOKEN" : "TWILIO_API_KEY_SECRET"
         if let keySID = config["TWILIO_API_KEY_SID"] {
             credentials = (keySID, try config.require("TWILIO_API_KEY_SECRET", for: "Twilio API key authentication"))
         } else {
@@ -87,9 +90,10 @@ package struct TwilioMessenger: Messenger {
             let text = json?["message"]?.stringValue ?? "HTTP \(response.status)"
             // 429 (20429) was never processed; 5xx may be a passing fault. Other 4xx will not change.
             let retryable = response.status == 429 || response.status >= 500 || (response.isSuccess && json?["sid"] == nil)
-            throw MessagingError(providerCode: code, httpStatus: response.status,
-                                 message: "Twilio refused the message" + (code.map { " (\($0))" } ?? "") + ": \(text.prefix(300))",
-                                 isRetryable: retryable)
+            let message = response.status == 401 || response.status == 403
+                ? BundleError.credentialsRefused(variable: keyVariable, by: "Twilio", status: response.status).message
+                : "Twilio refused the message" + (code.map { " (\($0))" } ?? "") + ": \(text.prefix(300))"
+            throw MessagingError(providerCode: code, httpStatus: response.status, message: message, isRetryable: retryable)
         }
         return SentMessage(sid: sid, status: json?["status"]?.stringValue ?? "queued")
     }

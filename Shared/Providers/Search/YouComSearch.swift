@@ -21,6 +21,9 @@ package struct YouComSearch: SearchProvider {
         let response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: [("X-API-Key", apiKey), ("Accept", "application/json")]),
                                                 deadline: deadline)
         guard response.isSuccess else {
+            if response.status == 401 || response.status == 403 {
+                throw BundleError.credentialsRefused(variable: "YOUCOM_API_KEY", by: "You.com", status: response.status)
+            }
             let detail = response.json?["detail"].map { $0.stringValue ?? $0.jsonText } ?? "HTTP \(response.status)"
             let code: ErrorCode = response.status == 401 || response.status == 403 ? .misconfigured : response.status == 429 ? .rateLimited : .upstreamFailed
             throw BundleError(code, "You.com search failed: \(String(detail.prefix(200)))")

@@ -1,0 +1,63 @@
+import Core
+import Foundation
+import TestSupport
+import Testing
+
+/// An upstream that echoes the credentials it was sent: nothing stored or answered may carry them,
+/// and a refused key is named by its variable, not by the upstream's text.
+@Suite struct SecretEchoTests {
+    let directory: TemporaryDirectory
+    let sid = "AC0123456789abcdef0123456789abcdef"
+    let token = "f00dfeedc0ffee1234567890abcdef42"
+    var basic: String { Data("\(sid):\(token)".utf8).base64EncodedString() }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    func run(_ name: String, _ stdin: String, _ environment: [String: String]) throws -> ProcessResult {
+        try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
+    }
+
+    func sendOutreach(twilioStatus: Int) throws -> (outreach: ProcessResult, conversation: ProcessResult, server: LoopbackServer) {
+        let server = try LoopbackServer { request in
+            // Twilio-shaped error that quotes the request's credentials back.
+            let echoed = "bad request from \(request.header("Authorization") ?? "-") token=\(request.body.isEmpty ? "" : "x")"
+            return .json(twilioStatus, ["code": 21211, "message": .string(echoed + " " + String(decoding: Data(request.header("Authorization")?.utf8 ?? "".utf8), as: UTF8.self)),
+                                        "more_info": "https://www.twilio.com/docs/errors/21211"])
+        }
+        let environment = ["BUNDLE_NOW": "2026-03-02T09:00:00Z", "MESSAGING_PROVIDER": "twilio", "TWILIO_BASE_URL": server.baseURL,
+                           "TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token, "TWILIO_FROM": "+14155238886"]
+        let campaign = #"{"name": "Echo", "brief": "How people choose a fuel station.", "schema": [{"name": "brand", "type": "string", "description": "Brand"}], "phones": ["+491511234567"]}"#
+        #expect(try run("create-campaign", campaign, environment).exitCode == 0)
+        #expect(try run("launch-campaign", #"{"id": 1}"#, environment).exitCode == 0)
+        let outreach = try run("send-outreach", "", environment)
+        let conversation = try run("get-conversation", #"{"id": 1}"#, environment)
+        return (outreach, conversation, server)
+    }
+
+    @Test func credentialsEchoedInAnUpstreamErrorAreNeitherStoredNorServed() throws {
+        let (outreach, conversation, server) = try sendOutreach(twilioStatus: 400)
+        #expect(server.requests.first?.header("Authorization") == "Basic \(basic)", "the fake saw the real credentials")
+        #expect(conversation.exitCode == 0, "\(conversation.stdoutText)")
+        #expect(conversation.stdoutText.contains("[redacted]"), "\(conversation.stdoutText)")
+        for result in [outreach, conversation] {
+            #expect(!result.stdoutText.contains(token))
+            #expect(!result.stdoutText.contains(String(basic.dropFirst(48).prefix(16))), "no stretch of the Basic credentials")
+            #expect(!result.stderr.contains(token))
+        }
+        let stored = ["", "-wal"].compactMap { try? String(contentsOfFile: directory.file("var/bundle.sqlite" + $0), encoding: .isoLatin1) }
+            .joined()
+        #expect(!stored.contains(token), "nothing in the database")
+        #expect(!stored.contains(String(basic.dropFirst(48).prefix(16))))
+    }
+
+    @Test func aRefusedKeyNamesTheVariableAndNotTheUpstreamsText() throws {
+        let (outreach, conversation, _) = try sendOutreach(twilioStatus: 401)
+        #expect(outreach.stdoutText.contains("TWILIO_AUTH_TOKEN was refused by Twilio (HTTP 401)") ||
+                conversation.stdoutText.contains("TWILIO_AUTH_TOKEN was refused by Twilio (HTTP 401)"),
+                "\(outreach.stdoutText) \(conversation.stdoutText)")
+        #expect(!conversation.stdoutText.contains("bad request from"))
+        #expect(!outreach.stdoutText.contains("bad request from"))
+    }
+}
