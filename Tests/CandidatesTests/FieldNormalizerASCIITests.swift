@@ -111,3 +111,24 @@ import Testing
         #expect(CandidateColumns.Field.allCases.map(\.ordinal) == Array(0..<CandidateColumns.Field.allCases.count))
     }
 }
+
+@Suite struct IndustryWordsTests {
+    static let names = ["Fintech", "Fintech / Payments", "FinTech", "IT", "Security", "E-commerce", "e commerce", "  ", "", "B2B SaaS",
+                        "Payments", "Health-care & Life Sciences", "Retail", "Énergie", "Zoë Tech"]
+
+    @Test(arguments: names)
+    func wordsAgree(name: String) {
+        #expect(IndustryWords(name).text == IndustryWords.byCharacter(name))
+    }
+
+    @Test func containmentIsWholeWord() {
+        for have in Self.names {
+            for want in Self.names {
+                let fast = IndustryWords(have).contains(IndustryWords(want))
+                #expect(fast == IndustryWords.byCharacter(have).contains(IndustryWords.byCharacter(want)), "\(have) / \(want)")
+            }
+        }
+        #expect(IndustryWords("Fintech / Payments").contains(IndustryWords("fintech")))
+        #expect(!IndustryWords("Security").contains(IndustryWords("IT")))
+    }
+}
