@@ -205,6 +205,16 @@ extension JSONValue {
 
     private static func writeString(_ value: String, to output: inout String) {
         output += "\""
+        // Most strings (keys, names, sentences) need no escape: one scan of the bytes, then the
+        // whole string. (E2 may start U+2028/2029; the loop below decides.)
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }
+        } ?? false
+        if plain {
+            output += value
+            output += "\""
+            return
+        }
         // Runs that need no escape are appended whole: appending scalar by scalar was most of
         // the cost of storing JSON columns for thousands of rows.
         let utf8 = value.utf8
