@@ -126,9 +126,17 @@ package struct BundleError: Error, Codable, Sendable, Hashable, CustomStringConv
     }
 
     /// An upstream refused the credentials in `variable` (HTTP 401 or 403): `misconfigured`,
-    /// naming the variable to fix. The upstream's own text is left out: it is not the caller's
-    /// to act on, and some upstreams echo the credentials they refused.
-    package static func credentialsRefused(variable: String, by service: String, status: Int) -> BundleError {
+    /// naming the variable to fix. A 401 means the value is wrong; a 403 usually means it is
+    /// valid but lacks access (a missing scope, a resource not shared with it), which `access`
+    /// can say in the service's own terms. The upstream's own text is left out: it is not the
+    /// caller's to act on, and some upstreams echo the credentials they refused.
+    package static func credentialsRefused(variable: String, by service: String, status: Int, access: String? = nil) -> BundleError {
+        if status == 403 {
+            let problem = "was not allowed access by \(service) (HTTP 403)"
+            let fix = access ?? "grant it access to what the bundle uses (scopes, sharing, permissions)"
+            return BundleError(.misconfigured, "\(variable) \(problem): the value was accepted but lacks access; \(fix)",
+                               details: [ErrorDetail(field: variable, problem: problem)])
+        }
         let problem = "was refused by \(service) (HTTP \(status))"
         return BundleError(.misconfigured, "\(variable) \(problem); set a valid value", details: [ErrorDetail(field: variable, problem: problem)])
     }

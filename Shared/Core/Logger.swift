@@ -84,7 +84,7 @@ package struct Logger: Sendable {
         fields["ts"] = .string(Timestamp.format(Date(), milliseconds: true))
         fields["level"] = .string(level.name)
         fields["fn"] = .string(function)
-        fields["request_id"] = .string(requestID)
+        fields["request_id"] = .string(redact(requestID))  // the caller chose it
         fields["msg"] = .string(message)
         sink(Self.render(fields) + "\n")
     }

@@ -10,6 +10,7 @@ enum Multipart {
         guard let boundary = HeaderParameters.parse(contentType)["boundary"], !boundary.isEmpty else {
             throw BundleError(.invalidRequest, "the multipart body has no boundary in its Content-Type")
         }
+        try checkBoundary(boundary)
         var fields = RepeatedFields()
         var files: [JSONValue] = []
         for part in try parts(body, boundary: Array("--\(boundary)".utf8)) {
@@ -46,14 +47,33 @@ enum Multipart {
         var body: [UInt8]
     }
 
-    /// The parts in order, in one pass over the body (each search starts where the last ended and
-    /// tries one pattern, so LF-only bodies cost no rescans); at most `limit` parts.
+    /// RFC 2046 §5.1.1: at most 70 characters, from `bchars`, not ending in a space. A longer
+    /// boundary would make every delimiter check cost as much as the boundary is long.
+    static let maxBoundaryLength = 70
+
+    static func checkBoundary(_ boundary: String) throws {
+        let bytes = Array(boundary.utf8)
+        guard bytes.count <= maxBoundaryLength else {
+            throw BundleError(.invalidRequest, "the multipart boundary is longer than \(maxBoundaryLength) characters (RFC 2046)")
+        }
+        let allowed = Set("'()+_,-./:=? ".utf8)
+        guard bytes.allSatisfy({ isAlphanumeric($0) || allowed.contains($0) }), bytes.last != UInt8(ascii: " ") else {
+            throw BundleError(.invalidRequest, "the multipart boundary has a character RFC 2046 does not allow")
+        }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
+    }
+
+    /// The parts in order, in one pass over the body: a delimiter is `--boundary` at the start of
+    /// a line (the body's start, or after LF), so only line starts are compared, each once, and
+    /// each comparison is at most a bounded boundary long; at most `limit` parts.
     static func parts(_ body: [UInt8], boundary: [UInt8], limit: Int = FormEncoding.maxFields) throws -> [Part] {
-        guard var cursor = find(boundary, in: body, from: 0) else {
+        guard var cursor = lineStarting(with: boundary, in: body, from: 0, atStart: true) else {
             throw BundleError(.invalidRequest, "the multipart body does not contain its boundary")
         }
         var parts: [Part] = []
-        let delimiter = [10] + boundary
         while true {
             cursor += boundary.count
             if body[cursor...].starts(with: [45, 45]) { return parts }  // "--": the closing boundary
@@ -63,12 +83,14 @@ enum Multipart {
                 throw BundleError(.invalidRequest, "a multipart part has no end to its headers")
             }
             let headers = parseHeaders(body[cursor..<headerEnd])
-            guard let next = find(delimiter, in: body, from: contentStart) else {
+            // The line end before a delimiter belongs to it: the content ends before that LF.
+            guard let next = lineStarting(with: boundary, in: body, from: contentStart, atStart: false) else {
                 throw BundleError(.invalidRequest, "the multipart body ends before its closing boundary")
             }
-            let contentEnd = next > contentStart && body[next - 1] == 13 ? next - 1 : next
+            let lineFeed = next - 1
+            let contentEnd = lineFeed > contentStart && body[lineFeed - 1] == 13 ? lineFeed - 1 : lineFeed
             parts.append(Part(headers: headers, body: Array(body[contentStart..<contentEnd])))
-            cursor = next + 1
+            cursor = next
         }
     }
 
@@ -103,14 +125,16 @@ enum Multipart {
         return index
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
+    /// Where the first line at or after `start` that begins with `prefix` begins: a line begins
+    /// after an LF at index `start` or later (or at `start` itself when `atStart`). Each line
+    /// start is compared once, so the cost is linear in the body for a bounded prefix.
+    private static func lineStarting(with prefix: [UInt8], in body: [UInt8], from start: Int, atStart: Bool) -> Int? {
+        if atStart, body[start...].starts(with: prefix) { return start }
         var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        while let lineFeed = body[index...].firstIndex(of: 10) {
+            let lineStart = lineFeed + 1
+            if body[lineStart...].starts(with: prefix) { return lineStart }
+            index = lineStart
         }
         return nil
     }

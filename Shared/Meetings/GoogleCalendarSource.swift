@@ -73,7 +73,8 @@ package struct GoogleCalendarSource: Sendable {
             return BundleError(.rateLimited, "Google Calendar rate limit: \(message)")
         }
         if response.status == 401 || response.status == 403 {
-            return .credentialsRefused(variable: "GOOGLE_CALENDAR_TOKEN", by: "Google Calendar", status: response.status)
+            return .credentialsRefused(variable: "GOOGLE_CALENDAR_TOKEN", by: "Google Calendar", status: response.status,
+                                       access: "the token needs a calendar scope and access to the GOOGLE_CALENDAR_ID calendar")
         }
         if response.status == 404 {
             return BundleError(.misconfigured, "Google Calendar refused the request (\(response.status): \(message)); check GOOGLE_CALENDAR_TOKEN and GOOGLE_CALENDAR_ID")

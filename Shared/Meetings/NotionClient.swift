@@ -35,7 +35,8 @@ package struct NotionClient: Sendable {
         let response = try await transport.send(request, deadline: deadline)
         guard response.isSuccess, let id = response.json?["id"]?.stringValue else {
             if response.status == 401 || response.status == 403 {
-                throw BundleError.credentialsRefused(variable: "NOTION_TOKEN", by: "Notion", status: response.status)
+                throw BundleError.credentialsRefused(variable: "NOTION_TOKEN", by: "Notion", status: response.status,
+                                                     access: "share the NOTION_DATABASE_ID database with the integration")
             }
             let message = response.json?["message"]?.stringValue ?? "HTTP \(response.status)"
             let code: ErrorCode = switch response.status {

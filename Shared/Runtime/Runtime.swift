@@ -85,7 +85,11 @@ package enum Runtime {
         case .success(let bytes):
             logger.info("invocation.done", ["ms": .number(milliseconds), "exit": 0])
             // No answer carries a configured secret, whatever a handler or an upstream put in it.
-            emit(channel.success(config.redactor.redact(bytes), requestID: logger.requestID), exitCode: 0)
+            let redacted = config.redactor.redact(bytes)
+            if redacted.count != bytes.count || redacted != bytes {
+                logger.warning("answer.redacted", ["note": "a configured secret was taken out of the answer"])
+            }
+            emit(channel.success(redacted, requestID: logger.requestID), exitCode: 0)
         case .failure(let error):
             let level: LogLevel = error.code == .internal || error.code == .misconfigured ? .error : .warning
             logger.log(level, "invocation.failed", ["ms": .number(milliseconds), "code": .string(error.code.rawValue),

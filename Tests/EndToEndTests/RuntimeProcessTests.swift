@@ -64,6 +64,21 @@ import Testing
         #expect(!result.stderr.contains("sk-should-not-appear"))
     }
 
+    /// A word-like URL password (`postgres`) is ordinary data in an answer; a distinctive secret
+    /// is taken out, and the log says so without the secret.
+    @Test func answersLoseDistinctiveSecretsOnly() throws {
+        let environment = ["PROBE_BASE_URL": "https://app:postgres@upstream.example/", "PROBE_SECRET_TOKEN": "tok-very-secret-1"]
+        let kept = try probe(#"{"action": "echo", "_http": {"request_id": "db-postgres-1"}}"#, environment)
+        #expect(kept.json?["request_id"] == "db-postgres-1", "\(kept.stdoutText)")
+        #expect(!kept.stderr.contains("answer.redacted"))
+        #expect(!kept.stderr.contains("postgres-1"), "logs stay stricter: \(kept.stderr)")
+        let redacted = try probe(#"{"action": "echo", "_http": {"request_id": "x-tok-very-secret-1"}}"#, environment)
+        #expect(redacted.json?["request_id"] == "x-[redacted]", "\(redacted.stdoutText)")
+        let line = try #require(redacted.logLines.first { $0["msg"] == "answer.redacted" }, "stderr: \(redacted.stderr)")
+        #expect(line["level"] == "warning")
+        #expect(!redacted.stderr.contains("tok-very-secret-1"))
+    }
+
     @Test func requestIDComesFromTheEnvelope() throws {
         let result = try probe(#"{"action": "echo", "_http": {"request_id": "abc-42"}}"#)
         #expect(result.json?["request_id"] == "abc-42")

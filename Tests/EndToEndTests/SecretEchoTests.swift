@@ -19,8 +19,17 @@ import Testing
         try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
     }
 
-    func sendOutreach(twilioStatus: Int) throws -> (outreach: ProcessResult, conversation: ProcessResult, server: LoopbackServer) {
+    /// `escaped`: the upstream JSON-escapes its echo as PHP (`\/`) and .NET (`\u002B`) do.
+    func sendOutreach(twilioStatus: Int, escaped: Bool = false) throws -> (outreach: ProcessResult, conversation: ProcessResult, server: LoopbackServer) {
+        let token = token
         let server = try LoopbackServer { request in
+            if escaped {
+                let echo = "bad request from \(request.header("Authorization") ?? "-") token \(token)"
+                    .replacing("/", with: "\\/").replacing("+", with: "\\u002B").replacing("f00d", with: "f\\u0030\\u0030d")
+                    .replacing("Z", with: "\\u005a")
+                return ScriptedResponse(status: twilioStatus, headers: ["Content-Type": "application/json"],
+                                        body: Array(#"{"code": 21211, "message": "\#(echo)"}"#.utf8))
+            }
             // Twilio-shaped error that quotes the request's credentials back.
             let echoed = "bad request from \(request.header("Authorization") ?? "-") token=\(request.body.isEmpty ? "" : "x")"
             return .json(twilioStatus, ["code": 21211, "message": .string(echoed + " " + String(decoding: Data(request.header("Authorization")?.utf8 ?? "".utf8), as: UTF8.self)),
@@ -36,8 +45,9 @@ import Testing
         return (outreach, conversation, server)
     }
 
-    @Test func credentialsEchoedInAnUpstreamErrorAreNeitherStoredNorServed() throws {
-        let (outreach, conversation, server) = try sendOutreach(twilioStatus: 400)
+    @Test(arguments: [false, true])
+    func credentialsEchoedInAnUpstreamErrorAreNeitherStoredNorServed(escaped: Bool) throws {
+        let (outreach, conversation, server) = try sendOutreach(twilioStatus: 400, escaped: escaped)
         #expect(server.requests.first?.header("Authorization") == "Basic \(basic)", "the fake saw the real credentials")
         #expect(conversation.exitCode == 0, "\(conversation.stdoutText)")
         #expect(conversation.stdoutText.contains("[redacted]"), "\(conversation.stdoutText)")

@@ -44,7 +44,10 @@ import Testing
         #expect(error.code == .payloadTooLarge)
         #expect(error.message.contains("more than 1000 form fields"))
         let query = GatewayRequest(method: "POST", path: "/inbound", query: String(decoding: form(fields: 1_001), as: UTF8.self))
-        guard case .success(let match) = RouteTable([manifest]).match(method: "POST", path: "/inbound") else { return }
+        guard case .success(let match) = RouteTable([manifest]).match(method: "POST", path: "/inbound") else {
+            Issue.record("the route did not match")
+            return
+        }
         #expect(throws: BundleError.self) {
             try RequestInput(request: query, match: match, requestID: "r", principal: nil, publicBaseURL: nil).build()
         }
@@ -64,6 +67,40 @@ import Testing
             try input(multipart(parts: FormEncoding.maxFields + 1, lineEnd: "\n"), type: "multipart/form-data; boundary=B")
         }
         #expect(error.code == .payloadTooLarge)
+    }
+
+    @Test func boundariesLongerThanRFC2046AllowsAreRefused() throws {
+        let long = String(repeating: "-", count: 7_000)
+        let body = Array(String(repeating: String(repeating: "-", count: 7_001) + "\r\n", count: 20).utf8)
+        let error = try #require(throws: BundleError.self) { try input(body, type: "multipart/form-data; boundary=\(long)") }
+        #expect(error.code == .invalidRequest)
+        #expect(error.message.contains("longer than 70 characters"))
+        let seventy = String(repeating: "b", count: 70)
+        let value = try input(Array("--\(seventy)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n7\r\n--\(seventy)--\r\n".utf8),
+                              type: "multipart/form-data; boundary=\(seventy)")
+        #expect(value["a"] == "7")
+    }
+
+    @Test(arguments: ["a<b", "a\\b", "ab ", "a;b\u{e9}"])
+    func boundariesWithCharactersRFC2046ForbidsAreRefused(boundary: String) throws {
+        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--\(boundary)--\r\n".utf8)
+        let error = try #require(throws: BundleError.self) { try input(body, type: "multipart/form-data; boundary=\"\(boundary)\"") }
+        #expect(error.code == .invalidRequest)
+    }
+
+    /// Runs of dashes one short of the delimiter on every line, and the boundary mid-line: only a
+    /// line start can begin a delimiter, so none of them is one.
+    @Test func delimitersAreFoundOnlyAtLineStarts() throws {
+        let boundary = String(repeating: "-", count: 70)
+        let almost = String(repeating: "-", count: 71)
+        let adversarial = Array(String(repeating: almost + "\n", count: 14_000).utf8)
+        let error = try #require(throws: BundleError.self) { try input(adversarial, type: "multipart/form-data; boundary=\(boundary)") }
+        #expect(error.message.contains("does not contain its boundary"))
+        let midLine = Array("x--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B--\r\n".utf8)
+        #expect(try input(midLine, type: "multipart/form-data; boundary=B")["a"] == nil, "preamble up to the closing delimiter")
+        let inContent = Array("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1--B\r\n--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n2\r\n--B--\r\n".utf8)
+        let fields = try input(inContent, type: "multipart/form-data; boundary=B")
+        #expect(fields["a"] == .array([.string("1--B"), 2]), "a boundary inside a line is content")
     }
 
     /// fcgiwrap answers 502 for a CGI program that exits with its body unread.

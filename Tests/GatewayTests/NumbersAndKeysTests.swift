@@ -26,6 +26,22 @@ import Testing
         #expect(SchemaCoercion.coerce("1e3", to: Schema.integer()) == 1000)
     }
 
+    /// `Double("0x10")` is 16 and `Double("inf")` infinity: only JSON's decimal number syntax
+    /// is a number; anything else stays text, for the schema check to refuse.
+    @Test(arguments: ["0x10", "0X1p4", "inf", "-Infinity", "nan", "NaN", "007", ".5", "5.", "1e", "1_000", "1,5"])
+    func onlyDecimalJSONNumbersAreNumbers(text: String) throws {
+        #expect(try input("", type: "application/json", query: "limit=\(text)")["limit"] == .string(text))
+        #expect(try input("ratio=\(text)", type: "application/x-www-form-urlencoded")["ratio"] == .string(text))
+        #expect(!SchemaCoercion.isJSONNumber(text))
+        #expect(SchemaCoercion.coerce("+5", to: Schema.integer()) == "+5", "a sign JSON does not have")
+    }
+
+    @Test(arguments: [("0", 0.0), ("-0.5", -0.5), ("5.0", 5.0), ("1E+2", 100.0), ("12e-1", 1.2)])
+    func decimalNumbersAreNumbers(text: String, value: Double) throws {
+        #expect(SchemaCoercion.isJSONNumber(text))
+        #expect(SchemaCoercion.coerce(.string(text), to: Schema.number()) == .number(value))
+    }
+
     @Test func aRepeatedJSONKeyIsAnInvalidRequest() {
         do {
             _ = try input(#"{"function":"work","function":"health"}"#, type: "application/json")

@@ -91,5 +91,18 @@ import Testing
             #expect(error.code == .misconfigured)
             #expect(!error.message.contains("ya29.token"))
         }
+        // A 403 that is not a rate limit: the token is accepted but lacks access; no upstream text.
+        let denied = try LoopbackServer { _ in
+            .json(403, ["error": ["message": "Request had insufficient authentication scopes.", "errors": [["reason": "insufficientPermissions"]]]])
+        }
+        do {
+            _ = try await source(denied).fetch(start: now, end: end, syncToken: nil, deadline: Deadline(seconds: 10))
+            Issue.record("expected misconfigured")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains("GOOGLE_CALENDAR_TOKEN was not allowed access by Google Calendar (HTTP 403)"), "\(error.message)")
+            #expect(error.message.contains("scope"))
+            #expect(!error.message.contains("insufficient authentication"))
+        }
     }
 }
