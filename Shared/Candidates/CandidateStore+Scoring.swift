@@ -112,7 +112,8 @@ extension CandidateStore {
                 }
                 if changed == 1 { stored.insert(record.input.id) }
             }
-            if let first = stored.first,
+            // Records still waiting for their AI score changed no combined score: the tiers stand.
+            if let first = records.first(where: { $0.aiStatus != "pending" && stored.contains($0.input.id) })?.input.id,
                let row = try sql.queryOne("SELECT * FROM roles WHERE id = (SELECT role_id FROM candidates WHERE id = ?)", first) {
                 try retierByRank(role: try Role(row: row), sql: sql)
             }
