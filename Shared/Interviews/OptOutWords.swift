@@ -170,18 +170,7 @@ package enum OptOutWords {
     /// apostrophes vanish ("don't" reads "dont").
     static func clauses(_ text: String) -> [Clause] {
         var clauses: [Clause] = [Clause()]
-        var word = ""
-        func flush() {
-            guard !word.isEmpty else { return }
-            if conjunctions.contains(word) {
-                if !clauses[clauses.count - 1].words.isEmpty { clauses.append(Clause(startsSentence: false)) }
-            } else {
-                clauses[clauses.count - 1].words.append(word)
-            }
-            word = ""
-        }
         func end(sentence: Bool, question: Bool = false) {
-            flush()
             if clauses[clauses.count - 1].words.isEmpty {
                 if sentence { clauses[clauses.count - 1].startsSentence = true }
                 return
@@ -189,22 +178,21 @@ package enum OptOutWords {
             clauses[clauses.count - 1].isQuestion = question
             clauses.append(Clause(startsSentence: sentence))
         }
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber {
-                word.append(character)
-            } else if character == "'" || character == "’" {
-                continue
-            } else if character == "?" {
+        Words.scan(text.lowercased(), dropping: ["'", "’"], word: { word in
+            if conjunctions.contains(word) {
+                if !clauses[clauses.count - 1].words.isEmpty { clauses.append(Clause(startsSentence: false)) }
+            } else {
+                clauses[clauses.count - 1].words.append(word)
+            }
+        }, separator: { character in
+            if character == "?" {
                 end(sentence: true, question: true)
             } else if ".!\n".contains(character) {
                 end(sentence: true)
             } else if ",;:()".contains(character) {
                 end(sentence: false)
-            } else {
-                flush()
             }
-        }
-        flush()
+        })
         return clauses.filter { !$0.words.isEmpty }
     }
 }

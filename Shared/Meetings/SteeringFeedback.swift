@@ -146,24 +146,15 @@ package enum SteeringFeedback {
     /// competitors" reads as two instructions. Bounded by the notes' 4,000 characters.
     static func clauses(_ notes: String) -> [[String]] {
         var clauses: [[String]] = [[]]
-        var word = ""
-        func flush() {
+        Words.scan(notes.lowercased(), keeping: ["'", "’"], word: { word in
             var token = word
             if token.hasSuffix("'s") || token.hasSuffix("’s") { token.removeLast(2) }
             token = token.filter { $0 != "'" && $0 != "’" }
-            word = ""
             guard !token.isEmpty else { return }
             if token == "but" { clauses.append([]) } else { clauses[clauses.count - 1].append(token) }
-        }
-        for character in notes.lowercased() {
-            if character.isLetter || character.isNumber || character == "'" || character == "’" {
-                word.append(character)
-            } else {
-                flush()
-                if ".,;!?\n()".contains(character) { clauses.append([]) }
-            }
-        }
-        flush()
+        }, separator: { character in
+            if ".,;!?\n()".contains(character) { clauses.append([]) }
+        })
         return clauses.filter { !$0.isEmpty }
     }
 
