@@ -104,7 +104,7 @@ package struct Role: Codable, Sendable, Equatable {
     package var requirementsWarning: String? {
         guard !hasRequirements else { return nil }
         let basis = (weights.ai > 0 ? "the AI assessment alone ranks the candidates" : "no candidate is placed above consider")
-            + " and tiers are by rank within the role (top 10 %, strong 25 %, consider 30 %, the rest unlikely)"
+            + "; tiers are by rank within the role (top 10 %, strong 25 %, consider 30 %, the rest unlikely)"
         return "role \(id) (\(title)) has no requirements, so the algorithmic score only measures profile completeness and \(basis); "
             + "set required_skills, preferred_skills, min_years or industries with PUT /roles/\(id) to score fit"
     }
