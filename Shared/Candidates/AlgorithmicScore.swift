@@ -91,12 +91,9 @@ package struct AlgorithmicScore: Codable, Sendable, Equatable {
     static func industryFraction(_ profile: CandidateProfile, role: Role) -> (fraction: Double, detail: String) {
         guard !role.industries.isEmpty else { return (0, "the role names no industries") }
         // Whole words, either way round: "Fintech" is in "Fintech / Payments", "IT" is not in "Security".
-        func words(_ text: String) -> String {
-            " " + text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: " ") + " "
-        }
-        let have = profile.industries.map(words)
+        let have = profile.industries.map(IndustryWords.init)
         if let hit = role.industries.first(where: { industry in
-            let want = words(industry)
+            let want = IndustryWords(industry)
             return have.contains { $0.contains(want) || want.contains($0) }
         }) {
             return (1, "worked in \(hit)")

@@ -8,6 +8,28 @@ package struct CandidateColumns: Sendable, Equatable {
         case currentRole = "current_role", currentCompany = "current_company", years = "years_experience"
         case industries, skills, education, bio, history = "previous_companies", tenure = "tenure_months"
 
+        /// The field's position in `allCases` (checked by a test), for tables indexed by field.
+        package var ordinal: Int {
+            switch self {
+            case .name: 0
+            case .firstName: 1
+            case .lastName: 2
+            case .email: 3
+            case .linkedin: 4
+            case .phone: 5
+            case .location: 6
+            case .currentRole: 7
+            case .currentCompany: 8
+            case .years: 9
+            case .industries: 10
+            case .skills: 11
+            case .education: 12
+            case .bio: 13
+            case .history: 14
+            case .tenure: 15
+            }
+        }
+
         /// Fields that several columns may feed (their lists are joined).
         var acceptsSeveralColumns: Bool { self == .skills || self == .industries || self == .history }
     }

@@ -28,6 +28,21 @@ package struct CandidateSheet: Sendable {
     /// Accepted rows with something a person should check (the same shape as a rejection).
     package var warnings: [RowNote] = []
 
+    /// Where each field's cells are in a row, worked out once from the header.
+    private struct ColumnLayout {
+        /// By `Field.ordinal`: the columns that feed the field, in order.
+        var columns: [[Int]]
+        var extras: [(index: Int, header: String)]
+
+        init(_ columns: CandidateColumns) {
+            self.columns = Array(repeating: [], count: CandidateColumns.Field.allCases.count)
+            for (index, field) in columns.fields.sorted(by: { $0.key < $1.key }) { self.columns[field.ordinal].append(index) }
+            extras = columns.extras.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    private var layout: ColumnLayout
+
     static let maxRows = 100_000
     static let maxFieldLength = 1_000
     static let maxBioLength = 20_000
@@ -42,6 +57,7 @@ package struct CandidateSheet: Sendable {
         }
         let header = table.records[headerIndex]
         columns = CandidateColumns(headers: header.fields)
+        layout = ColumnLayout(columns)
         delimiter = table.delimiter
         guard columns.identifiesCandidates else {
             let shown = header.fields.prefix(8).map { "\"\($0.prefixed(30))\"" }.joined(separator: ", ")
@@ -57,7 +73,7 @@ package struct CandidateSheet: Sendable {
         var widths: [Int: Int] = [:]
         for record in body { widths[record.fields.count, default: 0] += 1 }
         let usualWidth = widths.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? header.fields.count
-        for record in body where record.fields.contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+        for record in body where record.fields.contains(where: { !FieldNormalizer.isBlank($0) }) {
             rows += 1
             switch read(record, usualWidth: usualWidth) {
             case .success(let profile): accepted.append(Accepted(line: record.line, profile: profile))
@@ -77,29 +93,33 @@ package struct CandidateSheet: Sendable {
     }
 
     private mutating func read(_ record: CSVTable.Record, usualWidth: Int) -> Result<CandidateProfile, RowNote> {
-        let excerpt = record.fields.joined(separator: String(delimiter)).prefixed(80)
+        // Only rows with something to say about them need their excerpt.
+        let separator = String(delimiter)
+        func excerpt() -> String { record.fields.joined(separator: separator).prefixed(80) }
         func reject(_ reason: String) -> Result<CandidateProfile, RowNote> {
-            .failure(RowNote(line: record.line, reason: reason, excerpt: excerpt))
+            .failure(RowNote(line: record.line, reason: reason, excerpt: excerpt()))
         }
         let width = columns.headers.count
         if record.fields.count > width,
-           record.fields.count > usualWidth || record.fields[width...].contains(where: { !$0.trimmingWhitespace().isEmpty }) {
+           record.fields.count > usualWidth || record.fields[width...].contains(where: { !FieldNormalizer.isBlank($0) }) {
             return reject("has \(record.fields.count) fields but the header has \(width): a value probably holds an unquoted \"\(delimiter)\"; "
                           + "put that value in double quotes")
         }
-        var cells: [CandidateColumns.Field: [String]] = [:]
+        let present = min(width, record.fields.count)
         var extra: [String: String] = [:]
-        for (index, value) in record.fields.enumerated() where index < width {
-            if let field = columns.fields[index] {
-                cells[field, default: []].append(value)
-            } else if let header = columns.extras[index], let text = FieldNormalizer.text(value) {
-                extra[header] = String(text.prefix(Self.maxFieldLength))
-            }
+        for (index, header) in layout.extras where index < present {
+            if let text = FieldNormalizer.text(record.fields[index]) { extra[header] = String(text.prefix(Self.maxFieldLength)) }
+        }
+        /// The row's cells for a field, in column order.
+        func cells(_ field: CandidateColumns.Field) -> [String] {
+            layout.columns[field.ordinal].compactMap { $0 < present ? record.fields[$0] : nil }
         }
         do {
             func single(_ field: CandidateColumns.Field, limit: Int = Self.maxFieldLength, keepLines: Bool = false) throws -> String? {
-                guard let text = FieldNormalizer.text(cells[field]?.first, keepLines: keepLines) else { return nil }
-                guard text.count <= limit else {
+                guard let first = layout.columns[field.ordinal].first, first < present,
+                      let text = FieldNormalizer.text(record.fields[first], keepLines: keepLines) else { return nil }
+                // A character takes at least one byte: only long texts need counting.
+                guard text.utf8.count <= limit || text.count <= limit else {
                     throw RowProblem(reason: "\(field.rawValue) is \(text.count) characters long; at most \(limit) are accepted")
                 }
                 return text
@@ -108,7 +128,7 @@ package struct CandidateSheet: Sendable {
             guard let name = try single(.name) ?? (joinedName.isEmpty ? nil : joinedName) else {
                 return reject("has no name")
             }
-            var profile = CandidateProfile(name: String(name.prefix(200)))
+            var profile = CandidateProfile(name: name.utf8.count <= 200 ? name : String(name.prefix(200)))
             if let raw = try single(.email) {
                 guard let email = FieldNormalizer.email(raw) else { return reject("email \"\(raw.prefixed(60))\" is not an email address") }
                 profile.email = email
@@ -121,7 +141,7 @@ package struct CandidateSheet: Sendable {
                 } else if profile.email != nil || profile.phone != nil {
                     // Another way to reach the person: keep the row and the value, and say so.
                     extra["linkedin (unreadable)"] = String(raw.prefix(Self.maxFieldLength))
-                    warnings.append(RowNote(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt))
+                    warnings.append(RowNote(line: record.line, reason: problem + "; kept as an extra", excerpt: excerpt()))
                 } else {
                     return reject(problem)
                 }
@@ -136,9 +156,9 @@ package struct CandidateSheet: Sendable {
                     profile.yearsExperience = nil
                 }
             }
-            profile.industries = (cells[.industries] ?? []).flatMap { FieldNormalizer.list($0) }
-            profile.skills = Array((cells[.skills] ?? []).flatMap { FieldNormalizer.list($0) }.prefix(200))
-            profile.previousCompanies = (cells[.history] ?? []).flatMap { FieldNormalizer.list($0) }
+            profile.industries = cells(.industries).flatMap { FieldNormalizer.list($0) }
+            profile.skills = Array(cells(.skills).flatMap { FieldNormalizer.list($0) }.prefix(200))
+            profile.previousCompanies = cells(.history).flatMap { FieldNormalizer.list($0) }
             profile.education = try single(.education)
             profile.bio = try single(.bio, limit: Self.maxBioLength, keepLines: true)
             profile.tenureMonths = try single(.tenure).flatMap(FieldNormalizer.months)

@@ -90,8 +90,8 @@ extension CandidateStore {
             var stored: Set<Int> = []
             for record in records {
                 let common: [any SQLBindable] = [
-                    record.algorithmic.score, try JSONValue(encoding: record.algorithmic), JSONValue.strings(record.extraction.missingRequired),
-                    JSONValue.strings(record.extraction.missingPreferred), try JSONValue(encoding: record.redFlags), record.extraction.completeness,
+                    record.algorithmic.score, try record.algorithmic.json(), JSONValue.strings(record.extraction.missingRequired),
+                    JSONValue.strings(record.extraction.missingPreferred), JSONValue.array(record.redFlags.map(\.json)), record.extraction.completeness,
                     now, record.aiStatus,
                 ]
                 let guardValues: [any SQLBindable] = [record.input.id, record.input.version, roleRevision]

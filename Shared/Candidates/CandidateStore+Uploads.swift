@@ -16,8 +16,9 @@ extension CandidateStore {
             var duplicates: [Upload.Duplicate] = []
             var created = 0, updated = 0
             var links: [(candidate: Int, line: Int)] = []
+            var keys = try CandidateKeys(roleID: role.id, sql: sql)
             for row in sheet.accepted {
-                let (id, wasCreated) = try upsert(row.profile, roleID: role.id, source: "csv_upload", sql: sql, now: now)
+                let (id, wasCreated) = try upsert(row.profile, roleID: role.id, source: "csv_upload", keys: &keys, sql: sql, now: now)
                 if let earlier = firstLine[id] {
                     duplicates.append(Upload.Duplicate(line: row.line, sameAsLine: earlier, candidateID: id))
                     continue
@@ -39,8 +40,14 @@ extension CandidateStore {
                      try JSONValue(encoding: sheet.warnings), now)
             guard let row else { throw BundleError(.internal, "the upload was not stored") }
             let upload = try Upload(row: row)
-            for link in links {
-                try sql.execute("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES (?, ?, ?)", upload.id, link.candidate, link.line)
+            // Several rows per statement: one statement per row was a tenth of a large upload's time.
+            var start = 0
+            while start < links.count {
+                let chunk = links[start..<min(start + Self.linksPerStatement, links.count)]
+                let values = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                try sql.execute("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES \(values)",
+                                chunk.flatMap { [upload.id, $0.candidate, $0.line] as [any SQLBindable] })
+                start += chunk.count
             }
             return (upload, true)
         }
@@ -77,32 +84,36 @@ extension CandidateStore {
         }
     }
 
+    /// Rows of `upload_candidates` written per statement (three parameters each, far below
+    /// SQLite's and PostgreSQL's limits).
+    static let linksPerStatement = 200
+
     /// Creates the candidate or merges the profile into the one it matches; returns its id.
-    func upsert(_ incoming: CandidateProfile, roleID: Int, source: String, sql: any SQLExecutor, now: Date) throws -> (id: Int, created: Bool) {
+    /// Matches by email, then LinkedIn URL (from `keys`, which this keeps current), and for a row
+    /// with neither, by name and company.
+    func upsert(_ incoming: CandidateProfile, roleID: Int, source: String, keys: inout CandidateKeys, sql: any SQLExecutor,
+                now: Date) throws -> (id: Int, created: Bool) {
         var profile = incoming
-        let byEmail = try profile.email.flatMap { try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND email = ?", roleID, $0) }
-        let byLinkedIn = try profile.linkedinURL.flatMap {
-            try sql.queryOne("SELECT * FROM candidates WHERE role_id = ? AND linkedin_url = ?", roleID, $0)
-        }
-        var match = byEmail ?? byLinkedIn
-        if match == nil, profile.email == nil, profile.linkedinURL == nil {
+        let byEmail = profile.email.flatMap { keys.byEmail[$0] }
+        let byLinkedIn = profile.linkedinURL.flatMap { keys.byLinkedIn[$0] }
+        var match: Row?
+        if byEmail == nil, byLinkedIn == nil, profile.email == nil, profile.linkedinURL == nil {
             match = try sql.queryOne("""
                 SELECT * FROM candidates WHERE role_id = ? AND email IS NULL AND linkedin_url IS NULL AND LOWER(name) = LOWER(?)
                     AND LOWER(COALESCE(current_company, '')) = LOWER(?)
                 ORDER BY id LIMIT 1
                 """, roleID, profile.name, profile.currentCompany ?? "")
+        } else if let id = byEmail ?? byLinkedIn {
+            match = try sql.queryOne("SELECT * FROM candidates WHERE id = ?", id)
+            guard match != nil else { throw BundleError(.internal, "candidate \(id) disappeared during the upload") }
         }
         // Matched by email, with a LinkedIn URL another candidate has: the URL stays with that one.
-        if let byEmail, let byLinkedIn, try byEmail.int("id") != byLinkedIn.int("id") { profile.linkedinURL = nil }
+        if let byEmail, let byLinkedIn, byEmail != byLinkedIn { profile.linkedinURL = nil }
         guard let match else {
-            let columns = profile.columnValues
-            let names = columns.map(\.0).joined(separator: ", ")
-            let marks = Array(repeating: "?", count: columns.count + 5).joined(separator: ", ")
-            let row = try sql.queryOne("""
-                INSERT INTO candidates (\(names), role_id, source, needs_scoring, created_at, updated_at)
-                VALUES (\(marks)) RETURNING id
-                """, columns.map(\.1) + [roleID, source, 1, now, now])
+            let stamp = now.sqlValue
+            let row = try sql.queryOne(Self.insertSQL, profile.columnValues.map(\.1) + [roleID, source, 1, stamp, stamp])
             guard let id = row?.optionalInt("id") else { throw BundleError(.internal, "the candidate was not stored") }
+            keys.record(id, was: nil, now: profile)
             return (id, true)
         }
         let id = try match.int("id")
@@ -111,8 +122,17 @@ extension CandidateStore {
         guard merged != known else { return (id, false) }
         let rescore = merged.differsInScoredFields(from: known)
         try update(id, profile: merged, rescore: rescore, sql: sql, now: now)
+        keys.record(id, was: known, now: merged)
         return (id, false)
     }
+
+    private static let insertSQL: String = {
+        let names = CandidateProfile(name: "").columnValues.map(\.0)
+        return """
+            INSERT INTO candidates (\(names.joined(separator: ", ")), role_id, source, needs_scoring, created_at, updated_at)
+            VALUES (\(Array(repeating: "?", count: names.count + 5).joined(separator: ", "))) RETURNING id
+            """
+    }()
 
     func update(_ id: Int, profile: CandidateProfile, rescore: Bool, sql: any SQLExecutor, now: Date) throws {
         let columns = profile.columnValues
@@ -122,5 +142,31 @@ extension CandidateStore {
                 profile_version = profile_version + 1, updated_at = ?
             WHERE id = ?
             """, columns.map(\.1) + [rescore, now, id])
+    }
+}
+
+/// A role's candidates by email and by LinkedIn URL, read once per upload inside its write
+/// transaction and kept current as rows are stored: matching a row then costs no query, and
+/// rows earlier in the same file are found as they would be in the table.
+struct CandidateKeys {
+    var byEmail: [String: Int] = [:]
+    var byLinkedIn: [String: Int] = [:]
+
+    init(roleID: Int, sql: any SQLExecutor) throws {
+        for row in try sql.query("""
+            SELECT id, email, linkedin_url FROM candidates WHERE role_id = ? AND (email IS NOT NULL OR linkedin_url IS NOT NULL)
+            """, roleID) {
+            let id = try row.int("id")
+            if let email = row.optionalString("email") { byEmail[email] = id }
+            if let url = row.optionalString("linkedin_url") { byLinkedIn[url] = id }
+        }
+    }
+
+    /// Candidate `id` was stored with `profile` (replacing `previous`).
+    mutating func record(_ id: Int, was previous: CandidateProfile?, now profile: CandidateProfile) {
+        if let old = previous?.email, old != profile.email, byEmail[old] == id { byEmail[old] = nil }
+        if let old = previous?.linkedinURL, old != profile.linkedinURL, byLinkedIn[old] == id { byLinkedIn[old] = nil }
+        if let email = profile.email { byEmail[email] = id }
+        if let url = profile.linkedinURL { byLinkedIn[url] = id }
     }
 }

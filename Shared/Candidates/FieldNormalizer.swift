@@ -6,11 +6,16 @@ import Gateway
 /// uploads, lists split on commas, semicolons, pipes, bullets and line breaks, and years of
 /// experience are read from the ways people write them ("5+", "3,5", "5-7 yrs", "18 months").
 package enum FieldNormalizer {
-    private static let placeholders: Set<String> = ["", "-", "--", "—", "–", "n/a", "n.a.", "none", "null", "nil", "tbd", "unknown", "?", "#n/a"]
+    static let placeholders: Set<String> = ["", "-", "--", "—", "–", "n/a", "n.a.", "none", "null", "nil", "tbd", "unknown", "?", "#n/a"]
 
     /// Trimmed text with inner runs of whitespace collapsed; nil for an empty cell or a placeholder.
     package static func text(_ raw: String?, keepLines: Bool = false) -> String? {
         guard let raw else { return nil }
+        return withASCII(raw, { asciiText($0, keepLines: keepLines) }) ?? textByCharacter(raw, keepLines: keepLines)
+    }
+
+    /// `text` read `Character` by `Character`: what the ASCII path must equal.
+    package static func textByCharacter(_ raw: String, keepLines: Bool) -> String? {
         let trimmed = raw.trimmingWhitespace()
         if placeholders.contains(trimmed.lowercased()) { return nil }
         if keepLines {
@@ -27,8 +32,13 @@ package enum FieldNormalizer {
     /// A lower-cased address; `Name <a@b.com>` and `mailto:` forms are unwrapped. nil when it is
     /// not an address.
     package static func email(_ raw: String) -> String? {
+        withASCII(raw, asciiEmailCell) ?? emailByCharacter(raw)
+    }
+
+    /// `email` read `Character` by `Character`.
+    package static func emailByCharacter(_ raw: String) -> String? {
         // Several addresses in one cell ("a@x.com; b@y.com"): the first one that is an address.
-        let parts = raw.split(whereSeparator: { ";,/\n".contains($0) })
+        let parts = raw.split(whereSeparator: { ";,/\n".contains($0) || $0 == "\r\n" })
         if parts.count > 1, !raw.contains("<") {
             return parts.lazy.compactMap { single(String($0)) }.first
         }
@@ -59,6 +69,13 @@ package enum FieldNormalizer {
     /// scheme, a country subdomain, a trailing slash, tracking parameters); nil when the value
     /// is not one.
     package static func linkedin(_ raw: String) -> String? {
+        // Percent escapes can decode to anything: those take the `Character` way.
+        if !raw.utf8.contains(UInt8(ascii: "%")), let ascii = withASCII(raw, asciiLinkedin) { return ascii }
+        return linkedinByCharacter(raw)
+    }
+
+    /// `linkedin` read `Character` by `Character`.
+    package static func linkedinByCharacter(_ raw: String) -> String? {
         var value = raw.trimmingWhitespace()
         if let scheme = value.firstRange(of: "://") { value = String(value[scheme.upperBound...]) }
         if let cut = value.firstIndex(where: { $0 == "?" || $0 == "#" }) { value = String(value[..<cut]) }
@@ -77,10 +94,15 @@ package enum FieldNormalizer {
     /// Items of a list cell, trimmed, without placeholders, each once (first spelling kept).
     package static func list(_ raw: String?) -> [String] {
         guard let raw else { return [] }
+        return withASCII(raw, asciiList) ?? listByCharacter(raw)
+    }
+
+    /// `list` read `Character` by `Character`.
+    package static func listByCharacter(_ raw: String) -> [String] {
         var seen: Set<String> = []
         var items: [String] = []
-        for part in raw.split(whereSeparator: { ",;|•\n\r\t".contains($0) }) {
-            guard let item = text(String(part)), item.count <= 100 else { continue }
+        for part in raw.split(whereSeparator: { ",;|•\n\r\t".contains($0) || $0 == "\r\n" }) {
+            guard let item = textByCharacter(String(part), keepLines: false), item.count <= 100 else { continue }
             if seen.insert(item.lowercased()).inserted { items.append(item) }
         }
         return items
@@ -107,29 +129,14 @@ package enum FieldNormalizer {
 
     /// Months in a cell made only of numbers, units, ranges and a few filler words.
     private static func duration(_ raw: String, defaultUnit: Unit) -> Double? {
-        var tokens: [String] = []
-        var current = ""
-        var currentIsNumber = false
-        for character in raw.lowercased() {
-            let isNumber = character.isASCII && character.isNumber || ((character == "." || character == ",") && currentIsNumber)
-            let isWord = character.isLetter
-            if (isNumber && currentIsNumber) || (isWord && !currentIsNumber && !current.isEmpty) {
-                current.append(character)
-                continue
-            }
-            if !current.isEmpty { tokens.append(current) }
-            current = isNumber || isWord ? String(character) : ""
-            currentIsNumber = isNumber
-            if !isNumber && !isWord && !character.isWhitespace { tokens.append(String(character)) }
-        }
-        if !current.isEmpty { tokens.append(current) }
+        let tokens = durationTokens(raw)
         var total = 0.0
         var found = false
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
             if let first = token.first, first.isNumber {
-                var number = token.replacing(",", with: ".")
+                var number = String(decoding: token.utf8.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
                 while number.hasSuffix(".") { number.removeLast() }
                 guard let value = Double(number) else { return nil }
                 var next = index + 1
@@ -148,5 +155,31 @@ package enum FieldNormalizer {
             index += 1
         }
         return found ? total : nil
+    }
+
+    package static func durationTokens(_ raw: String) -> [String] {
+        withASCII(raw, asciiDurationTokens) ?? durationTokensByCharacter(raw)
+    }
+
+    /// A duration cell's tokens: numbers (ASCII digits with `.` or `,` inside), words, and each
+    /// other non-space character on its own; lower-cased.
+    package static func durationTokensByCharacter(_ raw: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var currentIsNumber = false
+        for character in raw.lowercased() {
+            let isNumber = character.isASCII && character.isNumber || ((character == "." || character == ",") && currentIsNumber)
+            let isWord = character.isLetter
+            if (isNumber && currentIsNumber) || (isWord && !currentIsNumber && !current.isEmpty) {
+                current.append(character)
+                continue
+            }
+            if !current.isEmpty { tokens.append(current) }
+            current = isNumber || isWord ? String(character) : ""
+            currentIsNumber = isNumber
+            if !isNumber && !isWord && !character.isWhitespace { tokens.append(String(character)) }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
     }
 }

@@ -8,7 +8,7 @@ package struct OpenAPIHandler: FunctionHandler {
         name: "openapi",
         summary: "The OpenAPI 3.1 description of every route (paths, parameters, schemas, errors, security).",
         routes: [Route("GET", "/openapi.json")],
-        input: Schema.object([:], required: [], additionalProperties: true),
+        input: Schema.object([:], required: []),
         output: Schema.object([
             "openapi": Schema.string(),
             "info": Schema.map(Schema.any),

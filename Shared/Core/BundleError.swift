@@ -104,11 +104,17 @@ package struct BundleError: Error, Codable, Sendable, Hashable, CustomStringConv
 
     package var description: String { "\(code): \(message)" }
 
+    /// At most this many problems are listed, so that input with thousands of bad fields gets an
+    /// answer (and a log line) of bounded size; the message still gives the total.
+    package static let listedProblems = 20
+
     package static func validation(_ details: [ErrorDetail]) -> BundleError {
+        let listed = Array(details.prefix(listedProblems))
+        let more = details.count - listed.count
         let message = details.count == 1
             ? "\(details[0].field): \(details[0].problem)"
-            : "\(details.count) fields are invalid: " + details.map(\.field).joined(separator: ", ")
-        return BundleError(.validationFailed, message, details: details)
+            : "\(details.count) fields are invalid: " + listed.map(\.field).joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+        return BundleError(.validationFailed, message, details: listed)
     }
 
     package static func validation(field: String, _ problem: String) -> BundleError {

@@ -162,7 +162,8 @@ package struct JSONParser {
         var runStart = index
         func flushRun(_ end: Int) throws(Failure) {
             guard runStart < end else { return }
-            guard String(validating: bytes[runStart..<end], as: UTF8.self) != nil else {
+            // ASCII needs no validating (building a String to validate cost more than the parse).
+            guard bytes[runStart..<end].allSatisfy({ $0 < 0x80 }) || String(validating: bytes[runStart..<end], as: UTF8.self) != nil else {
                 throw Failure(offset: runStart, reason: "invalid UTF-8 in a string")
             }
             utf8.append(contentsOf: bytes[runStart..<end])

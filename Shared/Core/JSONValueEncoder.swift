@@ -12,44 +12,52 @@ package enum JSONValueEncoder {
         try box(value, codingPath: [])
     }
 
-    fileprivate static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue {
+    fileprivate static func box<T: Encodable>(_ value: T, codingPath: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
+        // The common types by identity first: a metatype comparison is far cheaper than the
+        // failing dynamic casts below, which every nested value used to go through.
+        let type = ObjectIdentifier(T.self)
+        if type == ObjectIdentifier(String.self) { return .string(value as! String) }
+        if type == ObjectIdentifier(Double.self) { return try finite(value as! Double, codingPath()) }
+        if type == ObjectIdentifier(Int.self) { return try exact(value as! Int, codingPath()) }
+        if type == ObjectIdentifier(Bool.self) { return .bool(value as! Bool) }
+        if type == ObjectIdentifier([String].self) { return .array((value as! [String]).map(JSONValue.string)) }
         switch value {
         case let json as JSONValue: return json
         case let text as String: return .string(text)
         case let flag as Bool: return .bool(flag)
         case let date as Date: return .string(Timestamp.format(date))
-        case let number as Double: return try finite(number, codingPath)
-        case let number as Float: return try finite(Double(number), codingPath)
+        case let number as Double: return try finite(number, codingPath())
+        case let number as Float: return try finite(Double(number), codingPath())
         // Concrete casts: a cast to `any BinaryInteger` would make the runtime search every
         // protocol conformance of the binary for each new type (measured at process start).
-        case let number as Int: return try exact(number, codingPath)
-        case let number as Int64: return try exact(number, codingPath)
-        case let number as Int32: return try exact(number, codingPath)
-        case let number as Int16: return try exact(number, codingPath)
-        case let number as Int8: return try exact(number, codingPath)
-        case let number as UInt: return try exact(number, codingPath)
-        case let number as UInt64: return try exact(number, codingPath)
-        case let number as UInt32: return try exact(number, codingPath)
-        case let number as UInt16: return try exact(number, codingPath)
-        case let number as UInt8: return try exact(number, codingPath)
+        case let number as Int: return try exact(number, codingPath())
+        case let number as Int64: return try exact(number, codingPath())
+        case let number as Int32: return try exact(number, codingPath())
+        case let number as Int16: return try exact(number, codingPath())
+        case let number as Int8: return try exact(number, codingPath())
+        case let number as UInt: return try exact(number, codingPath())
+        case let number as UInt64: return try exact(number, codingPath())
+        case let number as UInt32: return try exact(number, codingPath())
+        case let number as UInt16: return try exact(number, codingPath())
+        case let number as UInt8: return try exact(number, codingPath())
         default:
-            let encoder = ValueEncoder(codingPath: codingPath)
+            let encoder = ValueEncoder(codingPath: codingPath())
             try value.encode(to: encoder)
             return encoder.node.resolve()
         }
     }
 
-    fileprivate static func exact<I: BinaryInteger>(_ number: I, _ codingPath: [any CodingKey]) throws -> JSONValue {
+    fileprivate static func exact<I: BinaryInteger>(_ number: I, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
         guard number.magnitude <= 9_007_199_254_740_991 else {
-            throw EncodingError.invalidValue(number, .init(codingPath: codingPath,
+            throw EncodingError.invalidValue(number, .init(codingPath: codingPath(),
                                                            debugDescription: "integers beyond 2^53 are not exact in JSON"))
         }
         return .number(Double(number))
     }
 
-    fileprivate static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
+    fileprivate static func finite(_ number: Double, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
         guard number.isFinite else {
-            throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "JSON has no \(number)"))
+            throw EncodingError.invalidValue(number, .init(codingPath: codingPath(), debugDescription: "JSON has no \(number)"))
         }
         return .number(number)
     }
@@ -89,6 +97,9 @@ private final class Node {
         makeObject()
         guard case .object(var fields) = content else { return Node() }
         if let existing = fields[key] { return existing }
+        // Dropped from `content` first, so `fields` is the only reference and grows in place
+        // (otherwise each key copied the whole dictionary: quadratic in its size).
+        content = .empty
         let node = Node()
         fields[key] = node
         content = .object(fields)
@@ -98,6 +109,7 @@ private final class Node {
     func appendChild() -> Node {
         makeArray()
         guard case .array(var items) = content else { return Node() }
+        content = .empty
         let node = Node()
         items.append(node)
         content = .array(items)
@@ -166,6 +178,16 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         node.child(forKey: key.stringValue).content = .value(try JSONValueEncoder.box(value, codingPath: codingPath + [key]))
     }
 
+    // Synthesized Codable calls these directly for properties of these types.
+    mutating func encode(_ value: String, forKey key: Key) throws { node.child(forKey: key.stringValue).content = .value(.string(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { node.child(forKey: key.stringValue).content = .value(.bool(value)) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        node.child(forKey: key.stringValue).content = .value(try JSONValueEncoder.finite(value, codingPath + [key]))
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        node.child(forKey: key.stringValue).content = .value(try JSONValueEncoder.exact(value, codingPath + [key]))
+    }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = node.child(forKey: key.stringValue)
         child.makeObject()
@@ -195,8 +217,9 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { node.appendChild().content = .value(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [JSONIndexKey(count)]
-        node.appendChild().content = .value(try JSONValueEncoder.box(value, codingPath: path))
+        let index = count
+        let boxed = try JSONValueEncoder.box(value, codingPath: codingPath + [JSONIndexKey(index)])
+        node.appendChild().content = .value(boxed)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {

@@ -9,9 +9,11 @@ package enum SchemaValidator {
         var problems: [ErrorDetail] = []
         check(value, schema, path, &problems)
         if problems.contains(where: { $0.problem == unknownField }) {
-            // Worked out only on failure, so the common path pays nothing for it.
+            // Worked out only on failure, so the common path pays nothing for it, and only for the
+            // problems an error lists (BundleError.listedProblems): thousands of unknown keys cost
+            // no more than twenty.
             let known = propertyPaths(schema)
-            for index in problems.indices where problems[index].problem == unknownField {
+            for index in problems.indices.prefix(BundleError.listedProblems) where problems[index].problem == unknownField {
                 if let suggestion = FieldSuggestion.closest(to: problems[index].field, among: known, root: path) {
                     problems[index].problem = "unknown field; did you mean \(suggestion)?"
                 }

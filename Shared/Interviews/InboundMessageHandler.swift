@@ -26,7 +26,9 @@ package struct InboundMessageHandler: FunctionHandler {
             "agent": Schema.nullable(Schema.string("The LLM provider that wrote the reply: offline means the deterministic rules, no model")),
         ], required: ["outcome", "message_id"], additionalProperties: true),
         timeoutSeconds: 60,
-        isPublic: true
+        isPublic: true,
+        // Twilio reads the answer as TwiML: an empty <Response/>, the JSON above being the piped form.
+        otherContentTypes: ["text/xml"]
     )
 
     package init() {}

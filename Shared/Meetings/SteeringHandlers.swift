@@ -8,7 +8,7 @@ package struct GetSteeringHandler: FunctionHandler {
         name: "get-steering",
         summary: "The steering profile in force (product focus, ICP, pains, disallowed claims, competitors, weights, rules) and its version.",
         routes: [Route("GET", "/steering")],
-        input: Schema.object([:], required: [], additionalProperties: true),
+        input: Schema.object([:], required: []),
         output: SteeringVersion.schema,
         timeoutSeconds: 10
     )
@@ -123,7 +123,7 @@ package struct ListSteeringVersionsHandler: FunctionHandler {
         name: "list-steering-versions",
         summary: "Every steering version, newest first, with the fields each changed.",
         routes: [Route("GET", "/steering/versions")],
-        input: Schema.object([:], required: [], additionalProperties: true),
+        input: Schema.object([:], required: []),
         output: Schema.object(["versions": Schema.array(Schema.object([
             "version": Schema.integer(minimum: 1), "created_at": Schema.string(format: "date-time"), "source": Schema.string(),
             "changes": Schema.array(Schema.string()), "profile": SteeringVersion.schema["properties"]?["profile"] ?? Schema.any,

@@ -32,7 +32,7 @@ package struct HealthHandler: FunctionHandler {
         name: "health",
         summary: "Reports whether the bundle can serve: database reachable and migrated, providers selected.",
         routes: [Route("GET", "/health")],
-        input: Schema.object([:], required: [], additionalProperties: true),
+        input: Schema.object([:], required: []),
         output: Schema.object([
             "status": Schema.string(enum: ["ok"]),
             "version": Schema.string(),

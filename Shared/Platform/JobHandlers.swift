@@ -90,7 +90,7 @@ package struct WorkHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "work",
         summary: "Runs due jobs (claimed with a lease, retried by exit code with backoff) within WORK_BUDGET_S, WORK_CONCURRENCY at once.",
-        input: Schema.object([:], required: [], additionalProperties: true),
+        input: Schema.object([:], required: []),
         output: Schema.object([
             "worker": Schema.string(),
             "claimed": Schema.integer(minimum: 0),

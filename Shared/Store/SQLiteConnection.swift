@@ -48,6 +48,10 @@ final class SQLiteConnection: SQLExecutor {
         }
         try execute("PRAGMA foreign_keys=ON", [])
         try execute("PRAGMA synchronous=NORMAL", [])
+        // Statement journals (kept while each statement of a long transaction runs, so it can be
+        // undone alone) and temporary sort tables stay in memory: in a temporary file, a
+        // 10,000-row upload made 110,000 writes of journal pages that are thrown away at once.
+        try execute("PRAGMA temp_store=MEMORY", [])
         if sqlite3_db_readonly(handle, "main") == 1 {
             throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY, message: "\(path) is read-only")
         }
@@ -71,13 +75,17 @@ final class SQLiteConnection: SQLExecutor {
         defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
         try bind(arguments, to: statement, sql: sql)
         let count = sqlite3_column_count(statement)
-        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        // Names are read once a row arrives: a lookup that finds nothing (most of them during an
+        // upload) then costs no string per column.
+        var columns: [String]?
         var rows: [Row] = []
         while true {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else { throw error(status, sql: sql) }
-            rows.append(Row(columns: columns, values: (0..<count).map { column(statement, $0) }))
+            let names = columns ?? (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+            columns = names
+            rows.append(Row(columns: names, values: (0..<count).map { column(statement, $0) }))
         }
         return rows
     }

@@ -69,28 +69,3 @@ package final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 }
-
-/// Where the database lives, from `DATABASE_URL`: a path, `sqlite:path`, `sqlite:///abs/path`
-/// or a `file:` URI. The default is `var/bundle.sqlite` under the working directory.
-package enum DatabaseLocation {
-    package static let defaultPath = "var/bundle.sqlite"
-
-    package static func sqlitePath(from url: String?) throws -> String {
-        guard let url = url?.trimmingWhitespace(), !url.isEmpty else { return defaultPath }
-        let lower = url.lowercased()
-        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            throw BundleError.misconfigured(variable: "DATABASE_URL",
-                "names PostgreSQL, whose backend is not part of this build yet; use a SQLite path")
-        }
-        if lower.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
-        if lower.hasPrefix("sqlite:") { return String(url.dropFirst("sqlite:".count)) }
-        return url
-    }
-
-    /// Opens the database the configuration names.
-    package static func open(_ config: Config) throws -> SQLiteDatabase {
-        let path = try sqlitePath(from: config["DATABASE_URL"])
-        let timeout = try config.int("SQLITE_BUSY_TIMEOUT_MS", default: 5000, in: 0...600_000)
-        return try SQLiteDatabase(path: path, busyTimeoutMilliseconds: timeout)
-    }
-}

@@ -291,3 +291,27 @@ extension JSONValue {
         #expect(try await harness.candidate(4)["ai_status"] == "scored")
     }
 }
+
+/// Breakdowns and red flags are stored through hand-built JSON; it must be their `Codable`
+/// encoding, field for field.
+@Suite struct StoredBreakdownTests {
+    @Test func theBreakdownIsItsCodableEncoding() throws {
+        let text = """
+            {"score": 71.5, "criteria": [{"criterion": "required_skills", "weight": 40, "fraction": 0.75, "points": 30, "applies": true,
+             "detail": "3 of 4 listed; missing: \\"Go\\""}, {"criterion": "industry_match", "weight": 0, "fraction": 0, "points": 0,
+             "applies": false, "detail": "the role names no industries"}],
+             "matched_required_skills": ["Python", "SQL", "AWS"], "missing_required_skills": ["Go"], "matched_preferred_skills": []}
+            """
+        let score = try JSONCoding.decode(AlgorithmicScore.self, from: text)
+        #expect(try score.json() == JSONValue(encoding: score))
+        #expect(try score.json().jsonText == JSONValue(encoding: score).jsonText)
+        let flags = try JSONCoding.decode([RedFlag].self, from: #"[{"code": "possible_duplicate", "message": "same name as 3"}, {"code": "ai_unavailable", "message": "x\ny"}]"#)
+        #expect(JSONValue.array(flags.map(\.json)) == (try JSONValue(encoding: flags)))
+    }
+
+    @Test func aNumberJSONCannotHoldFailsAsTheEncoderDoes() throws {
+        var score = try JSONCoding.decode(AlgorithmicScore.self, from: #"{"score": 1, "criteria": [], "matched_required_skills": [], "missing_required_skills": [], "matched_preferred_skills": []}"#)
+        score.score = .nan
+        #expect(throws: EncodingError.self) { try score.json() }
+    }
+}

@@ -99,7 +99,7 @@ import Testing
         #expect(both.status == 422)
         #expect(both.json?["error"]?["message"]?.stringValue?.contains("research_brief") == true)
         #expect(both.json?["error"]?["message"]?.stringValue?.contains("brief,") == true)
-        #expect(try server.send("GET", "/campaigns/1/conversations?status=Pending", headers: json).status != 422)
+        #expect(try server.send("GET", "/campaigns/1/conversations?status=Pending", headers: json).status == 200, "an enum value in another case")
 
         // The steering profile's flat names; an unknown name is refused, not ignored.
         let steering = try server.send("PUT", "/steering", headers: json,

@@ -43,6 +43,32 @@ import Testing
         }
     }
 
+    /// The original interview agent set only `GEMINI_API_KEY`: that picks Gemini's
+    /// OpenAI-compatible endpoint and model instead of being ignored.
+    @Test func geminiAPIKeySelectsGeminiThroughItsOpenAIEndpoint() throws {
+        let gemini = try #require(try LLMSelection.make(Config(["GEMINI_API_KEY": "g-key"]), transport: FakeTransport())
+            as? OpenAICompatibleProvider)
+        #expect(gemini.baseURL == "https://generativelanguage.googleapis.com/v1beta/openai")
+        #expect(gemini.model == "gemini-2.5-flash")
+        #expect(PriceTable().price(for: gemini.model)?.inputPerMillion == 0.30)
+        let named = try #require(try LLMSelection.make(Config(["LLM_PROVIDER": "gemini", "GEMINI_API_KEY": "g-key", "LLM_MODEL": "gemini-2.5-pro"]),
+                                                       transport: FakeTransport()) as? OpenAICompatibleProvider)
+        #expect(named.model == "gemini-2.5-pro")
+        #expect(named.baseURL == gemini.baseURL)
+        // An OpenAI key set as well keeps OpenAI, as before.
+        let openAI = try #require(try LLMSelection.make(Config(["GEMINI_API_KEY": "g-key", "OPENAI_API_KEY": "sk-1"]), transport: FakeTransport())
+            as? OpenAICompatibleProvider)
+        #expect(openAI.baseURL == OpenAICompatibleProvider.defaultBaseURL)
+        #expect(try LLMSelection.providerName(Config(["GEMINI_API_KEY": "g", "ANTHROPIC_API_KEY": "a"])) == "openai")
+        do {
+            _ = try LLMSelection.make(Config(["LLM_PROVIDER": "gemini"]), transport: FakeTransport())
+            Issue.record("expected misconfigured")
+        } catch let error as BundleError {
+            #expect(error.code == .misconfigured)
+            #expect(error.message.contains("GEMINI_API_KEY"))
+        }
+    }
+
     @Test func modelAndBaseURLComeFromConfig() throws {
         let provider = try LLMSelection.make(Config(["LLM_API_KEY": "k", "LLM_MODEL": "llama3.1", "LLM_BASE_URL": "http://127.0.0.1:8080/v1/"]),
                                              transport: FakeTransport())

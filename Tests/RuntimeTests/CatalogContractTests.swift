@@ -23,6 +23,32 @@ import Testing
         }
     }
 
+    /// No function ignores a field it was sent: every input schema is closed, but the webhooks'
+    /// (Twilio posts fields of its own choosing, which the signature covers).
+    @Test func everyInputSchemaRefusesUnknownFields() {
+        let webhooks: Set<String> = ["inbound-message", "message-status"]
+        for manifest in Catalog.manifests where !webhooks.contains(manifest.name) {
+            #expect(manifest.inputSchema["additionalProperties"] == false, "\(manifest.name) accepts unknown fields")
+        }
+        let health = Catalog.manifests.first { $0.name == "health" }!
+        #expect(throws: BundleError.self) { try InputContract.prepare(["bogus": 1], schema: health.inputSchema) }
+    }
+
+    /// Thousands of unknown fields get an answer of bounded size that still counts them.
+    @Test func manyProblemsAreCountedButListedInPart() throws {
+        let steering = Catalog.manifests.first { $0.name == "put-steering" }!
+        var fields: [String: JSONValue] = [:]
+        for index in 0..<5_000 { fields["weights_news_\(index)"] = .number(Double(index)) }
+        do {
+            _ = try InputContract.prepare(.object(fields), schema: steering.inputSchema)
+            Issue.record("5,000 unknown fields were accepted")
+        } catch {
+            #expect(error.details?.count == BundleError.listedProblems)
+            #expect(error.message.hasPrefix("5000 fields are invalid: "))
+            #expect(error.message.hasSuffix(" and \(5_000 - BundleError.listedProblems) more"))
+        }
+    }
+
     @Test func everyIdAndPageSizeInAnInputHasItsMinimum() {
         for manifest in Catalog.manifests {
             for (name, property) in manifest.inputSchema["properties"]?.objectValue ?? [:] where property["x-alias-of"] == nil {

@@ -118,8 +118,50 @@ import Testing
     @Test func databaseURLForms() throws {
         #expect(try DatabaseLocation.sqlitePath(from: nil) == "var/bundle.sqlite")
         #expect(try DatabaseLocation.sqlitePath(from: "data/x.sqlite") == "data/x.sqlite")
-        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///srv/x.sqlite") == "/srv/x.sqlite")
+        #expect(try DatabaseLocation.sqlitePath(from: "/srv/x.sqlite") == "/srv/x.sqlite")
         #expect(try DatabaseLocation.sqlitePath(from: "sqlite:x.sqlite") == "x.sqlite")
-        #expect(throws: BundleError.self) { try DatabaseLocation.sqlitePath(from: "postgres://u:p@h/db") }
+        #expect(try DatabaseLocation.sqlitePath(from: "file:x.sqlite?mode=rwc") == "file:x.sqlite?mode=rwc")
+    }
+
+    /// SQLAlchemy's forms, as the original systems' `.env` files write them: three slashes then a
+    /// relative path, four for an absolute one, any driver suffix.
+    @Test func sqlAlchemyURLsMeanWhatSQLAlchemyMeans() throws {
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///./app.db") == "./app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///app.db") == "app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///data/app.db") == "data/app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:////srv/app.db") == "/srv/app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite+aiosqlite:///./app.db") == "./app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "SQLite+pysqlite:////srv/app.db") == "/srv/app.db")
+        #expect(try DatabaseLocation.sqlitePath(from: "sqlite:///./app.db?check_same_thread=False") == "./app.db")
+    }
+
+    @Test func databasesThisBuildCannotServeAreMisconfigured() throws {
+        func refusal(_ url: String) -> BundleError? {
+            do {
+                _ = try DatabaseLocation.sqlitePath(from: url)
+                return nil
+            } catch { return error as? BundleError }
+        }
+        for url in ["postgres://u:p@h/db", "postgresql://u:p@h/db", "postgresql+asyncpg://u:p@h/db", "postgresql+psycopg2://h/db"] {
+            let error = refusal(url)
+            #expect(error?.code == .misconfigured, "\(url)")
+            #expect(error?.message.contains("PostgreSQL") == true, "\(url)")
+            #expect(error?.message.contains("p@h") == false, "the URL's password stays out of the message")
+        }
+        for url in ["sqlite://", "sqlite:///:memory:", ":memory:", "sqlite::memory:"] {
+            #expect(refusal(url)?.message.contains("in-memory") == true, "\(url)")
+        }
+        #expect(refusal("mysql+pymysql://u:p@h/db")?.code == .misconfigured)
+        #expect(refusal("sqlite://host/app.db")?.code == .misconfigured)
+        #expect(refusal("sqlite:///./app.db?mode=ro")?.message.contains("mode") == true)
+    }
+
+    @Test func anAbsoluteSQLAlchemyURLOpensThatFile() throws {
+        // (Relative forms resolve against the working directory, which tests running in
+        // parallel must not change; the path mapping above covers them.)
+        let directory = try TemporaryDirectory()
+        let database = try DatabaseLocation.open(Config(["DATABASE_URL": "sqlite+aiosqlite:///" + directory.file("data/app.db")]))
+        #expect(database.location == directory.file("data/app.db"))
+        #expect(FileManager.default.fileExists(atPath: directory.file("data/app.db")))
     }
 }

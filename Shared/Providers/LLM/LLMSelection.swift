@@ -5,6 +5,8 @@ import HTTPTransport
 /// `LLM_PROVIDER` = `openai` (any OpenAI-compatible server; the aliases `openrouter`, `gemini`,
 /// `xai`, `ollama`, `vllm` and `llamacpp` also pick that server's usual base URL), `anthropic` or
 /// `offline`. Unset, it is `openai` when `LLM_API_KEY`, `OPENAI_API_KEY` or `LLM_BASE_URL` is set,
+/// Gemini (through its OpenAI-compatible endpoint, `gemini-2.5-flash` unless `LLM_MODEL` says
+/// otherwise) when `GEMINI_API_KEY` is, as the original interview agent configured it,
 /// `anthropic` when only `ANTHROPIC_API_KEY` is, and `offline` otherwise. A hosted provider
 /// selected without its key is `misconfigured`, naming the variable; a base URL given explicitly
 /// (a local or private server) needs no key.
@@ -21,6 +23,17 @@ package enum LLMSelection {
         "llamacpp": ("http://localhost:8080/v1", true),
     ]
 
+    /// Gemini's model when the key or `LLM_PROVIDER=gemini` picks Gemini and `LLM_MODEL` is unset.
+    package static let geminiDefaultModel = "gemini-2.5-flash"
+
+    /// Which OpenAI-compatible server is meant: `LLM_PROVIDER` when it names one, Gemini when only
+    /// `GEMINI_API_KEY` picked the provider, else OpenAI.
+    static func aliasName(_ config: Config) -> String {
+        if let explicit = config["LLM_PROVIDER"]?.lowercased() { return aliases[explicit] != nil ? explicit : "openai" }
+        let openAI = config["LLM_API_KEY"] != nil || config["OPENAI_API_KEY"] != nil || config["LLM_BASE_URL"] != nil
+        return !openAI && config["GEMINI_API_KEY"] != nil ? "gemini" : "openai"
+    }
+
     package static func providerName(_ config: Config) throws -> String {
         if let explicit = config["LLM_PROVIDER"]?.lowercased() {
             if aliases[explicit] != nil { return "openai" }
@@ -33,6 +46,7 @@ package enum LLMSelection {
             }
         }
         if config["LLM_API_KEY"] != nil || config["OPENAI_API_KEY"] != nil || config["LLM_BASE_URL"] != nil { return "openai" }
+        if config["GEMINI_API_KEY"] != nil { return "openai" }
         if config["ANTHROPIC_API_KEY"] != nil { return "anthropic" }
         return "offline"
     }
@@ -40,17 +54,20 @@ package enum LLMSelection {
     package static func make(_ config: Config, transport: any Transport) throws -> any LLMProvider {
         switch try providerName(config) {
         case "openai":
-            let alias = aliases[config["LLM_PROVIDER"]?.lowercased() ?? "openai"] ?? aliases["openai"]!
+            let aliasName = self.aliasName(config)
+            let alias = aliases[aliasName] ?? aliases["openai"]!
             let explicitBase = config["LLM_BASE_URL"] ?? config["OPENAI_BASE_URL"]
             let baseURL = explicitBase ?? alias.baseURL
-            let keyVariable = config["LLM_API_KEY"] != nil ? "LLM_API_KEY" : config["OPENAI_API_KEY"] != nil ? "OPENAI_API_KEY" : "LLM_API_KEY"
+            let gemini = aliasName == "gemini"
+            let keyVariable = config["LLM_API_KEY"] != nil ? "LLM_API_KEY" : config["OPENAI_API_KEY"] != nil ? "OPENAI_API_KEY"
+                : gemini ? "GEMINI_API_KEY" : "LLM_API_KEY"
             let key = config[keyVariable]
             if key == nil, explicitBase == nil, !alias.local {
-                throw BundleError.misconfigured(variable: "LLM_API_KEY",
-                    "is not set; the openai provider at \(HTTPRequest(url: baseURL).host) needs it (or OPENAI_API_KEY; LLM_BASE_URL for a server without keys; or LLM_PROVIDER=offline)")
+                throw BundleError.misconfigured(variable: keyVariable,
+                    "is not set; the openai provider at \(HTTPRequest(url: baseURL).host) needs it (\(gemini ? "or LLM_API_KEY" : "or OPENAI_API_KEY"); LLM_BASE_URL for a server without keys; or LLM_PROVIDER=offline)")
             }
             return OpenAICompatibleProvider(baseURL: baseURL, apiKey: key, keyVariable: keyVariable,
-                                            model: config["LLM_MODEL"] ?? OpenAICompatibleProvider.defaultModel,
+                                            model: config["LLM_MODEL"] ?? (gemini ? geminiDefaultModel : OpenAICompatibleProvider.defaultModel),
                                             transport: transport, maxTokensParameter: config["LLM_MAX_TOKENS_PARAM"])
         case "anthropic":
             let key = try config.require("ANTHROPIC_API_KEY", for: "the anthropic LLM provider")

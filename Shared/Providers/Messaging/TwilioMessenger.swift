@@ -35,11 +35,11 @@ package struct TwilioMessenger: Messenger {
         }
         let prefix = channel == "whatsapp" ? "whatsapp:" : ""
         channelPrefix = prefix
-        from = config["TWILIO_FROM"].map { number in number.hasPrefix(prefix) ? number : prefix + number }
+        from = try Self.sender(config).map { number in number.hasPrefix(prefix) ? number : prefix + number }
         messagingServiceSID = config["TWILIO_MESSAGING_SERVICE_SID"]
         if from == nil, messagingServiceSID == nil {
             throw BundleError.misconfigured(variable: "TWILIO_FROM",
-                                            "is not set; Twilio needs the sender (whatsapp:+14155238886) or TWILIO_MESSAGING_SERVICE_SID")
+                                            "is not set (nor TWILIO_WHATSAPP_FROM); Twilio needs the sender (whatsapp:+14155238886) or TWILIO_MESSAGING_SERVICE_SID")
         }
         let base = config["TWILIO_BASE_URL"] ?? Self.defaultBaseURL
         baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
@@ -48,6 +48,21 @@ package struct TwilioMessenger: Messenger {
             (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/twilio/status"
         }
         self.transport = transport
+    }
+
+    /// The sender: `TWILIO_FROM`, or `TWILIO_WHATSAPP_FROM` as the original interview agent named
+    /// it. Both set to different numbers is `misconfigured`: picking one would send from a number
+    /// the operator may not expect. The same number with and without `whatsapp:` counts as one.
+    package static func sender(_ config: Config) throws -> String? {
+        let bundle = config["TWILIO_FROM"]?.trimmingWhitespace()
+        let original = config["TWILIO_WHATSAPP_FROM"]?.trimmingWhitespace()
+        guard let bundle, let original else { return bundle ?? original }
+        func number(_ value: String) -> String { value.lowercased().hasPrefix("whatsapp:") ? String(value.dropFirst(9)) : value }
+        guard number(bundle) == number(original) else {
+            throw BundleError.misconfigured(variable: "TWILIO_FROM",
+                "and TWILIO_WHATSAPP_FROM name different senders (\(bundle), \(original)); set one of them")
+        }
+        return bundle
     }
 
     package func send(_ message: OutgoingMessage, deadline: Deadline) async throws -> SentMessage {
