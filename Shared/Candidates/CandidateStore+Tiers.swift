@@ -45,8 +45,8 @@ extension CandidateStore {
             """, role.id)
         var ranked: [(id: Int, tier: String?, score: [Double], judged: Bool)] = []
         for row in rows {
-            ranked.append((try row.int("id"), row.optionalString("tier"), [try row.double("combined_score"), row.optionalDouble("algo_score") ?? 0],
-                           role.weights.ai > 0 && row.optionalDouble("ai_score") != nil))
+            let score = [try row.double("combined_score"), row.optionalDouble("algo_score") ?? 0]
+            ranked.append((try row.int("id"), row.optionalString("tier"), score, role.weights.ai > 0 && row.optionalDouble("ai_score") != nil))
         }
         let tiers = RankTiers.tiers(forRanked: ranked.map { ($0.score, $0.judged) })
         for (entry, tier) in zip(ranked, tiers) where entry.tier != tier {

@@ -27,7 +27,8 @@ package enum SteeringFeedback {
         }
 
         package static let schema: JSONValue = Schema.object([
-            "rule": Schema.string("lower <weight>, raise <weight>, raise <weight> (default: no direction word), lower <weight> (negated raise), or add specificity rule"),
+            "rule": Schema.string("lower <weight>, raise <weight>, raise <weight> (default: no direction word), "
+                + "lower <weight> (negated raise), or add specificity rule"),
             "matched": Schema.string("The words of the notes that fired the rule"),
             "effect": Schema.string("What changed, e.g. weights.news 0.4 → 0.3"),
         ])
