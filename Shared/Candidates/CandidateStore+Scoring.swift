@@ -80,7 +80,8 @@ extension CandidateStore {
 
     /// Stores scores in one transaction. A candidate edited since its input was read, or whose
     /// role changed since `roleRevision`, is left for the next pass. A record still waiting for
-    /// its AI score keeps the scores shown before, so the ranking stays whole during a run.
+    /// its AI score keeps the scores shown before, so the ranking stays whole during a run. A role
+    /// with no requirements is re-tiered by rank in the same transaction (`RankTiers`).
     /// Returns the ids stored.
     @discardableResult
     package func save(_ records: [ScoreRecord], roleRevision: Int, now: Date) throws -> Set<Int> {
@@ -111,6 +112,11 @@ extension CandidateStore {
                 }
                 if changed == 1 { stored.insert(record.input.id) }
             }
+            // Records still waiting for their AI score changed no combined score: the tiers stand.
+            if let first = records.first(where: { $0.aiStatus != "pending" && stored.contains($0.input.id) })?.input.id,
+               let row = try sql.queryOne("SELECT * FROM roles WHERE id = (SELECT role_id FROM candidates WHERE id = ?)", first) {
+                try retierByRank(role: try Role(row: row), sql: sql)
+            }
             return stored
         }
     }
@@ -122,5 +128,6 @@ extension CandidateStore {
             let (combined, tier) = role.rank(algo: try row.double("algo_score"), ai: row.optionalDouble("ai_score"))
             try sql.execute("UPDATE candidates SET combined_score = ?, tier = ? WHERE id = ?", combined, tier, try row.int("id"))
         }
+        try retierByRank(role: role, sql: sql)
     }
 }

@@ -85,10 +85,11 @@ package struct Role: Codable, Sendable, Equatable {
     }
 
     /// A candidate's combined score and tier under this role. With requirements, the algorithmic
-    /// and AI scores are weighed by `weights`. Without any, completeness is no measure of fit: the
-    /// AI assessment (which reads the whole profile against the role's title and description)
-    /// alone decides; a candidate without one keeps the algorithmic score but is placed no higher
-    /// than `consider`, since nothing judged the fit.
+    /// and AI scores are weighed by `weights` and the tier comes from the thresholds. Without any,
+    /// completeness is no measure of fit: the AI assessment (which reads the whole profile against
+    /// the role's title and description) alone decides the score, a candidate without one keeps the
+    /// algorithmic score; the tier given here is provisional, since the store re-tiers such a role
+    /// by rank (`RankTiers`) whenever its scores are stored.
     package func rank(algo: Double, ai: Double?) -> (combined: Double, tier: String) {
         guard !hasRequirements else {
             let combined = CandidateScorer.combine(algo: algo, ai: ai, weights: weights)
@@ -102,7 +103,8 @@ package struct Role: Codable, Sendable, Equatable {
     /// What an upload for this role says when the role asks for nothing.
     package var requirementsWarning: String? {
         guard !hasRequirements else { return nil }
-        let basis = weights.ai > 0 ? "the AI assessment alone ranks the candidates" : "no candidate is placed above consider"
+        let basis = (weights.ai > 0 ? "the AI assessment alone ranks the candidates" : "no candidate is placed above consider")
+            + "; tiers are by rank within the role (top 10 %, strong 25 %, consider 30 %, the rest unlikely)"
         return "role \(id) (\(title)) has no requirements, so the algorithmic score only measures profile completeness and \(basis); "
             + "set required_skills, preferred_skills, min_years or industries with PUT /roles/\(id) to score fit"
     }

@@ -43,6 +43,10 @@ package struct DraftEmailsHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        try await PipelineStep.draftEmails.recordingFailure(meeting: input.id, context: context) { try await draft(input, context: context) }
+    }
+
+    private func draft(_ input: Input, context: FunctionContext) async throws -> Output {
         let config = context.config
         let provider = config["EMAIL_DRAFT_PROVIDER"]?.lowercased() ?? (config["GMAIL_TOKEN"] == nil ? "outbox" : "gmail")
         guard ["outbox", "gmail", "composio"].contains(provider) else {
@@ -56,12 +60,7 @@ package struct DraftEmailsHandler: FunctionHandler {
         guard let recipient = meeting.attendees.first(where: { !$0.isOrganizer })?.email else {
             throw BundleError(.conflict, "meeting \(input.id) has no external attendee to write to")
         }
-        do {
-            return try await save(meeting, pre: pre, followUp: followUp, recipient: recipient, provider: provider, context: context)
-        } catch {
-            MeetingStore(database: database).recordFailure(input.id, step: .draftEmails, error: error, now: context.clock.now())
-            throw error
-        }
+        return try await save(meeting, pre: pre, followUp: followUp, recipient: recipient, provider: provider, context: context)
     }
 
     private func save(_ meeting: Meeting, pre: JSONValue, followUp: JSONValue, recipient: String, provider: String,
@@ -154,17 +153,13 @@ package struct SyncNotionHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        let config = context.config
-        let provider = config["NOTION_PROVIDER"]?.lowercased() ?? (config["NOTION_TOKEN"] == nil ? "none" : "notion")
-        let database = try context.database()
-        guard let meeting = try MeetingStore(database: database).meeting(input.id) else {
-            throw BundleError(.notFound, "no meeting with id \(input.id)")
-        }
-        do {
+        try await PipelineStep.syncNotion.recordingFailure(meeting: input.id, context: context) {
+            let config = context.config
+            let provider = config["NOTION_PROVIDER"]?.lowercased() ?? (config["NOTION_TOKEN"] == nil ? "none" : "notion")
+            guard let meeting = try MeetingStore(database: try context.database()).meeting(input.id) else {
+                throw BundleError(.notFound, "no meeting with id \(input.id)")
+            }
             return try await sync(meeting, provider: provider, context: context)
-        } catch {
-            MeetingStore(database: database).recordFailure(meeting.id, step: .syncNotion, error: error, now: context.clock.now())
-            throw error
         }
     }
 

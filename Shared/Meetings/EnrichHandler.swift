@@ -61,6 +61,10 @@ package struct EnrichHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        try await PipelineStep.enrich.recordingFailure(meeting: input.id, context: context) { try await enrich(input, context: context) }
+    }
+
+    private func enrich(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let now = context.clock.now()
         let steering = try SteeringStore(database: database).current(now: now)
@@ -88,20 +92,15 @@ package struct EnrichHandler: FunctionHandler {
         try database.write { sql in
             try sql.execute("UPDATE meetings SET status = 'enriching', error = NULL, updated_at = ? WHERE id = ?", now, id)
         }
-        do {
-            let subject = Enricher.Subject(company: meeting.company, role: meeting.role, title: meeting.title)
-            let enrichment = try await enricher.enrich(subject, steering: steering.profile, now: now, deadline: context.deadline)
-            try database.write { sql in
-                try sql.execute("""
-                    UPDATE meetings SET enrichment = ?, status = 'enriched', steering_version = ?, error = NULL, updated_at = ? WHERE id = ?
-                    """, try JSONValue(encoding: enrichment), steering.version, context.clock.now(), id)
-            }
-            context.logger.info("meeting.enriched", ["meeting": .number(Double(id)), "provider": .string(enrichment.provider),
-                                                     "sources": .number(Double(enrichment.sourceURLs.count))])
-            return Output(meetingID: id, status: "enriched", steeringVersion: steering.version, enrichment: enrichment)
-        } catch {
-            MeetingStore(database: database).recordFailure(id, step: .enrich, error: error, now: context.clock.now())
-            throw error
+        let subject = Enricher.Subject(company: meeting.company, role: meeting.role, title: meeting.title)
+        let enrichment = try await enricher.enrich(subject, steering: steering.profile, now: now, deadline: context.deadline)
+        try database.write { sql in
+            try sql.execute("""
+                UPDATE meetings SET enrichment = ?, status = 'enriched', steering_version = ?, error = NULL, updated_at = ? WHERE id = ?
+                """, try JSONValue(encoding: enrichment), steering.version, context.clock.now(), id)
         }
+        context.logger.info("meeting.enriched", ["meeting": .number(Double(id)), "provider": .string(enrichment.provider),
+                                                 "sources": .number(Double(enrichment.sourceURLs.count))])
+        return Output(meetingID: id, status: "enriched", steeringVersion: steering.version, enrichment: enrichment)
     }
 }

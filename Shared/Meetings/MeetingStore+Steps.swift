@@ -1,5 +1,6 @@
 import Core
 import FoundationEssentials
+import Runtime
 import Store
 
 /// The pipeline's steps, in order, named as their functions are: a failing step writes its name
@@ -14,6 +15,23 @@ package enum PipelineStep: String, CaseIterable, Sendable {
     package static func failed(in error: String?) -> PipelineStep? {
         guard let error, let colon = error.firstIndex(of: ":") else { return nil }
         return PipelineStep(rawValue: String(error[..<colon]))
+    }
+}
+
+extension PipelineStep {
+    /// Runs the step for meeting `id` (nil: a call about no stored meeting) and records any failure
+    /// on the meeting before rethrowing it: a missing prerequisite, a bad setting, an upstream's
+    /// error alike. The one place a step's failure reaches the meeting, so no early exit of a
+    /// handler leaves the meeting in its old status with no error.
+    package func recordingFailure<T>(meeting id: Int?, context: FunctionContext, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            if let id, let database = try? context.database() {
+                MeetingStore(database: database).recordFailure(id, step: self, error: error, now: context.clock.now())
+            }
+            throw error
+        }
     }
 }
 

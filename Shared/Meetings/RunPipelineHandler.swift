@@ -82,12 +82,17 @@ package struct RunPipelineHandler: FunctionHandler {
     /// The labels `steps` has always used.
     static let stepLabels: [PipelineStep: String] = [.enrich: "enrich", .synthesize: "synthesize", .syncNotion: "notion", .draftEmails: "drafts"]
 
-    /// Where a job resumes: at the step whose failure the meeting shows, else at the first step
-    /// whose result is missing (Notion and the drafts always run again: both replace what they made).
+    /// Where a job resumes: at the step whose failure the meeting shows, or earlier when a result
+    /// that step needs is missing (a synthesize that failed for want of an enrichment resumes at
+    /// enrich); else at the first step whose result is missing (Notion and the drafts always run
+    /// again: both replace what they made).
     static func resumePoint(_ meeting: Meeting) -> PipelineStep {
-        if meeting.status == "error", let failed = PipelineStep.failed(in: meeting.error) { return failed }
-        if meeting.enrichment == nil { return .enrich }
-        if meeting.preMeetingDraft == nil { return .synthesize }
-        return .syncNotion
+        let missing: PipelineStep? = meeting.enrichment == nil ? .enrich : meeting.preMeetingDraft == nil ? .synthesize : nil
+        if meeting.status == "error", let failed = PipelineStep.failed(in: meeting.error) {
+            let all = PipelineStep.allCases
+            guard let missing, all.firstIndex(of: missing)! < all.firstIndex(of: failed)! else { return failed }
+            return missing
+        }
+        return missing ?? .syncNotion
     }
 }

@@ -2,9 +2,11 @@ import Core
 import FoundationEssentials
 
 /// How thumbs-down notes move the profile, read as a person means them: whole words, and the
-/// direction a note gives ("less news please" lowers the news weight, "more competitors" raises
-/// that one, "news: too much" lowers it); a topic named with no direction word is raised, the rule
-/// the original system had. "generic"/"vague" add a specificity rule. Each move is a bounded step,
+/// direction a note gives ("less news please", "no news", "I don't want news", "not interested in
+/// competitors" lower a weight, "more competitors" raises that one, "news: too much" lowers it; a
+/// negation just before a raising word flips it: "never add news"; "no news about the funding
+/// round" says news was missing and raises it); a topic named with no direction word is raised, the
+/// rule the original system had. "generic"/"vague" add a specificity rule. Each move is a bounded step,
 /// every weight keeps a floor, and the weights are renormalised to sum to 1. Thumbs-up changes
 /// nothing. The answer lists the rules that fired, with the words that fired them.
 package enum SteeringFeedback {
@@ -25,7 +27,8 @@ package enum SteeringFeedback {
         }
 
         package static let schema: JSONValue = Schema.object([
-            "rule": Schema.string("lower <weight>, raise <weight>, raise <weight> (default: no direction word), or add specificity rule"),
+            "rule": Schema.string("lower <weight>, raise <weight>, raise <weight> (default: no direction word), "
+                + "lower <weight> (negated raise), or add specificity rule"),
             "matched": Schema.string("The words of the notes that fired the rule"),
             "effect": Schema.string("What changed, e.g. weights.news 0.4 → 0.3"),
         ])
@@ -41,9 +44,14 @@ package enum SteeringFeedback {
     /// although "more" raises, and "not enough" raises although "enough" lowers.
     static let directions: [(phrase: [String], up: Bool)] =
         [["too", "much"], ["too", "many"], ["no", "more"], ["not", "so", "much"], ["less"], ["fewer"], ["stop"], ["drop"], ["reduce"],
-         ["cut"], ["skip"], ["without"], ["enough"], ["overdone"]].map { ($0, false) }
+         ["cut"], ["skip"], ["without"], ["enough"], ["enough", "of"], ["overdone"], ["no"], ["dont", "want"], ["do", "not", "want"],
+         ["dont", "need"], ["do", "not", "need"], ["not", "interested", "in"], ["not", "interested"]].map { ($0, false) }
         + [["not", "enough"], ["nothing", "about"], ["more"], ["missing"], ["lacking"], ["lacks"], ["need"], ["needs"], ["needed"],
            ["add"], ["want"], ["wanted"], ["deeper"]].map { ($0, true) }
+    /// A raising phrase right after one of these lowers: "never want news", "no need for news".
+    static let negations: Set<String> = ["not", "dont", "never", "no", "didnt", "doesnt", "wont", "nor"]
+    /// After "no <topic>", these make it a complaint that the topic is missing: "no news about the funding round".
+    static let missingMarkers: Set<String> = ["about", "on", "of", "from", "in", "at", "mentioned", "included", "whatsoever"]
     static let generic: [[String]] = [["generic"], ["vague"], ["not", "specific"], ["boilerplate"], ["bland"]]
 
     /// The profile after the notes, and the rules that fired.
@@ -51,7 +59,7 @@ package enum SteeringFeedback {
         guard score < 0, let notes, !notes.isEmpty else { return (profile, []) }
         var result = profile
         var rules: [AppliedRule] = []
-        var moves: [(key: String, up: Bool, matched: String, byDefault: Bool)] = []
+        var moves: [(key: String, up: Bool, matched: String, byDefault: Bool, negated: Bool)] = []
         for clause in clauses(notes) {
             if let words = find(generic, in: clause).first {
                 let added = !result.specificityRules.contains(specificityRule)
@@ -60,18 +68,27 @@ package enum SteeringFeedback {
                                          effect: added ? "specificity_rules + \"\(specificityRule)\"" : "already in specificity_rules"))
             }
             let found = find(directions.map(\.phrase), in: clause)
-            let directions = found.map { match in (match, Self.directions.first { $0.phrase.joined(separator: " ") == match.text }!.up) }
+            // A negation just before a raising phrase flips it ("don't add news" lowers); its words join the match.
+            let directions = found.map { match -> ((start: Int, end: Int, text: String), Bool, Bool) in
+                let up = Self.directions.first { $0.phrase.joined(separator: " ") == match.text }!.up
+                guard up, match.start > 0, negations.contains(clause[match.start - 1]) else { return (match, up, false) }
+                return ((match.start - 1, match.end, clause[match.start - 1] + " " + match.text), false, true)
+            }
             for (key, words) in topics {
                 guard let mention = clause.indices.first(where: { words.contains(clause[$0]) }),
                       !moves.contains(where: { $0.key == key }) else { continue }
                 // The nearest direction before the topic ("less news"), else the first after it ("news: too much").
                 let before = directions.filter { $0.0.end <= mention }.max { $0.0.end < $1.0.end }
                 let after = directions.filter { $0.0.start > mention }.min { $0.0.start < $1.0.start }
-                if let (phrase, up) = before ?? after {
+                if let (phrase, up, negated) = before ?? after {
                     let span = min(phrase.start, mention)...max(phrase.end - 1, mention)
-                    moves.append((key, up, clause[span].joined(separator: " "), false))
+                    // "no news about the funding round" says the news was missing.
+                    let missing = phrase.text == "no" && phrase.end == mention && mention + 1 < clause.count
+                        && missingMarkers.contains(clause[mention + 1])
+                    moves.append((key, up || missing, clause[span].joined(separator: " ") + (missing ? " " + clause[mention + 1] : ""),
+                                  false, negated && !missing))
                 } else {
-                    moves.append((key, true, clause[mention], true))
+                    moves.append((key, true, clause[mention], true, false))
                 }
             }
         }
@@ -80,6 +97,7 @@ package enum SteeringFeedback {
             result.weights = moved(result.weights, move.key, by: move.up ? step : -step)
             let after = result.weights[move.key]
             let name = (move.up ? "raise " : "lower ") + move.key + (move.byDefault ? " (default: no direction word)" : "")
+                + (move.negated ? " (negated raise)" : "")
             let effect = before == after
                 ? "weights.\(move.key) stays \(number(before)) (\(move.up ? "at its ceiling" : "at its floor"))"
                 : "weights.\(move.key) \(number(before)) → \(number(after))"
@@ -129,24 +147,15 @@ package enum SteeringFeedback {
     /// competitors" reads as two instructions. Bounded by the notes' 4,000 characters.
     static func clauses(_ notes: String) -> [[String]] {
         var clauses: [[String]] = [[]]
-        var word = ""
-        func flush() {
+        Words.scan(notes.lowercased(), keeping: ["'", "’"], word: { word in
             var token = word
             if token.hasSuffix("'s") || token.hasSuffix("’s") { token.removeLast(2) }
             token = token.filter { $0 != "'" && $0 != "’" }
-            word = ""
             guard !token.isEmpty else { return }
             if token == "but" { clauses.append([]) } else { clauses[clauses.count - 1].append(token) }
-        }
-        for character in notes.lowercased() {
-            if character.isLetter || character.isNumber || character == "'" || character == "’" {
-                word.append(character)
-            } else {
-                flush()
-                if ".,;!?\n()".contains(character) { clauses.append([]) }
-            }
-        }
-        flush()
+        }, separator: { character in
+            if ".,;!?\n()".contains(character) { clauses.append([]) }
+        })
         return clauses.filter { !$0.isEmpty }
     }
 

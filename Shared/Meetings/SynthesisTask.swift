@@ -184,6 +184,6 @@ enum OfflineWords {
                                       "international", "open", "smart", "digital", "new", "north", "south", "east", "west", "data"]
 
     static func words(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        Words.split(text.lowercased())
     }
 }

@@ -41,6 +41,10 @@ package struct SynthesizeHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        try await PipelineStep.synthesize.recordingFailure(meeting: input.id, context: context) { try await synthesize(input, context: context) }
+    }
+
+    private func synthesize(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         guard let meeting = try MeetingStore(database: database).meeting(input.id) else {
             throw BundleError(.notFound, "no meeting with id \(input.id)")
@@ -51,29 +55,24 @@ package struct SynthesizeHandler: FunctionHandler {
         }
         let enrichment = try stored.decode(as: Enrichment.self)
         let steering = try SteeringStore(database: database).current(now: context.clock.now())
-        do {
-            let result = try await context.llm().run(SynthesisTask(meeting: meeting, enrichment: enrichment, steering: steering.profile),
-                                                     deadline: context.deadline)
-            let prep = result.output
-            var draft = try JSONValue(encoding: prep.preMeetingDraft)
-            if case .object(var fields) = draft {
-                fields["hooks_used"] = try JSONValue(encoding: prep.hooksUsed)
-                draft = .object(fields)
-            }
-            try database.write { sql in
-                try sql.execute("""
-                    UPDATE meetings SET insights = ?, hooks = ?, competitors = ?, pre_meeting_draft = ?, follow_up_draft = ?,
-                           steering_version = ?, status = CASE WHEN status IN ('error', 'enriching') THEN 'enriched' ELSE status END,
-                           error = NULL, updated_at = ? WHERE id = ?
-                    """, try JSONValue(encoding: prep.insights), try JSONValue(encoding: prep.hooks), try JSONValue(encoding: prep.competitors),
-                         draft, try JSONValue(encoding: prep.followUpDraft), steering.version, context.clock.now(), input.id)
-                // The drafts saved before hold the previous text until draft-emails runs again.
-                try MeetingStore(database: database).markDraftsStale(input.id, sql: sql)
-            }
-            return Output(meetingID: input.id, steeringVersion: steering.version, prep: prep, llm: result.usage)
-        } catch {
-            MeetingStore(database: database).recordFailure(input.id, step: .synthesize, error: error, now: context.clock.now())
-            throw error
+        let result = try await context.llm().run(SynthesisTask(meeting: meeting, enrichment: enrichment, steering: steering.profile),
+                                                 deadline: context.deadline)
+        let prep = result.output
+        var draft = try JSONValue(encoding: prep.preMeetingDraft)
+        if case .object(var fields) = draft {
+            fields["hooks_used"] = try JSONValue(encoding: prep.hooksUsed)
+            draft = .object(fields)
         }
+        try database.write { sql in
+            try sql.execute("""
+                UPDATE meetings SET insights = ?, hooks = ?, competitors = ?, pre_meeting_draft = ?, follow_up_draft = ?,
+                       steering_version = ?, status = CASE WHEN status IN ('error', 'enriching') THEN 'enriched' ELSE status END,
+                       error = NULL, updated_at = ? WHERE id = ?
+                """, try JSONValue(encoding: prep.insights), try JSONValue(encoding: prep.hooks), try JSONValue(encoding: prep.competitors),
+                     draft, try JSONValue(encoding: prep.followUpDraft), steering.version, context.clock.now(), input.id)
+            // The drafts saved before hold the previous text until draft-emails runs again.
+            try MeetingStore(database: database).markDraftsStale(input.id, sql: sql)
+        }
+        return Output(meetingID: input.id, steeringVersion: steering.version, prep: prep, llm: result.usage)
     }
 }

@@ -69,6 +69,12 @@ import Testing
             #expect(candidate["combined_score"]?.doubleValue == candidate["ai_score"]?.doubleValue, "the AI assessment carries the score")
         }
         #expect(Set(ranked.compactMap { $0["tier"]?.stringValue }).count >= 3, "tiers tell candidates apart")
+        // Tiers by rank within the role: about 10 % top, 25 % strong, 30 % consider, the rest unlikely.
+        let counts = Dictionary(grouping: ranked.compactMap { $0["tier"]?.stringValue }) { $0 }.mapValues(\.count)
+        #expect((1...4).contains(counts["top"] ?? 0) && (4...9).contains(counts["strong"] ?? 0), "\(counts)")
+        #expect((6...10).contains(counts["consider"] ?? 0) && (7...12).contains(counts["unlikely"] ?? 0), "\(counts)")
+        let order = ranked.compactMap { $0["tier"]?.stringValue }.map { Role.Tiers.names.firstIndex(of: $0)! }
+        #expect(order == order.sorted(), "a better rank is never in a lower tier")
 
         // With the AI switched off nothing judged the fit: nobody ranks above consider.
         _ = try await harness.putRole(["id": .number(Double(roleID)), "title": "Default role", "weights": ["algo": 1, "ai": 0]])

@@ -76,6 +76,21 @@ import Testing
         #expect(try await harness.candidate(1)["algo_score"] == 96.7)
     }
 
+    @Test func withoutRequirementsTiersAreByRankWithTiesKeptTogether() {
+        let distinct = (0..<10).map { (score: [Double(100 - $0), 50], judged: true) }
+        #expect(RankTiers.tiers(forRanked: distinct) == ["top"] + Array(repeating: "strong", count: 3) + Array(repeating: "consider", count: 3)
+                + Array(repeating: "unlikely", count: 3))
+        // Equal scores share the tier of the first of them, wherever the cut falls.
+        let tied = [90.0, 90, 80, 80, 80, 80, 70, 60, 50, 40].map { (score: [$0, 50], judged: true) }
+        #expect(RankTiers.tiers(forRanked: tied) == ["top", "top", "strong", "strong", "strong", "strong", "consider", "unlikely", "unlikely",
+                                                     "unlikely"])
+        // Nothing judged the fit of a candidate without an AI score: consider at best.
+        #expect(RankTiers.tiers(forRanked: [([95, 50], false), ([90, 50], true), ([10, 50], false)]) == ["consider", "strong", "unlikely"])
+        // The algorithmic score breaks a tie of combined scores, as in the list's order.
+        #expect(RankTiers.tiers(forRanked: [([90, 80], true), ([90, 70], true), ([90, 70], true)]) == ["top", "strong", "strong"])
+        #expect(RankTiers.tiers(forRanked: []) == [])
+    }
+
     @Test func tiersStartAtTheirThresholds() {
         let tiers = Role.Tiers.standard
         #expect([100, 80, 79.99, 65, 64.99, 50, 49.99, 0].map(tiers.tier(for:))

@@ -38,6 +38,20 @@ import Testing
                      "If they stop the discounts", "I never stop anywhere else", "Cancel? No, I just fill up"] {
             #expect(!OptOutWords.isOptOut(text), "\(text)")
         }
+        // A true answer opts the person out everywhere: a noun, a place or a habit is an answer.
+        for text in ["A quick stop", "At the bus stop", "at the end", "Towards the end", "The end", "Stop and go traffic mostly",
+                     "I have to stop", "I quit smoking", "I want to stop at Aral on the way", "I don't want to stop", "Beginning, end",
+                     "stop now and then", "The one near the bus stop", "I didn't opt out"] {
+            #expect(!OptOutWords.isOptOut(text), "\(text)")
+        }
+        // An instruction or a wish, however it is phrased.
+        for text in ["opt me out", "Please remove my number", "I'm done", "no more messages", "STOP STOP", "Stop now please",
+                     "can you stop texting me?", "I'd like to unsubscribe", "I don't want to continue", "end this survey", "No. Stop.",
+                     "Thanks, I'm done"] {
+            #expect(OptOutWords.isOptOut(text), "\(text)")
+        }
+        #expect(OptOutWords.wantsToStop("Sorry, I am really busy these days. Stop.", maxWords: 40))
+        #expect(!OptOutWords.wantsToStop("On the way home from work I usually make a quick stop at the one near the bus stop", maxWords: 40))
         // Longer than a short message: the agent decides, reception does not.
         #expect(!OptOutWords.isOptOut("I have been thinking about it a lot and please stop messaging me"))
         #expect(OptOutWords.wantsToStop("I have been thinking about it a lot and please stop messaging me", maxWords: 40))
@@ -114,6 +128,9 @@ import Testing
         let answer = "If the prices went up again and the car wash stayed closed on Sundays, I would try the other one"
         #expect(try reason.check(.string(answer)).get() == .string(answer), "free text may be a sentence")
         #expect((try? reason.check("stop messaging me").get()) == nil)
+        let station = ExtractionField(name: "current_station", type: .string, description: "The station the person usually uses")
+        #expect(try station.check("The one near the bus stop").get() == "The one near the bus stop", "a place, not a request to stop")
+        #expect(try reason.check("At the end of the month when the prices go up").get() == "At the end of the month when the prices go up")
         #expect((try? reason.check(.string(String(repeating: "a", count: 1001))).get()) == nil)
     }
 }

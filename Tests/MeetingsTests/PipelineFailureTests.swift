@@ -58,10 +58,10 @@ import Testing
         }
     }
 
-    func context(_ upstreams: Upstreams) throws -> FunctionContext {
+    func context(_ upstreams: Upstreams, extra: [String: String] = [:]) throws -> FunctionContext {
         let base = upstreams.server.baseURL
         let config = Config(["NOTION_TOKEN": "secret_notion_token", "NOTION_DATABASE_ID": "db-1", "NOTION_BASE_URL": base,
-                             "GMAIL_TOKEN": "ya29.secret", "GMAIL_BASE_URL": base])
+                             "GMAIL_TOKEN": "ya29.secret", "GMAIL_BASE_URL": base].merging(extra) { $1 })
         let llm = LLMClient(provider: OfflineProvider(), recorder: DatabaseLLMCallRecorder(database: database), function: "test")
         return FunctionContext(function: "run-pipeline", requestID: "req", config: config, clock: BundleClock(frozenAt: now),
                                logger: .discarding, deadline: Deadline(seconds: 30), http: nil, database: database,
@@ -128,5 +128,29 @@ import Testing
         #expect(done.draftIDs?["stale"] == nil)
         #expect(done.draftIDs?["pre_meeting"] == ids["pre_meeting"])
         #expect(upstreams.server.requests.filter { $0.method == "POST" && $0.path.hasPrefix("/gmail") }.count == 2)
+    }
+
+    @Test func aStepFailingBeforeItsWorkStillRecordsItsFailure() async throws {
+        let upstreams = try Upstreams()
+        upstreams.notionFails.value = false
+        // A bad setting: draft-emails refuses before it saves anything.
+        let misconfigured = try context(upstreams, extra: ["EMAIL_DRAFT_PROVIDER": "carrier-pigeon"])
+        await #expect(throws: BundleError.self) { try await run(misconfigured) }
+        let failed = try meeting()
+        #expect(failed.status == "error")
+        #expect(failed.error?.hasPrefix("draft-emails: ") == true && failed.error?.contains("EMAIL_DRAFT_PROVIDER") == true,
+                "\(failed.error ?? "")")
+
+        // A missing prerequisite: synthesize without an enrichment names itself, and a job resumes at enrich.
+        try database.write { sql in try sql.execute("UPDATE meetings SET enrichment = NULL, status = 'new', error = NULL WHERE id = 1") }
+        await #expect(throws: BundleError.self) {
+            _ = try await SynthesizeHandler().handle((["id": 1] as JSONValue).decode(as: SynthesizeHandler.Input.self), context: misconfigured)
+        }
+        #expect(try meeting().status == "error")
+        #expect(try meeting().error?.hasPrefix("synthesize: ") == true)
+        let resumed = try await run(try context(upstreams))
+        #expect(resumed["steps"] == ["1:enrich", "1:synthesize", "1:notion", "1:drafts"])
+        #expect(try meeting().status == "drafted")
+        #expect(try meeting().error == nil)
     }
 }

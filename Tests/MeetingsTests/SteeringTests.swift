@@ -85,6 +85,23 @@ import Testing
         #expect(apply("not enough news").profile.weights.news > base.weights.news)
     }
 
+    @Test func noDontWantAndNotInterestedLowerAndANegationFlipsARaise() {
+        for (notes, key) in [("No news please", "news"), ("I don't want news", "news"), ("Don't need news", "news"),
+                             ("no competitors please", "competitors"), ("Not interested in competitor stuff", "competitors"),
+                             ("enough of the competitor talk", "competitors"), ("skip the news", "news"), ("without news", "news")] {
+            let result = apply(notes)
+            #expect(result.profile.weights[key] < base.weights[key], "\(notes)")
+            #expect(result.rules.map(\.rule) == ["lower \(key)"], "\(notes)")
+        }
+        let flipped = apply("never add news")
+        #expect(flipped.profile.weights.news < base.weights.news)
+        #expect(flipped.rules == [.init(rule: "lower news (negated raise)", matched: "never add news", effect: "weights.news 0.4 → 0.3")])
+        #expect(apply("I want news").profile.weights.news > base.weights.news, "a raise without a negation still raises")
+        let missing = apply("there was no news about the funding round")
+        #expect(missing.profile.weights.news > base.weights.news, "news was missing")
+        #expect(missing.rules.first?.matched == "no news about")
+    }
+
     @Test func wholeWordsOnlyAndTheDefaultRuleIsNamed() {
         // "out of control", "spain", "pressure", "newsletter": no topic word in them.
         for notes in ["this was out of control", "the Spain office", "pressure was high", "our newsletter"] {

@@ -29,7 +29,7 @@ package enum TextRules {
     }
 
     package static func words(_ text: String) -> [String] {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "'" && $0 != "-" }).map(String.init)
+        Words.split(text, keeping: ["'", "-"])
     }
 
     package static let stopwords: Set<String> = [

@@ -112,10 +112,10 @@ package struct OfflineSearch: SearchProvider {
     /// Lower-cased words without stop words, with a light plural folding ("challenges" and
     /// "challenge", "leaders" and "leader" are one term) applied to documents and queries alike.
     static func terms(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).compactMap { word in
-            guard word.count > 1, !stopWords.contains(String(word)) else { return nil }
+        Words.split(text.lowercased()).compactMap { word in
+            guard word.count > 1, !stopWords.contains(word) else { return nil }
             if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss") { return String(word.dropLast()) }
-            return String(word)
+            return word
         }
     }
 }
