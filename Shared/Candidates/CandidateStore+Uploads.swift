@@ -17,6 +17,7 @@ extension CandidateStore {
             var created = 0, updated = 0
             var links: [(candidate: Int, line: Int)] = []
             var keys = try CandidateKeys(roleID: role.id, sql: sql)
+            keys.reserveCapacity(sheet.accepted.count)
             var pending = PendingCandidates(roleID: role.id, source: "csv_upload", now: now)
             // `links` index of each pending row, whose placeholder id becomes the stored one.
             var pendingLinks: [Int] = []
@@ -170,6 +171,12 @@ struct CandidateKeys {
             if let email = row.optionalString("email") { byEmail[email] = id }
             if let url = row.optionalString("linkedin_url") { byLinkedIn[url] = id }
         }
+    }
+
+    /// Room for `count` more candidates, so a large upload does not rehash the tables as they grow.
+    mutating func reserveCapacity(_ count: Int) {
+        byEmail.reserveCapacity(byEmail.count + count)
+        byLinkedIn.reserveCapacity(byLinkedIn.count + count)
     }
 
     /// Whether matching `profile` needs the pending rows stored first: it has no email or
