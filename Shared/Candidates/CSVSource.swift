@@ -19,7 +19,7 @@ package struct CSVSource: Sendable, Equatable {
             throw BundleError.validation(field: "csv", "send the file one way: a multipart file, a text/csv body, csv or content_base64")
         }
         if let text = csv ?? bodyText {
-            return try CSVSource(bytes: Array(text.utf8), fileName: fileName)
+            return try CSVSource(text: text, fileName: fileName)
         }
         if let encoded = contentBase64 {
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
@@ -34,7 +34,7 @@ package struct CSVSource: Sendable, Equatable {
             throw BundleError.validation(field: "files", "send one CSV file per upload, not \(files.count)")
         }
         let name = file["filename"]?.stringValue ?? fileName
-        if let text = file["text"]?.stringValue { return try CSVSource(bytes: Array(text.utf8), fileName: name) }
+        if let text = file["text"]?.stringValue { return try CSVSource(text: text, fileName: name) }
         guard let encoded = file["content_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
             throw BundleError.validation(field: "files", "the uploaded file has no content")
         }
@@ -47,15 +47,29 @@ package struct CSVSource: Sendable, Equatable {
         text = try Self.decode(bytes)
     }
 
+    /// Text that arrived as a JSON string: already Unicode, so it is hashed as its UTF-8 bytes
+    /// and kept as it is (decoding those bytes again gave the same text, after a validating copy).
+    package init(text: String, fileName: String?) throws {
+        let bytes = Array(text.utf8)
+        self.fileName = fileName.map { String($0.prefix(255)) }
+        sha256 = SHA256.hex(SHA256.hash(bytes))
+        try Self.refuseBinary(bytes)
+        self.text = text
+    }
+
     static func decode(_ bytes: [UInt8]) throws -> String {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return utf16(bytes.dropFirst(2), bigEndian: bytes[0] == 0xFE)
         }
+        try refuseBinary(bytes)
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(String.UnicodeScalarView(bytes.map { windows1252($0) }))
+    }
+
+    private static func refuseBinary(_ bytes: [UInt8]) throws {
         if let kind = binaryKind(bytes) {
             throw BundleError.validation(field: "file", "the file is \(kind), not CSV text: export the sheet as CSV (comma or semicolon separated) and upload that")
         }
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        return String(String.UnicodeScalarView(bytes.map { windows1252($0) }))
     }
 
     private static func binaryKind(_ bytes: [UInt8]) -> String? {

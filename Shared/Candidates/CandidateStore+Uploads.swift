@@ -17,8 +17,27 @@ extension CandidateStore {
             var created = 0, updated = 0
             var links: [(candidate: Int, line: Int)] = []
             var keys = try CandidateKeys(roleID: role.id, sql: sql)
+            keys.reserveCapacity(sheet.accepted.count)
+            var pending = PendingCandidates(roleID: role.id, source: "csv_upload", now: now)
+            // `links` index of each pending row, whose placeholder id becomes the stored one.
+            var pendingLinks: [Int] = []
+            func flush() throws {
+                for (index, id) in try pending.flush(keys: &keys, sql: sql).enumerated() {
+                    links[pendingLinks[index]].candidate = id
+                    firstLine[id] = links[pendingLinks[index]].line
+                }
+                pendingLinks.removeAll(keepingCapacity: true)
+            }
             for row in sheet.accepted {
-                let (id, wasCreated) = try upsert(row.profile, roleID: role.id, source: "csv_upload", keys: &keys, sql: sql, now: now)
+                if !pending.isEmpty, keys.needsStoredRows(row.profile) { try flush() }
+                let (id, wasCreated) = try upsert(row.profile, roleID: role.id, keys: &keys, pending: &pending, sql: sql, now: now)
+                if id < 0 {
+                    pendingLinks.append(links.count)
+                    links.append((id, row.line))
+                    created += 1
+                    if pending.isFull { try flush() }
+                    continue
+                }
                 if let earlier = firstLine[id] {
                     duplicates.append(Upload.Duplicate(line: row.line, sameAsLine: earlier, candidateID: id))
                     continue
@@ -27,6 +46,7 @@ extension CandidateStore {
                 links.append((id, row.line))
                 if wasCreated { created += 1 } else { updated += 1 }
             }
+            try flush()
             var columns: [String: String] = [:]
             for (index, header) in sheet.columns.headers.enumerated() where !header.isEmpty {
                 columns[header] = sheet.columns.fields[index]?.rawValue ?? "extra"
@@ -88,11 +108,12 @@ extension CandidateStore {
     /// SQLite's and PostgreSQL's limits).
     static let linksPerStatement = 200
 
-    /// Creates the candidate or merges the profile into the one it matches; returns its id.
-    /// Matches by email, then LinkedIn URL (from `keys`, which this keeps current), and for a row
-    /// with neither, by name and company.
-    func upsert(_ incoming: CandidateProfile, roleID: Int, source: String, keys: inout CandidateKeys, sql: any SQLExecutor,
-                now: Date) throws -> (id: Int, created: Bool) {
+    /// Queues the candidate in `pending` (returning its placeholder id) or merges the profile
+    /// into the one it matches; returns its id. Matches by email, then LinkedIn URL (from
+    /// `keys`, which this keeps current), and for a row with neither, by name and company. The
+    /// caller flushes `pending` first when `keys.needsStoredRows` says the match must see it.
+    func upsert(_ incoming: CandidateProfile, roleID: Int, keys: inout CandidateKeys, pending: inout PendingCandidates,
+                sql: any SQLExecutor, now: Date) throws -> (id: Int, created: Bool) {
         var profile = incoming
         let byEmail = profile.email.flatMap { keys.byEmail[$0] }
         let byLinkedIn = profile.linkedinURL.flatMap { keys.byLinkedIn[$0] }
@@ -110,9 +131,7 @@ extension CandidateStore {
         // Matched by email, with a LinkedIn URL another candidate has: the URL stays with that one.
         if let byEmail, let byLinkedIn, byEmail != byLinkedIn { profile.linkedinURL = nil }
         guard let match else {
-            let stamp = now.sqlValue
-            let row = try sql.queryOne(Self.insertSQL, profile.columnValues.map(\.1) + [roleID, source, 1, stamp, stamp])
-            guard let id = row?.optionalInt("id") else { throw BundleError(.internal, "the candidate was not stored") }
+            let id = pending.add(profile)
             keys.record(id, was: nil, now: profile)
             return (id, true)
         }
@@ -125,14 +144,6 @@ extension CandidateStore {
         keys.record(id, was: known, now: merged)
         return (id, false)
     }
-
-    private static let insertSQL: String = {
-        let names = CandidateProfile(name: "").columnValues.map(\.0)
-        return """
-            INSERT INTO candidates (\(names.joined(separator: ", ")), role_id, source, needs_scoring, created_at, updated_at)
-            VALUES (\(Array(repeating: "?", count: names.count + 5).joined(separator: ", "))) RETURNING id
-            """
-    }()
 
     func update(_ id: Int, profile: CandidateProfile, rescore: Bool, sql: any SQLExecutor, now: Date) throws {
         let columns = profile.columnValues
@@ -162,7 +173,26 @@ struct CandidateKeys {
         }
     }
 
-    /// Candidate `id` was stored with `profile` (replacing `previous`).
+    /// Room for `count` more candidates, so a large upload does not rehash the tables as they grow.
+    mutating func reserveCapacity(_ count: Int) {
+        byEmail.reserveCapacity(byEmail.count + count)
+        byLinkedIn.reserveCapacity(byLinkedIn.count + count)
+    }
+
+    /// Whether matching `profile` needs the pending rows stored first: it has no email or
+    /// LinkedIn URL (matched by a query on name and company), or it matches a pending row.
+    func needsStoredRows(_ profile: CandidateProfile) -> Bool {
+        guard profile.email != nil || profile.linkedinURL != nil else { return true }
+        return (profile.email.flatMap { byEmail[$0] } ?? 0) < 0 || (profile.linkedinURL.flatMap { byLinkedIn[$0] } ?? 0) < 0
+    }
+
+    /// A pending row (`placeholder`) was stored as candidate `id`.
+    mutating func replace(_ placeholder: Int, with id: Int, email: String?, linkedinURL: String?) {
+        if let email, byEmail[email] == placeholder { byEmail[email] = id }
+        if let linkedinURL, byLinkedIn[linkedinURL] == placeholder { byLinkedIn[linkedinURL] = id }
+    }
+
+    /// Candidate `id` (a placeholder while pending) was stored with `profile` (replacing `previous`).
     mutating func record(_ id: Int, was previous: CandidateProfile?, now profile: CandidateProfile) {
         if let old = previous?.email, old != profile.email, byEmail[old] == id { byEmail[old] = nil }
         if let old = previous?.linkedinURL, old != profile.linkedinURL, byLinkedIn[old] == id { byLinkedIn[old] = nil }

@@ -23,8 +23,13 @@ extension FieldNormalizer {
         return true
     }
 
-    static func isASCII(_ raw: String) -> Bool {
-        raw.utf8.allSatisfy { $0 < 0x80 }
+    /// Whether every byte is below 0x80: the bytes are OR-ed together with no early exit, a
+    /// loop the compiler turns into vector instructions (`allSatisfy` on a `String.UTF8View`
+    /// went through a generic witness call per byte).
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var union: UInt8 = 0
+        for byte in bytes { union |= byte }
+        return union < 0x80
     }
 
     /// `text(_:keepLines:)` for an ASCII cell: trimmed, whitespace runs collapsed to one space
@@ -215,8 +220,10 @@ extension FieldNormalizer {
 
     /// Runs `body` over the UTF-8 bytes of an ASCII string; nil when it is not ASCII.
     static func withASCII<T>(_ raw: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
-        guard isASCII(raw) else { return nil }
         var copy = raw
-        return copy.withUTF8(body)
+        return copy.withUTF8 { bytes -> T? in
+            guard isASCII(bytes) else { return nil }
+            return .some(body(bytes))
+        }
     }
 }

@@ -123,9 +123,16 @@ final class SQLiteConnection: SQLExecutor {
             case .null: status = sqlite3_bind_null(statement, index)
             case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
             case .real(let value): status = sqlite3_bind_double(statement, index, value)
-            case .text(let value):
-                // The byte count, not -1: text may hold U+0000, where a C string would end.
-                status = sqlite3_bind_text(statement, index, value, Int32(value.utf8.count), bundle_sqlite_transient())
+            case .text(var value):
+                // The byte count, not -1: text may hold U+0000, where a C string would end. The
+                // bytes in place: passing the String as a C string copied every short (inline) one.
+                status = value.withUTF8 { bytes in
+                    // A nil address would bind NULL: the empty string is bound as a literal.
+                    if bytes.isEmpty { return sqlite3_bind_text(statement, index, "", 0, bundle_sqlite_transient()) }
+                    return bytes.withMemoryRebound(to: CChar.self) {
+                        sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), bundle_sqlite_transient())
+                    }
+                }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), bundle_sqlite_transient())

@@ -63,6 +63,15 @@ import Testing
         #expect(try CSVSource(bytes: bytes, fileName: nil).text == "name,company\nRenée,Café – €")
     }
 
+    @Test func textSentAsAStringIsKeptAndHashedAsItsBytes() throws {
+        let text = "\u{FEFF}name,company\r\nRenée,Café – €\n"
+        let fromText = try CSVSource(text: text, fileName: "people.csv")
+        #expect(fromText == (try CSVSource(bytes: Array(text.utf8), fileName: "people.csv")))
+        #expect(fromText.sha256 == SHA256.hex(SHA256.hash(Array(text.utf8))))
+        #expect(throws: BundleError.self) { try CSVSource(text: "PK\u{3}\u{4}\u{14}\u{0}", fileName: nil) }
+        #expect(try CSVSource.resolve(csv: text, bodyText: nil, contentBase64: nil, fileName: nil, files: nil).text == text)
+    }
+
     @Test(arguments: [
         ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00] as [UInt8], "ZIP archive"),
         ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1], "old Excel workbook"),

@@ -47,6 +47,50 @@ import Testing
         #expect(try await harness.candidate(1)["name"] == "Ann Lee")
     }
 
+    @Test func rowsStoredSeveralPerStatementAreMatchedAsIfStoredOneByOne() async throws {
+        let harness = try Harness()
+        try await harness.putRole()
+        // More than two statements' worth of new rows (line n + 1 is P<n>), with rows repeating
+        // one still waiting to be stored (by email, by LinkedIn URL, by name and company) and
+        // rows repeating one stored by an earlier statement.
+        let count = PendingCandidates.rowsPerStatement * 2 + 20
+        var lines = ["name,email,linkedin,company,skills"] + (1...count).map { "P\($0),p\($0)@example.com,,C\($0),Go" }
+        lines[3] = "P1 Again,P1@example.com,https://www.linkedin.com/in/p1,,Rust"  // line 4: line 2 again, by email
+        lines[7] = "P7,p7@example.com,https://www.linkedin.com/in/p7,C7,Go"
+        lines[9] = "Z,,linkedin.com/in/p7,,Kafka"  // line 10: line 8 again, by LinkedIn URL
+        lines[12] = "Nomail,,,Acme,Go"
+        lines[14] = "NOMAIL,,,acme,Rust"  // line 15: line 13 again, by name and company
+        lines[count - 20] = "P2 Later,p2@example.com,,,Python"  // line 2 again after many statements
+        let last = PendingCandidates.rowsPerStatement - 10
+        lines[count - 5] = "P\(last) Later,p\(last)@example.com,,,Python"  // a row stored by a full statement
+        let result = try await harness.upload(lines.joined(separator: "\n"))
+        let candidateOf: (String) throws -> Int = { email in
+            try harness.count("SELECT id AS n FROM candidates WHERE email = ? OR (email IS NULL AND name = ?)", email, email)
+        }
+        let expected: [JSONValue] = try [(4, 2, "p1@example.com"), (10, 8, "p7@example.com"), (15, 13, "NOMAIL"),
+                                         (count - 19, 3, "p2@example.com"), (count - 4, last + 1, "p\(last)@example.com")].map {
+            ["line": .number(Double($0.0)), "same_as_line": .number(Double($0.1)), "candidate_id": .number(Double(try candidateOf($0.2)))]
+        }
+        #expect(result["upload"]?["duplicates"] == .array(expected))
+        #expect(result["upload"]?["created_candidates"] == .number(Double(count - 5)))
+        #expect(result["upload"]?["updated_candidates"] == 0)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM candidates") == count - 5)
+        // Ids follow the rows' order, and each stored line points at its candidate.
+        #expect(try harness.count("""
+            SELECT COUNT(*) AS n FROM upload_candidates u JOIN candidates c ON c.id = u.candidate_id
+            WHERE u.candidate_id = (SELECT COUNT(*) FROM upload_candidates v WHERE v.line <= u.line)
+            """) == count - 5)
+        let first = try await harness.candidate(try candidateOf("p1@example.com"))
+        #expect(first["name"] == "P1 Again")
+        #expect(first["linkedin_url"] == "https://www.linkedin.com/in/p1")
+        #expect(first["skills"] == ["Rust"])
+        #expect(try await harness.candidate(try candidateOf("p7@example.com"))["skills"] == ["Kafka"])
+        #expect(try await harness.candidate(try candidateOf("NOMAIL"))["skills"] == ["Rust"])
+        #expect(try await harness.candidate(try candidateOf("p2@example.com"))["name"] == "P2 Later")
+        #expect(try await harness.candidate(try candidateOf("p\(last)@example.com"))["skills"] == ["Python"])
+        #expect(try await harness.candidate(try candidateOf("p\(last)@example.com"))["current_company"] == .string("C\(last)"))
+    }
+
     @Test func theSameFileTwiceIsOneUpload() async throws {
         let harness = try Harness()
         try await harness.putRole()

@@ -70,6 +70,22 @@ import Testing
         #expect(try row.json("doc") == document)
     }
 
+    @Test func textIsBoundByteForByteWhateverItsLength() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (k INTEGER, s TEXT)")])
+        // Empty (bound as '', not NULL), inline (up to 15 bytes), stored out of line, non-ASCII, a substring.
+        let texts = ["", "a", "fifteen bytes!!", "sixteen bytes!!!", String(repeating: "long ", count: 100), "naïve 日本", "x\u{0}y"]
+        let sliced = "prefix-middle-suffix".dropFirst(7).dropLast(7)
+        try database.write { db in
+            for (index, text) in texts.enumerated() { try db.execute("INSERT INTO t VALUES (?, ?)", index, text) }
+            try db.execute("INSERT INTO t VALUES (?, ?)", texts.count, sliced)
+        }
+        let rows = try database.read { try $0.query("SELECT s, typeof(s) AS type, length(CAST(s AS BLOB)) AS n FROM t ORDER BY k") }
+        #expect(rows.map { $0.optionalString("s") } == texts + ["middle"])
+        #expect(rows.allSatisfy { $0.optionalString("type") == "text" })
+        #expect(rows.map { $0.optionalInt("n") } == (texts + ["middle"]).map { $0.utf8.count })
+    }
+
     @Test func rollsBackWhenTheBodyThrows() throws {
         struct Stop: Error {}
         let directory = try TemporaryDirectory()
