@@ -36,11 +36,12 @@ import Testing
         let server = try NginxServer(mode: mode)
         let auth = ["X-API-Key": try server.createKey(), "Content-Type": "application/json"]
         func nested(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
-        let deep = try server.send("POST", "/jobs", headers: auth, body: #"{"function": "health", "input": {"a": \#(nested(250))}}"#)
+        // inbound-message takes fields of Twilio's choosing, so any nested value reaches the depth rule.
+        let deep = try server.send("POST", "/jobs", headers: auth, body: #"{"function": "inbound-message", "input": {"a": \#(nested(250))}}"#)
         #expect(deep.status == 400, "\(deep.text)")
         #expect(deep.json?["error"]?["code"] == "invalid_request")
         #expect(deep.json?["error"]?["message"]?.stringValue?.contains("levels") == true)
-        let deepest = try server.send("POST", "/jobs", headers: auth, body: #"{"function": "health", "input": {"a": \#(nested(120))}}"#)
+        let deepest = try server.send("POST", "/jobs", headers: auth, body: #"{"function": "inbound-message", "input": {"a": \#(nested(120))}}"#)
         #expect(deepest.status == 202, "\(deepest.text)")
         let listing = try server.send("GET", "/jobs", headers: auth)
         #expect(listing.status == 200, "\(listing.text.prefix(300))")
