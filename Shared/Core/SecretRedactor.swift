@@ -23,7 +23,7 @@ package struct SecretRedactor: Sendable {
         for secret in secrets where secret.utf8.count >= 2 {
             let bytes = Array(secret.utf8)
             all.insert(bytes)
-            all.insert(Array(Self.percentEncoded(bytes).utf8))
+            all.insert(Array(URLEncoding.component(bytes: bytes).utf8))
             for alignment in 0..<3 {
                 let padded = [UInt8](repeating: 0, count: alignment) + bytes
                 let standard = Data(padded).base64EncodedString()
@@ -115,22 +115,6 @@ package struct SecretRedactor: Sendable {
         guard var result = output else { return nil }
         result.append(contentsOf: raw[copiedUpTo...])
         return result
-    }
-
-    /// `application/x-www-form-urlencoded` and URL component escaping: unreserved bytes stay.
-    static func percentEncoded(_ bytes: [UInt8]) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var result: [UInt8] = []
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(byte)
-            default:
-                result += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            }
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 }
 

@@ -83,11 +83,11 @@ package enum SchemaCoercion {
         if types.contains("string") { return value }
         let trimmed = text.trimmingWhitespace()
         // Only what JSON would accept as a number: `Double` alone also reads `0x10`, `inf`, `nan`.
-        let decimal = isJSONNumber(trimmed)
-        if types.contains("integer"), decimal, let number = Int(trimmed) { return .number(Double(number)) }
-        // `5687.0` is an integer to the schema and the JSON decoder alike, so it is one here too.
-        if types.contains("integer"), decimal, let number = Double(trimmed), number.isFinite, number.rounded() == number { return .number(number) }
-        if types.contains("number"), decimal, let number = Double(trimmed), number.isFinite { return .number(number) }
+        if let number = jsonNumber(trimmed) {
+            // `5687.0` is an integer to the schema and the JSON decoder alike, so it is one here too.
+            if types.contains("integer"), number.rounded() == number { return .number(number) }
+            if types.contains("number") { return .number(number) }
+        }
         if types.contains("boolean") {
             switch trimmed.lowercased() {
             case "true", "1", "yes", "on": return .bool(true)
@@ -99,29 +99,12 @@ package enum SchemaCoercion {
         return value
     }
 
-    /// RFC 8259's `number`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    package static func isJSONNumber(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        var index = 0
-        func digits() -> Int {
-            let start = index
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-            return index - start
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let first = index
-        let integerDigits = digits()
-        guard integerDigits > 0, integerDigits == 1 || bytes[first] != 48 else { return false }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard digits() > 0 else { return false }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return index == bytes.count
+    /// The number when the text is one JSON number, read by the bundle's JSON parser (RFC 8259's
+    /// grammar, the one place it lives), and finite.
+    package static func jsonNumber(_ text: String) -> Double? {
+        guard let first = text.utf8.first, first == UInt8(ascii: "-") || (first >= 48 && first <= 57),
+              case .number(let number)? = try? JSONParser.parse(text), number.isFinite else { return nil }
+        return number
     }
 }
 

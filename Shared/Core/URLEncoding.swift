@@ -1,19 +1,25 @@
 /// Percent-encoding of one URL component (a path segment or a query value): everything but
-/// RFC 3986's unreserved characters is escaped.
+/// RFC 3986's unreserved characters is escaped. In Core because the secret redactor looks for
+/// secrets in this form too.
 package enum URLEncoding {
     package static func component(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
+        component(bytes: Array(text.utf8))
+    }
+
+    package static func component(bytes: [UInt8]) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(UnicodeScalar(byte)))
+                result.append(byte)
             default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+                result += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// `a=1&b=x%20y`, keys sorted so requests are stable.
