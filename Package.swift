@@ -5,19 +5,17 @@ import PackageDescription
 // runtime starts handlers with Task.immediate. No third-party packages: JSON, logging, SQLite
 // access and SHA-256 are small enough to own. swift-crypto was tried for SHA-256: on Linux it links
 // full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
-let functions = ["health", "llm-usage", "llm-check", "openapi", "create-api-key", "revoke-api-key",
-                 "enqueue", "get-job", "list-jobs", "work", "poll-calendar", "list-meetings", "get-meeting",
-                 "meeting-feedback", "get-steering", "put-steering", "list-steering-versions", "enrich", "synthesize", "draft-emails", "sync-notion", "run-pipeline",
-                 "create-campaign", "list-campaigns", "get-campaign", "launch-campaign", "pause-campaign", "send-outreach",
-                 "inbound-message", "message-status", "process-conversation", "list-conversations", "get-conversation", "list-extractions",
-                 "put-role", "get-role", "upload-candidates", "score-candidates", "candidate-status", "list-candidates", "get-candidate",
-                 "update-candidate", "start-interview"]
+// One package, one executable (see DESIGN.md): `bundle` holds every function's handler and picks
+// one from the name it was started under (`dist/bin/<function>` links to it) or from its first
+// argument, the BusyBox pattern. Swift 6.2 or later: the runtime starts handlers with
+// Task.immediate. No third-party packages: JSON, logging, SQLite access and SHA-256 are small
+// enough to own. swift-crypto was tried for SHA-256: on Linux it links full Foundation and ICU.
+// Each target lists exactly the modules it imports; `infra/dev` builds with
+// `--explicit-target-dependency-import-check error` so that stays true.
 let package = Package(
     name: "function-bundle",
     platforms: [.macOS(.v15)],
-    // The dispatcher's target has another name than its product: a module named `dispatch` would
-    // export `dispatch_main`, which the static libdispatch defines too.
-    products: functions.map { .executable(name: $0, targets: [$0]) } + [.executable(name: "dispatch", targets: ["dispatch-cgi"])],
+    products: [.executable(name: "bundle", targets: ["bundle"])],
     targets: [
         // C libraries from the system.
         .systemLibrary(name: "CSQLite", path: "CModules/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -26,36 +24,46 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CProcessShim", path: "CModules/CProcessShim"),
 
-        // Shared library modules.
+        // Shared library modules, lowest first.
         .target(name: "Core", path: "Shared/Core"),
         // The system's static libsqlite3 (Debian's libsqlite3-dev ships it): no shared library to
         // load and bind at each process start. `-l:` makes the linker take the archive.
         .target(name: "Store", dependencies: ["Core", "CSQLite"], path: "Shared/Store",
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a"])]),
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
-        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport"], path: "Shared/Providers"),
         .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
-        .target(name: "Gateway", dependencies: ["Core", "Store", "Processes"], path: "Shared/Gateway"),
-        .target(name: "Jobs", dependencies: ["Core", "Store", "Processes"], path: "Shared/Jobs"),
+        // The invocation core: handlers, their context, and the one function that runs them.
+        // It imports no provider, gateway or jobs module; those extend the context instead.
+        .target(name: "Runtime", dependencies: ["Core", "Store", "CProcessShim"], path: "Shared/Runtime"),
+        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime"], path: "Shared/Providers"),
+        .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
+        .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
         .target(name: "Calendars", dependencies: ["Core"], path: "Shared/Calendars"),
-        .target(name: "Runtime", dependencies: ["Core", "Store", "HTTPTransport", "Providers", "Gateway", "Jobs", "CProcessShim"],
-                path: "Shared/Runtime"),
-        .target(name: "Platform", dependencies: ["Runtime"], path: "Shared/Platform"),
-        .target(name: "Meetings", dependencies: ["Runtime", "Calendars", "Jobs"], path: "Shared/Meetings"),
-        .target(name: "Interviews", dependencies: ["Runtime", "Jobs", "Gateway"], path: "Shared/Interviews"),
-        .target(name: "Candidates", dependencies: ["Runtime", "Jobs", "Gateway"], path: "Shared/Candidates"),
-        .target(name: "Catalog", dependencies: ["Platform", "Meetings", "Interviews", "Candidates"], path: "Shared/Catalog"),
 
-        // Functions: one thin executable per endpoint, plus `dispatch`, the CGI entry point.
-        .executableTarget(name: "dispatch-cgi", dependencies: ["Catalog", "Gateway"], path: "Functions/dispatch"),
-    ] + functions.map { .executableTarget(name: $0, dependencies: ["Catalog", "Runtime", "Meetings", "Interviews", "Candidates"], path: "Functions/\($0)") } + [
+        // Domains and platform functions.
+        .target(name: "Platform", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Processes"],
+                path: "Shared/Platform"),
+        .target(name: "Meetings", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Calendars"],
+                path: "Shared/Meetings"),
+        .target(name: "Interviews", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Gateway"],
+                path: "Shared/Interviews"),
+        .target(name: "Candidates", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Gateway"],
+                path: "Shared/Candidates"),
+        .target(name: "Catalog", dependencies: ["Core", "Runtime", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
+                path: "Shared/Catalog"),
+
+        // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
+        .target(name: "Adapters", dependencies: ["Core", "Runtime", "Gateway", "HTTPTransport"], path: "Shared/Adapters"),
+
+        // The one executable.
+        .executableTarget(name: "bundle", dependencies: ["Adapters", "Catalog"], path: "Functions/bundle"),
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
         .target(name: "TestSupport", dependencies: ["Core", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),
         .executableTarget(name: "store-stress-writer", dependencies: ["Store", "Core"],
                           path: "Tests/StoreStressWriter"),
-        .executableTarget(name: "runtime-probe", dependencies: ["Runtime", "Core"], path: "Tests/RuntimeProbe"),
+        .executableTarget(name: "runtime-probe", dependencies: ["Adapters", "Runtime", "Core"], path: "Tests/RuntimeProbe"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"], path: "Tests/CoreTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], path: "Tests/StoreTests"),

@@ -5,8 +5,9 @@ import Processes
 import Glibc
 #endif
 
-/// `work`: drains due jobs within a time budget, up to `concurrency` at once. Each job runs its
-/// function's binary with the job's input on stdin and `JOB_ID` in the environment, exactly as
+/// `work`: drains due jobs within a time budget, up to `concurrency` at once. Each job runs in a
+/// child process, `bundle <function>` (a crash or a runaway job cannot take the worker down), with
+/// the job's input on stdin and `JOB_ID` in the environment, exactly as
 /// cron would run it. Claims stop once the budget is spent; jobs already running finish within
 /// their own deadlines. It returns when nothing due is left (or the budget is spent) and nothing
 /// is running.
@@ -14,14 +15,15 @@ package struct Worker: Sendable {
     package struct Settings: Sendable {
         package var budgetSeconds: Double
         package var concurrency: Int
-        package var binaryDirectory: String
+        /// The bundle's executable; each job runs as `<executable> <function>`.
+        package var executable: String
         /// The environment every job's process gets (plus `JOB_ID` and `REQUEST_ID`).
         package var environment: [String: String]
 
-        package init(budgetSeconds: Double, concurrency: Int, binaryDirectory: String, environment: [String: String]) {
+        package init(budgetSeconds: Double, concurrency: Int, executable: String, environment: [String: String]) {
             self.budgetSeconds = budgetSeconds
             self.concurrency = concurrency
-            self.binaryDirectory = binaryDirectory
+            self.executable = executable
             self.environment = environment
         }
     }
@@ -128,17 +130,17 @@ package struct Worker: Sendable {
         var environment = settings.environment
         environment["JOB_ID"] = String(claim.job.id)
         environment["REQUEST_ID"] = "job-\(claim.job.id)-\(claim.job.attempts)"
-        let path = settings.binaryDirectory + "/" + claim.job.function
+        let path = settings.executable
         logger.info("job.started", ["job": .number(Double(claim.job.id)), "function": .string(claim.job.function),
                                     "attempt": .number(Double(claim.job.attempts))])
         do {
-            let process = try ChildProcess(path: path, environment: environment, input: Array(claim.job.input.jsonText.utf8))
+            let process = try ChildProcess(path: path, arguments: [claim.job.function], environment: environment, input: Array(claim.job.input.jsonText.utf8))
             // The function's own watchdog ends it at its timeout; this is the backstop, well inside the lease.
             let killAt = ContinuousClock.now + .milliseconds(Int64((claim.timeoutSeconds + 5) * 1000))
             return Running(claim: claim, process: process, killAt: killAt)
         } catch {
             logger.error("job.spawn_failed", ["job": .number(Double(claim.job.id)), "path": .string(path)])
-            let document = BundleError(.misconfigured, "the binary \(path) could not be started; install every function next to work").document
+            let document = BundleError(.misconfigured, "the binary \(path) could not be started").document
             _ = try? queue.finish(claim, worker: id, outcome: .init(exitCode: ErrorCode.misconfigured.exitCode, document: document, duration: .zero),
                                   retry: retry, now: clock.now())
             return nil

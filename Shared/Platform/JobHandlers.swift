@@ -117,7 +117,7 @@ package struct WorkHandler: FunctionHandler {
         let settings = Worker.Settings(
             budgetSeconds: try config.double("WORK_BUDGET_S", default: 50, in: 0.1...3_600),
             concurrency: try config.int("WORK_CONCURRENCY", default: 2, in: 1...64),
-            binaryDirectory: config["BUNDLE_BIN_DIR"] ?? BinaryDirectory.ownDirectory(),
+            executable: OwnExecutable.path,
             environment: environment)
         let worker = Worker(queue: JobQueue(database: try context.database()), settings: settings,
                             retry: try RetryPolicy(config: config), clock: context.clock, logger: context.logger)

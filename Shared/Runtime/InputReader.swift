@@ -5,21 +5,21 @@ import Glibc
 
 /// Reads and checks the input document: at most `MAX_INPUT_BYTES`, empty means `{}`, and it
 /// must be a JSON object.
-enum InputReader {
-    struct Input {
-        let bytes: [UInt8]
-        let envelope: JSONValue
+package enum InputReader {
+    package struct Input {
+        package let bytes: [UInt8]
+        package let envelope: JSONValue
     }
 
     static let defaultMaxBytes = 32 << 20
 
-    static func read(config: Config, fileDescriptor: Int32 = 0) throws -> Input {
+    /// The raw bytes of stdin, at most `MAX_INPUT_BYTES`.
+    package static func readStandardInput(config: Config, fileDescriptor: Int32 = 0) throws -> [UInt8] {
         let limit = try config.int("MAX_INPUT_BYTES", default: defaultMaxBytes, in: 1024...(1 << 31))
-        let bytes = try readAll(fileDescriptor, limit: limit)
-        return try parse(bytes)
+        return try readAll(fileDescriptor, limit: limit)
     }
 
-    static func parse(_ raw: [UInt8]) throws -> Input {
+    package static func parse(_ raw: [UInt8]) throws -> Input {
         var bytes = raw
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte order mark
         if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) { bytes = Array("{}".utf8) }

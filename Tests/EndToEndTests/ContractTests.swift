@@ -100,14 +100,6 @@ import Testing
         }
     }
 
-    @Test func everyFunctionFolderHasAManifestAndABinary() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let folders = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Functions").path)
-        // `dispatch` is the CGI entry point, not a function.
-        #expect(Set(folders).subtracting(["dispatch"]) == Set(Catalog.manifests.map(\.name)))
-        for name in folders { #expect(FileManager.default.isExecutableFile(atPath: Binaries.path(name)), "\(name)") }
-    }
-
     /// Every executable is reachable (a route, a schedule, or a documented local-only tool), and
     /// every route is served by an executable.
     @Test func everyExecutableIsRoutedOrScheduledAndEveryRouteHasOne() throws {

@@ -50,38 +50,39 @@ import Testing
     }
 }
 
-/// What only the dispatcher does: kill a function past its deadline, and refuse garbled output.
-@Suite(.serialized) struct DispatcherTests {
-    /// A bin directory of the real binaries with one function replaced by a shell script.
-    func binaries(replacing name: String, with script: String) throws -> TemporaryDirectory {
+/// A handler that overruns or crashes while serving HTTP: with the handler in the CGI process
+/// itself, the watchdog and the crash guard answer in its place, as JSON with the right status.
+@Suite struct InProcessCGITests {
+    func post(_ body: String, environment: [String: String] = [:]) throws -> ProcessResult {
         let directory = try TemporaryDirectory()
-        for entry in try FileManager.default.contentsOfDirectory(atPath: Binaries.directory) {
-            try? FileManager.default.createSymbolicLink(atPath: directory.file(entry), withDestinationPath: Binaries.directory + "/" + entry)
-        }
-        try? FileManager.default.removeItem(atPath: directory.file(name))
-        try directory.write(name, "#!/bin/sh\n" + script + "\n")
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.file(name))
-        return directory
+        var cgi = ["GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/probe", "PATH_INFO": "/probe",
+                   "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.utf8.count),
+                   "DATABASE_URL": directory.file("bundle.sqlite")]
+        cgi.merge(environment) { $1 }
+        return try Binaries.run(Binaries.buildDirectory + "/runtime-probe", stdin: body, environment: cgi, workingDirectory: directory.path)
     }
 
-    @Test func aFunctionPastItsDeadlineIsKilledWith504() throws {
-        let bin = try binaries(replacing: "health", with: "sleep 30")
-        let server = try NginxServer(mode: .dispatch, binaries: bin.path, environment: ["FUNCTION_TIMEOUT_S": "1"])
+    @Test func aHandlerPastItsDeadlineIsAnsweredWith504() throws {
         let started = ContinuousClock.now
-        let reply = try server.send("GET", "/health")
-        #expect(reply.status == 504)
-        #expect(reply.json?["error"]?["code"] == "timeout")
+        let result = try post(#"{"action": "hang"}"#, environment: ["FUNCTION_TIMEOUT_S": "1"])
+        #expect(result.stdoutText.hasPrefix("Status: 504"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains(#""code":"timeout""#))
         #expect(started.duration(to: .now) < .seconds(10))
     }
 
-    @Test func garbledOutputIsA500() throws {
-        let bin = try binaries(replacing: "health", with: "cat >/dev/null; echo 'Segmentation fault?'")
-        let server = try NginxServer(mode: .dispatch, binaries: bin.path)
-        let reply = try server.send("GET", "/health")
-        #expect(reply.status == 500)
-        #expect(reply.json?["error"]?["code"] == "internal")
-        let silent = try binaries(replacing: "health", with: "kill -9 $$")
-        let crashed = try NginxServer(mode: .dispatch, binaries: silent.path)
-        #expect(try crashed.send("GET", "/health").json?["error"]?["code"] == "internal")
+    @Test func aCrashingHandlerIsA500WithAJSONError() throws {
+        for action in ["crash", "segv"] {
+            let result = try post(#"{"action": "\#(action)"}"#)
+            #expect(result.stdoutText.hasPrefix("Status: 500"), "\(action): \(result.stdoutText)")
+            #expect(result.stdoutText.contains(#""code":"internal""#), "\(action)")
+        }
+    }
+
+    @Test func theHandlerRunsInTheCGIProcessItself() throws {
+        let result = try post(#"{"action": "echo", "count": 3}"#)
+        #expect(result.stdoutText.hasPrefix("Status: 200"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains(#""count":3"#))
+        #expect(result.logLines.contains { $0["msg"] == "invocation.done" && $0["fn"] == "runtime-probe" })
+        #expect(result.logLines.contains { $0["msg"] == "request.done" && $0["status"]?.intValue == 200 })
     }
 }

@@ -103,6 +103,6 @@ import Testing
         let text = result.stdoutText
         #expect(text.hasPrefix("Status: 504"), "\(text)")
         #expect(text.contains("\"code\":\"timeout\""))
-        #expect(result.logLines.contains { $0["msg"] == "dispatch.deadline" }, "\(result.stderr)")
+        #expect(result.logLines.contains { $0["msg"] == "invocation.deadline" }, "\(result.stderr)")
     }
 }

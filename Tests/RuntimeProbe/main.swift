@@ -1,5 +1,6 @@
 // Test support, not a function: a handler whose misbehaviour is chosen by its input, so the
 // runtime's promises (crash guard, deadline, error mapping) can be checked on a real process.
+import Adapters
 import Core
 import Runtime
 #if canImport(Glibc)
@@ -27,9 +28,10 @@ struct ProbeHandler: FunctionHandler {
 
     static let manifest = FunctionManifest(
         name: "runtime-probe", summary: "Test support: misbehaves on request.",
+        routes: [Route("POST", "/probe")],
         input: Schema.object(["action": Schema.string(enum: ["echo", "crash", "segv", "hang", "throw", "opaque"]),
                               "count": Schema.integer()], required: ["action"]),
-        output: Schema.any, timeoutSeconds: 2)
+        output: Schema.any, timeoutSeconds: 2, isPublic: true)
 
     func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         switch input.action {
@@ -52,4 +54,4 @@ struct ProbeHandler: FunctionHandler {
     }
 }
 
-Runtime.main(ProbeHandler.self)
+Launcher.main(FunctionCatalog([BundleFunction(ProbeHandler.self)]))

@@ -20,16 +20,34 @@ package struct ProcessResult: Sendable {
 /// Finds and runs the bundle's binaries the way cron or a person would: JSON on stdin, a clean
 /// environment (no developer keys leak into tests), a working directory of the test's own.
 package enum Binaries {
-    /// `BUNDLE_BIN_DIR` (for example the stripped release binaries in dist/bin), else the build
-    /// folder the test runner itself lives in.
+    /// `BUNDLE_BIN_DIR` (for example dist/bin, the stripped release binary and its links), else
+    /// `bin/` in the build folder the test runner lives in, where every function's name is made a
+    /// link to the debug `bundle`, as `infra/dev build` does in dist/bin.
     package static var directory: String {
         if let explicit = ProcessInfo.processInfo.environment["BUNDLE_BIN_DIR"], !explicit.isEmpty { return explicit }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        // On some platforms the runner sits inside a .xctest bundle.
-        while url.path.contains(".xctest") { url.deleteLastPathComponent() }
-        return url.path
+        return linkedBuildDirectory
     }
+
+    /// The build folder's `bin/`, made once per test process: links named after each function
+    /// that `bundle --list` prints, and `dispatch`, to `../bundle`. It is built beside and renamed
+    /// into place, so test processes that start at once never see half of it.
+    private static let linkedBuildDirectory: String = {
+        let build = buildDirectory
+        let target = build + "/bin"
+        let bundle = build + "/bundle"
+        let listed = (try? run(bundle, arguments: ["--list"], workingDirectory: NSTemporaryDirectory()))?.stdoutText ?? ""
+        let names = listed.split(separator: "\n").map(String.init) + ["dispatch", "bundle"]
+        let manager = FileManager.default
+        let existing = Set((try? manager.contentsOfDirectory(atPath: target)) ?? [])
+        if existing.isSuperset(of: names) { return target }
+        let staging = build + "/bin.\(getpid())"
+        try? manager.removeItem(atPath: staging)
+        try? manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        for name in names { try? manager.createSymbolicLink(atPath: staging + "/" + name, withDestinationPath: "../bundle") }
+        try? manager.removeItem(atPath: target)
+        if rename(staging, target) != 0 { try? manager.removeItem(atPath: staging) }
+        return target
+    }()
 
     /// Test-support executables (not functions) always come from the build folder.
     package static var buildDirectory: String {

@@ -1,4 +1,0 @@
-import Catalog
-import Gateway
-
-Dispatcher.main(manifests: Catalog.manifests)

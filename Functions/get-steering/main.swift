@@ -1,4 +1,0 @@
-import Meetings
-import Runtime
-
-Runtime.main(GetSteeringHandler.self)

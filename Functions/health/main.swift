@@ -1,4 +1,0 @@
-import Platform
-import Runtime
-
-Runtime.main(HealthHandler.self)

@@ -1,4 +1,0 @@
-import Candidates
-import Runtime
-
-Runtime.main(ListCandidatesHandler.self)

@@ -1,4 +1,0 @@
-import Interviews
-import Runtime
-
-Runtime.main(ListExtractionsHandler.self)

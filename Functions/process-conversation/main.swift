@@ -1,4 +1,0 @@
-import Interviews
-import Runtime
-
-Runtime.main(ProcessConversationHandler.self)

@@ -1,5 +1,0 @@
-import Catalog
-import Platform
-import Runtime
-
-Runtime.main(RevokeAPIKeyHandler.self)

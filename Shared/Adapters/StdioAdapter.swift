@@ -1,0 +1,41 @@
+import Core
+import Runtime
+
+/// The stdin/stdout adapter: one JSON object on stdin, one JSON document and a newline on stdout,
+/// the exit code of the outcome. Pipes, cron, FaaS watchdogs and the job worker's children all
+/// use it. The deadline watchdog is armed before stdin is read, so a caller that never closes
+/// stdin cannot hang the process.
+enum StdioAdapter {
+    static func run(_ function: BundleFunction, config: Config) -> Never {
+        let environment = InvocationEnvironment(config: config)
+        let render = { (error: BundleError) in Array((error.document.jsonText + "\n").utf8) }
+        CrashGuard.install(render: render)
+        let requestID = config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? RequestID.generate()
+        let logger = environment.logger(function: function.name, requestID: requestID)
+        CrashGuard.describe(logger)
+        let timeout: Double
+        do {
+            timeout = try config.double("FUNCTION_TIMEOUT_S", default: function.manifest.timeoutSeconds, in: 0.001...86_400)
+        } catch {
+            fail(Invocation.bundleError(error, logger: logger), logger: logger)
+        }
+        // A short grace lets the handler fail on its own deadline first (and record what it did).
+        Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
+        let bytes: [UInt8]
+        do {
+            bytes = try InputReader.readStandardInput(config: config)
+        } catch {
+            fail(Invocation.bundleError(error, logger: logger), logger: logger)
+        }
+        let outcome = Invocation.invoke(function, bytes: bytes, environment: environment, requestID: requestID,
+                                        deadline: Deadline(seconds: timeout))
+        ProcessAnswer.emit(outcome.document + [10], exitCode: outcome.exitCode)
+    }
+
+    /// An error before the handler could run (bad configuration, unreadable input).
+    static func fail(_ error: BundleError, logger: Logger) -> Never {
+        logger.warning("invocation.failed", ["code": .string(error.code.rawValue), "message": .string(error.message),
+                                             "exit": .number(Double(error.code.exitCode))])
+        ProcessAnswer.emit(Array((error.document.jsonText + "\n").utf8), exitCode: error.code.exitCode)
+    }
+}

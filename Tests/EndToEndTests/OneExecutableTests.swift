@@ -1,0 +1,102 @@
+import Catalog
+import Core
+import Foundation
+import TestSupport
+import Testing
+
+/// The one executable: every function of the catalog is reachable by its name (a link to
+/// `bundle`), by `bundle <name>`, by each of its routes, and, when scheduled, by its cron line;
+/// a name that is no function is a JSON `not_found` with exit 66.
+@Suite struct OneExecutableTests {
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    var bundle: String { Binaries.path("bundle") }
+
+    @Test func listPrintsEveryFunctionOfTheCatalog() throws {
+        let result = try Binaries.run(bundle, arguments: ["--list"], workingDirectory: directory.path)
+        #expect(result.exitCode == 0)
+        #expect(result.stdoutText.split(separator: "\n").map(String.init) == Catalog.manifests.map(\.name))
+    }
+
+    @Test func everyFunctionAnswersByItsLinkAndByBundleName() throws {
+        for manifest in Catalog.manifests {
+            let linked = try Binaries.run(manifest.name, arguments: ["--describe"], workingDirectory: directory.path)
+            #expect(linked.exitCode == 0, "\(manifest.name)")
+            #expect(linked.json?["name"] == .string(manifest.name))
+            let named = try Binaries.run(bundle, arguments: [manifest.name, "--describe"], workingDirectory: directory.path)
+            #expect(named.stdout == linked.stdout, "\(manifest.name)")
+            var resolved = try FileManager.default.destinationOfSymbolicLink(atPath: Binaries.path(manifest.name))
+            if !resolved.hasPrefix("/") { resolved = Binaries.directory + "/" + resolved }
+            #expect(URL(fileURLWithPath: resolved).standardizedFileURL.lastPathComponent == "bundle", "\(manifest.name) links to bundle")
+        }
+    }
+
+    /// Each route (aliases included) reaches its own function through `bundle` as a CGI program:
+    /// a field no function takes is refused by that function's input check, which logs its name.
+    @Test func everyRouteReachesItsFunctionInProcess() throws {
+        let database = directory.file("bundle.sqlite")
+        let created = try Binaries.run("create-api-key", stdin: #"{"name": "routes"}"#, environment: ["DATABASE_URL": database],
+                                       workingDirectory: directory.path)
+        let key = try #require(created.json?["key"]?.stringValue, "\(created.stdoutText)")
+        for manifest in Catalog.manifests {
+            for route in manifest.routes {
+                let path = route.path.replacingOccurrences(of: #"\{[a-z_]+:int\}"#, with: "7", options: .regularExpression)
+                    .replacingOccurrences(of: #"\{[a-z_]+\}"#, with: "x", options: .regularExpression)
+                let result = try Binaries.run(bundle, environment: [
+                    "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": route.method, "REQUEST_URI": path + "?unknown_probe_field=1",
+                    "PATH_INFO": path, "QUERY_STRING": "unknown_probe_field=1", "HTTP_X_API_KEY": key, "DATABASE_URL": database,
+                    "TWILIO_SIGNATURE_CHECK": "off",
+                ], workingDirectory: directory.path)
+                #expect(!result.stdoutText.contains("no route for"), "\(route): \(result.stdoutText)")
+                let ran = result.logLines.first { ($0["msg"]?.stringValue ?? "").hasPrefix("invocation.") }
+                let function = ran?["fn"]?.stringValue
+                #expect(function == manifest.name, "\(route) ran \(function ?? "nothing"): \(result.stderr)")
+                #expect(!result.stdoutText.hasPrefix("Status: 5"), "\(route): \(result.stdoutText)")
+            }
+        }
+    }
+
+    @Test func everyScheduledFunctionHasACronLineThatRunsIt() throws {
+        let crontab = try String(contentsOf: NginxServer.repositoryRoot.appendingPathComponent("infra/cron/crontab"), encoding: .utf8)
+        let scheduled = Catalog.manifests.filter { $0.schedule != nil }
+        #expect(!scheduled.isEmpty)
+        for manifest in scheduled {
+            let schedule = manifest.schedule ?? ""
+            let line = crontab.split(separator: "\n").map(String.init).first { $0.contains("bin/\(manifest.name)") && !$0.hasPrefix("#") }
+            #expect(line?.hasPrefix(schedule + " ") == true, "\(manifest.name): \(line ?? "no cron line")")
+            let ran = try Binaries.run(manifest.name, arguments: ["--describe"], workingDirectory: directory.path)
+            #expect(ran.json?["schedule"] == .string(manifest.schedule ?? ""))
+        }
+    }
+
+    @Test func anUnknownNameIsAJSONNotFound() throws {
+        let named = try Binaries.run(bundle, arguments: ["no-such-function"], workingDirectory: directory.path)
+        #expect(named.exitCode == 66)
+        #expect(named.errorCode == "not_found")
+        #expect(named.stdout.filter { $0 == 10 }.count == 1)
+        // A link with a name the catalog does not know, as a stale deployment might leave behind.
+        try FileManager.default.createSymbolicLink(atPath: directory.file("helth"), withDestinationPath: bundle)
+        let linked = try Binaries.run(directory.file("helth"), workingDirectory: directory.path)
+        #expect(linked.exitCode == 66)
+        #expect(linked.errorCode == "not_found")
+        #expect(linked.json?["error"]?["message"]?.stringValue?.contains("did you mean health?") == true, "\(linked.stdoutText)")
+        let bare = try Binaries.run(bundle, workingDirectory: directory.path)
+        #expect(bare.exitCode == 64)
+        #expect(bare.errorCode == "invalid_request")
+    }
+
+    @Test func aFunctionNamedAsAnArgumentReadsStdinLikeItsLink() throws {
+        let environment = ["DATABASE_URL": directory.file("bundle.sqlite"), "BUNDLE_NOW": "2026-01-05T09:00:00Z"]
+        let linked = try Binaries.run("health", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        let named = try Binaries.run(bundle, arguments: ["health"], stdin: "{}", environment: environment, workingDirectory: directory.path)
+        #expect(linked.exitCode == 0)
+        #expect(named.exitCode == 0)
+        #expect(named.json == linked.json)
+        let refused = try Binaries.run(bundle, arguments: ["health", "--frobnicate"], workingDirectory: directory.path)
+        #expect(refused.errorCode == "invalid_request")
+    }
+}
