@@ -49,11 +49,11 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Gateway"],
                 path: "Shared/Candidates"),
-        .target(name: "Catalog", dependencies: ["Core", "Runtime", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
-        .target(name: "Adapters", dependencies: ["Core", "Runtime", "Gateway", "HTTPTransport"], path: "Shared/Adapters"),
+        .target(name: "Adapters", dependencies: ["Core", "Store", "Runtime", "Gateway", "HTTPTransport"], path: "Shared/Adapters"),
 
         // The one executable.
         .executableTarget(name: "bundle", dependencies: ["Adapters", "Catalog"], path: "Functions/bundle"),

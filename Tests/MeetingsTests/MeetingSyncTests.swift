@@ -2,7 +2,9 @@ import Calendars
 import Core
 import FoundationEssentials
 import HTTPTransport
+import Jobs
 import Meetings
+import Providers
 import Store
 import TestSupport
 import Testing
@@ -16,7 +18,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         sync = MeetingSync(database: database, ownDomains: ["ourco.example"])
     }
 
