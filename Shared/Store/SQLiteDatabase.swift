@@ -55,6 +55,12 @@ package final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 
+    /// Runs a script of several statements as written (a `.dump`, such as the release databases
+    /// the migration tests load), with no migration bookkeeping.
+    package func executeScript(_ sql: String) throws {
+        try lock.withLock { _ in try connection.executeScript(sql) }
+    }
+
     package func schemaVersion() throws -> Int {
         try lock.withLock { _ in try Migrator.appliedCount(connection) }
     }
