@@ -34,6 +34,14 @@ import Testing
         #expect(output["providers"]?["llm"] == "offline")
     }
 
+    @Test func healthCountsMigrationsAppliedAgainstRegistered() async throws {
+        // A database a newer build migrated further: applied counts its steps too.
+        try database.write { try $0.execute("INSERT INTO applied_migrations (id, position, applied_at) VALUES ('future.step', 1000, '2026-03-10T12:00:00Z')") }
+        let output = try JSONValue(encoding: try await HealthHandler().handle(NoInput(), context: context()))
+        #expect(output["database"]?["schema_version"] == .number(Double(Catalog.migrations.count + 1)))
+        #expect(output["database"]?["latest_schema_version"] == .number(Double(Catalog.migrations.count)))
+    }
+
     @Test func healthIsUnavailableWhenAProviderIsMisconfigured() async throws {
         do {
             _ = try await HealthHandler().handle(NoInput(), context: context(["LLM_PROVIDER": "anthropic"]))
