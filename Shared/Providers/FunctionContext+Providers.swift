@@ -27,6 +27,45 @@ extension FunctionContext {
         }
     }
 
+    /// The messenger `MESSAGING_PROVIDER` chooses: Twilio, or the outbox.
+    package func messenger() throws -> any Messenger {
+        try service((any Messenger).self) { context in try MessengerSelection.make(context.config, transport: try context.transport()) }
+    }
+
+    /// The web search `SEARCH_PROVIDER` chooses: You.com, or offline over the stored corpus.
+    package func search() throws -> any SearchProvider {
+        try service((any SearchProvider).self) { context in
+            let clock = context.clock
+            return try SearchSelection.make(context.config, transport: try context.transport(), now: { clock.now().timeIntervalSince1970 })
+        }
+    }
+
+    /// The interview room provider `ROOMS_PROVIDER` chooses: Daily, or Jitsi links.
+    package func rooms() throws -> any RoomProvider {
+        try service((any RoomProvider).self) { context in try RoomSelection.make(context.config) { try context.transport() } }
+    }
+
+    /// The calendar `CALENDAR_PROVIDER` chooses (ICS, Google, Composio); nil when none is configured.
+    package func calendar() throws -> (any CalendarSource)? {
+        try service(ProviderChoice<any CalendarSource>.self) { context in
+            ProviderChoice(try CalendarSelection.make(context.config) { try context.transport() })
+        }.provider
+    }
+
+    /// Where Notion rows go (`NOTION_PROVIDER`: Notion, Composio); nil for `none`.
+    package func notion() throws -> (any NotionRows)? {
+        try service(ProviderChoice<any NotionRows>.self) { context in
+            ProviderChoice(try NotionSelection.make(context.config) { try context.transport() })
+        }.provider
+    }
+
+    /// Where email drafts go (`EMAIL_DRAFT_PROVIDER`: Gmail, Composio); nil for `outbox`.
+    package func emailDrafts() throws -> (any EmailDrafts)? {
+        try service(ProviderChoice<any EmailDrafts>.self) { context in
+            ProviderChoice(try EmailDraftSelection.make(context.config) { try context.transport() })
+        }.provider
+    }
+
     /// A context with its transport and LLM client handed in (tests, and adapters that hold them).
     package convenience init(function: String, requestID: String, config: Config, clock: BundleClock, logger: Logger,
                              deadline: Deadline, http: JSONValue? = nil, database: (any Database)? = nil,
@@ -35,5 +74,16 @@ extension FunctionContext {
                   deadline: deadline, http: http, database: database)
         if let transport { provide(transport, as: (any Transport).self) }
         if let llm { provide(llm) }
+    }
+}
+
+/// A provider that may be switched off (`none`, `outbox`), as the context keeps it: the service
+/// cache holds values, so "none" is a choice made once, not a missing entry. Tests hand one in
+/// with `provide(ProviderChoice(fake))`.
+package struct ProviderChoice<Provider: Sendable>: Sendable {
+    package let provider: Provider?
+
+    package init(_ provider: Provider?) {
+        self.provider = provider
     }
 }
