@@ -16,14 +16,19 @@ extension FunctionContext {
         }
     }
 
+    /// The LLM provider `LLM_PROVIDER` chooses, without the client around it (health reports it
+    /// with no database at hand).
+    package func llmProvider() throws -> any LLMProvider {
+        try service((any LLMProvider).self) { context in try LLMSelection.make(context.config, transport: try context.transport()) }
+    }
+
     /// The LLM client for the selected provider, recording calls into `llm_calls`.
     package func llm() throws -> LLMClient {
         try service(LLMClient.self) { context in
-            let provider = try LLMSelection.make(context.config, transport: try context.transport())
-            return LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: try context.database()),
-                             limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
-                             prices: try PriceTable(config: context.config), function: context.function,
-                             requestID: context.requestID, logger: context.logger, clock: context.clock)
+            LLMClient(provider: try context.llmProvider(), recorder: DatabaseLLMCallRecorder(database: try context.database()),
+                      limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
+                      prices: try PriceTable(config: context.config), function: context.function,
+                      requestID: context.requestID, logger: context.logger, clock: context.clock)
         }
     }
 
