@@ -25,8 +25,9 @@ package struct GoogleCalendarSource: CalendarSource {
     package var sourceKey: String? { "google:" + calendarID }
 
     package func poll(start: Date, end: Date, etag: String?, syncToken: String?, deadline: Deadline) async throws -> CalendarFetch {
-        var (fetch, token) = try await fetch(start: start, end: end, syncToken: syncToken, deadline: deadline)
-        fetch.syncToken = token
+        let result = try await fetch(start: start, end: end, syncToken: syncToken, deadline: deadline)
+        var fetch = result.fetch
+        fetch.syncToken = result.syncToken
         return fetch
     }
 

@@ -4,6 +4,7 @@ import HTTPTransport
 /// One property of a Notion database row, by the kind of column it fills. Which columns a row
 /// has and what goes in them is the caller's rule; how each kind is written is the client's.
 package struct NotionProperty: Sendable, Equatable {
+    /// The column's kind and what goes in it.
     package enum Value: Sendable, Equatable {
         case title(String)
         case text(String)
