@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
         .testTarget(name: "MeetingsTests", dependencies: ["Core", "Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "Store", "TestSupport"],
                     path: "Tests/MeetingsTests"),
-        .testTarget(name: "InterviewsTests", dependencies: ["Interviews", "Runtime", "HTTPTransport", "Providers", "Store", "TestSupport"],
+        .testTarget(name: "InterviewsTests", dependencies: ["Core", "Interviews", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
