@@ -67,7 +67,7 @@ package struct HealthHandler: FunctionHandler {
 
         var providers: [String: String] = [:]
         do {
-            let llm = try LLMSelection.make(context.config, transport: try context.transport())
+            let llm = try context.llmProvider()
             providers["llm"] = llm.name
             providers["llm_model"] = llm.model
         } catch {
