@@ -29,6 +29,7 @@ enum LambdaAdapter {
                                                   "is not set: `bundle --lambda` runs inside AWS Lambda (or its runtime interface emulator)")
             StdioAdapter.fail(error, logger: setup)
         }
+        bypassProxies(for: address)
         let api = LambdaRuntimeAPI(address: address)
         let handler = config["_HANDLER"] ?? ""
         guard let function = catalog.function(named: handler) else {
@@ -146,6 +147,17 @@ enum LambdaAdapter {
     private static func check(_ status: Int, path: String, logger: Logger) {
         if status != 202 {
             logger.error("lambda.post_refused", ["path": .string(path), "status": .number(Double(status))])
+        }
+    }
+
+    /// libcurl honours `http_proxy`, which a function may need for its upstreams; the Runtime API
+    /// is on this host and never goes through one. Set once, before any other thread runs.
+    private static func bypassProxies(for address: String) {
+        let host = address.lastIndex(of: ":").map { String(address[..<$0]) } ?? address
+        for name in ["no_proxy", "NO_PROXY"] {
+            let current = getenv(name).map { String(cString: $0) } ?? ""
+            if current.split(separator: ",").contains(where: { $0.trimmingWhitespace() == host }) { continue }
+            setenv(name, current.isEmpty ? host : current + "," + host, 1)
         }
     }
 

@@ -202,12 +202,13 @@ final class FakeRuntimeAPI: Sendable {
     }
 
     /// A Runtime API that fails or sends an event without its id is retried after a pause, and
-    /// the loop goes on; an answer Lambda refuses as too large becomes the invocation's error.
+    /// the loop goes on; an answer Lambda refuses as too large becomes the invocation's error. A
+    /// proxy configured for the functions' upstreams is not used for the local Runtime API.
     @Test func aFailingNextCallIsRetriedAndARefusedAnswerBecomesAnError() throws {
         let api = try FakeRuntimeAPI([.init("evt-1", "{}")],
                                      failingNext: [.text(500, "try later"), .json(200, [:])],
                                      responseStatuses: [413, 202])
-        let process = try start(handler: "health", api: api)
+        let process = try start(handler: "health", api: api, environment: ["http_proxy": "http://127.0.0.1:9"])
         let posts = api.waitForPosts(2)
         let result = try stop(process)
         #expect(posts.map(\.path) == ["/2018-06-01/runtime/invocation/evt-1/response", "/2018-06-01/runtime/invocation/evt-1/error"],
