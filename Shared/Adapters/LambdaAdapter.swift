@@ -1,5 +1,6 @@
 import Core
 import FoundationEssentials
+import HTTPTransport
 import Runtime
 #if canImport(Glibc)
 import Glibc
@@ -35,21 +36,13 @@ enum LambdaAdapter {
         guard let function = catalog.function(named: handler) else {
             let unknown = catalog.unknown(handler)
             let error = BundleError(.misconfigured, "the handler setting (_HANDLER) must name a function: \(unknown.message)")
-            setup.error("lambda.init_failed", ["handler": .string(handler), "message": .string(error.message)])
-            do {
-                _ = try api.initError(error)
-            } catch {
-                setup.error("lambda.post_failed", ["path": "init/error", "message": .string(String(describing: error))])
-            }
-            _exit(error.code.exitCode)
+            initFailed(error, api: api, logger: setup)
         }
         let inputLimit: Int
         do {
             inputLimit = try config.int("MAX_INPUT_BYTES", default: LambdaRuntimeAPI.maxEventBytes, in: 1024...(1 << 31))
         } catch {
-            let problem = Invocation.bundleError(error, logger: setup)
-            _ = try? api.initError(problem)
-            _exit(problem.code.exitCode)
+            initFailed(Invocation.bundleError(error, logger: setup), api: api, logger: setup)
         }
         // A crash mid-event writes the contract's `internal` document to stdout (Lambda's log),
         // after the `invocation.crashed` line naming the event's request id; Lambda itself then
@@ -64,6 +57,11 @@ enum LambdaAdapter {
             do {
                 event = try api.next()
                 backoff = firstBackoff
+            } catch let error as TransportError where error.kind == .invalid {
+                // libcurl missing or an unusable address: waiting cannot fix it, and Lambda reports
+                // a runtime that exits (Runtime.ExitError).
+                setup.error("lambda.unusable", ["message": .string(error.description)])
+                _exit(error.bundleError.code.exitCode)
             } catch {
                 setup.warning("lambda.next_failed", ["message": .string(String(describing: error)),
                                                      "retry_ms": .number(Double(backoff.milliseconds))])
@@ -74,6 +72,17 @@ enum LambdaAdapter {
             served += 1
             serve(event, function: function, environment: environment, api: api, inputLimit: inputLimit, served: served)
         }
+    }
+
+    /// Reports a problem found before the first event to `init/error` and ends the process.
+    private static func initFailed(_ error: BundleError, api: LambdaRuntimeAPI, logger: Logger) -> Never {
+        logger.error("lambda.init_failed", ["code": .string(error.code.rawValue), "message": .string(error.message)])
+        do {
+            _ = try api.initError(error)
+        } catch {
+            logger.error("lambda.post_failed", ["path": "init/error", "message": .string(String(describing: error))])
+        }
+        _exit(error.code.exitCode)
     }
 
     /// Runs one event and posts its answer; nothing in it can end the loop.

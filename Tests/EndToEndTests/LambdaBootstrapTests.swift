@@ -175,17 +175,30 @@ final class FakeRuntimeAPI: Sendable {
     }
 
     @Test func anUnknownHandlerIsAnInitErrorAndTheProcessStops() throws {
-        for handler in ["no-such-function", nil] {
+        let cases: [(handler: String?, environment: [String: String], message: String)] = [
+            ("no-such-function", [:], "_HANDLER"), (nil, [:], "_HANDLER"), ("health", ["MAX_INPUT_BYTES": "lots"], "MAX_INPUT_BYTES"),
+        ]
+        for (handler, environment, message) in cases {
             let api = try FakeRuntimeAPI([.init("evt-1", "{}")])
-            let result = try start(handler: handler, api: api).wait()
+            let result = try start(handler: handler, api: api, environment: environment).wait()
             #expect(result.exitCode == 78, "\(handler ?? "(none)"): \(result.stderr)")
             let posts = api.posts
             #expect(posts.map(\.path) == ["/2018-06-01/runtime/init/error"])
             #expect(posts.first?.header("Lambda-Runtime-Function-Error-Type") == "misconfigured")
             #expect(posts.first?.json?["errorType"] == "misconfigured")
-            #expect(posts.first?.json?["errorMessage"]?.stringValue?.contains("_HANDLER") == true)
+            #expect(posts.first?.json?["errorMessage"]?.stringValue?.contains(message) == true, "\(posts.first?.text ?? "")")
             #expect(api.server.requests.allSatisfy { $0.method == "POST" }, "no event is asked for")
         }
+    }
+
+    /// An address libcurl cannot use is not retried forever: the process stops, as Lambda expects
+    /// of a runtime that cannot work.
+    @Test func anUnusableRuntimeAPIAddressStopsTheProcess() throws {
+        let api = try FakeRuntimeAPI([])
+        let result = try start(handler: "health", api: api, environment: ["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:no-port"]).wait()
+        #expect(result.exitCode == 78, "\(result.stderr)")
+        #expect(result.logLines.contains { $0["msg"] == "lambda.unusable" })
+        #expect(!result.logLines.contains { $0["msg"] == "lambda.next_failed" })
     }
 
     /// The deadline reaches the function's context: a call to a slow upstream is cut at Lambda's
