@@ -46,10 +46,17 @@ package struct Logger: Sendable {
 
     package init(function: String, requestID: String, level: LogLevel = .info, secrets: [String] = [],
                  clock: BundleClock = .system, sink: @escaping Sink = Logger.standardError) {
+        self.init(function: function, requestID: requestID, level: level, redactor: SecretRedactor(secrets: secrets), clock: clock, sink: sink)
+    }
+
+    /// A logger with a redactor built once for the process (building one per logger shows in a
+    /// cold start).
+    package init(function: String, requestID: String, level: LogLevel, redactor: SecretRedactor,
+                 clock: BundleClock = .system, sink: @escaping Sink = Logger.standardError) {
         self.function = function
         self.requestID = requestID
         self.level = level
-        self.redactor = SecretRedactor(secrets: secrets)
+        self.redactor = redactor
         self.clock = clock
         self.sink = sink
     }

@@ -37,7 +37,7 @@ package enum Invocation {
             envelope = try InputReader.parse(bytes).envelope
         } catch {
             let logger = environment.logger(function: function.name, requestID: requestID ?? RequestID.generate())
-            return finish(.failure(bundleError(error, logger: logger)), logger: logger, started: .now, config: environment.config)
+            return finish(.failure(bundleError(error, logger: logger)), logger: logger, started: .now, redactor: environment.answerRedactor)
         }
         return invoke(function, input: envelope, environment: environment, requestID: requestID, deadline: deadline)
     }
@@ -59,18 +59,18 @@ package enum Invocation {
         } catch {
             result = .failure(bundleError(error, logger: logger))
         }
-        return finish(result, logger: logger, started: started, config: environment.config)
+        return finish(result, logger: logger, started: started, redactor: environment.answerRedactor)
     }
 
     /// Logs the outcome and takes configured secrets out of whatever is sent.
     private static func finish(_ result: Result<[UInt8], BundleError>, logger: Logger, started: ContinuousClock.Instant,
-                               config: Config) -> Outcome {
+                               redactor: SecretRedactor) -> Outcome {
         let milliseconds = Double(started.duration(to: .now).milliseconds)
         switch result {
         case .success(let bytes):
             logger.info("invocation.done", ["ms": .number(milliseconds), "exit": 0])
             // No answer carries a configured secret, whatever a handler or an upstream put in it.
-            let redacted = config.redactor.redact(bytes)
+            let redacted = redactor.redact(bytes)
             if redacted != bytes {
                 logger.warning("answer.redacted", ["note": "a configured secret was taken out of the answer"])
             }

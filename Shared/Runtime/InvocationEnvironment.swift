@@ -10,17 +10,24 @@ package final class InvocationEnvironment: Sendable {
     package let config: Config
     package let logLevel: LogLevel
     package let migrations: [Migration]
+    /// Built once: what logs and error messages are cleaned of (every configured secret), and
+    /// what answers are cleaned of (the distinctive ones, `Config.redactor`).
+    private let logRedactor: SecretRedactor
+    package let answerRedactor: SecretRedactor
     private let database: Mutex<(any Database)?>
 
     package init(config: Config, migrations: [Migration], database: (any Database)? = nil) {
         self.config = config
         self.migrations = migrations
         logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
+        let secrets = config.secretValues
+        logRedactor = SecretRedactor(secrets: secrets)
+        answerRedactor = SecretRedactor(secrets: secrets.filter(SecretRedactor.isDistinctive))
         self.database = Mutex(database)
     }
 
     package func logger(function: String, requestID: String) -> Logger {
-        Logger(function: function, requestID: requestID, level: logLevel, secrets: config.secretValues)
+        Logger(function: function, requestID: requestID, level: logLevel, redactor: logRedactor)
     }
 
     /// The process's database, opened (and migrated) on first use and then shared.
