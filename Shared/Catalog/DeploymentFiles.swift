@@ -12,6 +12,8 @@ package enum DeploymentFiles {
     package static let installDirectory = "/opt/function-bundle"
     package static let listen = "127.0.0.1:8080"
     package static let fcgiwrapSocket = "/run/function-bundle/fcgiwrap.sock"
+    /// The one executable in `bin/` (the product of Package.swift; every other name there links to it).
+    package static let executable = "bundle"
 
     package static func render(_ manifests: [FunctionManifest] = Catalog.manifests) -> [(path: String, content: String)] {
         templates(manifests).map { file in
@@ -28,6 +30,7 @@ package enum DeploymentFiles {
             ("infra/systemd/bundle-fcgiwrap.socket", fcgiwrapSocketUnit),
             ("infra/systemd/bundle-fcgiwrap.service", fcgiwrapService),
             ("infra/openfaas/stack.yml", openFaaS(manifests)),
+            ("infra/openfaas/Containerfile", containerfile),
             ("infra/lambda/bootstrap", LambdaBootstrap.script),
         ] + systemdTimers(manifests)
     }
@@ -37,8 +40,17 @@ package enum DeploymentFiles {
     static func nginx(_ manifests: [FunctionManifest], direct: Bool) -> String {
         let maxBody = CGIExchange.defaultMaxBodyBytes / (1 << 20)
         var lines: [String] = [String(header.dropLast()), direct
-            ? "# Direct mode: each route runs its function's binary through fcgiwrap (no dispatcher process);\n# anything else goes to dispatch, which answers 404 and 405 as JSON."
-            : "# Dispatcher mode: every request runs bin/dispatch through fcgiwrap, which runs the function.",
+            ? """
+              # Direct mode: an nginx map names each route's function and fcgiwrap runs bin/<function> (a link
+              # to bin/bundle), which serves that function's routes only; anything else (an unknown path, another
+              # method, OPTIONS) goes to bin/bundle, which answers 404, 405 and preflights as JSON. It costs what
+              # the dispatch site costs (one process per request); use it when nginx should know the function:
+              # $bundle_function in a log_format, a limit_req zone or an allow/deny per function.
+              """
+            : """
+              # Dispatcher mode (the recommended site): every request runs bin/bundle through fcgiwrap; its route
+              # table picks the function, which runs in that same process.
+              """,
             "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).", ""]
         lines += [
             "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
@@ -51,7 +63,7 @@ package enum DeploymentFiles {
         ]
         if direct {
             lines.append("map \"$request_method:$uri\" $bundle_function {")
-            lines.append("    default dispatch;")
+            lines.append("    default \(executable);")
             for manifest in manifests {
                 for route in manifest.routes {
                     let pattern = RoutePattern(route.path)
@@ -81,14 +93,13 @@ package enum DeploymentFiles {
             "",
             "    location / {",
             "        include fastcgi_params;",
-            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : "dispatch");",
+            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : executable);",
             "        fastcgi_param PATH_INFO $uri;",
             "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
             "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
             "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
             "        # here; a fastcgi_param line per variable works too.",
             "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
-            "        fastcgi_param BUNDLE_BIN_DIR @BUNDLE_DIR@/bin;",
             "        fastcgi_read_timeout 960s;",
             "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
             "    }",
@@ -211,34 +222,6 @@ package enum DeploymentFiles {
                     """),
             ]
         }.flatMap { $0 }
-    }
-
-    static func openFaaS(_ manifests: [FunctionManifest]) -> String {
-        var lines = [String(header.dropLast()),
-                     "# OpenFaaS with the classic watchdog: each function is the same binary, fed the request body",
-                     "# on stdin. Build one image holding bin/ (for example FROM the classic watchdog, COPY dist/bin).",
-                     "# Point DATABASE_URL at PostgreSQL when functions run on several machines.",
-                     "version: 1.0", "provider:", "  name: openfaas", "  gateway: http://127.0.0.1:8080", "functions:"]
-        for manifest in manifests where !Catalog.isLocalOnly(manifest) {
-            let timeout = "\(Int(manifest.timeoutSeconds.rounded(.up)))s"
-            lines += [
-                "  \(manifest.name):",
-                "    lang: dockerfile",
-                "    handler: ./",
-                "    image: function-bundle:latest",
-                "    environment:",
-                "      fprocess: /opt/bundle/bin/\(manifest.name)",
-                "      content_type: application/json",
-                "      read_timeout: \(timeout)",
-                "      write_timeout: \(timeout)",
-                "      exec_timeout: \(timeout)",
-                "      BUNDLE_ENV_FILE: /var/openfaas/secrets/bundle-env",
-            ]
-            if let schedule = manifest.schedule {
-                lines += ["    annotations:", "      topic: cron-function", "      schedule: \"\(schedule)\""]
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }
 

@@ -41,6 +41,36 @@ import Testing
         }
     }
 
+    /// The sites, the OpenFaaS stack and its image all run the one executable: the dispatch site
+    /// `bin/bundle`, the direct site `bin/<function>` with `bin/bundle` for anything unrouted, every
+    /// OpenFaaS function `bin/<function>` (a link to it) with stderr kept out of the body.
+    @Test func everySiteAndTheOpenFaaSImageRunTheOneExecutable() throws {
+        let files = Dictionary(uniqueKeysWithValues: DeploymentFiles.render().map { ($0.path, $0.content) })
+        let bin = DeploymentFiles.installDirectory + "/bin/"
+        for site in ["infra/nginx/bundle-dispatch.conf", "infra/nginx/bundle-direct.conf"] {
+            let text = try #require(files[site])
+            #expect(!text.contains("BUNDLE_BIN_DIR"), "\(site): the worker runs its own executable, no directory setting")
+            #expect(!text.contains("bin/dispatch"), "\(site)")
+        }
+        #expect(files["infra/nginx/bundle-dispatch.conf"]?.contains("fastcgi_param SCRIPT_FILENAME \(bin)bundle;\n") == true)
+        #expect(files["infra/nginx/bundle-direct.conf"]?.contains("fastcgi_param SCRIPT_FILENAME \(bin)$bundle_function;\n") == true)
+        #expect(files["infra/nginx/bundle-direct.conf"]?.contains("\n    default bundle;\n") == true)
+
+        let stack = try #require(files["infra/openfaas/stack.yml"])
+        let deployed = Catalog.manifests.filter { !Catalog.isLocalOnly($0) }
+        #expect(stack.components(separatedBy: "\n      combine_output: false\n").count - 1 == deployed.count)
+        #expect(stack.components(separatedBy: "\n    image: function-bundle:latest\n").count - 1 == deployed.count)
+        let bundle = URL(fileURLWithPath: Binaries.path("bundle")).resolvingSymlinksInPath()
+        for manifest in deployed {
+            #expect(stack.contains("\n      fprocess: \(bin)\(manifest.name)\n"), "\(manifest.name)")
+            let link = URL(fileURLWithPath: Binaries.path(manifest.name)).resolvingSymlinksInPath()
+            #expect(link == bundle, "bin/\(manifest.name) is a link to bundle")
+        }
+        let image = try #require(files["infra/openfaas/Containerfile"])
+        #expect(image.contains("\nCOPY dist/bin \(DeploymentFiles.installDirectory)/bin\n"))
+        #expect(image.contains("\nENV combine_output=false\n"))
+    }
+
     @Test func cronSchedulesBecomeSystemdCalendars() {
         #expect(CronSchedule.onCalendar("* * * * *") == "*-*-* *:*:00")
         #expect(CronSchedule.onCalendar("*/5 * * * *") == "*-*-* *:00/5:00")

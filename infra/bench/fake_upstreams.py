@@ -4,6 +4,7 @@ their wire formats, fixed latencies, no network beyond 127.0.0.1."""
 import json
 import sys
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SOURCE = "https://news.example/bench-story"
@@ -37,7 +38,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         time.sleep(0.3)
-        self.answer({"results": {"news": [{"url": SOURCE, "title": "A story", "description": "The team grew fast"}]}})
+        # The story names the company searched for (the query's quoted phrase), as a real result
+        # would: synthesize drops company news that does not name the meeting's company, and the
+        # LLM fake below cites this story, so a story about no one failed every pipeline.
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0]
+        subject = query.split('"')[1] if query.count('"') >= 2 else query
+        self.answer({"results": {"news": [{"url": SOURCE, "title": f"{subject}: a story", "description": f"{subject}: the team grew fast"}]}})
 
     def do_POST(self):
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
