@@ -101,6 +101,10 @@ import Testing
         #expect(refusal { try insert(role: 2, room: "room-ada") } == .uniqueViolation)
         #expect(refusal { try insert(role: 3) } == .constraint)
         #expect(refusal { try insert(source: "scraped") } == .constraint)
+        for column in ["ai_status", "interview_status"] {
+            #expect(refusal { _ = try database.write { try $0.execute("UPDATE candidates SET \(column) = 'unheard of' WHERE id = 1") } } == .constraint)
+        }
+        _ = try database.write { try $0.execute("UPDATE candidates SET ai_status = 'failed', interview_status = 'completed' WHERE id = 1") }
         #expect(refusal {
             _ = try database.write { try $0.execute("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES (1, 99, 9)") }
         } == .constraint)
