@@ -194,7 +194,7 @@ extension CandidateProfile {
     func appendColumnValues(to values: inout [SQLValue]) {
         func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
         func real(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
-        func list(_ items: [String]) -> SQLValue { .text(items.isEmpty ? "[]" : JSONValue.strings(items).jsonText) }
+        func list(_ items: [String]) -> SQLValue { .text(JSONValue.jsonText(strings: items)) }
         values.append(.text(name))
         values.append(text(email))
         values.append(text(linkedinURL))
