@@ -32,28 +32,28 @@ let package = Package(
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a"])]),
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
+        .target(name: "Calendars", dependencies: ["Core"], path: "Shared/Calendars"),
         // The invocation core: handlers, their context, and the one function that runs them.
         // It imports no provider, gateway or jobs module; those extend the context instead.
         .target(name: "Runtime", dependencies: ["Core", "Store", "CProcessShim"], path: "Shared/Runtime"),
-        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime"], path: "Shared/Providers"),
+        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars"], path: "Shared/Providers"),
         .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
-        .target(name: "Calendars", dependencies: ["Core"], path: "Shared/Calendars"),
 
         // Domains and platform functions.
         .target(name: "Platform", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Processes"],
                 path: "Shared/Platform"),
-        .target(name: "Meetings", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Calendars"],
+        .target(name: "Meetings", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Calendars"],
                 path: "Shared/Meetings"),
-        .target(name: "Interviews", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Gateway"],
+        .target(name: "Interviews", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Interviews"),
-        .target(name: "Candidates", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Providers", "Jobs", "Gateway"],
+        .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Catalog", dependencies: ["Core", "Runtime", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
-        .target(name: "Adapters", dependencies: ["Core", "Runtime", "Gateway", "HTTPTransport"], path: "Shared/Adapters"),
+        .target(name: "Adapters", dependencies: ["Core", "Store", "Runtime", "Gateway", "HTTPTransport"], path: "Shared/Adapters"),
 
         // The one executable.
         .executableTarget(name: "bundle", dependencies: ["Adapters", "Catalog"], path: "Functions/bundle"),
@@ -69,13 +69,13 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], path: "Tests/StoreTests"),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"],
                     path: "Tests/HTTPTransportTests"),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "HTTPTransport", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
+        .testTarget(name: "ProvidersTests", dependencies: ["Core", "Providers", "HTTPTransport", "Runtime", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
-        .testTarget(name: "MeetingsTests", dependencies: ["Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "TestSupport"],
+        .testTarget(name: "MeetingsTests", dependencies: ["Core", "Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],
                     path: "Tests/MeetingsTests"),
-        .testTarget(name: "InterviewsTests", dependencies: ["Interviews", "Runtime", "HTTPTransport", "Providers", "Store", "TestSupport"],
+        .testTarget(name: "InterviewsTests", dependencies: ["Core", "Interviews", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),

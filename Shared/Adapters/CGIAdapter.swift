@@ -2,6 +2,7 @@ import Core
 import FoundationEssentials
 import Gateway
 import Runtime
+import Store
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,11 +16,11 @@ enum CGIAdapter {
     /// Seconds a request for no route may take (reading the body it must drain).
     static let unroutedSeconds = 30.0
 
-    static func run(_ catalog: FunctionCatalog, only function: BundleFunction?, config loaded: Config) -> Never {
+    static func run(_ catalog: FunctionCatalog, only function: BundleFunction?, config loaded: Config, migrations: [Migration]) -> Never {
         signal(SIGPIPE, SIG_IGN)
         let exchange = CGIExchange(environment: loaded.all)
         let config = loaded.withoutRequestHeaders()
-        let environment = InvocationEnvironment(config: config)
+        let environment = InvocationEnvironment(config: config, migrations: migrations)
         let cors = exchange.corsHeaders(config: config)
         let routes = RouteTable(function.map { [$0.manifest] } ?? catalog.manifests)
         let logger = environment.logger(function: function?.name ?? "bundle", requestID: exchange.requestID)
@@ -47,7 +48,7 @@ enum CGIAdapter {
         Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
 
         let response: GatewayResponse
-        switch exchange.prepare(routes: routes, config: config) {
+        switch exchange.prepare(routes: routes, config: config, openDatabase: { try environment.sharedDatabase() }) {
         case .refused(let refusal):
             response = refusal
         case .ready(let prepared):

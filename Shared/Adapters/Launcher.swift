@@ -1,6 +1,7 @@
 import Core
 import Gateway
 import Runtime
+import Store
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,9 @@ package enum Launcher {
     /// The name the CGI site of earlier releases started; it routes every path, like `bundle`.
     static let dispatcherName = "dispatch"
 
-    package static func main(_ catalog: FunctionCatalog) -> Never {
+    /// `migrations` is the bundle's schema (`Catalog.migrations`): every database this process
+    /// opens is migrated to it.
+    package static func main(_ catalog: FunctionCatalog, migrations: [Migration]) -> Never {
         var arguments = CommandLineArguments.all
         let invokedAs = arguments.isEmpty ? executableName : String(arguments.removeFirst().split(separator: "/").last ?? "")
         var name: String? = invokedAs
@@ -29,8 +32,8 @@ package enum Launcher {
             // Started as `bundle` (or `dispatch`) with no function named.
             if flags.contains("--list") { listFunctions(catalog) }
             if flags.contains("--describe") { answer(JSONValue.object(["functions": .array(catalog.manifests.map(\.document))])) }
-            if flags.contains("--lambda") { LambdaAdapter.run(catalog, config: config) }
-            if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: nil, config: config) }
+            if flags.contains("--lambda") { LambdaAdapter.run(catalog, config: config, migrations: migrations) }
+            if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: nil, config: config, migrations: migrations) }
             Logger.standardError(usage(catalog) + "\n")
             refuse(BundleError(.invalidRequest, "name a function: `bundle <function>` reads its JSON input on stdin; `bundle --list` prints them"))
         }
@@ -50,8 +53,8 @@ package enum Launcher {
         if let unknown = flags.subtracting(["--describe", "--help", "-h"]).sorted().first {
             refuse(BundleError(.invalidRequest, "\(unknown) is not an option of \(name); it takes --describe or --help"))
         }
-        if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: function, config: config) }
-        StdioAdapter.run(function, config: config)
+        if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: function, config: config, migrations: migrations) }
+        StdioAdapter.run(function, config: config, migrations: migrations)
     }
 
     /// A name that is none of the catalog's and that nginx or a person may have given the binary

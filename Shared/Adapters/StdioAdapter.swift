@@ -1,13 +1,14 @@
 import Core
 import Runtime
+import Store
 
 /// The stdin/stdout adapter: one JSON object on stdin, one JSON document and a newline on stdout,
 /// the exit code of the outcome. Pipes, cron, FaaS watchdogs and the job worker's children all
 /// use it. The deadline watchdog is armed before stdin is read, so a caller that never closes
 /// stdin cannot hang the process.
 enum StdioAdapter {
-    static func run(_ function: BundleFunction, config: Config) -> Never {
-        let environment = InvocationEnvironment(config: config)
+    static func run(_ function: BundleFunction, config: Config, migrations: [Migration]) -> Never {
+        let environment = InvocationEnvironment(config: config, migrations: migrations)
         let render = { (error: BundleError) in Array((error.document.jsonText + "\n").utf8) }
         CrashGuard.install(render: render)
         let requestID = config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? RequestID.generate()

@@ -1,5 +1,4 @@
 import Core
-import Gateway
 
 /// How one spreadsheet cell becomes a candidate field: placeholders ("N/A", "-", "none") are
 /// empty, emails and LinkedIn URLs get one spelling so the same person is recognised across

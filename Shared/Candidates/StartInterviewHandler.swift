@@ -1,5 +1,6 @@
 import Core
 import FoundationEssentials
+import Providers
 import Runtime
 import Store
 
@@ -82,10 +83,10 @@ package struct StartInterviewHandler: FunctionHandler {
             existing.briefing = try Self.briefing(input.id, database: database)
             return existing
         }
-        let provider = try RoomSelection.make(context.config) { try context.transport() }
+        let provider = try context.rooms()
         let hours = try context.config.double("INTERVIEW_ROOM_TTL_HOURS", default: 168, in: 1...8760)
         let expiresAt = now.addingTimeInterval(hours * 3600)
-        let name = try store.claimRoomName(input.id, provider: provider.name, proposed: RoomSelection.newRoomName(candidateID: input.id), now: now)
+        let name = try store.claimRoomName(input.id, provider: provider.name, proposed: Self.newRoomName(candidateID: input.id), now: now)
         let url = try await provider.room(named: name, expiresAt: expiresAt, deadline: context.deadline)
         let briefing = try Self.briefing(input.id, database: database)
         let output = try store.saveRoom(input.id, url: url, expiresAt: provider.name == "daily" ? expiresAt : nil, briefing: briefing, now: now)
@@ -96,6 +97,15 @@ package struct StartInterviewHandler: FunctionHandler {
 }
 
 extension StartInterviewHandler {
+    /// `interview-<candidate>-<26 random base32 characters>` (130 bits): unguessable, and valid
+    /// as a Daily room name and a Jitsi path.
+    static func newRoomName(candidateID: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        let random = String((0..<26).map { _ in alphabet[Int(generator.next() % 32)] })
+        return "interview-\(candidateID)-\(random)"
+    }
+
     static func briefing(_ id: Int, database: any Database) throws -> InterviewBriefing {
         guard let candidate = try CandidateStore(database: database).candidate(id),
               let role = try RoleStore(database: database).role(candidate.roleID) else {

@@ -35,9 +35,11 @@ package struct CGIExchange: Sendable {
     }
 
     /// Routes, reads the body (from stdin unless told otherwise), authenticates and builds the
-    /// input; or the error response.
+    /// input; or the error response. `openDatabase` opens (and migrates) the process's database
+    /// when an API key must be checked: the adapter's, which knows the bundle's schema.
     package func prepare(routes: RouteTable, config: Config,
-                         readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Preparation {
+                         readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) },
+                         openDatabase: () throws -> any Database = { throw BundleError(.internal, "the gateway was given no database") }) -> Preparation {
         var database: (any Database)?
         if request.method == "OPTIONS" { return preflight(routes: routes, config: config, readBody: readBody) }
         let match: RouteTable.Match
@@ -62,7 +64,7 @@ package struct CGIExchange: Sendable {
             request.body = try readBody(length)
             bodyRead = true
             let principal = try Authenticator.principal(for: request, manifest: match.manifest) {
-                let opened = try DatabaseLocation.open(config)
+                let opened = try openDatabase()
                 database = opened
                 return opened
             }

@@ -1,4 +1,5 @@
 import Core
+import Providers
 import Runtime
 
 /// `POST /twilio/inbound` (public, signed by Twilio): a participant's WhatsApp message. The

@@ -35,7 +35,7 @@ package struct SendOutreachHandler: FunctionHandler {
 
     package func handle(_ input: NoInput, context: FunctionContext) async throws -> Output {
         let database = try context.database()
-        let sender = OutreachSender(database: database, messenger: try MessengerSelection.make(context.config, transport: try context.transport()),
+        let sender = OutreachSender(database: database, messenger: try context.messenger(),
                                     llm: { try context.llm() }, settings: try OutreachSettings(config: context.config),
                                     clock: context.clock, logger: context.logger, deadline: context.deadline)
         let summary = try await sender.run()
@@ -97,7 +97,7 @@ package struct ProcessConversationHandler: FunctionHandler {
 
     static func processor(_ context: FunctionContext) throws -> ConversationProcessor {
         ConversationProcessor(database: try context.database(),
-                              messenger: try MessengerSelection.make(context.config, transport: try context.transport()),
+                              messenger: try context.messenger(),
                               llm: { try context.llm() }, clock: context.clock, logger: context.logger, deadline: context.deadline,
                               leaseSeconds: max(manifest.timeoutSeconds, context.deadline.remainingSeconds) + 15)
     }

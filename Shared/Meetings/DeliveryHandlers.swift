@@ -47,11 +47,7 @@ package struct DraftEmailsHandler: FunctionHandler {
     }
 
     private func draft(_ input: Input, context: FunctionContext) async throws -> Output {
-        let config = context.config
-        let provider = config["EMAIL_DRAFT_PROVIDER"]?.lowercased() ?? (config["GMAIL_TOKEN"] == nil ? "outbox" : "gmail")
-        guard ["outbox", "gmail", "composio"].contains(provider) else {
-            throw BundleError.misconfigured(variable: "EMAIL_DRAFT_PROVIDER", "must be outbox, gmail or composio, got \"\(provider.prefix(40))\"")
-        }
+        let drafts = try context.emailDrafts()
         let database = try context.database()
         guard let meeting = try MeetingStore(database: database).meeting(input.id) else { throw BundleError(.notFound, "no meeting with id \(input.id)") }
         guard let pre = meeting.preMeetingDraft, let followUp = meeting.followUpDraft else {
@@ -60,33 +56,25 @@ package struct DraftEmailsHandler: FunctionHandler {
         guard let recipient = meeting.attendees.first(where: { !$0.isOrganizer })?.email else {
             throw BundleError(.conflict, "meeting \(input.id) has no external attendee to write to")
         }
-        return try await save(meeting, pre: pre, followUp: followUp, recipient: recipient, provider: provider, context: context)
+        return try await save(meeting, pre: pre, followUp: followUp, recipient: recipient, drafts: drafts, context: context)
     }
 
-    private func save(_ meeting: Meeting, pre: JSONValue, followUp: JSONValue, recipient: String, provider: String,
+    /// Saves through `drafts`, or keeps the drafts on the meeting (`outbox`) when there is none.
+    private func save(_ meeting: Meeting, pre: JSONValue, followUp: JSONValue, recipient: String, drafts: (any EmailDrafts)?,
                       context: FunctionContext) async throws -> Output {
-        let config = context.config
         let database = try context.database()
+        let provider = drafts?.name ?? "outbox"
         let previous = meeting.draftIDs
         var ids = ["pre_meeting": "outbox:\(meeting.id):pre_meeting", "follow_up": "outbox:\(meeting.id):follow_up"]
-        if provider != "outbox" {
-            let save: @Sendable (String, String, String, String?) async throws -> String
-            if provider == "gmail" {
-                let gmail = GmailDrafts(baseURL: config["GMAIL_BASE_URL"] ?? GmailDrafts.defaultBaseURL,
-                                        token: try config.require("GMAIL_TOKEN", for: "Gmail drafts"), transport: try context.transport())
-                save = { [deadline = context.deadline] in try await gmail.save(to: $0, subject: $1, body: $2, existingID: $3, deadline: deadline) }
-            } else {
-                let gmail = ComposioGmailDrafts(composio: try ComposioClient(config: config, transport: try context.transport(),
-                                                                             purpose: "Gmail drafts through Composio"))
-                save = { [deadline = context.deadline] in try await gmail.save(to: $0, subject: $1, body: $2, existingID: $3, deadline: deadline) }
-            }
+        if let drafts {
             // Drafts made before through the same provider are replaced, never duplicated.
             let earlier = previous?["provider"] == .string(provider) ? previous : nil
             var saved: [String: String] = [:]
             do {
                 for (key, draft) in [("pre_meeting", pre), ("follow_up", followUp)] {
-                    saved[key] = try await save(recipient, draft["subject"]?.stringValue ?? meeting.title, draft["body"]?.stringValue ?? "",
-                                                earlier?[key]?.stringValue)
+                    saved[key] = try await drafts.save(to: recipient, subject: draft["subject"]?.stringValue ?? meeting.title,
+                                                       body: draft["body"]?.stringValue ?? "", existingID: earlier?[key]?.stringValue,
+                                                       deadline: context.deadline)
                 }
             } catch {
                 // Keep the ids of what was saved so the next run replaces it instead of adding another, flagged stale.
@@ -154,40 +142,22 @@ package struct SyncNotionHandler: FunctionHandler {
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         try await PipelineStep.syncNotion.recordingFailure(meeting: input.id, context: context) {
-            let config = context.config
-            let provider = config["NOTION_PROVIDER"]?.lowercased() ?? (config["NOTION_TOKEN"] == nil ? "none" : "notion")
+            let notion = try context.notion()
             guard let meeting = try MeetingStore(database: try context.database()).meeting(input.id) else {
                 throw BundleError(.notFound, "no meeting with id \(input.id)")
             }
-            return try await sync(meeting, provider: provider, context: context)
+            return try await sync(meeting, notion: notion, context: context)
         }
     }
 
-    private func sync(_ meeting: Meeting, provider: String, context: FunctionContext) async throws -> Output {
-        let config = context.config
-        let database = try context.database()
-        switch provider {
-        case "none":
+    private func sync(_ meeting: Meeting, notion: (any NotionRows)?, context: FunctionContext) async throws -> Output {
+        guard let notion else {
             context.logger.info("notion.skipped", ["meeting": .number(Double(meeting.id))])
             return Output(meetingID: meeting.id, provider: "none", status: "skipped", pageID: meeting.notionPageID)
-        case "notion":
-            let notion = NotionClient(baseURL: config["NOTION_BASE_URL"] ?? NotionClient.defaultBaseURL,
-                                      token: try config.require("NOTION_TOKEN", for: "the Notion provider"),
-                                      databaseID: try config.require("NOTION_DATABASE_ID", for: "the Notion provider"),
-                                      transport: try context.transport())
-            let (pageID, created) = try await notion.upsert(meeting, pageID: meeting.notionPageID, deadline: context.deadline)
-            try saved(pageID, meeting: meeting.id, database: database, now: context.clock.now())
-            return Output(meetingID: meeting.id, provider: "notion", status: created ? "created" : "updated", pageID: pageID)
-        case "composio":
-            let composio = try ComposioClient(config: config, transport: try context.transport(), purpose: "Notion through Composio")
-            let (pageID, created) = try await NotionClient.upsertThroughComposio(
-                meeting, pageID: meeting.notionPageID, databaseID: try config.require("NOTION_DATABASE_ID", for: "Notion through Composio"),
-                composio: composio, deadline: context.deadline)
-            try saved(pageID, meeting: meeting.id, database: database, now: context.clock.now())
-            return Output(meetingID: meeting.id, provider: "composio", status: created ? "created" : "updated", pageID: pageID)
-        default:
-            throw BundleError.misconfigured(variable: "NOTION_PROVIDER", "must be notion, composio or none, got \"\(provider.prefix(40))\"")
         }
+        let (pageID, created) = try await notion.upsert(meeting.notionRow, pageID: meeting.notionPageID, deadline: context.deadline)
+        try saved(pageID, meeting: meeting.id, database: try context.database(), now: context.clock.now())
+        return Output(meetingID: meeting.id, provider: notion.name, status: created ? "created" : "updated", pageID: pageID)
     }
 
     /// Stores the page id; a meeting whose last failure was this step is back to `enriched` (its

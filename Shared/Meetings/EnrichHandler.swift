@@ -68,9 +68,7 @@ package struct EnrichHandler: FunctionHandler {
         let database = try context.database()
         let now = context.clock.now()
         let steering = try SteeringStore(database: database).current(now: now)
-        let clock = context.clock
-        let search = try SearchSelection.make(context.config, transport: try context.transport(),
-                                              now: { clock.now().timeIntervalSince1970 })
+        let search = try context.search()
         let enricher = Enricher(search: search)
         guard let id = input.id else {
             var company = input.company

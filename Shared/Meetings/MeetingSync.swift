@@ -1,6 +1,7 @@
 import Calendars
 import Core
 import FoundationEssentials
+import Providers
 import Store
 
 /// Brings the `meetings` table in line with what the calendar says, idempotently: new events

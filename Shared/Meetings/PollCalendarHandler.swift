@@ -95,58 +95,21 @@ package struct PollCalendarHandler: FunctionHandler {
         guard (1...366).contains(days) else { throw BundleError.validation(field: "days_ahead", "must be 1 to 366") }
         let now = context.clock.now()
         let end = now.addingTimeInterval(Double(days) * 86_400)
-        let provider = (config["CALENDAR_PROVIDER"]
-            ?? (config["CALENDAR_ICS_URL"] != nil ? "ics" : config["GOOGLE_CALENDAR_TOKEN"] != nil ? "google" : "none")).lowercased()
-        guard provider != "none" else {
+        guard let source = try context.calendar() else {
             context.logger.info("calendar.none_configured")
             return Output(provider: "none", windowStart: Timestamp.format(now), windowEnd: Timestamp.format(end), notModified: false,
                           counts: MeetingSync.Counts(), skippedEvents: [],
                           warnings: ["no calendar is configured: set CALENDAR_ICS_URL (an ICS feed URL or file) or GOOGLE_CALENDAR_TOKEN"], queuedJobs: [])
         }
+        let provider = source.name
         let ownDomains = Set((config["SELF_EMAIL_DOMAINS"] ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
             .filter { !$0.isEmpty })
         let sync = MeetingSync(database: try context.database(), ownDomains: ownDomains)
-        let fetch: CalendarFetch
-        switch provider {
-        case "ics":
-            let source = ICSCalendarSource(location: try config.require("CALENDAR_ICS_URL", for: "the ICS calendar provider"),
-                                           transport: try context.transport())
-            let state = try sync.syncState(source.sourceKey)
-            fetch = try await source.fetch(start: now, end: end, etag: state.etag, deadline: context.deadline)
-            try sync.saveSyncState(source.sourceKey, etag: fetch.etag, syncToken: nil, now: now)
-        case "google":
-            let source = GoogleCalendarSource(baseURL: config["GOOGLE_CALENDAR_BASE_URL"] ?? GoogleCalendarSource.defaultBaseURL,
-                                              calendarID: config["GOOGLE_CALENDAR_ID"] ?? "primary",
-                                              token: try config.require("GOOGLE_CALENDAR_TOKEN", for: "the Google Calendar provider"),
-                                              transport: try context.transport())
-            let state = try sync.syncState(source.sourceKey)
-            let result = try await source.fetch(start: now, end: end, syncToken: state.syncToken, deadline: context.deadline)
-            // An incremental answer also lists changes to past meetings: those are not ours to prepare.
-            var changes = result.fetch
-            changes.events = changes.events.filter { $0.isCancelled || $0.end > now }
-            fetch = changes
-            try sync.saveSyncState(source.sourceKey, etag: nil, syncToken: result.syncToken, now: now)
-        case "composio":
-            let composio = try ComposioClient(config: config, transport: try context.transport(), purpose: "the Composio calendar provider")
-            let data = try await composio.execute("GOOGLECALENDAR_FIND_EVENT", arguments: [
-                "calendar_id": .string(config["GOOGLE_CALENDAR_ID"] ?? "primary"),
-                "timeMin": .string(Timestamp.format(now)), "timeMax": .string(Timestamp.format(end)), "single_events": true,
-                "max_results": 250,
-            ], deadline: context.deadline)
-            var events: [CalendarEvent] = []
-            var skipped: [ICSFeed.Skipped] = []
-            // Google event objects, wherever the tool's result nests them.
-            for item in ComposioClient.objects(in: data, having: ["id", "start"]) {
-                do {
-                    events.append(try GoogleCalendarSource.event(item, zone: .utc))
-                } catch let error as BundleError {
-                    skipped.append(ICSFeed.Skipped(uid: item["id"]?.stringValue, reason: error.message))
-                }
-            }
-            fetch = CalendarFetch(events: events, skipped: skipped, warnings: [], isComplete: true, notModified: false, etag: nil)
-        default:
-            throw BundleError.misconfigured(variable: "CALENDAR_PROVIDER", "must be ics, google, composio or none, got \"\(provider.prefix(40))\"")
-        }
+        let state = try source.sourceKey.map(sync.syncState) ?? (etag: nil, syncToken: nil)
+        var fetch = try await source.poll(start: now, end: end, etag: state.etag, syncToken: state.syncToken, deadline: context.deadline)
+        // An incremental answer also lists changes to past meetings: those are not ours to prepare.
+        if !fetch.isComplete { fetch.events = fetch.events.filter { $0.isCancelled || $0.end > now } }
+        if let key = source.sourceKey { try sync.saveSyncState(key, etag: fetch.etag, syncToken: fetch.syncToken, now: now) }
         let counts = fetch.notModified ? MeetingSync.Counts() : try sync.apply(fetch, windowStart: now, windowEnd: end, now: now)
         context.logger.info("calendar.polled", ["provider": .string(provider), "fetched": .number(Double(counts.fetched)),
                                                 "new": .number(Double(counts.new)), "updated": .number(Double(counts.updated)),

@@ -53,12 +53,13 @@ package struct HealthHandler: FunctionHandler {
 
     package func handle(_ input: NoInput, context: FunctionContext) async throws -> Output {
         var problems: [ErrorDetail] = []
-        var database = DatabaseStatus(reachable: false, backend: "sqlite", schemaVersion: 0,
-                                      latestSchemaVersion: Migrations.latestVersion)
+        var database = DatabaseStatus(reachable: false, backend: "sqlite", schemaVersion: 0, latestSchemaVersion: 0)
         do {
             let store = try context.database()
             database.backend = store.backend
+            // Counts of migrations: applied in the database, and registered in this build.
             database.schemaVersion = try store.schemaVersion()
+            database.latestSchemaVersion = store.latestSchemaVersion
             database.reachable = true
         } catch {
             problems.append(ErrorDetail(field: "database", problem: Self.message(error)))
@@ -66,7 +67,7 @@ package struct HealthHandler: FunctionHandler {
 
         var providers: [String: String] = [:]
         do {
-            let llm = try LLMSelection.make(context.config, transport: try context.transport())
+            let llm = try context.llmProvider()
             providers["llm"] = llm.name
             providers["llm_model"] = llm.model
         } catch {

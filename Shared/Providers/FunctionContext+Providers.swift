@@ -16,15 +16,59 @@ extension FunctionContext {
         }
     }
 
+    /// The LLM provider `LLM_PROVIDER` chooses, without the client around it (health reports it
+    /// with no database at hand).
+    package func llmProvider() throws -> any LLMProvider {
+        try service((any LLMProvider).self) { context in try LLMSelection.make(context.config, transport: try context.transport()) }
+    }
+
     /// The LLM client for the selected provider, recording calls into `llm_calls`.
     package func llm() throws -> LLMClient {
         try service(LLMClient.self) { context in
-            let provider = try LLMSelection.make(context.config, transport: try context.transport())
-            return LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: try context.database()),
-                             limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
-                             prices: try PriceTable(config: context.config), function: context.function,
-                             requestID: context.requestID, logger: context.logger, clock: context.clock)
+            LLMClient(provider: try context.llmProvider(), recorder: DatabaseLLMCallRecorder(database: try context.database()),
+                      limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
+                      prices: try PriceTable(config: context.config), function: context.function,
+                      requestID: context.requestID, logger: context.logger, clock: context.clock)
         }
+    }
+
+    /// The messenger `MESSAGING_PROVIDER` chooses: Twilio, or the outbox.
+    package func messenger() throws -> any Messenger {
+        try service((any Messenger).self) { context in try MessengerSelection.make(context.config, transport: try context.transport()) }
+    }
+
+    /// The web search `SEARCH_PROVIDER` chooses: You.com, or offline over the stored corpus.
+    package func search() throws -> any SearchProvider {
+        try service((any SearchProvider).self) { context in
+            let clock = context.clock
+            return try SearchSelection.make(context.config, transport: try context.transport(), now: { clock.now().timeIntervalSince1970 })
+        }
+    }
+
+    /// The interview room provider `ROOMS_PROVIDER` chooses: Daily, or Jitsi links.
+    package func rooms() throws -> any RoomProvider {
+        try service((any RoomProvider).self) { context in try RoomSelection.make(context.config) { try context.transport() } }
+    }
+
+    /// The calendar `CALENDAR_PROVIDER` chooses (ICS, Google, Composio); nil when none is configured.
+    package func calendar() throws -> (any CalendarSource)? {
+        try service(ProviderChoice<any CalendarSource>.self) { context in
+            ProviderChoice(try CalendarSelection.make(context.config) { try context.transport() })
+        }.provider
+    }
+
+    /// Where Notion rows go (`NOTION_PROVIDER`: Notion, Composio); nil for `none`.
+    package func notion() throws -> (any NotionRows)? {
+        try service(ProviderChoice<any NotionRows>.self) { context in
+            ProviderChoice(try NotionSelection.make(context.config) { try context.transport() })
+        }.provider
+    }
+
+    /// Where email drafts go (`EMAIL_DRAFT_PROVIDER`: Gmail, Composio); nil for `outbox`.
+    package func emailDrafts() throws -> (any EmailDrafts)? {
+        try service(ProviderChoice<any EmailDrafts>.self) { context in
+            ProviderChoice(try EmailDraftSelection.make(context.config) { try context.transport() })
+        }.provider
     }
 
     /// A context with its transport and LLM client handed in (tests, and adapters that hold them).
@@ -35,5 +79,16 @@ extension FunctionContext {
                   deadline: deadline, http: http, database: database)
         if let transport { provide(transport, as: (any Transport).self) }
         if let llm { provide(llm) }
+    }
+}
+
+/// A provider that may be switched off (`none`, `outbox`), as the context keeps it: the service
+/// cache holds values, so "none" is a choice made once, not a missing entry. Tests hand one in
+/// with `provide(ProviderChoice(fake))`.
+package struct ProviderChoice<Provider: Sendable>: Sendable {
+    package let provider: Provider?
+
+    package init(_ provider: Provider?) {
+        self.provider = provider
     }
 }

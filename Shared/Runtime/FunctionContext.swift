@@ -35,7 +35,9 @@ package final class FunctionContext: Sendable {
         self.logger = logger
         self.deadline = deadline
         self.http = http
-        self.openDatabase = openDatabase ?? { try DatabaseLocation.open(config) }
+        // Only the invocation environment knows the schema to migrate to; a context made without
+        // a database or an opener (a test of a handler that needs none) has none to open.
+        self.openDatabase = openDatabase ?? { throw BundleError(.internal, "this invocation was given no database") }
         self.state = Mutex(State(database: database))
     }
 

@@ -3,15 +3,18 @@ import Store
 import Synchronization
 
 /// What stays the same from one invocation to the next in a process: the parsed configuration,
-/// the log level and the database connection. A one-shot process makes one; the Lambda loop and
+/// the log level, the schema (the migrations the launcher was handed: the runtime imports no
+/// domain, so it cannot list their tables itself) and the database connection. A one-shot process makes one; the Lambda loop and
 /// warm workers keep theirs, so a warm invocation reuses the connection and the configuration.
 package final class InvocationEnvironment: Sendable {
     package let config: Config
     package let logLevel: LogLevel
+    package let migrations: [Migration]
     private let database: Mutex<(any Database)?>
 
-    package init(config: Config, database: (any Database)? = nil) {
+    package init(config: Config, migrations: [Migration], database: (any Database)? = nil) {
         self.config = config
+        self.migrations = migrations
         logLevel = config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info
         self.database = Mutex(database)
     }
@@ -23,7 +26,7 @@ package final class InvocationEnvironment: Sendable {
     /// The process's database, opened (and migrated) on first use and then shared.
     package func sharedDatabase() throws -> any Database {
         if let open = database.withLock({ $0 }) { return open }
-        let opened = try DatabaseLocation.open(config)
+        let opened = try DatabaseLocation.open(config, migrations: migrations)
         return database.withLock { current in
             if let current { return current }
             current = opened

@@ -50,8 +50,12 @@ package protocol Database: AnyObject, Sendable {
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
     /// Runs `body` in one read transaction (a consistent snapshot).
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
-    /// The highest migration applied.
+    /// How many migrations the database records as applied (more than `latestSchemaVersion` when
+    /// a newer build has migrated it).
     func schemaVersion() throws -> Int
+    /// How many migrations this build registers: the database is up to date when every one of
+    /// them is applied.
+    var latestSchemaVersion: Int { get }
 }
 
 /// A failure reported by the database, with the contract code it maps to.

@@ -79,10 +79,11 @@ package enum DatabaseLocation {
         }
     }
 
-    /// Opens the database the configuration names.
-    package static func open(_ config: Config) throws -> SQLiteDatabase {
+    /// Opens the database the configuration names and applies the migrations it lacks (the
+    /// bundle's list, `Catalog.migrations`, handed down by the launcher).
+    package static func open(_ config: Config, migrations: [Migration]) throws -> SQLiteDatabase {
         let path = try sqlitePath(from: config["DATABASE_URL"])
         let timeout = try config.int("SQLITE_BUSY_TIMEOUT_MS", default: 5000, in: 0...600_000)
-        return try SQLiteDatabase(path: path, busyTimeoutMilliseconds: timeout)
+        return try SQLiteDatabase(path: path, busyTimeoutMilliseconds: timeout, migrations: migrations)
     }
 }

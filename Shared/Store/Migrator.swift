@@ -1,62 +1,126 @@
 import Core
 import FoundationEssentials
 
-/// One forward-only schema step. Numbers are never reused or edited once released.
+/// One forward-only schema step, owned by the module whose tables it changes (`JobsSchema`,
+/// `CandidatesSchema`, ...) and listed in `Catalog.migrations`. The id names it in every database
+/// for good: never reuse, rename or edit a released step; append a new one.
 package struct Migration: Sendable {
-    package let version: Int
-    package let name: String
+    /// Unique in the bundle: `<module>.<what>` (`candidates.upload_indexes`); the steps released
+    /// before ids existed keep their old names (`jobs`, `candidates`).
+    package let id: String
     package let sql: String
+    /// The integer version the released binaries recorded for this step in `schema_migrations`
+    /// (1...8); nil for every step added since. Used once, to carry an old database's record over.
+    package let legacyVersion: Int?
 
-    package init(_ version: Int, _ name: String, _ sql: String) {
-        self.version = version
-        self.name = name
+    package init(_ id: String, legacyVersion: Int? = nil, _ sql: String) {
+        self.id = id
+        self.legacyVersion = legacyVersion
         self.sql = sql
     }
 }
 
-/// Applies pending migrations, each in its own `BEGIN IMMEDIATE` transaction that re-checks what
-/// is applied, so many processes starting at once on a new database apply each step exactly once.
-/// `PRAGMA user_version` mirrors the latest applied version as a fast path: a process on an
-/// up-to-date database reads one integer and goes on.
+/// Applies pending migrations in registration order, each in its own `BEGIN IMMEDIATE`
+/// transaction that re-checks what is applied, so many processes starting at once on a new
+/// database apply each step exactly once.
+///
+/// The ledger is `applied_migrations` (string id, the order it was applied in, when). A database
+/// made by a release before ids existed has `schema_migrations` (integer versions 1...8) instead:
+/// the transaction that creates the ledger copies every old row into it, mapping each version to
+/// the id of the step that carries it as `legacyVersion`, so nothing is applied twice. The old
+/// table and `PRAGMA user_version` are left as they were (an older binary started against the
+/// database still sees its own steps applied).
+///
+/// Fast path: one read counting which of the known ids the ledger holds; when it holds them all
+/// (the usual case) nothing else runs.
 struct Migrator {
+    static let ledger = "applied_migrations"
     let migrations: [Migration]
 
     func migrate(_ connection: SQLiteConnection) throws {
-        guard let latest = migrations.map(\.version).max() else { return }
-        if try Self.userVersion(connection) >= latest { return }
-        for migration in migrations.sorted(by: { $0.version < $1.version }) {
-            try connection.execute("BEGIN IMMEDIATE", [])
-            do {
-                try connection.executeScript("""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version INTEGER PRIMARY KEY,
-                        name TEXT NOT NULL,
-                        applied_at TEXT NOT NULL
-                    )
-                    """)
-                let applied = try connection.query("SELECT 1 FROM schema_migrations WHERE version = ?", [migration.version])
-                if applied.isEmpty {
-                    try connection.executeScript(migration.sql)
-                    try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                                           [migration.version, migration.name, Date()])
-                    try connection.execute("PRAGMA user_version = \(migration.version)", [])
-                }
-                try connection.execute("COMMIT", [])
-            } catch {
-                _ = try? connection.execute("ROLLBACK", [])
-                throw error
+        guard !migrations.isEmpty else { return }
+        if try isCurrent(connection) { return }
+        try Self.checkIDs(migrations)
+        try transaction(connection) { try createLedger(connection) }
+        for migration in migrations {
+            try transaction(connection) {
+                let applied = try connection.query("SELECT 1 FROM applied_migrations WHERE id = ?", [migration.id])
+                guard applied.isEmpty else { return }
+                try connection.executeScript(migration.sql)
+                try connection.execute("""
+                    INSERT INTO applied_migrations (id, position, legacy_version, applied_at)
+                    SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ? FROM applied_migrations
+                    """, [migration.id, migration.legacyVersion, Date()])
             }
         }
     }
 
-    static func userVersion(_ connection: SQLiteConnection) throws -> Int {
-        try connection.query("PRAGMA user_version", []).first?.optionalInt("user_version") ?? 0
+    /// Whether every known id is in the ledger. A missing ledger (a new or pre-id database) is
+    /// simply "no"; any other failure shows up again, with its real message, on the slow path.
+    private func isCurrent(_ connection: SQLiteConnection) throws -> Bool {
+        let ids = Set(migrations.map(\.id))
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        guard let row = try? connection.query("SELECT COUNT(*) AS n FROM applied_migrations WHERE id IN (\(placeholders))",
+                                              Array(ids)).first else { return false }
+        return row.optionalInt("n") == ids.count && ids.count == migrations.count
     }
 
-    static func appliedVersion(_ connection: SQLiteConnection) throws -> Int {
-        let exists = try connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", [])
-        guard !exists.isEmpty else { return 0 }
-        return try connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
-            .first?.optionalInt("version") ?? 0
+    /// Ids are the migrations' identity in every database: two steps with one id would leave the
+    /// second never applied.
+    static func checkIDs(_ migrations: [Migration]) throws {
+        var seen: Set<String> = []
+        var legacy: Set<Int> = []
+        for migration in migrations {
+            guard !migration.id.isEmpty, seen.insert(migration.id).inserted else {
+                throw BundleError(.internal, "the schema registers the migration id \"\(migration.id)\" twice (or an empty id)")
+            }
+            if let version = migration.legacyVersion, !legacy.insert(version).inserted {
+                throw BundleError(.internal, "the schema registers the legacy migration version \(version) twice")
+            }
+        }
+    }
+
+    /// Creates the ledger; when the database was made before ids existed, fills it from
+    /// `schema_migrations` in the same transaction.
+    private func createLedger(_ connection: SQLiteConnection) throws {
+        guard try !Self.tableExists(Self.ledger, connection) else { return }
+        try connection.executeScript("""
+            CREATE TABLE applied_migrations (
+                id TEXT PRIMARY KEY,
+                position INTEGER NOT NULL UNIQUE,
+                legacy_version INTEGER UNIQUE,
+                applied_at TEXT NOT NULL
+            )
+            """)
+        guard try Self.tableExists("schema_migrations", connection) else { return }
+        let byVersion = Dictionary(migrations.compactMap { m in m.legacyVersion.map { ($0, m.id) } }, uniquingKeysWith: { first, _ in first })
+        for row in try connection.query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version", []) {
+            guard let version = row.optionalInt("version") else { continue }
+            // A version this build does not know keeps its old name as its id: recorded, not lost.
+            let id = byVersion[version] ?? row.optionalString("name") ?? "legacy.\(version)"
+            try connection.execute("INSERT INTO applied_migrations (id, position, legacy_version, applied_at) VALUES (?, ?, ?, ?)",
+                                   [id, version, version, row.optionalString("applied_at") ?? Timestamp.format(Date())])
+        }
+    }
+
+    private func transaction(_ connection: SQLiteConnection, _ body: () throws -> Void) throws {
+        try connection.execute("BEGIN IMMEDIATE", [])
+        do {
+            try body()
+            try connection.execute("COMMIT", [])
+        } catch {
+            _ = try? connection.execute("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    static func tableExists(_ name: String, _ connection: SQLiteConnection) throws -> Bool {
+        try !connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).isEmpty
+    }
+
+    /// How many steps the database records as applied (including any a newer build added).
+    static func appliedCount(_ connection: SQLiteConnection) throws -> Int {
+        guard try tableExists(ledger, connection) else { return 0 }
+        return try connection.query("SELECT COUNT(*) AS n FROM applied_migrations", []).first?.optionalInt("n") ?? 0
     }
 }

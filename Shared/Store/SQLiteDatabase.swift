@@ -12,12 +12,15 @@ import Darwin
 package final class SQLiteDatabase: Database, @unchecked Sendable {
     package let backend = "sqlite"
     package let location: String
+    package let latestSchemaVersion: Int
     private let lock = Mutex(())
     private let connection: SQLiteConnection
 
-    /// Opens (creating the file and its directory if needed) and migrates to the latest schema.
-    package init(path: String, busyTimeoutMilliseconds: Int = 5000, migrations: [Migration] = Migrations.all) throws {
+    /// Opens (creating the file and its directory if needed) and applies the migrations it does not
+    /// hold yet: the bundle's are `Catalog.migrations`; a test names the modules whose tables it needs.
+    package init(path: String, busyTimeoutMilliseconds: Int = 5000, migrations: [Migration]) throws {
         location = path
+        latestSchemaVersion = migrations.count
         do {
             try Self.createParentDirectory(of: path)
             connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: Int32(busyTimeoutMilliseconds))
@@ -52,8 +55,14 @@ package final class SQLiteDatabase: Database, @unchecked Sendable {
         }
     }
 
+    /// Runs a script of several statements as written (a `.dump`, such as the release databases
+    /// the migration tests load), with no migration bookkeeping.
+    package func executeScript(_ sql: String) throws {
+        try lock.withLock { _ in try connection.executeScript(sql) }
+    }
+
     package func schemaVersion() throws -> Int {
-        try lock.withLock { _ in try Migrator.appliedVersion(connection) }
+        try lock.withLock { _ in try Migrator.appliedCount(connection) }
     }
 
     private static func createParentDirectory(of path: String) throws {

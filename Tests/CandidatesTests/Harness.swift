@@ -2,6 +2,7 @@ import Candidates
 import Core
 import Foundation
 import HTTPTransport
+import Jobs
 import Providers
 import Runtime
 import Store
@@ -20,7 +21,7 @@ struct Harness {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + CandidatesSchema.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-05-04T10:00:00Z", http: JSONValue? = nil,

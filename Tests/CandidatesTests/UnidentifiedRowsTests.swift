@@ -74,6 +74,7 @@ private final class CountingDatabase: Database, Sendable {
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.write { try body(Counting(inner: $0, owner: self)) } }
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.read { try body(Counting(inner: $0, owner: self)) } }
     func schemaVersion() throws -> Int { try inner.schemaVersion() }
+    var latestSchemaVersion: Int { inner.latestSchemaVersion }
 
     struct Counting: SQLExecutor {
         let inner: any SQLExecutor

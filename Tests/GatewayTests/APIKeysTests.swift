@@ -13,7 +13,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: GatewaySchema.migrations)
         keys = APIKeys(database: database)
     }
 

@@ -2,6 +2,7 @@ import Core
 import FoundationEssentials
 import HTTPTransport
 import Interviews
+import Jobs
 import Providers
 import Runtime
 import Store
@@ -22,7 +23,7 @@ struct Harness {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-03-02T09:00:00Z", http: JSONValue? = nil,

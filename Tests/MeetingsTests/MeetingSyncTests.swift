@@ -1,8 +1,9 @@
 import Calendars
 import Core
 import FoundationEssentials
-import HTTPTransport
+import Jobs
 import Meetings
+import Providers
 import Store
 import TestSupport
 import Testing
@@ -16,7 +17,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         sync = MeetingSync(database: database, ownDomains: ["ourco.example"])
     }
 
@@ -70,33 +71,5 @@ import Testing
         let counts = try sync.apply(fetch([standup]), windowStart: now, windowEnd: end, now: now)
         #expect(counts.skipped == 1)
         #expect(counts.new == 0)
-    }
-
-    @Test func anUnchangedFeedIsOne304() async throws {
-        let feed = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260106T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-        let server = try LoopbackServer { request in
-            if request.header("If-None-Match") == "\"v1\"" { return ScriptedResponse.text(304, "") }
-            return ScriptedResponse.text(200, feed, headers: ["ETag": "\"v1\"", "Content-Type": "text/calendar"])
-        }
-        let source = ICSCalendarSource(location: server.baseURL + "/cal.ics?token=secret",
-                                       transport: try CurlTransport(config: Config([:])))
-        let first = try await source.fetch(start: now, end: end, etag: nil, deadline: Deadline(seconds: 10))
-        #expect(first.events.map(\.id) == ["x"])
-        #expect(first.etag == "\"v1\"")
-        let second = try await source.fetch(start: now, end: end, etag: first.etag, deadline: Deadline(seconds: 10))
-        #expect(second.notModified)
-        #expect(server.requests.count == 2)
-    }
-
-    @Test func aFeedThatIsNotICalendarIsAnUpstreamFailureWithoutItsToken() async throws {
-        let server = try LoopbackServer { _ in .text(200, "<html>login</html>") }
-        let source = ICSCalendarSource(location: server.baseURL + "/private/abc123/basic.ics", transport: try CurlTransport(config: Config([:])))
-        do {
-            _ = try await source.fetch(start: now, end: end, etag: nil, deadline: Deadline(seconds: 10))
-            Issue.record("expected a failure")
-        } catch let error as BundleError {
-            #expect(error.code == .upstreamFailed)
-            #expect(!error.message.contains("abc123"))
-        }
     }
 }

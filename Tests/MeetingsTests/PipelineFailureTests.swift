@@ -2,6 +2,7 @@ import Calendars
 import Core
 import Foundation
 import HTTPTransport
+import Jobs
 import Meetings
 import Providers
 import Runtime
@@ -19,7 +20,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         try SampleMeeting.sync(into: database)
     }
 

@@ -1,6 +1,7 @@
 import Calendars
 import Core
 import Meetings
+import Providers
 import Store
 
 /// The meeting several tests start from: a discovery call with Dana Reyes of Northwind Logistics,

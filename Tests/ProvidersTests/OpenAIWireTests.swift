@@ -13,7 +13,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
     }
 
     func client(_ server: LoopbackServer, attempts: Int = 1) -> LLMClient {

@@ -54,4 +54,4 @@ struct ProbeHandler: FunctionHandler {
     }
 }
 
-Launcher.main(FunctionCatalog([BundleFunction(ProbeHandler.self)]))
+Launcher.main(FunctionCatalog([BundleFunction(ProbeHandler.self)]), migrations: [])

@@ -1,3 +1,4 @@
+import Catalog
 import Core
 import FoundationEssentials
 import HTTPTransport
@@ -15,7 +16,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"))
+        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: Catalog.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-03-10T12:00:00Z", llm: LLMClient? = nil) -> FunctionContext {
@@ -29,8 +30,16 @@ import Testing
         #expect(output["status"] == "ok")
         #expect(output["time"] == "2026-03-10T12:00:00Z")
         #expect(output["database"]?["reachable"] == true)
-        #expect(output["database"]?["schema_version"] == .number(Double(Migrations.latestVersion)))
+        #expect(output["database"]?["schema_version"] == .number(Double(Catalog.migrations.count)))
         #expect(output["providers"]?["llm"] == "offline")
+    }
+
+    @Test func healthCountsMigrationsAppliedAgainstRegistered() async throws {
+        // A database a newer build migrated further: applied counts its steps too.
+        try database.write { try $0.execute("INSERT INTO applied_migrations (id, position, applied_at) VALUES ('future.step', 1000, '2026-03-10T12:00:00Z')") }
+        let output = try JSONValue(encoding: try await HealthHandler().handle(NoInput(), context: context()))
+        #expect(output["database"]?["schema_version"] == .number(Double(Catalog.migrations.count + 1)))
+        #expect(output["database"]?["latest_schema_version"] == .number(Double(Catalog.migrations.count)))
     }
 
     @Test func healthIsUnavailableWhenAProviderIsMisconfigured() async throws {

@@ -14,14 +14,19 @@ guard arguments.count == 4, let rows = Int(arguments[2]) else {
     Logger.standardError("usage: store-stress-writer <path> <rows> <tag>\n")
     exit(64)
 }
+// Three steps, the last an ALTER that fails if run twice: racing writers must apply each once.
+let migrations = [
+    Migration("stress.rows", "CREATE TABLE stress_rows (id INTEGER PRIMARY KEY, writer TEXT NOT NULL, step TEXT NOT NULL)"),
+    Migration("stress.rows_by_writer", "CREATE INDEX stress_rows_by_writer ON stress_rows (writer)"),
+    Migration("stress.rows_written_at", "ALTER TABLE stress_rows ADD COLUMN written_at TEXT"),
+]
 do {
-    let database = try SQLiteDatabase(path: arguments[1])
+    let database = try SQLiteDatabase(path: arguments[1], migrations: migrations)
     for index in 0..<rows {
         try database.write { db in
             try db.execute("""
-                INSERT INTO llm_calls (created_at, function, step, provider, model, latency_ms, outcome)
-                VALUES (?, ?, ?, 'offline', 'offline-rules-v1', ?, 'succeeded')
-                """, [Date(), arguments[3], "row-\(index)", index])
+                INSERT INTO stress_rows (written_at, writer, step) VALUES (?, ?, ?)
+                """, [Date(), arguments[3], "row-\(index)"])
         }
     }
     print(rows)

@@ -5,20 +5,9 @@ import TestSupport
 import Testing
 
 @Suite struct SQLiteDatabaseTests {
-    @Test func createsDirectoryAndMigratesOnce() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("nested/deeper/bundle.sqlite")
-        let database = try SQLiteDatabase(path: path)
-        #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try database.schemaVersion() == Migrations.latestVersion)
-        let reopened = try SQLiteDatabase(path: path)
-        let applied = try reopened.read { try $0.query("SELECT version FROM schema_migrations") }
-        #expect(applied.count == Migrations.all.count)
-    }
-
     @Test func configuresWALAndForeignKeys() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("db.sqlite"))
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [])
         let mode = try database.read { try $0.queryOne("PRAGMA journal_mode")?.optionalString("journal_mode") }
         let foreignKeys = try database.read { try $0.queryOne("PRAGMA foreign_keys")?.optionalInt("foreign_keys") }
         let cacheSize = try database.read { try $0.queryOne("PRAGMA cache_size")?.optionalInt("cache_size") }
@@ -27,32 +16,10 @@ import Testing
         #expect(cacheSize == -32_768)
     }
 
-    @Test func appliesNewMigrationsOnReopen() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite")
-        _ = try SQLiteDatabase(path: path)
-        let extra = Migrations.all + [Migration(Migrations.latestVersion + 1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")]
-        let database = try SQLiteDatabase(path: path, migrations: extra)
-        #expect(try database.schemaVersion() == Migrations.latestVersion + 1)
-        try database.write { try $0.execute("INSERT INTO notes (body) VALUES (?)", "hello") }
-        #expect(try database.read { try $0.query("SELECT body FROM notes") }.first?.optionalString("body") == "hello")
-    }
-
-    @Test func aFailingMigrationLeavesNothingHalfApplied() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite")
-        let broken = Migrations.all + [Migration(99, "broken", "CREATE TABLE half (id INTEGER); CREATE TABLE nonsense (")]
-        #expect(throws: (any Error).self) { try SQLiteDatabase(path: path, migrations: broken) }
-        let database = try SQLiteDatabase(path: path)
-        let tables = try database.read { try $0.query("SELECT name FROM sqlite_master WHERE name = 'half'") }
-        #expect(tables.isEmpty)
-        #expect(try database.schemaVersion() == Migrations.latestVersion)
-    }
-
     @Test func bindsAndReadsTypedValues() throws {
         let directory = try TemporaryDirectory()
         let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
-                                          migrations: [Migration(1, "t", "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT, flag INTEGER, at TEXT, doc TEXT)")])
+                                          migrations: [Migration("t", "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT, flag INTEGER, at TEXT, doc TEXT)")])
         let date = Date(timeIntervalSince1970: 1_767_603_600)
         let document: JSONValue = ["k": [1, "two"]]
         try database.write { db in
@@ -74,7 +41,7 @@ import Testing
 
     @Test func textIsBoundByteForByteWhateverItsLength() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (k INTEGER, s TEXT)")])
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration("t", "CREATE TABLE t (k INTEGER, s TEXT)")])
         // Empty (bound as '', not NULL), inline (up to 15 bytes), stored out of line, non-ASCII, a substring.
         let texts = ["", "a", "fifteen bytes!!", "sixteen bytes!!!", String(repeating: "long ", count: 100), "naïve 日本", "x\u{0}y"]
         let sliced = "prefix-middle-suffix".dropFirst(7).dropLast(7)
@@ -91,7 +58,7 @@ import Testing
     @Test func valuesAlreadyConvertedAreBoundLikeBindables() throws {
         let directory = try TemporaryDirectory()
         let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
-                                          migrations: [Migration(1, "t", "CREATE TABLE t (k INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB)")])
+                                          migrations: [Migration("t", "CREATE TABLE t (k INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB)")])
         let values: [SQLValue] = [.integer(-7), .real(2.5), .text(""), .blob([0, 255]), .null, .null, .text("x\u{0}y"), .null]
         let inserted = try database.write { try $0.query("INSERT INTO t (i, r, s, b) VALUES (?, ?, ?, ?), (?, ?, ?, ?) RETURNING k", values: values) }
         #expect(inserted.count == 2)
@@ -104,7 +71,7 @@ import Testing
     @Test func rollsBackWhenTheBodyThrows() throws {
         struct Stop: Error {}
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (v TEXT)")])
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration("t", "CREATE TABLE t (v TEXT)")])
         #expect(throws: Stop.self) {
             try database.write { db in
                 try db.execute("INSERT INTO t VALUES ('lost')")
@@ -116,7 +83,7 @@ import Testing
 
     @Test func uniqueViolationIsAConflict() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration(1, "t", "CREATE TABLE t (v TEXT UNIQUE)")])
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [Migration("t", "CREATE TABLE t (v TEXT UNIQUE)")])
         try database.write { try $0.execute("INSERT INTO t VALUES ('a')") }
         do {
             try database.write { try $0.execute("INSERT INTO t VALUES ('a')") }
@@ -129,7 +96,7 @@ import Testing
 
     @Test func wrongArgumentCountIsReported() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("db.sqlite"))
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [])
         #expect(throws: DatabaseError.self) { try database.read { try $0.query("SELECT ?, ?", 1) } }
     }
 
@@ -138,7 +105,7 @@ import Testing
         try "not a directory".write(toFile: directory.file("file"), atomically: true, encoding: .utf8)
         let path = directory.file("file/bundle.sqlite")
         do {
-            _ = try SQLiteDatabase(path: path)
+            _ = try SQLiteDatabase(path: path, migrations: MigratorTests.schema)
             Issue.record("expected an error")
         } catch let error as BundleError {
             #expect(error.code == .misconfigured)
@@ -191,7 +158,7 @@ import Testing
         // (Relative forms resolve against the working directory, which tests running in
         // parallel must not change; the path mapping above covers them.)
         let directory = try TemporaryDirectory()
-        let database = try DatabaseLocation.open(Config(["DATABASE_URL": "sqlite+aiosqlite:///" + directory.file("data/app.db")]))
+        let database = try DatabaseLocation.open(Config(["DATABASE_URL": "sqlite+aiosqlite:///" + directory.file("data/app.db")]), migrations: MigratorTests.schema)
         #expect(database.location == directory.file("data/app.db"))
         #expect(FileManager.default.fileExists(atPath: directory.file("data/app.db")))
     }

@@ -77,7 +77,7 @@ package struct TwilioMessenger: Messenger {
             fields.append(("Body", message.body ?? ""))
         }
         if let statusCallback { fields.append(("StatusCallback", statusCallback)) }
-        let body = fields.map { "\(URLEncoding.component($0.0))=\(URLEncoding.component($0.1))" }.joined(separator: "&")
+        let body = FormEncoding.encode(fields)
         let authorization = "Basic " + Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString()
         let request = HTTPRequest(method: "POST", url: "\(baseURL)/2010-04-01/Accounts/\(URLEncoding.component(accountSID))/Messages.json",
                                   headers: [("Authorization", authorization), ("Content-Type", "application/x-www-form-urlencoded"),

@@ -7,7 +7,8 @@ import HTTPTransport
 /// recurring series expanded by Google with `singleEvents=true`) and keeps the `nextSyncToken`
 /// of its last page; later polls ask only for what changed since. A 410 means the token expired:
 /// drop it and list the window again. Cancelled items may carry only their id and status.
-package struct GoogleCalendarSource: Sendable {
+package struct GoogleCalendarSource: CalendarSource {
+    package let name = "google"
     package static let defaultBaseURL = "https://www.googleapis.com/calendar/v3"
     let baseURL: String
     let calendarID: String
@@ -21,7 +22,14 @@ package struct GoogleCalendarSource: Sendable {
         self.transport = transport
     }
 
-    package var sourceKey: String { "google:" + calendarID }
+    package var sourceKey: String? { "google:" + calendarID }
+
+    package func poll(start: Date, end: Date, etag: String?, syncToken: String?, deadline: Deadline) async throws -> CalendarFetch {
+        let result = try await fetch(start: start, end: end, syncToken: syncToken, deadline: deadline)
+        var fetch = result.fetch
+        fetch.syncToken = result.syncToken
+        return fetch
+    }
 
     package func fetch(start: Date, end: Date, syncToken: String?, deadline: Deadline) async throws -> (fetch: CalendarFetch, syncToken: String?) {
         if let syncToken {

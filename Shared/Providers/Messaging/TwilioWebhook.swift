@@ -1,21 +1,20 @@
 import Core
-import Gateway
 import HTTPTransport
-import Providers
 import Runtime
 
-/// What Twilio's webhooks share: the signature check, the fields, and the TwiML answer.
-enum TwilioWebhook {
+/// What Twilio's webhooks share: the signature check, the fields, and the TwiML answer. Twilio's
+/// wire format, so it lives with the Twilio client; the webhook handlers decide what a message means.
+package enum TwilioWebhook {
     /// An empty TwiML answer: nothing is sent back through the webhook (replies go out through the
     /// REST API, so their delivery is tracked like any other message).
-    static let emptyResponse: JSONValue = ["content_type": "text/xml; charset=utf-8",
-                                           "body": "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"]
+    package static let emptyResponse: JSONValue = ["content_type": "text/xml; charset=utf-8",
+                                                   "body": "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"]
 
     /// Verifies `X-Twilio-Signature` against the public URL of the request (`PUBLIC_BASE_URL` plus
     /// the path and query, as Twilio called it) and the exact form fields sent. Without
     /// `TWILIO_AUTH_TOKEN` every request is refused unless `TWILIO_SIGNATURE_CHECK=off` says
     /// otherwise, so a forgotten token never leaves the webhook open.
-    static func verify(_ context: FunctionContext) throws {
+    package static func verify(_ context: FunctionContext) throws {
         let config = context.config
         if config["TWILIO_SIGNATURE_CHECK"]?.lowercased() == "off" {
             context.logger.warning("twilio.signature_check_off")
@@ -48,12 +47,12 @@ enum TwilioWebhook {
         }
     }
 
-    /// A text field of the webhook.
     /// A webhook parameter's schema: text in Twilio's forms, where a JSON webhook may send a number
     /// (`field` reads both), so the runtime's input check accepts both.
-    static let parameter: JSONValue = ["type": ["string", "number"]]
+    package static let parameter: JSONValue = ["type": ["string", "number"]]
 
-    static func field(_ input: JSONValue, _ names: String...) -> String? {
+    /// A text field of the webhook: the first of `names` present, a number written as text.
+    package static func field(_ input: JSONValue, _ names: String...) -> String? {
         for name in names {
             if let value = input[name]?.stringValue { return value }
             if let value = input[name]?.doubleValue { return JSONValue.number(value).jsonText }

@@ -3,31 +3,10 @@ import Core
 import FoundationEssentials
 import HTTPTransport
 
-/// Where meetings come from. The ICS feed (`CALENDAR_ICS_URL`: an http(s) or webcal URL, or a
-/// file path) is read whole, so a meeting missing from it has been deleted; with `If-None-Match`
-/// an unchanged feed costs one 304.
-package struct CalendarFetch: Sendable {
-    package var events: [CalendarEvent]
-    package var skipped: [ICSFeed.Skipped]
-    package var warnings: [String]
-    /// The feed lists every event of the window, so one that is missing was deleted.
-    package var isComplete: Bool
-    /// The server said 304: nothing changed since the last poll.
-    package var notModified: Bool
-    package var etag: String?
-
-    package init(events: [CalendarEvent], skipped: [ICSFeed.Skipped], warnings: [String], isComplete: Bool, notModified: Bool,
-                 etag: String?) {
-        self.events = events
-        self.skipped = skipped
-        self.warnings = warnings
-        self.isComplete = isComplete
-        self.notModified = notModified
-        self.etag = etag
-    }
-}
-
-package struct ICSCalendarSource: Sendable {
+/// An ICS feed (`CALENDAR_ICS_URL`: an http(s) or webcal URL, or a file path), read whole, so a
+/// meeting missing from it has been deleted; with `If-None-Match` an unchanged feed costs one 304.
+package struct ICSCalendarSource: CalendarSource {
+    package let name = "ics"
     package let location: String
     let transport: any Transport
 
@@ -37,7 +16,11 @@ package struct ICSCalendarSource: Sendable {
     }
 
     /// The key its sync state is stored under.
-    package var sourceKey: String { "ics:" + location }
+    package var sourceKey: String? { "ics:" + location }
+
+    package func poll(start: Date, end: Date, etag: String?, syncToken: String?, deadline: Deadline) async throws -> CalendarFetch {
+        try await fetch(start: start, end: end, etag: etag, deadline: deadline)
+    }
 
     package func fetch(start: Date, end: Date, etag: String?, deadline: Deadline) async throws -> CalendarFetch {
         var url = location

@@ -1,12 +1,12 @@
 import Core
 import FoundationEssentials
 import HTTPTransport
-import Providers
 
 /// Gmail drafts: `POST /gmail/v1/users/me/drafts` with the RFC 2822 message base64url-encoded in
 /// `message.raw`; a draft already made is replaced with `PUT …/drafts/{id}`, so re-running never
 /// leaves duplicates.
-package struct GmailDrafts: Sendable {
+package struct GmailDrafts: EmailDrafts {
+    package let name = "gmail"
     package static let defaultBaseURL = "https://gmail.googleapis.com"
     let baseURL: String
     let token: String
@@ -56,35 +56,5 @@ extension String {
     /// CRLF line ends, as RFC 2822 wants.
     fileprivate func replacingLineEnds() -> String {
         split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).joined(separator: "\r\n")
-    }
-}
-
-/// Gmail drafts through Composio: `GMAIL_CREATE_EMAIL_DRAFT` (`recipient_email`, `subject`, `body`,
-/// `is_html`). Composio has no tool that rewrites a draft, so a re-run deletes the drafts it made
-/// before (`GMAIL_DELETE_DRAFT` with `draft_id`) and creates them anew: never two of each.
-package struct ComposioGmailDrafts: Sendable {
-    let composio: ComposioClient
-
-    package init(composio: ComposioClient) {
-        self.composio = composio
-    }
-
-    package func save(to recipient: String, subject: String, body: String, existingID: String?, deadline: Deadline) async throws -> String {
-        if let existingID {
-            do {
-                _ = try await composio.execute("GMAIL_DELETE_DRAFT", arguments: ["draft_id": .string(existingID)], deadline: deadline)
-            } catch let error as BundleError where error.code == .upstreamFailed {
-                // Already sent or deleted by the rep: nothing left to replace.
-            }
-        }
-        let data = try await composio.execute("GMAIL_CREATE_EMAIL_DRAFT", arguments: [
-            "recipient_email": .string(recipient), "subject": .string(subject), "body": .string(body), "is_html": false,
-        ], deadline: deadline)
-        // A Gmail draft object has an id and its message, wherever the tool's result nests it.
-        let draft = ComposioClient.objects(in: data, having: ["id", "message"]).first ?? ComposioClient.objects(in: data, having: ["id"]).first
-        guard let id = draft?["id"]?.stringValue else {
-            throw BundleError(.upstreamFailed, "Composio GMAIL_CREATE_EMAIL_DRAFT answered without the draft's id")
-        }
-        return id
     }
 }

@@ -1,19 +1,26 @@
+import Candidates
 import Core
 import Foundation
+import Jobs
+import Providers
 import Store
 import TestSupport
 import Testing
 
-/// Migration 9 rebuilds `candidates` and `upload_candidates` on databases that already hold
+/// `candidates.upload_indexes` rebuilds `candidates` and `upload_candidates` on databases that already hold
 /// data: nothing may be lost and every rule the old constraints enforced must still hold.
-@Suite struct CandidatesUploadIndexesMigrationTests {
+@Suite struct UploadIndexesMigrationTests {
     private static let stamp = "2026-01-05T09:00:00.000Z"
+    /// The schema the candidate tables need, with and without the step under test.
+    private static let schema = ProvidersSchema.migrations + JobsSchema.migrations + CandidatesSchema.migrations
+    private static let before = schema.filter { $0.id != "candidates.upload_indexes" }
 
-    /// A database at migration 8 with two roles, candidates (with and without email, LinkedIn
+    /// A database before the step with two roles, candidates (with and without email, LinkedIn
     /// URL and room), an upload and its links.
-    private func databaseAtMigration8(_ path: String) throws {
-        let database = try SQLiteDatabase(path: path, migrations: Array(Migrations.all.prefix { $0.version <= 8 }))
-        #expect(try database.schemaVersion() == 8)
+    private func databaseBeforeTheStep(_ path: String) throws {
+        #expect(Self.before.count == Self.schema.count - 1)
+        let database = try SQLiteDatabase(path: path, migrations: Self.before)
+        #expect(try database.schemaVersion() == Self.before.count)
         try database.write { sql in
             for role in [1, 2] {
                 try sql.execute("""
@@ -57,11 +64,11 @@ import Testing
     @Test func migratesADatabaseWithCandidatesLosingNothing() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite")
-        try databaseAtMigration8(path)
-        let before = try snapshot(SQLiteDatabase(path: path, migrations: Array(Migrations.all.prefix { $0.version <= 8 })))
+        try databaseBeforeTheStep(path)
+        let before = try snapshot(SQLiteDatabase(path: path, migrations: Self.before))
         #expect(before.candidates.count == 6)
-        let database = try SQLiteDatabase(path: path)
-        #expect(try database.schemaVersion() == 9)
+        let database = try SQLiteDatabase(path: path, migrations: Self.schema)
+        #expect(try database.schemaVersion() == Self.schema.count)
         let after = try snapshot(database)
         #expect(after.candidates.count == 6)
         #expect(after.links.count == 4)
@@ -82,8 +89,8 @@ import Testing
     @Test func uniquenessAndOtherRulesStillHoldAfterTheMigration() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite")
-        try databaseAtMigration8(path)
-        let database = try SQLiteDatabase(path: path)
+        try databaseBeforeTheStep(path)
+        let database = try SQLiteDatabase(path: path, migrations: Self.schema)
         func insert(role: Int = 1, email: String? = nil, linkedin: String? = nil, room: String? = nil, source: String = "csv_upload") throws {
             try database.write { sql in
                 try sql.execute("""

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 import HTTPTransport
-import Meetings
+import Providers
 import Synchronization
 import TestSupport
 import Testing
