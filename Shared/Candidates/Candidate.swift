@@ -177,13 +177,40 @@ extension CandidateProfile {
         extra = try row.decode("extra", as: [String: String].self)
     }
 
-    /// The profile columns and their values, in one order, for INSERT and UPDATE.
+    /// The profile columns, in the order of `appendColumnValues`, for INSERT and UPDATE.
+    static let columnNames = ["name", "email", "linkedin_url", "phone", "location", "current_title", "current_company",
+                              "years_experience", "years_raw", "industries", "skills", "education", "bio", "history",
+                              "tenure_months", "extra"]
+
+    /// The profile columns and their values, in one order, for UPDATE.
     var columnValues: [(String, any SQLBindable)] {
-        [("name", name), ("email", email), ("linkedin_url", linkedinURL), ("phone", phone), ("location", location),
-         ("current_title", currentRole), ("current_company", currentCompany), ("years_experience", yearsExperience),
-         ("years_raw", yearsRaw), ("industries", JSONValue.strings(industries)), ("skills", JSONValue.strings(skills)),
-         ("education", education), ("bio", bio), ("history", JSONValue.strings(previousCompanies)), ("tenure_months", tenureMonths),
-         ("extra", JSONValue.object(extra.mapValues(JSONValue.string)))]
+        var values: [SQLValue] = []
+        appendColumnValues(to: &values)
+        return zip(Self.columnNames, values).map { ($0, $1) }
+    }
+
+    /// The values of `columnNames`, in order, added to `values`: what a batched INSERT binds,
+    /// with no per-value existential and the JSON columns rendered once.
+    func appendColumnValues(to values: inout [SQLValue]) {
+        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+        func real(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
+        func list(_ items: [String]) -> SQLValue { .text(JSONValue.jsonText(strings: items)) }
+        values.append(.text(name))
+        values.append(text(email))
+        values.append(text(linkedinURL))
+        values.append(text(phone))
+        values.append(text(location))
+        values.append(text(currentRole))
+        values.append(text(currentCompany))
+        values.append(real(yearsExperience))
+        values.append(text(yearsRaw))
+        values.append(list(industries))
+        values.append(list(skills))
+        values.append(text(education))
+        values.append(text(bio))
+        values.append(list(previousCompanies))
+        values.append(real(tenureMonths))
+        values.append(.text(extra.isEmpty ? "{}" : JSONValue.object(extra.mapValues(JSONValue.string)).jsonText))
     }
 }
 

@@ -15,17 +15,15 @@ package struct PendingCandidates {
     /// Rows per statement: 50 × 21 parameters, far below SQLite's 32,766 and PostgreSQL's 65,535.
     package static let rowsPerStatement = 50
 
-    private let roleID: Int
-    private let source: String
-    private let stamp: SQLValue
-    private var arguments: [any SQLBindable] = []
-    /// Each pending row's email and LinkedIn URL, to give `CandidateKeys` the stored id.
-    private var identities: [(email: String?, linkedinURL: String?)] = []
+    /// The values that end every row: role, source, needs_scoring, created_at, updated_at.
+    private let rowEnd: [SQLValue]
+    private var arguments: [SQLValue] = []
+    /// Each pending row's email and LinkedIn URL (or, with neither, name and company), to give
+    /// `CandidateKeys` the stored id.
+    private var identities: [(email: String?, linkedinURL: String?, unidentified: UnidentifiedKey?)] = []
 
     init(roleID: Int, source: String, now: Date) {
-        self.roleID = roleID
-        self.source = source
-        stamp = now.sqlValue
+        rowEnd = [.integer(Int64(roleID)), .text(source), .integer(1), now.sqlValue, now.sqlValue]
         arguments.reserveCapacity(Self.rowsPerStatement * Self.columnsPerRow)
     }
 
@@ -37,9 +35,9 @@ package struct PendingCandidates {
 
     /// Queues a new candidate; returns its placeholder id.
     mutating func add(_ profile: CandidateProfile) -> Int {
-        for (_, value) in profile.columnValues { arguments.append(value) }
-        arguments.append(contentsOf: [roleID, source, 1, stamp, stamp] as [any SQLBindable])
-        identities.append((profile.email, profile.linkedinURL))
+        profile.appendColumnValues(to: &arguments)
+        arguments.append(contentsOf: rowEnd)
+        identities.append((profile.email, profile.linkedinURL, UnidentifiedKey(profile)))
         return Self.placeholder(identities.count - 1)
     }
 
@@ -47,20 +45,22 @@ package struct PendingCandidates {
     /// `index`th for `placeholder(index)`.
     mutating func flush(keys: inout CandidateKeys, sql: any SQLExecutor) throws -> [Int] {
         guard !identities.isEmpty else { return [] }
-        let rows = try sql.query(Self.insertSQL(rows: identities.count), arguments)
+        let rows = try sql.query(Self.insertSQL(rows: identities.count), values: arguments)
         // Ids are given in insertion order (INTEGER PRIMARY KEY: each new row takes the next);
         // sorting them does not rely on RETURNING listing rows in that order.
         let ids = try rows.map { try $0.int("id") }.sorted()
         guard ids.count == identities.count else { throw BundleError(.internal, "the candidates were not all stored") }
         for (index, id) in ids.enumerated() {
-            keys.replace(Self.placeholder(index), with: id, email: identities[index].email, linkedinURL: identities[index].linkedinURL)
+            let identity = identities[index]
+            keys.replace(Self.placeholder(index), with: id, email: identity.email, linkedinURL: identity.linkedinURL,
+                         unidentified: identity.unidentified)
         }
         arguments.removeAll(keepingCapacity: true)
         identities.removeAll(keepingCapacity: true)
         return ids
     }
 
-    private static let columnNames = CandidateProfile(name: "").columnValues.map(\.0) + ["role_id", "source", "needs_scoring", "created_at", "updated_at"]
+    private static let columnNames = CandidateProfile.columnNames + ["role_id", "source", "needs_scoring", "created_at", "updated_at"]
     private static let columnsPerRow = columnNames.count
     private static let rowPlaceholders = "(" + Array(repeating: "?", count: columnsPerRow).joined(separator: ", ") + ")"
     private static let fullStatement = insertSQL(building: rowsPerStatement)

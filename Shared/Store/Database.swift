@@ -8,9 +8,16 @@ package protocol SQLExecutor {
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int
     func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> [Row]
+    /// `query` with values already converted: a statement with thousands of parameters (a
+    /// batched insert) then costs no existential and no conversion per parameter.
+    func query(_ sql: String, values: [SQLValue]) throws -> [Row]
 }
 
 extension SQLExecutor {
+    package func query(_ sql: String, values: [SQLValue]) throws -> [Row] {
+        try query(sql, values.map { $0 as any SQLBindable })
+    }
+
     @discardableResult
     package func execute(_ sql: String, _ arguments: any SQLBindable...) throws -> Int {
         try execute(sql, arguments)

@@ -30,6 +30,9 @@ final class SQLiteConnection: SQLExecutor {
         sqlite3_close_v2(handle)
     }
 
+    /// The page cache limit, negative: in KiB (SQLite's convention), not in pages.
+    static let cacheSizeKiB = -32_768
+
     private func configure() throws {
         // Switching a new file to WAL needs a moment of exclusive access; when many processes
         // open a new database at once, one of them does it and the others see WAL already set.
@@ -52,6 +55,10 @@ final class SQLiteConnection: SQLExecutor {
         // undone alone) and temporary sort tables stay in memory: in a temporary file, a
         // 10,000-row upload made 110,000 writes of journal pages that are thrown away at once.
         try execute("PRAGMA temp_store=MEMORY", [])
+        // Up to 32 MiB of page cache (the default is 2 MiB): a 10,000-row upload's transaction
+        // spilled dirty pages to the WAL 786 times with the default, 3 times with this. Pages are
+        // allocated as they are read, so a small invocation pays nothing for the larger limit.
+        try execute("PRAGMA cache_size=\(Self.cacheSizeKiB)", [])
         if sqlite3_db_readonly(handle, "main") == 1 {
             throw DatabaseError(kind: .readOnly, code: SQLITE_READONLY, message: "\(path) is read-only")
         }
@@ -74,6 +81,18 @@ final class SQLiteConnection: SQLExecutor {
         let statement = try prepare(sql)
         defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
         try bind(arguments, to: statement, sql: sql)
+        return try rows(of: statement, sql: sql)
+    }
+
+    func query(_ sql: String, values: [SQLValue]) throws -> [Row] {
+        let statement = try prepare(sql)
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        try checkCount(values.count, of: statement)
+        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1), to: statement, sql: sql) }
+        return try rows(of: statement, sql: sql)
+    }
+
+    private func rows(of statement: OpaquePointer, sql: String) throws -> [Row] {
         let count = sqlite3_column_count(statement)
         // Names are read once a row arrives: a lookup that finds nothing (most of them during an
         // upload) then costs no string per column.
@@ -111,35 +130,41 @@ final class SQLiteConnection: SQLExecutor {
     }
 
     private func bind(_ arguments: [any SQLBindable], to statement: OpaquePointer, sql: String) throws {
-        let expected = Int(sqlite3_bind_parameter_count(statement))
-        guard expected == arguments.count else {
-            throw DatabaseError(kind: .misuse, code: SQLITE_RANGE,
-                                message: "statement expects \(expected) arguments, got \(arguments.count)")
-        }
+        try checkCount(arguments.count, of: statement)
         for (offset, argument) in arguments.enumerated() {
-            let index = Int32(offset + 1)
-            let status: Int32
-            switch argument.sqlValue {
-            case .null: status = sqlite3_bind_null(statement, index)
-            case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
-            case .real(let value): status = sqlite3_bind_double(statement, index, value)
-            case .text(var value):
-                // The byte count, not -1: text may hold U+0000, where a C string would end. The
-                // bytes in place: passing the String as a C string copied every short (inline) one.
-                status = value.withUTF8 { bytes in
-                    // A nil address would bind NULL: the empty string is bound as a literal.
-                    if bytes.isEmpty { return sqlite3_bind_text(statement, index, "", 0, bundle_sqlite_transient()) }
-                    return bytes.withMemoryRebound(to: CChar.self) {
-                        sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), bundle_sqlite_transient())
-                    }
-                }
-            case .blob(let bytes):
-                status = bytes.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), bundle_sqlite_transient())
+            try bind(argument.sqlValue, at: Int32(offset + 1), to: statement, sql: sql)
+        }
+    }
+
+    private func checkCount(_ count: Int, of statement: OpaquePointer) throws {
+        let expected = Int(sqlite3_bind_parameter_count(statement))
+        guard expected == count else {
+            throw DatabaseError(kind: .misuse, code: SQLITE_RANGE, message: "statement expects \(expected) arguments, got \(count)")
+        }
+    }
+
+    private func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer, sql: String) throws {
+        let status: Int32
+        switch value {
+        case .null: status = sqlite3_bind_null(statement, index)
+        case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
+        case .real(let value): status = sqlite3_bind_double(statement, index, value)
+        case .text(var value):
+            // The byte count, not -1: text may hold U+0000, where a C string would end. The
+            // bytes in place: passing the String as a C string copied every short (inline) one.
+            status = value.withUTF8 { bytes in
+                // A nil address would bind NULL: the empty string is bound as a literal.
+                if bytes.isEmpty { return sqlite3_bind_text(statement, index, "", 0, bundle_sqlite_transient()) }
+                return bytes.withMemoryRebound(to: CChar.self) {
+                    sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), bundle_sqlite_transient())
                 }
             }
-            if status != SQLITE_OK { throw error(status, sql: sql) }
+        case .blob(let bytes):
+            status = bytes.withUnsafeBytes { buffer in
+                sqlite3_bind_blob(statement, index, buffer.baseAddress, Int32(buffer.count), bundle_sqlite_transient())
+            }
         }
+        if status != SQLITE_OK { throw error(status, sql: sql) }
     }
 
     private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {

@@ -13,6 +13,12 @@ import Testing
         #expect(JSONValue.string("Zoë\r\n").jsonText == #""Zoë\r\n""#)
     }
 
+    @Test func arraysOfStringsAreWrittenAsTheirValue() {
+        for strings in [[], [""], ["a"], ["Go", "C++", "\"q\"", "a\u{2028}b", "line\nbreak", "日本"]] {
+            #expect(JSONValue.jsonText(strings: strings) == JSONValue.array(strings.map(JSONValue.string)).jsonText)
+        }
+    }
+
     @Test func writtenStringsReadBack() throws {
         let text = "line\nbreak \u{01} \u{2028} é \u{1F600} \"q\" \\ / \t end"
         #expect(try JSONParser.parse(JSONValue.string(text).jsonText) == .string(text))

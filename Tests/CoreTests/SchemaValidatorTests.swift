@@ -40,6 +40,13 @@ import Testing
         let short = Schema.string(maxLength: 3)
         #expect(SchemaValidator.validate("\u{1F1E9}\u{1F1EA}", against: short).isEmpty, "one flag, two code points")
         #expect(!SchemaValidator.validate("abcd", against: short).isEmpty)
+        // Where the byte count alone cannot decide: more bytes than the maximum, fewer than four per minimum.
+        #expect(SchemaValidator.validate("ééé", against: short).isEmpty, "six bytes, three code points")
+        #expect(!SchemaValidator.validate("éééé", against: short).isEmpty)
+        let long = Schema.string(minLength: 2)
+        #expect(!SchemaValidator.validate("€", against: long).isEmpty, "three bytes, one code point")
+        #expect(SchemaValidator.validate("€€", against: long).isEmpty)
+        #expect(SchemaValidator.validate(.string(String(repeating: "x", count: 100_000)), against: Schema.string()).isEmpty)
     }
 }
 

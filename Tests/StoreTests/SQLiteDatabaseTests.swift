@@ -10,8 +10,10 @@ import Testing
         let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: [])
         let mode = try database.read { try $0.queryOne("PRAGMA journal_mode")?.optionalString("journal_mode") }
         let foreignKeys = try database.read { try $0.queryOne("PRAGMA foreign_keys")?.optionalInt("foreign_keys") }
+        let cacheSize = try database.read { try $0.queryOne("PRAGMA cache_size")?.optionalInt("cache_size") }
         #expect(mode == "wal")
         #expect(foreignKeys == 1)
+        #expect(cacheSize == -32_768)
     }
 
     @Test func bindsAndReadsTypedValues() throws {
@@ -51,6 +53,19 @@ import Testing
         #expect(rows.map { $0.optionalString("s") } == texts + ["middle"])
         #expect(rows.allSatisfy { $0.optionalString("type") == "text" })
         #expect(rows.map { $0.optionalInt("n") } == (texts + ["middle"]).map { $0.utf8.count })
+    }
+
+    @Test func valuesAlreadyConvertedAreBoundLikeBindables() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
+                                          migrations: [Migration("t", "CREATE TABLE t (k INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB)")])
+        let values: [SQLValue] = [.integer(-7), .real(2.5), .text(""), .blob([0, 255]), .null, .null, .text("x\u{0}y"), .null]
+        let inserted = try database.write { try $0.query("INSERT INTO t (i, r, s, b) VALUES (?, ?, ?, ?), (?, ?, ?, ?) RETURNING k", values: values) }
+        #expect(inserted.count == 2)
+        let rows = try database.read { try $0.query("SELECT i, r, s, b, typeof(s) AS type FROM t ORDER BY k") }
+        #expect(rows.map { [$0["i"], $0["r"], $0["s"], $0["b"]] } == [Array(values[0..<4]), Array(values[4..<8])])
+        #expect(rows.first?.optionalString("type") == "text")
+        #expect(throws: DatabaseError.self) { try database.read { try $0.query("SELECT ?, ?", values: [.integer(1)]) } }
     }
 
     @Test func rollsBackWhenTheBodyThrows() throws {

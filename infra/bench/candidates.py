@@ -1,6 +1,7 @@
 """Candidate-scoring benchmark for `infra/dev bench`: a generated 10,000-row sheet uploaded and
 scored algorithmically (against Python's csv module and sqlite3 doing the plain import of the
-same file, measured in the same run), then AI scoring of 1,000 candidates against the loopback
+same file, measured in the same run), the same number of rows with neither email nor LinkedIn URL
+(matched by name and company), then AI scoring of 1,000 candidates against the loopback
 LLM fake (200 ms per answer) at MAX_CONCURRENT_LLM_CALLS=20, against the ideal 1,000 x 0.2 s / 20.
 
 Usage: candidates.py BIN_DIR WORK_DIR LLM_PORT"""
@@ -21,7 +22,8 @@ SKILLS = ["Python", "Go", "Rust", "Java", "PostgreSQL", "AWS", "GCP", "Kubernete
 TITLES = ["Backend Engineer", "Senior Software Engineer", "Staff Engineer", "Data Engineer", "Junior Developer", "Tech Lead"]
 
 
-def sheet(rows, seed=7):
+def sheet(rows, seed=7, anonymous=False):
+    """A sheet of `rows` candidates; `anonymous`: no email and no LinkedIn URL (matched by name and company)."""
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -29,7 +31,8 @@ def sheet(rows, seed=7):
     for n in range(rows):
         skills = rng.sample(SKILLS, rng.randint(2, 7))
         separator = rng.choice([", ", "; ", " | "])
-        writer.writerow([f"Candidate {n}", f"candidate{n}@example.com", f"https://www.linkedin.com/in/candidate-{n}/" if n % 3 else "",
+        writer.writerow([f"Candidate {n}", "" if anonymous else f"candidate{n}@example.com",
+                         f"https://www.linkedin.com/in/candidate-{n}/" if n % 3 and not anonymous else "",
                          rng.choice(TITLES), f"Company {n % 500}, Inc." if n % 7 == 0 else f"Company {n % 500}",
                          rng.choice(["3", "5+", "7 years", "10", "2,5", "12"]), separator.join(skills), rng.choice(["Fintech", "Retail", "Payments"]),
                          "Built services.\nRuns on-call." if n % 5 == 0 else "Builds backend services for a growing team."])
@@ -109,6 +112,18 @@ print(f"{rows:,} rows ({size:.1f} MiB): upload + scoring {up_s + score_s:.2f} s 
       f"peak memory {max(up_rss, score_rss):.0f} MiB = {max(up_rss, score_rss) / base['rss']:.2f}x; {count:,} candidates scored and tiered")
 print(f"upload alone: {up_s / base['s']:.2f}x the plain import; {up_s / floor['s']:.2f}x Python storing the same rows "
       f"unchecked in the candidates table")
+
+# 1b. The same number of rows with neither email nor LinkedIn URL: each is matched by name and
+# company, which once cost a query scanning every such row (quadratic: 9 s for 10,000).
+anon_text = sheet(rows, anonymous=True)
+anon_csv = f"{work}/anonymous.csv"
+open(anon_csv, "w", encoding="utf-8", newline="").write(anon_text)
+env = dict(env, DATABASE_URL=f"{work}/anonymous.sqlite")
+run("put-role", json.dumps(role), env)
+anon_s, anon_rss, anon_upload = peak_of("upload-candidates", json.dumps({"role_id": 1, "csv": anon_text}), env)
+anon_base = baseline(anon_csv, f"{work}/anonymous-baseline.sqlite")
+print(f"{rows:,} rows without email or LinkedIn URL: upload {anon_s:.2f} s ({anon_rss:.0f} MiB) = {anon_s / anon_base['s']:.2f}x "
+      f"the plain import ({anon_base['s']:.2f} s)")
 
 # 2. 1,000 AI assessments at 200 ms with 20 at once.
 total = int(os.environ.get("BENCH_AI_CANDIDATES", "1000"))
