@@ -1,10 +1,6 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// One package, one small executable per endpoint (see DESIGN.md). Swift 6.2 or later: the
-// runtime starts handlers with Task.immediate. No third-party packages: JSON, logging, SQLite
-// access and SHA-256 are small enough to own. swift-crypto was tried for SHA-256: on Linux it links
-// full Foundation and ICU into every binary (10 MiB became 60 MiB per function).
 // One package, one executable (see DESIGN.md): `bundle` holds every function's handler and picks
 // one from the name it was started under (`dist/bin/<function>` links to it) or from its first
 // argument, the BusyBox pattern. Swift 6.2 or later: the runtime starts handlers with
@@ -66,22 +62,22 @@ let package = Package(
         .executableTarget(name: "runtime-probe", dependencies: ["Adapters", "Runtime", "Core"], path: "Tests/RuntimeProbe"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"], path: "Tests/CoreTests"),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], path: "Tests/StoreTests"),
-        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"],
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Store", "TestSupport"], path: "Tests/StoreTests"),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["Core", "HTTPTransport", "TestSupport"],
                     path: "Tests/HTTPTransportTests"),
         .testTarget(name: "ProvidersTests", dependencies: ["Core", "Providers", "HTTPTransport", "Runtime", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "Store", "Runtime", "Gateway", "Providers", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
+        .testTarget(name: "GatewayTests", dependencies: ["Core", "Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
         .testTarget(name: "MeetingsTests", dependencies: ["Core", "Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],
                     path: "Tests/MeetingsTests"),
         .testTarget(name: "InterviewsTests", dependencies: ["Core", "Interviews", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],
                     path: "Tests/InterviewsTests"),
-        .testTarget(name: "CandidatesTests", dependencies: ["Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
+        .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Catalog", "Gateway", "Providers", "TestSupport"],
+        .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "TestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
 )

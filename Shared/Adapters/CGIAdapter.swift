@@ -12,70 +12,102 @@ import Glibc
 /// input, and the handler runs in this same process: no second process per request. Started as
 /// `bundle` or `dispatch` it serves every route; started under a function's name (the direct nginx
 /// site maps each route to `bin/<function>`) it serves that function's routes only.
+///
+/// `respond` turns one request into its response and returns; `run` is what is particular to a
+/// CGI process (the watchdog, the crash guard, writing the answer and exiting), so a persistent
+/// FastCGI responder can call `respond` per request with its own transport and deadline handling.
 enum CGIAdapter {
     /// Seconds a request for no route may take (reading the body it must drain).
     static let unroutedSeconds = 30.0
 
-    static func run(_ catalog: FunctionCatalog, only function: BundleFunction?, config loaded: Config, migrations: [Migration]) -> Never {
+    /// What routes a request: every function of the catalog, or only the one the process was
+    /// started as.
+    struct Site {
+        let catalog: FunctionCatalog
+        let only: BundleFunction?
+
+        var routes: RouteTable { RouteTable(only.map { [$0.manifest] } ?? catalog.manifests) }
+    }
+
+    static func run(_ site: Site, config loaded: Config, migrations: [Migration]) -> Never {
         signal(SIGPIPE, SIG_IGN)
         let exchange = CGIExchange(environment: loaded.all)
         let config = loaded.withoutRequestHeaders()
         let environment = InvocationEnvironment(config: config, migrations: migrations)
         let cors = exchange.corsHeaders(config: config)
-        let routes = RouteTable(function.map { [$0.manifest] } ?? catalog.manifests)
-        let logger = environment.logger(function: function?.name ?? "bundle", requestID: exchange.requestID)
-        let render = { (error: BundleError) in
-            GatewayResponse.error(error, requestID: exchange.requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : [])
-                .adding(cors).cgiBytes
-        }
+        let logger = environment.logger(function: site.only?.name ?? Launcher.executableName, requestID: exchange.requestID)
+        let render = { (error: BundleError) in errorResponse(error, exchange: exchange).adding(cors).cgiBytes }
         CrashGuard.install(render: render)
         CrashGuard.describe(logger)
         let started = ContinuousClock.now
+        let routes = site.routes
 
         // The deadline is armed before the body is read: reading and parsing the request count
         // against the function's timeout, and past it (plus a short grace for the handler to fail
         // on its own deadline first) the answer is a 504 even when the handler is stuck.
         var timeout = unroutedSeconds
-        var deadline = Deadline(seconds: timeout)
         if case .success(let match) = routes.match(method: exchange.request.method, path: exchange.request.path) {
             do {
-                timeout = try config.double("FUNCTION_TIMEOUT_S", default: match.manifest.timeoutSeconds, in: 0.001...86_400)
-                deadline = Deadline(seconds: timeout)
+                timeout = try environment.timeout(for: match.manifest)
             } catch {
-                finish(render(Invocation.bundleError(error, logger: logger)), status: 500, exchange: exchange, logger: logger, started: started)
+                exchange.drainBody(config: config)
+                let refusal = errorResponse(Invocation.bundleError(error, logger: logger), exchange: exchange).adding(cors)
+                finish(refusal, exchange: exchange, logger: logger, started: started)
             }
         }
         Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
+        let response = respond(exchange, site: site, routes: routes, environment: environment, deadline: Deadline(seconds: timeout))
+        finish(response.adding(cors), exchange: exchange, logger: logger, started: started)
+    }
 
-        let response: GatewayResponse
-        switch exchange.prepare(routes: routes, config: config, openDatabase: { try environment.sharedDatabase() }) {
+    /// One request to its response: route, body, API key and input through the gateway, then the
+    /// handler through the invocation core. Never exits; reads the body from stdin unless told
+    /// otherwise.
+    static func respond(_ exchange: CGIExchange, site: Site, routes: RouteTable, environment: InvocationEnvironment,
+                        deadline: Deadline,
+                        readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> GatewayResponse {
+        switch exchange.prepare(routes: routes, config: environment.config, readBody: readBody,
+                                openDatabase: { try environment.sharedDatabase() }) {
         case .refused(let refusal):
-            response = refusal
+            return refusal
         case .ready(let prepared):
-            guard let target = catalog.function(named: prepared.match.manifest.name) else {
+            guard let target = site.catalog.function(named: prepared.match.manifest.name) else {
                 // The route table is built from this catalog: a miss is a bug, not a request error.
-                response = .error(BundleError(.internal, "the route has no function in this build"), requestID: exchange.requestID)
-                break
+                return .error(BundleError(.internal, "the route has no function in this build"), requestID: exchange.requestID)
             }
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
                                             deadline: deadline, database: prepared.database)
             switch outcome.result {
             case .success(let document):
-                response = .from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID)
+                return .from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID)
             case .failure(let error):
-                response = .error(error, requestID: exchange.requestID,
-                                  extraHeaders: error.code == .unauthorized ? Authenticator.challenge : [])
+                return errorResponse(error, exchange: exchange)
             }
         }
-        let answer = response.adding(cors)
-        finish(answer.cgiBytes, status: answer.status, exchange: exchange, logger: logger, started: started)
     }
 
-    private static func finish(_ bytes: [UInt8], status: Int, exchange: CGIExchange, logger: Logger,
+    /// A request for a name that is no function (a stale link in a deployment): its body is
+    /// drained (fcgiwrap answers 502 for a CGI program that leaves it unread) and the answer is
+    /// the contract's `not_found`, with the CORS headers of any other answer.
+    static func refuse(_ error: BundleError, config loaded: Config) -> Never {
+        let exchange = CGIExchange(environment: loaded.all)
+        let config = loaded.withoutRequestHeaders()
+        let logger = Logger(function: Launcher.executableName, requestID: exchange.requestID,
+                            level: config["LOG_LEVEL"].flatMap(LogLevel.init(name:)) ?? .info, secrets: config.secretValues)
+        exchange.drainBody(config: config)
+        finish(errorResponse(error, exchange: exchange).adding(exchange.corsHeaders(config: config)), exchange: exchange,
+               logger: logger, started: .now)
+    }
+
+    private static func errorResponse(_ error: BundleError, exchange: CGIExchange) -> GatewayResponse {
+        .error(error, requestID: exchange.requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : [])
+    }
+
+    private static func finish(_ response: GatewayResponse, exchange: CGIExchange, logger: Logger,
                                started: ContinuousClock.Instant) -> Never {
         logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
-                                     "status": .number(Double(status)),
+                                     "status": .number(Double(response.status)),
                                      "ms": .number(Double(started.duration(to: .now).milliseconds))])
-        ProcessAnswer.emit(bytes, exitCode: 0)
+        ProcessAnswer.emit(response.cgiBytes, exitCode: 0)
     }
 }

@@ -41,7 +41,10 @@ enum LambdaAdapter {
         }
         let inputLimit: Int
         do {
-            inputLimit = try config.int("MAX_INPUT_BYTES", default: LambdaRuntimeAPI.maxEventBytes, in: 1024...(1 << 31))
+            // No larger than what the Runtime API client reads: a bigger setting would let an event
+            // fail inside `next` and never be answered.
+            inputLimit = try config.int("MAX_INPUT_BYTES", default: LambdaRuntimeAPI.maxEventBytes, in: 1024...LambdaRuntimeAPI.maxEventBytes)
+            _ = try environment.timeout(for: function.manifest)
         } catch {
             initFailed(Invocation.bundleError(error, logger: setup), api: api, logger: setup)
         }
@@ -93,7 +96,7 @@ enum LambdaAdapter {
         let logger = environment.logger(function: function.name, requestID: requestID)
         // As the AWS runtimes do, so anything reading X-Ray's variable sees this event's trace.
         if let trace = event.traceID { setenv("_X_AMZN_TRACE_ID", trace, 1) } else { unsetenv("_X_AMZN_TRACE_ID") }
-        let deadline = deadline(event, function: function, config: environment.config)
+        let deadline = deadline(event, function: function, environment: environment)
         var fields: [String: JSONValue] = ["pid": .number(Double(getpid())), "invocation": .number(Double(served)),
                                            "bytes": .number(Double(event.body.count)),
                                            "deadline_ms": .number(Double(deadline.remaining.milliseconds))]
@@ -108,7 +111,8 @@ enum LambdaAdapter {
             result = refuse(BundleError(.timeout, "the invocation's deadline (Lambda-Runtime-Deadline-Ms) had passed before it could start"),
                             logger: logger)
         } else {
-            result = Invocation.invoke(function, bytes: event.body, environment: environment, requestID: requestID, deadline: deadline).result
+            result = Invocation.invoke(function, bytes: event.body, environment: environment, requestID: requestID, deadline: deadline,
+                                       requestIDFromInput: false).result
         }
         post(result, for: event, api: api, logger: logger)
     }
@@ -120,16 +124,14 @@ enum LambdaAdapter {
         return .failure(error)
     }
 
-    /// Lambda's deadline less the margin to answer; without the header, the function's own timeout.
-    static func deadline(_ event: LambdaRuntimeAPI.Event, function: BundleFunction, config: Config) -> Deadline {
-        guard let epochMilliseconds = event.deadlineEpochMilliseconds else {
-            let seconds = (try? config.double("FUNCTION_TIMEOUT_S", default: function.manifest.timeoutSeconds, in: 0.001...86_400))
-                ?? function.manifest.timeoutSeconds
-            return Deadline(seconds: seconds)
-        }
+    /// The function's own timeout (as on every other path), cut short by Lambda's deadline less
+    /// the margin to answer when that comes first. The timeout was checked at init.
+    static func deadline(_ event: LambdaRuntimeAPI.Event, function: BundleFunction, environment: InvocationEnvironment) -> Deadline {
+        let own = Duration.milliseconds(Int64(((try? environment.timeout(for: function.manifest)) ?? function.manifest.timeoutSeconds) * 1000))
+        guard let epochMilliseconds = event.deadlineEpochMilliseconds else { return Deadline(after: own) }
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         let left = Duration.milliseconds(epochMilliseconds - now) - answerMargin
-        return Deadline(after: max(left, .zero))
+        return Deadline(after: max(min(left, own), .zero))
     }
 
     private static func post(_ result: Result<[UInt8], BundleError>, for event: LambdaRuntimeAPI.Event, api: LambdaRuntimeAPI,

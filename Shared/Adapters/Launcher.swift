@@ -11,7 +11,7 @@ import Glibc
 /// of `bundle <function>`. The launcher picks the adapter from how it was started: a CGI request
 /// (nginx + fcgiwrap), the AWS Lambda Runtime API (`bundle --lambda`), or stdin/stdout.
 package enum Launcher {
-    package static let executableName = "bundle"
+    package static var executableName: String { FunctionCatalog.executableName }
     /// The name the CGI site of earlier releases started; it routes every path, like `bundle`.
     static let dispatcherName = "dispatch"
 
@@ -26,24 +26,25 @@ package enum Launcher {
             if name != nil { arguments.removeFirst() }
         }
         let flags = Set(arguments.filter { $0.hasPrefix("-") })
+        let operands = arguments.filter { !$0.hasPrefix("-") }
         let config = Config.load()
+        // Under CGI the request is in the environment; nothing on the command line changes it.
+        let isCGI = CGIRequest.isCGI(config.all)
 
         guard let name else {
             // Started as `bundle` (or `dispatch`) with no function named.
+            if isCGI { CGIAdapter.run(CGIAdapter.Site(catalog: catalog, only: nil), config: config, migrations: migrations) }
             if flags.contains("--list") { listFunctions(catalog) }
             if flags.contains("--describe") { answer(JSONValue.object(["functions": .array(catalog.manifests.map(\.document))])) }
             if flags.contains("--lambda") { LambdaAdapter.run(catalog, config: config, migrations: migrations) }
-            if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: nil, config: config, migrations: migrations) }
             Logger.standardError(usage(catalog) + "\n")
             refuse(BundleError(.invalidRequest, "name a function: `bundle <function>` reads its JSON input on stdin; `bundle --list` prints them"))
         }
         guard let function = catalog.function(named: name) else {
-            if CGIRequest.isCGI(config.all) {
-                let exchange = CGIExchange(environment: config.all)
-                ProcessAnswer.emit(GatewayResponse.error(catalog.unknown(name), requestID: exchange.requestID).cgiBytes, exitCode: 0)
-            }
+            if isCGI { CGIAdapter.refuse(catalog.unknown(name), config: config) }
             refuse(catalog.unknown(name))
         }
+        if isCGI { CGIAdapter.run(CGIAdapter.Site(catalog: catalog, only: function), config: config, migrations: migrations) }
         if flags.contains("--describe") { answer(function.manifest.document) }
         if flags.contains("--help") || flags.contains("-h") {
             // Text for people goes to stderr: stdout only ever carries one JSON document.
@@ -53,7 +54,9 @@ package enum Launcher {
         if let unknown = flags.subtracting(["--describe", "--help", "-h"]).sorted().first {
             refuse(BundleError(.invalidRequest, "\(unknown) is not an option of \(name); it takes --describe or --help"))
         }
-        if CGIRequest.isCGI(config.all) { CGIAdapter.run(catalog, only: function, config: config, migrations: migrations) }
+        if let extra = operands.first {
+            refuse(BundleError(.invalidRequest, "\(name) takes no arguments (got \"\(extra)\"); its input is one JSON object on stdin"))
+        }
         StdioAdapter.run(function, config: config, migrations: migrations)
     }
 

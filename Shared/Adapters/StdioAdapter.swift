@@ -16,7 +16,7 @@ enum StdioAdapter {
         CrashGuard.describe(logger)
         let timeout: Double
         do {
-            timeout = try config.double("FUNCTION_TIMEOUT_S", default: function.manifest.timeoutSeconds, in: 0.001...86_400)
+            timeout = try environment.timeout(for: function.manifest)
         } catch {
             fail(Invocation.bundleError(error, logger: logger), logger: logger)
         }

@@ -46,10 +46,10 @@ package struct UploadCandidatesHandler: FunctionHandler {
         input: Schema.object([
             "role_id": Schema.integer("The role (default: the default role, created on first use)", minimum: 1),
             "csv": Schema.string("The CSV text"),
-            "body_text": Schema.string("A text/csv request body (set by the dispatcher)"),
+            "body_text": Schema.string("A text/csv request body (set by the HTTP gateway)"),
             "content_base64": Schema.string("The file's bytes, base64 (for files that are not UTF-8)"),
             "file_name": Schema.string(maxLength: 255),
-            "files": Schema.array(Schema.any, "Multipart files (set by the dispatcher): send one, in any field"),
+            "files": Schema.array(Schema.any, "Multipart files (set by the HTTP gateway): send one, in any field"),
         ], required: []),
         output: Schema.object([
             "upload": Upload.schema, "role": Role.schema,

@@ -1,8 +1,9 @@
 import Core
+import Runtime
 import Gateway
 
 /// The deployment files generated from the manifests and checked in under `infra/`: nginx sites
-/// (dispatcher mode and direct mode), a crontab, systemd units, an OpenFaaS stack and an AWS Lambda
+/// (the dispatch site and the direct site), a crontab, systemd units, an OpenFaaS stack and an AWS Lambda
 /// bootstrap. `bundle-infra` writes them; a test fails when a checked-in copy differs.
 ///
 /// The files work as they are for an install in `/opt/function-bundle` (holding `bin/`, `var/` and
@@ -13,7 +14,7 @@ package enum DeploymentFiles {
     package static let listen = "127.0.0.1:8080"
     package static let fcgiwrapSocket = "/run/function-bundle/fcgiwrap.sock"
     /// The one executable in `bin/` (the product of Package.swift; every other name there links to it).
-    package static let executable = "bundle"
+    package static let executable = FunctionCatalog.executableName
 
     package static func render(_ manifests: [FunctionManifest] = Catalog.manifests) -> [(path: String, content: String)] {
         templates(manifests).map { file in

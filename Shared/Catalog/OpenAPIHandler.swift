@@ -47,7 +47,7 @@ package enum OpenAPIDocument {
             "info": [
                 "title": "Function bundle",
                 "version": .string(BundleVersion.current),
-                "description": "Every endpoint is one small executable: JSON in, one JSON document out. Errors are {\"error\": {\"code\", \"message\", \"details\"}}; the code decides the status.",
+                "description": "Every endpoint is a function of one executable (bundle): JSON in, one JSON document out. Errors are {\"error\": {\"code\", \"message\", \"details\"}}; the code decides the status.",
             ],
             "paths": .object(paths),
             "components": [

@@ -1,5 +1,5 @@
 /// The one check every function's input passes before its handler runs, whoever calls it (a
-/// pipe, CGI, the dispatcher's child, the job worker, `POST /jobs` ahead of time): names from the
+/// pipe, CGI, the Lambda loop, the job worker, `POST /jobs` ahead of time): names from the
 /// original systems moved to the bundle's own (`Schema.alias`), enum values matched in any case
 /// and spelling (`Drafted`, `FeedbackGiven`, `feedback_given`), `null` for an optional field that
 /// cannot be null taken as the field left out (as the handlers' decoders always did), then the

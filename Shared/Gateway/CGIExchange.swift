@@ -4,8 +4,8 @@ import Store
 import Glibc
 #endif
 
-/// The request half of a CGI exchange, shared by the dispatcher (every route) and by a function
-/// binary that nginx runs directly (its own routes): route lookup, body size, API key, and the
+/// The request half of a CGI exchange, shared by `bundle` serving every route and by a function's
+/// link that nginx runs directly (its own routes): route lookup, body size, API key, and the
 /// input object. Each failure is already the HTTP response to send.
 package struct CGIExchange: Sendable {
     package let request: GatewayRequest
@@ -112,7 +112,7 @@ package struct CGIExchange: Sendable {
     /// the program's answer (seen above about 64 KB, the pipe's size).
     /// Reads in chunks and keeps nothing; at most what nginx lets through (`client_max_body_size`
     /// is `defaultMaxBodyBytes`, or `MAX_BODY_BYTES` when that is larger).
-    private func drainBody(config: Config, readBody: (Int) throws -> [UInt8]) {
+    package func drainBody(config: Config, readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) {
         guard let text = request.header("content-length")?.trimmingWhitespace(), let length = Int(text), length > 0 else { return }
         var remaining = min(length, max((try? bodyLimit(config)) ?? 0, Self.defaultMaxBodyBytes))
         while remaining > 0 {
@@ -141,8 +141,8 @@ package struct CGIExchange: Sendable {
         return bytes
     }
 
-    /// Variables that describe a CGI request. A child started by the dispatcher gets none of them,
-    /// so it reads JSON on stdin rather than taking itself for a CGI program.
+    /// Variables that describe a CGI request. A job's child process gets none of them, so it
+    /// reads JSON on stdin rather than taking itself for a CGI program.
     package static func isCGIVariable(_ name: String) -> Bool {
         name.hasPrefix("HTTP_") || cgiVariables.contains(name)
     }

@@ -2,6 +2,9 @@ import Core
 import Runtime
 
 extension FunctionContext {
+    /// The job this invocation runs for, when the worker started it (`JOB_ID`).
+    package var jobID: Int? { config["JOB_ID"].flatMap { Int($0) } }
+
     /// Reports progress (0–100, with a message people can read) on this invocation's job, so
     /// `GET /jobs/{id}` can show it; outside a job it does nothing. A failure to record progress
     /// is logged and never fails the function.

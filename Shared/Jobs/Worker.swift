@@ -1,6 +1,7 @@
 import Core
 import FoundationEssentials
 import Processes
+import Runtime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,8 +125,9 @@ package struct Worker: Sendable {
         return summary
     }
 
-    /// Starts a claimed job's process; a binary that cannot start fails the job (no retry can
-    /// install it) and the worker goes on with the others.
+    /// Starts a claimed job's process (`bundle <function>`); one that cannot start (out of
+    /// processes or memory) is `unavailable`, retried by the job's policy, and the worker goes on
+    /// with the others.
     private func start(_ claim: JobQueue.Claim) -> Running? {
         var environment = settings.environment
         environment["JOB_ID"] = String(claim.job.id)
@@ -134,14 +136,15 @@ package struct Worker: Sendable {
         logger.info("job.started", ["job": .number(Double(claim.job.id)), "function": .string(claim.job.function),
                                     "attempt": .number(Double(claim.job.attempts))])
         do {
-            let process = try ChildProcess(path: path, arguments: [claim.job.function], environment: environment, input: Array(claim.job.input.jsonText.utf8))
+            let process = try ChildProcess(path: path, argv0: FunctionCatalog.executableName, arguments: [claim.job.function],
+                                           environment: environment, input: Array(claim.job.input.jsonText.utf8))
             // The function's own watchdog ends it at its timeout; this is the backstop, well inside the lease.
             let killAt = ContinuousClock.now + .milliseconds(Int64((claim.timeoutSeconds + 5) * 1000))
             return Running(claim: claim, process: process, killAt: killAt)
         } catch {
             logger.error("job.spawn_failed", ["job": .number(Double(claim.job.id)), "path": .string(path)])
-            let document = BundleError(.misconfigured, "the binary \(path) could not be started").document
-            _ = try? queue.finish(claim, worker: id, outcome: .init(exitCode: ErrorCode.misconfigured.exitCode, document: document, duration: .zero),
+            let document = BundleError(.unavailable, "the job's process could not be started; it will be retried").document
+            _ = try? queue.finish(claim, worker: id, outcome: .init(exitCode: ErrorCode.unavailable.exitCode, document: document, duration: .zero),
                                   retry: retry, now: clock.now())
             return nil
         }

@@ -1,4 +1,5 @@
 import Core
+import Gateway
 import FoundationEssentials
 import Jobs
 import Processes
@@ -114,10 +115,13 @@ package struct WorkHandler: FunctionHandler {
         let config = context.config
         var environment = ProcessEnvironment.current()
         for name in ["JOB_ID", "REQUEST_ID", "FUNCTION_TIMEOUT_S"] { environment[name] = nil }
+        // A job reads its input on stdin: a CGI variable inherited from whatever started the
+        // worker would make the child take itself for a CGI program.
+        for name in environment.keys where CGIExchange.isCGIVariable(name) { environment[name] = nil }
         let settings = Worker.Settings(
             budgetSeconds: try config.double("WORK_BUDGET_S", default: 50, in: 0.1...3_600),
             concurrency: try config.int("WORK_CONCURRENCY", default: 2, in: 1...64),
-            executable: OwnExecutable.path,
+            executable: OwnExecutable.spawnPath,
             environment: environment)
         let worker = Worker(queue: JobQueue(database: try context.database()), settings: settings,
                             retry: try RetryPolicy(config: config), clock: context.clock, logger: context.logger)

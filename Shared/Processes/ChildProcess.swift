@@ -4,13 +4,13 @@ import Core
 import Glibc
 #endif
 
-/// One function binary run as a child, the way the dispatcher and the job worker run them: the
+/// One function run as a child process, the way the job worker runs each job: the
 /// input document on stdin, stdout captured, stderr passed through (it carries the child's JSON log
 /// lines), and a deadline after which the child and its process group are killed. stdin and
 /// stdout are in-memory files rather than pipes, so neither side can stall on a full pipe and no
 /// thread is needed to pump them. A child dies with the process that started it (SIGKILL through
 /// `PR_SET_PDEATHSIG`, see `bundle_spawn`); the kernel ties that to the starting *thread*, so start,
-/// wait for and reap a child on one thread that outlives it (the dispatcher and the worker do).
+/// wait for and reap a child on one thread that outlives it (the worker does).
 package final class ChildProcess: @unchecked Sendable {
     package let pid: pid_t
     package let started: ContinuousClock.Instant
@@ -33,8 +33,9 @@ package final class ChildProcess: @unchecked Sendable {
         package var duration: Duration
     }
 
-    /// Starts `path` with `input` on stdin and exactly `environment` as its environment.
-    package init(path: String, arguments: [String] = [], environment: [String: String], input: [UInt8],
+    /// Starts `path` with `input` on stdin and exactly `environment` as its environment;
+    /// `argv0` is the name the program sees itself started as (the path by default).
+    package init(path: String, argv0: String? = nil, arguments: [String] = [], environment: [String: String], input: [UInt8],
                  workingDirectory: String? = nil) throws {
         let stdinDescriptor = bundle_memfd("stdin")
         let stdoutDescriptor = bundle_memfd("stdout")
@@ -49,7 +50,7 @@ package final class ChildProcess: @unchecked Sendable {
             close(stdoutDescriptor)
             throw BundleError(.internal, "cannot write the child's input")
         }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([argv0 ?? path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }

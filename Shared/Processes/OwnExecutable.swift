@@ -2,10 +2,17 @@
 import Glibc
 #endif
 
-/// The path of the running executable (`/proc/self/exe` resolved): the one `bundle` binary that
-/// the job worker starts again, as `bundle <function>`, for each job, whatever link name the
-/// worker itself was started under.
+/// The running executable: the one `bundle` binary that the job worker starts again, as
+/// `bundle <function>`, for each job, whatever link name the worker itself was started under.
 package enum OwnExecutable {
+    /// What to start to run this very binary again: `/proc/self/exe`, which names the file the
+    /// process was loaded from even after a deployment replaced or removed `dist/bin` (a path
+    /// would then start the new build, or nothing); the resolved path where there is no /proc.
+    package static var spawnPath: String {
+        access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : path
+    }
+
+    /// The resolved path, for messages and logs.
     package static var path: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)

@@ -30,6 +30,10 @@ package struct BundleFunction: Sendable {
 /// Every function one executable holds, by name: the BusyBox table that `basename(argv[0])`,
 /// `bundle <function>`, a route, a job or a Lambda handler setting is looked up in.
 package struct FunctionCatalog: Sendable {
+    /// The one executable's name: the product of Package.swift, the file every link in `bin/`
+    /// names, and the name under which the first argument picks the function.
+    package static let executableName = "bundle"
+
     package let functions: [BundleFunction]
     private let byName: [String: Int]
 

@@ -41,9 +41,6 @@ package final class FunctionContext: Sendable {
         self.state = Mutex(State(database: database))
     }
 
-    /// The job this invocation runs for, when the worker started it (`JOB_ID`).
-    package var jobID: Int? { config["JOB_ID"].flatMap { Int($0) } }
-
     /// The authenticated caller's name, when the HTTP gateway set one.
     package var principal: String? { http?["principal"]?.stringValue }
 

@@ -28,10 +28,12 @@ package enum Invocation {
         }
     }
 
-    /// Parses raw input bytes (empty means `{}`) and runs the function; a request id the input
-    /// carries (`_http.request_id`) wins over the context's.
+    /// Parses raw input bytes (empty means `{}`) and runs the function. A request id the input
+    /// carries (`_http.request_id`, from the gateway that queued it) wins over `requestID` unless
+    /// the adapter's own id is authoritative (`requestIDFromInput: false`: Lambda's, which its logs
+    /// and console are keyed by).
     package static func invoke(_ function: BundleFunction, bytes: [UInt8], environment: InvocationEnvironment,
-                               requestID: String?, deadline: Deadline) -> Outcome {
+                               requestID: String?, deadline: Deadline, requestIDFromInput: Bool = true) -> Outcome {
         let envelope: JSONValue
         do {
             envelope = try InputReader.parse(bytes).envelope
@@ -39,14 +41,17 @@ package enum Invocation {
             let logger = environment.logger(function: function.name, requestID: requestID ?? RequestID.generate())
             return finish(.failure(bundleError(error, logger: logger)), logger: logger, started: .now, redactor: environment.answerRedactor)
         }
-        return invoke(function, input: envelope, environment: environment, requestID: requestID, deadline: deadline)
+        return invoke(function, input: envelope, environment: environment, requestID: requestID, deadline: deadline,
+                      requestIDFromInput: requestIDFromInput)
     }
 
     /// Runs the function on a parsed envelope, starting on this thread, and waits for its answer.
     package static func invoke(_ function: BundleFunction, input envelope: JSONValue, environment: InvocationEnvironment,
-                               requestID: String?, deadline: Deadline, database: (any Database)? = nil) -> Outcome {
+                               requestID: String?, deadline: Deadline, database: (any Database)? = nil,
+                               requestIDFromInput: Bool = true) -> Outcome {
         let started = ContinuousClock.now
-        let requestID = RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue) ?? requestID
+        let fromInput = requestIDFromInput ? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue) : nil
+        let requestID = fromInput ?? requestID
             ?? environment.config["REQUEST_ID"].flatMap(RequestID.sanitized) ?? RequestID.generate()
         let logger = environment.logger(function: function.name, requestID: requestID)
         CrashGuard.describe(logger)

@@ -30,6 +30,12 @@ package final class InvocationEnvironment: Sendable {
         Logger(function: function, requestID: requestID, level: logLevel, redactor: logRedactor)
     }
 
+    /// The seconds a function may run: `FUNCTION_TIMEOUT_S` when set, else the manifest's timeout.
+    /// One rule for every adapter; a bad value is `misconfigured`, naming the variable.
+    package func timeout(for manifest: FunctionManifest) throws -> Double {
+        try config.double("FUNCTION_TIMEOUT_S", default: manifest.timeoutSeconds, in: 0.001...86_400)
+    }
+
     /// The process's database, opened (and migrated) on first use and then shared.
     package func sharedDatabase() throws -> any Database {
         if let open = database.withLock({ $0 }) { return open }

@@ -28,8 +28,9 @@ package struct Migration: Sendable {
 /// made by a release before ids existed has `schema_migrations` (integer versions 1...8) instead:
 /// the transaction that creates the ledger copies every old row into it, mapping each version to
 /// the id of the step that carries it as `legacyVersion`, so nothing is applied twice. The old
-/// table and `PRAGMA user_version` are left as they were (an older binary started against the
-/// database still sees its own steps applied).
+/// table and `PRAGMA user_version` are kept for the steps that have a legacy number, on old and
+/// new databases alike, so the previous release started against the database (a rollback) still
+/// sees its own steps applied.
 ///
 /// Fast path: one read counting which of the known ids the ledger holds; when it holds them all
 /// (the usual case) nothing else runs.
@@ -51,6 +52,7 @@ struct Migrator {
                     INSERT INTO applied_migrations (id, position, legacy_version, applied_at)
                     SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ? FROM applied_migrations
                     """, [migration.id, migration.legacyVersion, Date()])
+                if let version = migration.legacyVersion { try recordForEarlierReleases(migration, version: version, connection) }
             }
         }
     }
@@ -101,6 +103,28 @@ struct Migrator {
             try connection.execute("INSERT INTO applied_migrations (id, position, legacy_version, applied_at) VALUES (?, ?, ?, ?)",
                                    [id, version, version, row.optionalString("applied_at") ?? Timestamp.format(Date())])
         }
+    }
+
+    /// A step that releases before ids knew by number is also written where they look for it
+    /// (`schema_migrations`, `PRAGMA user_version`), so a database this build created still opens
+    /// with the previous release after a rollback instead of that release re-running its steps.
+    private func recordForEarlierReleases(_ migration: Migration, version: Int, _ connection: SQLiteConnection) throws {
+        try connection.executeScript("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """)
+        try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?) ON CONFLICT (version) DO NOTHING",
+                               [version, migration.id, Date()])
+        if try Self.userVersion(connection) < version {
+            try connection.execute("PRAGMA user_version = \(version)", [])
+        }
+    }
+
+    static func userVersion(_ connection: SQLiteConnection) throws -> Int {
+        try connection.query("PRAGMA user_version", []).first?.optionalInt("user_version") ?? 0
     }
 
     private func transaction(_ connection: SQLiteConnection, _ body: () throws -> Void) throws {

@@ -17,10 +17,13 @@ struct ProbeHandler: FunctionHandler {
         var action: String
         var count: Int?
         var requestID: String
+        /// The process that ran the handler (to show it is the one that was started).
+        var pid: Int32 = getpid()
 
         enum CodingKeys: String, CodingKey {
             case action, count
             case requestID = "request_id"
+            case pid
         }
     }
 

@@ -100,4 +100,21 @@ import Testing
         #expect(carried?.optionalInt("legacy_version") == 1)
         #expect(try database.read { try $0.query("SELECT body FROM notes") }.first?.optionalString("body") == "from the release")
     }
+
+    /// A database this build creates also records its released steps the way the previous
+    /// release reads them, so rolling back to that release does not make it re-run them.
+    @Test func aNewDatabaseRecordsReleasedStepsForThePreviousRelease() throws {
+        let directory = try TemporaryDirectory()
+        let schema = [
+            Migration("notes", legacyVersion: 1, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"),
+            Migration("tags", legacyVersion: 2, "CREATE TABLE tags (id INTEGER PRIMARY KEY)"),
+            Migration("tags.colour", "ALTER TABLE tags ADD COLUMN colour TEXT"),
+        ]
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"), migrations: schema)
+        let legacy = try database.read { try $0.query("SELECT version, name FROM schema_migrations ORDER BY version") }
+        #expect(legacy.compactMap { $0.optionalInt("version") } == [1, 2])
+        #expect(legacy.compactMap { $0.optionalString("name") } == ["notes", "tags"])
+        #expect(try database.read { try $0.queryOne("PRAGMA user_version") }?.optionalInt("user_version") == 2)
+        #expect(try Self.ledger(database) == ["notes", "tags", "tags.colour"])
+    }
 }

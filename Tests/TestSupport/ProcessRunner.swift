@@ -20,11 +20,11 @@ package struct ProcessResult: Sendable {
 /// Finds and runs the bundle's binaries the way cron or a person would: JSON on stdin, a clean
 /// environment (no developer keys leak into tests), a working directory of the test's own.
 package enum Binaries {
-    /// `BUNDLE_BIN_DIR` (for example dist/bin, the stripped release binary and its links), else
+    /// `BUNDLE_TEST_BIN_DIR` (for example dist/bin, the stripped release binary and its links), else
     /// `bin/` in the build folder the test runner lives in, where every function's name is made a
     /// link to the debug `bundle`, as `infra/dev build` does in dist/bin.
     package static var directory: String {
-        if let explicit = ProcessInfo.processInfo.environment["BUNDLE_BIN_DIR"], !explicit.isEmpty { return explicit }
+        if let explicit = ProcessInfo.processInfo.environment["BUNDLE_TEST_BIN_DIR"], !explicit.isEmpty { return explicit }
         return linkedBuildDirectory
     }
 
