@@ -1,3 +1,4 @@
+import Synchronization
 /// One route of a function: `POST /meetings/{id:int}/feedback`. Path parameters are written
 /// `{name}` (a string) or `{name:int}` (a number in the function's input, a canonical decimal).
 ///
@@ -41,8 +42,11 @@ package struct FunctionManifest: Sendable {
     package var summary: String
     package var routes: [Route]
     package var successStatus: Int
-    package var inputSchema: JSONValue
-    package var outputSchema: JSONValue
+    /// The input and output schemas, built on first use: routing a request or finding a function
+    /// needs names and routes only, and one executable holds every function's manifest.
+    package var inputSchema: JSONValue { schemas.input }
+    package var outputSchema: JSONValue { schemas.output }
+    private let schemas: LazySchemas
     /// A cron expression (five fields, UTC) when the function runs on a schedule.
     package var schedule: String?
     package var timeoutSeconds: Double
@@ -55,15 +59,15 @@ package struct FunctionManifest: Sendable {
     package static let defaultTimeoutSeconds = 30.0
 
     package init(name: String, summary: String, routes: [Route] = [], successStatus: Int = 200,
-                 input: JSONValue, output: JSONValue, schedule: String? = nil,
+                 input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,
+                 schedule: String? = nil,
                  timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
                  otherContentTypes: [String] = []) {
         self.name = name
         self.summary = summary
         self.routes = routes
         self.successStatus = successStatus
-        self.inputSchema = input
-        self.outputSchema = output
+        self.schemas = LazySchemas(input: input, output: output)
         self.schedule = schedule
         self.timeoutSeconds = timeoutSeconds
         self.isPublic = isPublic
@@ -88,5 +92,35 @@ package struct FunctionManifest: Sendable {
         let aliases = routes.compactMap { route in route.aliasOf.map { (route.description, JSONValue.string($0)) } }
         if !aliases.isEmpty { fields["route_aliases"] = .object(Dictionary(aliases, uniquingKeysWith: { first, _ in first })) }
         return .object(fields)
+    }
+}
+
+/// A manifest's two schemas, each built once, on first use, by whichever thread asks first.
+private final class LazySchemas: Sendable {
+    private let build: (input: @Sendable () -> JSONValue, output: @Sendable () -> JSONValue)
+    private let built = Mutex<(input: JSONValue?, output: JSONValue?)>((nil, nil))
+
+    init(input: @escaping @Sendable () -> JSONValue, output: @escaping @Sendable () -> JSONValue) {
+        build = (input, output)
+    }
+
+    var input: JSONValue {
+        if let schema = built.withLock({ $0.input }) { return schema }
+        let schema = build.input()
+        return built.withLock { state in
+            if let existing = state.input { return existing }
+            state.input = schema
+            return schema
+        }
+    }
+
+    var output: JSONValue {
+        if let schema = built.withLock({ $0.output }) { return schema }
+        let schema = build.output()
+        return built.withLock { state in
+            if let existing = state.output { return existing }
+            state.output = schema
+            return schema
+        }
     }
 }
