@@ -95,6 +95,17 @@ package struct CSVTable: Sendable {
         }
 
         while index < count {
+            // Runs of ordinary bytes are passed over (unquoted: they stay in the file) or copied
+            // whole (quoted) before the byte-by-byte rules below.
+            if !inQuotes, !collecting {
+                while index < count, bytes[index] != delimiter, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
+                guard index < count else { break }
+            } else if inQuotes {
+                let runStart = index
+                while index < count, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                guard index < count else { break }
+            }
             let byte = bytes[index]
             if inQuotes {
                 if byte == quote {

@@ -40,8 +40,19 @@ extension FieldNormalizer {
         while start < end, isASCIIWhitespace(bytes[start]) { start += 1 }
         while end > start, isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
         guard start < end else { return nil }
-        // Written straight into the string's storage: one allocation per cell at most.
-        let text = String(unsafeUninitializedCapacity: end - start) { output in
+        // Most cells have nothing to collapse (no whitespace but single spaces between words):
+        // those are the trimmed bytes as they are.
+        var plain = true
+        for index in start..<end where isASCIIWhitespace(bytes[index]) {
+            // Not the last byte, which the trimming left non-blank.
+            if bytes[index] != 0x20 || isASCIIWhitespace(bytes[index + 1]) {
+                plain = false
+                break
+            }
+        }
+        // Otherwise written straight into the string's storage: one allocation per cell at most.
+        let text = plain ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            : String(unsafeUninitializedCapacity: end - start) { output in
             var count = 0
             var pendingSpace = false
             var lineHasText = false
@@ -71,8 +82,20 @@ extension FieldNormalizer {
             return count
         }
         // Placeholders are short; only those are lower-cased and looked up.
-        return text.utf8.count <= 7 && placeholders.contains(text.lowercased()) ? nil : text
+        return text.utf8.count <= 7 && placeholderStarts[Int(bytes[start])] && placeholders.contains(text.lowercased()) ? nil : text
     }
+
+    /// By byte: whether a placeholder starts with it (in either case). Short list items ("Go",
+    /// "AWS") start otherwise and skip lower-casing and the set lookup.
+    private static let placeholderStarts: [Bool] = {
+        var starts = [Bool](repeating: false, count: 256)
+        for placeholder in placeholders {
+            guard let first = placeholder.utf8.first else { continue }
+            starts[Int(first)] = true
+            if first >= 0x61, first <= 0x7A { starts[Int(first - 0x20)] = true }
+        }
+        return starts
+    }()
 
     @inline(__always)
     static func asciiLowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
