@@ -103,6 +103,10 @@ extension FieldNormalizer {
     /// `list(_:)` for an ASCII cell.
     static func asciiList(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var items: [String] = []
+        // Room for every part at once (growing 1, 2, 4, 8 reallocated three times per cell).
+        var parts = 1
+        for byte in bytes where isListSeparator(byte) { parts += 1 }
+        items.reserveCapacity(min(parts, 64))
         // Short lists (nearly all) are searched for repeats in place; a set only for long ones.
         var seen: Set<String>?
         func isNew(_ item: String) -> Bool {
