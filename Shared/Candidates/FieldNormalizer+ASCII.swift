@@ -309,22 +309,25 @@ extension FieldNormalizer {
     /// `durationTokensByCharacter(_:)` for an ASCII value.
     static func asciiDurationTokens(_ raw: UnsafeBufferPointer<UInt8>) -> [String] {
         var tokens: [String] = []
-        var current: [UInt8] = []
+        // Where the token being read starts (-1: none); each token is made once, from its bytes.
+        var start = -1
         var currentIsNumber = false
-        for original in raw {
-            let byte = asciiLowercased(original)
+        func close(_ end: Int) {
+            guard start >= 0 else { return }
+            tokens.append(asciiLowercasedString(raw, start..<end))
+            start = -1
+        }
+        for index in 0..<raw.count {
+            let byte = asciiLowercased(raw[index])
             let isNumber = isASCIIDigit(byte) || ((byte == UInt8(ascii: ".") || byte == UInt8(ascii: ",")) && currentIsNumber)
             let isWord = isASCIILetter(byte)
-            if (isNumber && currentIsNumber) || (isWord && !currentIsNumber && !current.isEmpty) {
-                current.append(byte)
-                continue
-            }
-            if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
-            current = isNumber || isWord ? [byte] : []
+            if (isNumber && currentIsNumber) || (isWord && !currentIsNumber && start >= 0) { continue }
+            close(index)
+            if isNumber || isWord { start = index }
             currentIsNumber = isNumber
-            if !isNumber && !isWord && !isASCIIWhitespace(byte) { tokens.append(String(decoding: [byte], as: UTF8.self)) }
+            if !isNumber && !isWord && !isASCIIWhitespace(byte) { tokens.append(asciiLowercasedString(raw, index..<index + 1)) }
         }
-        if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+        close(raw.count)
         return tokens
     }
 
