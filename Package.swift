@@ -19,9 +19,11 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"], path: "CModules/CCurlShim",
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CProcessShim", path: "CModules/CProcessShim"),
+        // SHA-256 blocks with the CPU's SHA instructions, for Core's SHA256.
+        .target(name: "CHashShim", path: "CModules/CHashShim"),
 
         // Shared library modules, lowest first.
-        .target(name: "Core", path: "Shared/Core"),
+        .target(name: "Core", dependencies: ["CHashShim"], path: "Shared/Core"),
         // The system's static libsqlite3 (Debian's libsqlite3-dev ships it): no shared library to
         // load and bind at each process start. `-l:` makes the linker take the archive.
         .target(name: "Store", dependencies: ["Core", "CSQLite"], path: "Shared/Store",

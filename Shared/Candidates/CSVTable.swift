@@ -56,8 +56,19 @@ package struct CSVTable: Sendable {
     private var unclosedQuote: (index: Int, line: Int)?
 
     private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8, literalQuotes: Set<Int>) -> CSVTable {
+        bytes.withUnsafeBufferPointer { bytes in
+            parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literalQuotes)
+        }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, line firstLine: Int, delimiter: UInt8,
+                              literalQuotes: Set<Int>) -> CSVTable {
         var records: [Record] = []
         var fields: [String] = []
+        // An unquoted field is read where it lies (`fieldStart` up to the byte being read); once a
+        // quote opens, the field's bytes are collected in `field` (doubled quotes become one).
+        var fieldStart = start
+        var collecting = false
         var field: [UInt8] = []
         var line = firstLine
         var recordLine = firstLine
@@ -67,18 +78,34 @@ package struct CSVTable: Sendable {
         var index = start
         let count = bytes.count
 
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
+        func endField(at end: Int) {
+            if collecting {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+            } else {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<end]), as: UTF8.self))
+            }
+            collecting = false
             fieldWasQuoted = false
         }
-        func endRecord() {
-            endField()
+        func endRecord(at end: Int) {
+            endField(at: end)
             records.append(Record(line: recordLine, fields: fields))
             fields.removeAll(keepingCapacity: true)
         }
 
         while index < count {
+            // Runs of ordinary bytes are passed over (unquoted: they stay in the file) or copied
+            // whole (quoted) before the byte-by-byte rules below.
+            if !inQuotes, !collecting {
+                while index < count, bytes[index] != delimiter, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
+                guard index < count else { break }
+            } else if inQuotes {
+                let runStart = index
+                while index < count, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                guard index < count else { break }
+            }
             let byte = bytes[index]
             if inQuotes {
                 if byte == quote {
@@ -98,23 +125,28 @@ package struct CSVTable: Sendable {
             }
             switch byte {
             case delimiter:
-                endField()
-            case quote where !fieldWasQuoted && !literalQuotes.contains(index) && field.allSatisfy({ $0 == 32 || $0 == 9 }):
+                endField(at: index)
+                fieldStart = index + 1
+            case quote where !fieldWasQuoted && !literalQuotes.contains(index)
+                && (collecting ? field.allSatisfy({ $0 == 32 || $0 == 9 }) : bytes[fieldStart..<index].allSatisfy({ $0 == 32 || $0 == 9 })):
                 field.removeAll(keepingCapacity: true)
+                collecting = true
                 inQuotes = true
                 fieldWasQuoted = true
                 quoteOpened = (index, recordLine)
             case cr, lf:
+                endRecord(at: index)
                 if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
-                endRecord()
+                fieldStart = index + 1
                 line += 1
                 recordLine = line
             default:
-                field.append(byte)
+                if collecting { field.append(byte) }
             }
             index += 1
         }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
+        let fieldIsEmpty = collecting ? field.isEmpty : fieldStart >= count
+        if !fieldIsEmpty || !fields.isEmpty || fieldWasQuoted { endRecord(at: count) }
         let endsWithLineBreak = bytes.last == lf || bytes.last == cr
         var table = CSVTable(delimiter: ",", records: records, lastLine: endsWithLineBreak ? line - 1 : line)
         table.unclosedQuote = quoteOpened

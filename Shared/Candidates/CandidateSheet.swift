@@ -110,9 +110,14 @@ package struct CandidateSheet: Sendable {
         for (index, header) in layout.extras where index < present {
             if let text = FieldNormalizer.text(record.fields[index]) { extra[header] = String(text.prefix(Self.maxFieldLength)) }
         }
-        /// The row's cells for a field, in column order.
-        func cells(_ field: CandidateColumns.Field) -> [String] {
-            layout.columns[field.ordinal].compactMap { $0 < present ? record.fields[$0] : nil }
+        /// The items of the list cells of a field, in column order.
+        func items(_ field: CandidateColumns.Field) -> [String] {
+            var items: [String] = []
+            for index in layout.columns[field.ordinal] where index < present {
+                let list = FieldNormalizer.list(record.fields[index])
+                if items.isEmpty { items = list } else { items += list }
+            }
+            return items
         }
         do {
             func single(_ field: CandidateColumns.Field, limit: Int = Self.maxFieldLength, keepLines: Bool = false) throws -> String? {
@@ -124,8 +129,13 @@ package struct CandidateSheet: Sendable {
                 }
                 return text
             }
-            let joinedName = [try single(.firstName), try single(.lastName)].compactMap { $0 }.joined(separator: " ")
-            guard let name = try single(.name) ?? (joinedName.isEmpty ? nil : joinedName) else {
+            let joinedName: String? = switch (try single(.firstName), try single(.lastName)) {
+            case let (first?, last?): first + " " + last
+            case let (first?, nil): first
+            case let (nil, last?): last
+            case (nil, nil): nil
+            }
+            guard let name = try single(.name) ?? joinedName else {
                 return reject("has no name")
             }
             var profile = CandidateProfile(name: name.utf8.count <= 200 ? name : String(name.prefix(200)))
@@ -157,9 +167,10 @@ package struct CandidateSheet: Sendable {
                     profile.yearsExperience = nil
                 }
             }
-            profile.industries = cells(.industries).flatMap { FieldNormalizer.list($0) }
-            profile.skills = Array(cells(.skills).flatMap { FieldNormalizer.list($0) }.prefix(200))
-            profile.previousCompanies = cells(.history).flatMap { FieldNormalizer.list($0) }
+            profile.industries = items(.industries)
+            let skills = items(.skills)
+            profile.skills = skills.count <= 200 ? skills : Array(skills.prefix(200))
+            profile.previousCompanies = items(.history)
             profile.education = try single(.education)
             profile.bio = try single(.bio, limit: Self.maxBioLength, keepLines: true)
             profile.tenureMonths = try single(.tenure).flatMap(FieldNormalizer.months)

@@ -201,8 +201,11 @@ struct CandidateKeys {
 
     /// A pending row (`placeholder`) was stored as candidate `id`.
     mutating func replace(_ placeholder: Int, with id: Int, email: String?, linkedinURL: String?, unidentified key: UnidentifiedKey?) {
-        if let email, byEmail[email] == placeholder { byEmail[email] = id }
-        if let linkedinURL, byLinkedIn[linkedinURL] == placeholder { byLinkedIn[linkedinURL] = id }
+        // Found once and changed in place: hashing the key twice was most of the cost.
+        if let email, let index = byEmail.index(forKey: email), byEmail.values[index] == placeholder { byEmail.values[index] = id }
+        if let linkedinURL, let index = byLinkedIn.index(forKey: linkedinURL), byLinkedIn.values[index] == placeholder {
+            byLinkedIn.values[index] = id
+        }
         if let key, unidentified[key] == placeholder { unidentified[key] = id }
     }
 

@@ -69,8 +69,11 @@ package enum FieldNormalizer {
     /// is not one.
     package static func linkedin(_ raw: String) -> String? {
         // Percent escapes can decode to anything: those take the `Character` way.
-        if !raw.utf8.contains(UInt8(ascii: "%")), let ascii = withASCII(raw, asciiLinkedin) { return ascii }
-        return linkedinByCharacter(raw)
+        var copy = raw
+        let ascii: String?? = copy.withUTF8 { bytes in
+            isASCII(bytes) && !bytes.contains(UInt8(ascii: "%")) ? .some(asciiLinkedin(bytes)) : .none
+        }
+        return ascii ?? linkedinByCharacter(raw)
     }
 
     /// `linkedin` read `Character` by `Character`.
@@ -134,13 +137,16 @@ package enum FieldNormalizer {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            if let first = token.first, first.isNumber {
-                var number = String(decoding: token.utf8.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+            if startsWithNumber(token) {
+                var number = token.utf8.contains(UInt8(ascii: ","))
+                    ? String(decoding: token.utf8.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self) : token
                 while number.hasSuffix(".") { number.removeLast() }
                 guard let value = Double(number) else { return nil }
                 var next = index + 1
                 // A range ("5-7", "5 to 7"): the lower bound.
-                if next + 1 < tokens.count, ["-", "–", "to"].contains(tokens[next]), tokens[next + 1].first?.isNumber == true { next += 2 }
+                if next + 1 < tokens.count, tokens[next] == "-" || tokens[next] == "–" || tokens[next] == "to", startsWithNumber(tokens[next + 1]) {
+                    next += 2
+                }
                 var unit = defaultUnit
                 if next < tokens.count, yearWords.contains(tokens[next]) { unit = .year; next += 1 }
                 else if next < tokens.count, monthWords.contains(tokens[next]) { unit = .month; next += 1 }
@@ -149,11 +155,21 @@ package enum FieldNormalizer {
                 index = next
                 continue
             }
-            guard yearWords.contains(token) || monthWords.contains(token) || fillerWords.contains(token)
-                  || ["+", "~", ">", "<", "-", "–", "(", ")", "/", "."].contains(token) else { return nil }
+            guard durationSigns.contains(token) || yearWords.contains(token) || monthWords.contains(token) || fillerWords.contains(token)
+            else { return nil }
             index += 1
         }
         return found ? total : nil
+    }
+
+    private static let durationSigns: Set<String> = ["+", "~", ">", "<", "-", "–", "(", ")", "/", "."]
+
+    /// Whether a token's first `Character` is a number (for ASCII: a digit), read from its first
+    /// byte when that is ASCII.
+    private static func startsWithNumber(_ token: String) -> Bool {
+        guard let byte = token.utf8.first else { return false }
+        if byte < 0x80 { return byte >= 0x30 && byte <= 0x39 }
+        return token.first?.isNumber == true
     }
 
     package static func durationTokens(_ raw: String) -> [String] {

@@ -154,6 +154,21 @@ package struct JSONParser {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
+    /// The index of the first byte from `start` on that ends a run of plain string bytes (a
+    /// quote, a backslash or a control character), or the end: one tight loop over the buffer
+    /// (a CSV upload is one string of megabytes).
+    private func plainEnd(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                index += 1
+            }
+            return index
+        }
+    }
+
     private mutating func string() throws(Failure) -> String {
         index += 1  // opening quote
         // UTF-8 bytes collected in one buffer and decoded once: appending to a String's scalar
@@ -169,9 +184,10 @@ package struct JSONParser {
             utf8.append(contentsOf: bytes[runStart..<end])
         }
         func append(_ scalar: Unicode.Scalar) {
-            utf8.append(contentsOf: UTF8.encode(scalar)!)
+            if scalar.isASCII { utf8.append(UInt8(truncatingIfNeeded: scalar.value)) } else { utf8.append(contentsOf: UTF8.encode(scalar)!) }
         }
         while true {
+            index = plainEnd(from: index)
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {

@@ -1,9 +1,19 @@
+import CHashShim
+
 /// SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), for API-key hashes and webhook signatures.
 /// Our own rather than swift-crypto's: on Linux that package links full Foundation and ICU into
 /// every binary (measured: 10 MiB → 60 MiB per function), for two small, well-specified
-/// algorithms that the tests check against the published test vectors.
+/// algorithms that the tests check against the published test vectors. Whole blocks go through
+/// the CPU's SHA instructions where it has them (CHashShim): an upload hashes megabytes.
 package enum SHA256 {
     package static func hash(_ message: [UInt8]) -> [UInt8] {
+        hash(message, portable: false)
+    }
+
+    /// `hash(_:)` with the CPU's SHA instructions (CHashShim) where it has them, or with the
+    /// portable Swift rounds when `portable` (so the tests can compare the two paths).
+    package static func hash(_ message: [UInt8], portable: Bool) -> [UInt8] {
+        let accelerated = !portable && bundle_sha256_accelerated() == 1
         var state: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
         // Whole blocks are read where they lie; only the tail is copied to be padded (an upload
         // hashes megabytes, which copying and bounds-checked indexing made several times slower).
@@ -12,24 +22,33 @@ package enum SHA256 {
             constants.withUnsafeBufferPointer { constants in
                 withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { words in
                     message.withUnsafeBufferPointer { bytes in
-                        var offset = 0
-                        while offset < whole {
-                            compress(UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), state: state, words: words, constants: constants)
-                            offset += 64
-                        }
+                        compressBlocks(UnsafeBufferPointer(rebasing: bytes[..<whole]), state: state, words: words,
+                                       constants: constants, accelerated: accelerated)
                     }
                     let tail = padded(Array(message[whole...]), bitLength: UInt64(message.count) &* 8)
                     tail.withUnsafeBufferPointer { bytes in
-                        var offset = 0
-                        while offset < bytes.count {
-                            compress(UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), state: state, words: words, constants: constants)
-                            offset += 64
-                        }
+                        compressBlocks(bytes, state: state, words: words, constants: constants, accelerated: accelerated)
                     }
                 }
             }
         }
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> $0) } }
+    }
+
+    /// Compresses whole 64-byte blocks into `state`.
+    private static func compressBlocks(_ bytes: UnsafeBufferPointer<UInt8>, state: UnsafeMutableBufferPointer<UInt32>,
+                                       words: UnsafeMutableBufferPointer<UInt32>, constants: UnsafeBufferPointer<UInt32>,
+                                       accelerated: Bool) {
+        guard let base = bytes.baseAddress, bytes.count >= 64 else { return }
+        if accelerated {
+            bundle_sha256_blocks(state.baseAddress, base, bytes.count / 64)
+            return
+        }
+        var offset = 0
+        while offset + 64 <= bytes.count {
+            compress(UnsafeBufferPointer(rebasing: bytes[offset..<offset + 64]), state: state, words: words, constants: constants)
+            offset += 64
+        }
     }
 
     @inline(__always)

@@ -84,11 +84,35 @@ final class SQLiteConnection: SQLExecutor {
         return try rows(of: statement, sql: sql)
     }
 
+    /// Texts are copied into one buffer that outlives the statement's bindings and bound in
+    /// place (SQLITE_STATIC): bound as transient, SQLite allocated and copied each one (an
+    /// upload binds a dozen per row).
     func query(_ sql: String, values: [SQLValue]) throws -> [Row] {
         let statement = try prepare(sql)
-        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement) }
+        var textBytes = 0
+        for case .text(let text) in values { textBytes += text.utf8.count }
+        let texts = UnsafeMutablePointer<CChar>.allocate(capacity: max(textBytes, 1))
+        // Bindings are cleared before the buffer they point into is freed.
+        defer { sqlite3_reset(statement); sqlite3_clear_bindings(statement); texts.deallocate() }
         try checkCount(values.count, of: statement)
-        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1), to: statement, sql: sql) }
+        var used = 0
+        for (offset, value) in values.enumerated() {
+            guard case .text(var text) = value, !text.isEmpty else {
+                try bind(value, at: Int32(offset + 1), to: statement, sql: sql)
+                continue
+            }
+            let start = texts + used
+            let count = text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { bytes in
+                    start.update(from: bytes.baseAddress!, count: bytes.count)
+                    return bytes.count
+                }
+            }
+            used += count
+            // A nil destructor is SQLITE_STATIC: the bytes stay where they are until cleared.
+            let status = sqlite3_bind_text(statement, Int32(offset + 1), start, Int32(count), nil)
+            if status != SQLITE_OK { throw error(status, sql: sql) }
+        }
         return try rows(of: statement, sql: sql)
     }
 

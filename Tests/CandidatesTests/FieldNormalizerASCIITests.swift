@@ -17,6 +17,8 @@ import Testing
         "ann@example-.com", "ann@exa_mple.com", ".ann@example.com", "ann.@example.com", "an..n@example.com", "an n@example.com",
         "ann@example..com", "ann@", "a>b@example.com", String(repeating: "a", count: 250) + "@x.io", "ann@EXAMPLE.COM.",
         (0..<80).map { "Skill\($0 % 45)" + ($0 % 3 == 0 ? "" : " ") }.joined(separator: ", ") + ", SKILL7, skill44",
+        "mailto:", "<>", "ann@example.com>", "<ann@example.com", "a<b@x.com", "Ann <ann@x.com> <bob@y.com>", "a@b.co.", "a@b..", "a@1.23",
+        "a@b.c-d.com", "a@b.com ; ", " ; a@b.com", "x@y.com,, ", "a.b.c@d.e.fg", "a@B.Io", String(repeating: "a", count: 245) + "@x.io",
     ]
 
     @Test(arguments: cells)
@@ -41,6 +43,10 @@ import Testing
         "https://example.com/in/annlee", "https://notlinkedin.com/in/annlee", "https://.linkedin.com/in/x", "annlee",
         "https://www.linkedin.com/in/", "https://www.linkedin.com/in/ann lee", "linkedin.com//in//annlee",
         "https://www.linkedin.com/in/" + String(repeating: "a", count: 101), "ftp://linkedin.com/in/a://b", "://", "a:/", "",
+        "LINKEDIN.COM/PUB/Ann/1A", "linkedin.com/pub/a/b/c/d/e/f", "uk.linkedin.com/pub/a/b c/d", "linkedin.com/in/a b/c",
+        "https://uk.linkedin.com/in/Ann-Lee/?x#y", "inkedin.com/in/a", "xlinkedin.com/in/a", "linkedin.co/in/a", "linkedin.com/inn/a",
+        "linkedin.com/pu/a", "linkedin.com/in", "https://www.linkedin.com/pub/" + String(repeating: "b", count: 50) + "/" + String(repeating: "c", count: 49),
+        "https://www.linkedin.com/pub/" + String(repeating: "b", count: 50) + "/" + String(repeating: "c", count: 50),
     ]
 
     @Test(arguments: urls)

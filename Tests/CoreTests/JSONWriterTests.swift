@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func arraysOfStringsAreWrittenAsTheirValue() {
-        for strings in [[], [""], ["a"], ["Go", "C++", "\"q\"", "a\u{2028}b", "line\nbreak", "日本"]] {
+        // Lists that need no escape (copied whole) and lists with one.
+        for strings in [[], [""], ["a"], ["", ""], ["Go", "C++", "Python 3"], ["日本", "Zoë", String(repeating: "x", count: 40), "é"],
+                        ["Go", "C++", "\"q\"", "a\u{2028}b", "line\nbreak", "日本"]] {
             #expect(JSONValue.jsonText(strings: strings) == JSONValue.array(strings.map(JSONValue.string)).jsonText)
         }
     }

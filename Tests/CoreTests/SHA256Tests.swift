@@ -16,6 +16,30 @@ import Testing
         #expect(SHA256.hex(SHA256.hash(String(repeating: "a", count: 64))) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
+    /// The CPU's SHA instructions (this machine's, where it has them) and the portable rounds agree on
+    /// every length around the block and padding boundaries and on a few megabytes.
+    @Test func acceleratedAndPortablePathsAgree() {
+        // Fixed pseudo-random bytes (an LCG), so a failure repeats.
+        var seed: UInt32 = 12_345
+        for length in 0...200 {
+            let message = (0..<length).map { _ -> UInt8 in
+                seed = seed &* 1_103_515_245 &+ 12_345
+                return UInt8(truncatingIfNeeded: seed >> 16)
+            }
+            #expect(SHA256.hash(message) == SHA256.hash(message, portable: true), "length \(length)")
+        }
+        for length in [2 * (1 << 20) + 37] {
+            let message = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
+            #expect(SHA256.hash(message) == SHA256.hash(message, portable: true), "length \(length)")
+        }
+        // Both paths on a published vector that spans many blocks.
+        let million = [UInt8](repeating: 0x61, count: 1_000_000)
+        for portable in [false, true] {
+            #expect(SHA256.hex(SHA256.hash(million, portable: portable))
+                    == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        }
+    }
+
     @Test func hmacMatchesRFC4231() {
         #expect(SHA256.hex(SHA256.hmac(key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8)))
                 == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")

@@ -55,6 +55,31 @@ import Testing
         #expect(rows.map { $0.optionalInt("n") } == (texts + ["middle"]).map { $0.utf8.count })
     }
 
+    /// Texts bound from one shared buffer: each value keeps its own bytes, whatever their
+    /// lengths (inline, long, empty, non-ASCII) and whatever lies between them.
+    @Test func manyTextsInOneStatementKeepTheirOwnBytes() throws {
+        let directory = try TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
+                                          migrations: [Migration("t", "CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT, i INTEGER)")])
+        let texts = (0..<60).map { n -> String in
+            switch n % 5 {
+            case 0: ""
+            case 1: "short \(n)"
+            case 2: String(repeating: "long text \(n) ", count: 20)
+            case 3: "Zoë – 日本 \(n)"
+            default: "x\u{0}y\(n)"
+            }
+        }
+        var values: [SQLValue] = []
+        for (n, text) in texts.enumerated() { values += [.text(text), .integer(Int64(n))] }
+        let sql = "INSERT INTO t (s, i) VALUES " + Array(repeating: "(?, ?)", count: texts.count).joined(separator: ", ") + " RETURNING k"
+        // Twice through the same cached statement.
+        for _ in 0..<2 { _ = try database.write { try $0.query(sql, values: values) } }
+        let rows = try database.read { try $0.query("SELECT s, i FROM t ORDER BY k") }
+        #expect(rows.map { $0["s"] } == (texts + texts).map { SQLValue.text($0) })
+        #expect(rows.map { $0.optionalInt("i") } == Array(0..<60) + Array(0..<60))
+    }
+
     @Test func valuesAlreadyConvertedAreBoundLikeBindables() throws {
         let directory = try TemporaryDirectory()
         let database = try SQLiteDatabase(path: directory.file("db.sqlite"),
