@@ -61,12 +61,20 @@ extension CandidateStore {
             guard let row else { throw BundleError(.internal, "the upload was not stored") }
             let upload = try Upload(row: row)
             // Several rows per statement: one statement per row was a tenth of a large upload's time.
+            // Values built as one flat array (not an array of bindables per row).
             var start = 0
+            var values: [SQLValue] = []
+            values.reserveCapacity(3 * min(links.count, Self.linksPerStatement))
             while start < links.count {
                 let chunk = links[start..<min(start + Self.linksPerStatement, links.count)]
-                let values = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
-                try sql.execute("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES \(values)",
-                                chunk.flatMap { [upload.id, $0.candidate, $0.line] as [any SQLBindable] })
+                values.removeAll(keepingCapacity: true)
+                for link in chunk {
+                    values.append(.integer(Int64(upload.id)))
+                    values.append(.integer(Int64(link.candidate)))
+                    values.append(.integer(Int64(link.line)))
+                }
+                let placeholders = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                _ = try sql.query("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES \(placeholders)", values: values)
                 start += chunk.count
             }
             return (upload, true)
