@@ -28,26 +28,29 @@ extension CandidateStore {
                 }
                 pendingLinks.removeAll(keepingCapacity: true)
             }
-            for row in sheet.accepted {
-                var match = keys.match(row.profile)
+            // Each row's profile taken once: `for row in` and each use of `row.profile` copied the
+            // whole row (a retain and release of every field), four times a row.
+            for index in sheet.accepted.indices {
+                let line = sheet.accepted[index].line, profile = sheet.accepted[index].profile
+                var match = keys.match(profile)
                 if !pending.isEmpty, match.needsStoredRows {
                     try flush()
-                    match = keys.match(row.profile)
+                    match = keys.match(profile)
                 }
-                let (id, wasCreated) = try upsert(row.profile, match: match, roleID: role.id, keys: &keys, pending: &pending, sql: sql, now: now)
+                let (id, wasCreated) = try upsert(profile, match: match, roleID: role.id, keys: &keys, pending: &pending, sql: sql, now: now)
                 if id < 0 {
                     pendingLinks.append(links.count)
-                    links.append((id, row.line))
+                    links.append((id, line))
                     created += 1
                     if pending.isFull { try flush() }
                     continue
                 }
                 if let earlier = firstLine[id] {
-                    duplicates.append(Upload.Duplicate(line: row.line, sameAsLine: earlier, candidateID: id))
+                    duplicates.append(Upload.Duplicate(line: line, sameAsLine: earlier, candidateID: id))
                     continue
                 }
-                firstLine[id] = row.line
-                links.append((id, row.line))
+                firstLine[id] = line
+                links.append((id, line))
                 if wasCreated { created += 1 } else { updated += 1 }
             }
             try flush()
