@@ -73,6 +73,7 @@ package struct CandidateSheet: Sendable {
         var widths: [Int: Int] = [:]
         for record in body { widths[record.fields.count, default: 0] += 1 }
         let usualWidth = widths.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? header.fields.count
+        accepted.reserveCapacity(body.count)
         for record in body where record.fields.contains(where: { !FieldNormalizer.isBlank($0) }) {
             rows += 1
             switch read(record, usualWidth: usualWidth) {

@@ -28,22 +28,29 @@ extension CandidateStore {
                 }
                 pendingLinks.removeAll(keepingCapacity: true)
             }
-            for row in sheet.accepted {
-                if !pending.isEmpty, keys.needsStoredRows(row.profile) { try flush() }
-                let (id, wasCreated) = try upsert(row.profile, roleID: role.id, keys: &keys, pending: &pending, sql: sql, now: now)
+            // Each row's profile taken once: `for row in` and each use of `row.profile` copied the
+            // whole row (a retain and release of every field), four times a row.
+            for index in sheet.accepted.indices {
+                let line = sheet.accepted[index].line, profile = sheet.accepted[index].profile
+                var match = keys.match(profile)
+                if !pending.isEmpty, match.needsStoredRows {
+                    try flush()
+                    match = keys.match(profile)
+                }
+                let (id, wasCreated) = try upsert(profile, match: match, roleID: role.id, keys: &keys, pending: &pending, sql: sql, now: now)
                 if id < 0 {
                     pendingLinks.append(links.count)
-                    links.append((id, row.line))
+                    links.append((id, line))
                     created += 1
                     if pending.isFull { try flush() }
                     continue
                 }
                 if let earlier = firstLine[id] {
-                    duplicates.append(Upload.Duplicate(line: row.line, sameAsLine: earlier, candidateID: id))
+                    duplicates.append(Upload.Duplicate(line: line, sameAsLine: earlier, candidateID: id))
                     continue
                 }
-                firstLine[id] = row.line
-                links.append((id, row.line))
+                firstLine[id] = line
+                links.append((id, line))
                 if wasCreated { created += 1 } else { updated += 1 }
             }
             try flush()
@@ -61,12 +68,20 @@ extension CandidateStore {
             guard let row else { throw BundleError(.internal, "the upload was not stored") }
             let upload = try Upload(row: row)
             // Several rows per statement: one statement per row was a tenth of a large upload's time.
+            // Values built as one flat array (not an array of bindables per row).
             var start = 0
+            var values: [SQLValue] = []
+            values.reserveCapacity(3 * min(links.count, Self.linksPerStatement))
             while start < links.count {
                 let chunk = links[start..<min(start + Self.linksPerStatement, links.count)]
-                let values = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
-                try sql.execute("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES \(values)",
-                                chunk.flatMap { [upload.id, $0.candidate, $0.line] as [any SQLBindable] })
+                values.removeAll(keepingCapacity: true)
+                for link in chunk {
+                    values.append(.integer(Int64(upload.id)))
+                    values.append(.integer(Int64(link.candidate)))
+                    values.append(.integer(Int64(link.line)))
+                }
+                let placeholders = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                _ = try sql.query("INSERT INTO upload_candidates (upload_id, candidate_id, line) VALUES \(placeholders)", values: values)
                 start += chunk.count
             }
             return (upload, true)
@@ -110,21 +125,22 @@ extension CandidateStore {
 
     /// Queues the candidate in `pending` (returning its placeholder id) or merges the profile
     /// into the one it matches; returns its id. Matches by email, then LinkedIn URL (from
-    /// `keys`, which this keeps current), and for a row with neither, by name and company. The
-    /// caller flushes `pending` first when `keys.needsStoredRows` says the match must see it.
-    func upsert(_ incoming: CandidateProfile, roleID: Int, keys: inout CandidateKeys, pending: inout PendingCandidates,
-                sql: any SQLExecutor, now: Date) throws -> (id: Int, created: Bool) {
+    /// `keys`, which this keeps current), and for a row with neither, by name and company.
+    /// `found` is `keys.match(incoming)`; the caller flushes `pending` first (and matches again)
+    /// when `found.needsStoredRows` says the match must see it.
+    func upsert(_ incoming: CandidateProfile, match found: CandidateMatch, roleID: Int, keys: inout CandidateKeys,
+                pending: inout PendingCandidates, sql: any SQLExecutor, now: Date) throws -> (id: Int, created: Bool) {
         var profile = incoming
-        let byEmail = profile.email.flatMap { keys.byEmail[$0] }
-        let byLinkedIn = profile.linkedinURL.flatMap { keys.byLinkedIn[$0] }
+        let byEmail = found.byEmail
+        let byLinkedIn = found.byLinkedIn
         var match: Row?
-        if let key = UnidentifiedKey(profile), keys.changedUnidentified.contains(key) {
+        if found.unidentifiedKey != nil, found.changedUnidentified {
             match = try sql.queryOne("""
                 SELECT * FROM candidates WHERE role_id = ? AND email IS NULL AND linkedin_url IS NULL AND LOWER(name) = LOWER(?)
                     AND LOWER(COALESCE(current_company, '')) = LOWER(?)
                 ORDER BY id LIMIT 1
                 """, roleID, profile.name, profile.currentCompany ?? "")
-        } else if let id = byEmail ?? byLinkedIn ?? UnidentifiedKey(profile).flatMap({ keys.unidentified[$0] }) {
+        } else if let id = byEmail ?? byLinkedIn ?? found.byNameAndCompany {
             match = try sql.queryOne("SELECT * FROM candidates WHERE id = ?", id)
             guard match != nil else { throw BundleError(.internal, "candidate \(id) disappeared during the upload") }
         }
@@ -192,11 +208,12 @@ struct CandidateKeys {
         byLinkedIn.reserveCapacity(byLinkedIn.count + count)
     }
 
-    /// Whether matching `profile` needs the pending rows stored first: it matches a pending row,
-    /// or it has no email or LinkedIn URL and is matched by a query on name and company.
-    func needsStoredRows(_ profile: CandidateProfile) -> Bool {
-        if let key = UnidentifiedKey(profile) { return changedUnidentified.contains(key) || (unidentified[key] ?? 0) < 0 }
-        return (profile.email.flatMap { byEmail[$0] } ?? 0) < 0 || (profile.linkedinURL.flatMap { byLinkedIn[$0] } ?? 0) < 0
+    /// What these keys hold for `profile`, looked up once per row (each lookup hashes the text).
+    func match(_ profile: CandidateProfile) -> CandidateMatch {
+        let key = UnidentifiedKey(profile)
+        return CandidateMatch(byEmail: profile.email.flatMap { byEmail[$0] }, byLinkedIn: profile.linkedinURL.flatMap { byLinkedIn[$0] },
+                              unidentifiedKey: key, changedUnidentified: key.map { changedUnidentified.contains($0) } ?? false,
+                              byNameAndCompany: key.flatMap { unidentified[$0] })
     }
 
     /// A pending row (`placeholder`) was stored as candidate `id`.
@@ -222,6 +239,24 @@ struct CandidateKeys {
         }
         // A later candidate never takes a name and company from an earlier one (ids grow).
         if let key, unidentified[key] == nil { unidentified[key] = id }
+    }
+}
+
+/// The candidates `CandidateKeys` holds for one row's profile (ids, negative while pending), found
+/// once: deciding whether to flush and then matching looked each key up twice.
+struct CandidateMatch {
+    let byEmail: Int?
+    let byLinkedIn: Int?
+    /// The profile's name and company when it has neither email nor LinkedIn URL.
+    let unidentifiedKey: UnidentifiedKey?
+    /// That key's first candidate changed during the upload: matched by a query instead.
+    let changedUnidentified: Bool
+    let byNameAndCompany: Int?
+
+    /// Whether matching needs the pending rows stored first: it matches a pending row, or it has
+    /// no email or LinkedIn URL and is matched by a query on name and company.
+    var needsStoredRows: Bool {
+        changedUnidentified || (byNameAndCompany ?? 0) < 0 || (byEmail ?? 0) < 0 || (byLinkedIn ?? 0) < 0
     }
 }
 

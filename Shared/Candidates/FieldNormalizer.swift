@@ -122,7 +122,7 @@ package enum FieldNormalizer {
         duration(raw, defaultUnit: .month)
     }
 
-    private enum Unit { case year, month }
+    package enum Unit { case year, month }
 
     private static let yearWords: Set<String> = ["y", "yr", "yrs", "year", "years", "jahre", "ans", "anos", "años"]
     private static let monthWords: Set<String> = ["m", "mo", "mos", "month", "months", "monate", "mois", "meses"]
@@ -131,6 +131,34 @@ package enum FieldNormalizer {
 
     /// Months in a cell made only of numbers, units, ranges and a few filler words.
     private static func duration(_ raw: String, defaultUnit: Unit) -> Double? {
+        // Most cells are a bare number ("5", "12", "5+"): read without tokens or `Double(String)`.
+        if let value = plainWholeNumber(raw) { return defaultUnit == .year ? value * 12 : value }
+        return durationByTokens(raw, defaultUnit: defaultUnit)
+    }
+
+    /// The value of a cell of 1 to 15 ASCII digits, optionally followed by one `+` (what the
+    /// tokens would read: one number, a sign); nil for any other cell. 15 digits are exact in a Double.
+    package static func plainWholeNumber(_ raw: String) -> Double? {
+        var value = 0
+        var digits = 0
+        var plus = false
+        for byte in raw.utf8 {
+            if plus { return nil }  // `+` only as the last byte
+            if byte >= 0x30 && byte <= 0x39 {
+                guard digits < 15 else { return nil }
+                value = value * 10 + Int(byte &- 0x30)
+                digits += 1
+            } else if byte == UInt8(ascii: "+"), digits > 0 {
+                plus = true
+            } else {
+                return nil
+            }
+        }
+        return digits > 0 ? Double(value) : nil
+    }
+
+    /// `duration` by the general path (every cell the fast path does not take).
+    package static func durationByTokens(_ raw: String, defaultUnit: Unit) -> Double? {
         let tokens = durationTokens(raw)
         var total = 0.0
         var found = false

@@ -155,14 +155,30 @@ package struct JSONParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// The index of the first byte from `start` on that ends a run of plain string bytes (a
-    /// quote, a backslash or a control character), or the end: one tight loop over the buffer
-    /// (a CSV upload is one string of megabytes).
-    private func plainEnd(from start: Int) -> Int {
+    /// quote, a backslash or a control character), or the end; `nonASCII` set when the run has a
+    /// byte of 0x80 or more (only such runs need validating). Eight bytes at a time while none of
+    /// them ends the run (a CSV upload is one string of megabytes), then byte by byte.
+    private func plainEnd(from start: Int, nonASCII: inout Bool) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
             var index = start
+            var seen: UInt64 = 0
+            if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                while index + 8 <= buffer.count {
+                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                    // A byte that is zero after the XOR, or below 0x20 (exact for "is there one").
+                    let ends = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                    if ends & highs != 0 { break }
+                    seen |= word
+                    index += 8
+                }
+                if seen & highs != 0 { nonASCII = true }
+            }
             while index < buffer.count {
                 let byte = buffer[index]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                if byte >= 0x80 { nonASCII = true }
                 index += 1
             }
             return index
@@ -175,10 +191,11 @@ package struct JSONParser {
         // view copies, which made large strings with many escapes (a CSV upload) quadratic.
         var utf8: [UInt8] = []
         var runStart = index
+        var runHasNonASCII = false
         func flushRun(_ end: Int) throws(Failure) {
             guard runStart < end else { return }
             // ASCII needs no validating (building a String to validate cost more than the parse).
-            guard bytes[runStart..<end].allSatisfy({ $0 < 0x80 }) || String(validating: bytes[runStart..<end], as: UTF8.self) != nil else {
+            guard !runHasNonASCII || String(validating: bytes[runStart..<end], as: UTF8.self) != nil else {
                 throw Failure(offset: runStart, reason: "invalid UTF-8 in a string")
             }
             utf8.append(contentsOf: bytes[runStart..<end])
@@ -187,7 +204,7 @@ package struct JSONParser {
             if scalar.isASCII { utf8.append(UInt8(truncatingIfNeeded: scalar.value)) } else { utf8.append(contentsOf: UTF8.encode(scalar)!) }
         }
         while true {
-            index = plainEnd(from: index)
+            index = plainEnd(from: index, nonASCII: &runHasNonASCII)
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -242,6 +259,7 @@ package struct JSONParser {
                 throw failure("invalid escape in a string")
             }
             runStart = index
+            runHasNonASCII = false
         }
     }
 

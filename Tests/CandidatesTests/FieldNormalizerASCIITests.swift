@@ -60,6 +60,24 @@ import Testing
         #expect(FieldNormalizer.durationTokens(cell) == FieldNormalizer.durationTokensByCharacter(cell))
     }
 
+    @Test(arguments: ["5", "5+", "0", "007", "12", "999999999999999", "1234567890123456", "5++", "+5", "+", "5+5", "", " 5", "5 ",
+                      "٣", "10+ years", "3,5", "5-7"])
+    func bareNumbersAgree(cell: String) {
+        let fast = FieldNormalizer.plainWholeNumber(cell).map { $0 * 12 }
+        let general = FieldNormalizer.durationByTokens(cell, defaultUnit: .year)
+        if let fast { #expect(fast == general, "\(cell)") }
+        #expect(FieldNormalizer.years(cell) == general.map { $0 / 12 }, "\(cell)")
+        #expect(FieldNormalizer.months(cell) == FieldNormalizer.durationByTokens(cell, defaultUnit: .month), "\(cell)")
+    }
+
+    @Test func bareNumbersTakeTheFastPath() {
+        #expect(FieldNormalizer.plainWholeNumber("12") == 12)
+        #expect(FieldNormalizer.plainWholeNumber("5+") == 5)
+        #expect(FieldNormalizer.plainWholeNumber("5+5") == nil)
+        #expect(FieldNormalizer.plainWholeNumber("1234567890123456") == nil, "past 15 digits: the general path")
+        #expect(FieldNormalizer.plainWholeNumber("+") == nil)
+    }
+
     @Test func whatTheFastPathsGive() {
         #expect(FieldNormalizer.text(" \r\n line one \r\n\r\n  line  two\t\r\n", keepLines: true) == "line one\n\nline two")
         #expect(FieldNormalizer.text("a\r\nb") == "a b")

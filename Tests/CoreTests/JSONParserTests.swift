@@ -24,6 +24,29 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
     }
 
+    /// Strings are scanned eight bytes at a time: whatever ends a run (quote, backslash, control
+    /// character) or needs validating (non-ASCII) is found at every offset in and across words.
+    @Test func findsEveryStringEventAtEveryOffset() throws {
+        for before in 0..<20 {
+            for after in [0, 1, 7, 8, 9, 17] {
+                let pad = { (count: Int) in [UInt8](repeating: UInt8(ascii: "a"), count: count) }
+                let plain = String(repeating: "a", count: before), tail = String(repeating: "a", count: after)
+                let quoted = { (body: [UInt8]) in [UInt8(ascii: "\"")] + body + [UInt8(ascii: "\"")] }
+                #expect(try JSONParser.parse(quoted(pad(before) + Array(#"\"\n\\"#.utf8) + pad(after)))
+                            == .string(plain + "\"\n\\" + tail))
+                #expect(try JSONParser.parse(quoted(pad(before) + Array("é😀".utf8) + Array(#"\t"#.utf8) + pad(after)))
+                            == .string(plain + "é😀\t" + tail))
+                #expect(try JSONParser.parse(quoted(Array(#"\t"#.utf8) + pad(before) + Array("é".utf8) + pad(after)))
+                            == .string("\t" + plain + "é" + tail))
+                // Invalid UTF-8 in a run before and after an escape, and a raw control character.
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(quoted(Array(#"\n"#.utf8) + pad(before) + [0xC3, 0x28] + pad(after))) }
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(quoted(pad(before) + [0xFF] + pad(after) + Array(#"\n"#.utf8))) }
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(quoted(pad(before) + [0x01] + pad(after))) }
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse([UInt8(ascii: "\"")] + pad(before) + pad(after)) }
+            }
+        }
+    }
+
     @Test func boundsNesting() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
