@@ -44,8 +44,8 @@ package struct FunctionManifest: Sendable {
     package var successStatus: Int
     /// The input and output schemas, built on first use: routing a request or finding a function
     /// needs names and routes only, and one executable holds every function's manifest.
-    package var inputSchema: JSONValue { schemas.input }
-    package var outputSchema: JSONValue { schemas.output }
+    package var inputSchema: JSONValue { schemas.inputSchema }
+    package var outputSchema: JSONValue { schemas.outputSchema }
     private let schemas: LazySchemas
     /// A cron expression (five fields, UTC) when the function runs on a schedule.
     package var schedule: String?
@@ -97,30 +97,34 @@ package struct FunctionManifest: Sendable {
 
 /// A manifest's two schemas, each built once, on first use, by whichever thread asks first.
 private final class LazySchemas: Sendable {
-    private let build: (input: @Sendable () -> JSONValue, output: @Sendable () -> JSONValue)
-    private let built = Mutex<(input: JSONValue?, output: JSONValue?)>((nil, nil))
+    private let input: LazyValue
+    private let output: LazyValue
 
     init(input: @escaping @Sendable () -> JSONValue, output: @escaping @Sendable () -> JSONValue) {
-        build = (input, output)
+        self.input = LazyValue(input)
+        self.output = LazyValue(output)
     }
 
-    var input: JSONValue {
-        if let schema = built.withLock({ $0.input }) { return schema }
-        let schema = build.input()
-        return built.withLock { state in
-            if let existing = state.input { return existing }
-            state.input = schema
-            return schema
-        }
+    var inputSchema: JSONValue { input.value }
+    var outputSchema: JSONValue { output.value }
+}
+
+/// One JSON value built on first use and kept; two racing threads both get the first stored.
+private final class LazyValue: Sendable {
+    private let build: @Sendable () -> JSONValue
+    private let built = Mutex<JSONValue?>(nil)
+
+    init(_ build: @escaping @Sendable () -> JSONValue) {
+        self.build = build
     }
 
-    var output: JSONValue {
-        if let schema = built.withLock({ $0.output }) { return schema }
-        let schema = build.output()
-        return built.withLock { state in
-            if let existing = state.output { return existing }
-            state.output = schema
-            return schema
+    var value: JSONValue {
+        if let value = built.withLock({ $0 }) { return value }
+        let made = build()
+        return built.withLock { stored in
+            if let stored { return stored }
+            stored = made
+            return made
         }
     }
 }
