@@ -12,9 +12,7 @@ import Testing
     @Test func processesStartingAtOnceMigrateAReleaseDatabaseOnceAndServeItsData() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("release.sqlite")
-        // A dump lists tables by name, children before parents: foreign keys wait until it is in.
-        try SQLiteDatabase(path: path, migrations: []).executeScript(
-            "PRAGMA foreign_keys = OFF;\n" + (try Fixtures.text("migrations/release-v7.sql")) + "\nPRAGMA foreign_keys = ON;")
+        try SQLiteDatabase(path: path, migrations: []).executeScript(try ReleaseDatabase.script(schemaVersion: 7))
         let environment = ["DATABASE_URL": path, "LLM_PROVIDER": "offline"]
 
         let running = try (0..<6).map { _ in

@@ -9,14 +9,10 @@ import Testing
 /// bundle's registry of per-module migrations and lose nothing: every row stays, every released
 /// step counts as applied and none runs again, the pending one (v7: `job_lease_holder`) applies.
 @Suite struct ReleaseMigrationTests {
-    static let releases = [(fixture: "migrations/release-v7.sql", version: 7), (fixture: "migrations/release-v8.sql", version: 8)]
-
-    /// The fixture loaded into a new file as the release left it (no ledger, no migration run).
-    static func load(_ fixture: String, into directory: TemporaryDirectory) throws -> String {
+    /// The release database loaded into a new file as the release left it (no ledger, no migration run).
+    static func load(schemaVersion: Int, into directory: TemporaryDirectory) throws -> String {
         let path = directory.file("release.sqlite")
-        let raw = try SQLiteDatabase(path: path, migrations: [])
-        // A dump lists tables by name, children before parents: foreign keys wait until it is in.
-        try raw.executeScript("PRAGMA foreign_keys = OFF;\n" + (try Fixtures.text(fixture)) + "\nPRAGMA foreign_keys = ON;")
+        try SQLiteDatabase(path: path, migrations: []).executeScript(try ReleaseDatabase.script(schemaVersion: schemaVersion))
         return path
     }
 
@@ -36,17 +32,17 @@ import Testing
         try database.read { try $0.query("SELECT id, position, legacy_version, applied_at FROM applied_migrations ORDER BY position") }
     }
 
-    @Test(arguments: releases)
-    func aReleaseDatabaseMigratesForwardWithoutLoss(fixture: String, version: Int) throws {
+    @Test(arguments: ReleaseDatabase.schemaVersions)
+    func aReleaseDatabaseMigratesForwardWithoutLoss(version: Int) throws {
         let directory = try TemporaryDirectory()
-        let path = try Self.load(fixture, into: directory)
+        let path = try Self.load(schemaVersion: version, into: directory)
         let before = try Self.rowCounts(try SQLiteDatabase(path: path, migrations: []))
         let released = try SQLiteDatabase(path: path, migrations: []).read { try $0.query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version") }
         #expect(released.count == version)
         // Every agent's tables hold rows (the fixture is worth its name).
         for table in ["llm_calls", "api_keys", "jobs", "meetings", "calendar_sync", "steering_profiles", "users", "campaigns",
                       "conversations", "messages", "outreach_queue", "roles", "candidates", "uploads", "upload_candidates"] {
-            #expect((before[table] ?? 0) > 0, "\(table) is empty in \(fixture)")
+            #expect((before[table] ?? 0) > 0, "\(table) is empty in the schema-\(version) database")
         }
 
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
@@ -102,10 +98,10 @@ import Testing
         #expect(try Self.rowCounts(again) == before)
     }
 
-    @Test(arguments: releases)
-    func aMigrationAppendedLaterAppliesOnce(fixture: String, version: Int) throws {
+    @Test(arguments: ReleaseDatabase.schemaVersions)
+    func aMigrationAppendedLaterAppliesOnce(version: Int) throws {
         let directory = try TemporaryDirectory()
-        let path = try Self.load(fixture, into: directory)
+        let path = try Self.load(schemaVersion: version, into: directory)
         _ = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         // ALTER … ADD COLUMN fails when run twice: opening twice proves it ran once.
         let next = Catalog.migrations + [Migration("candidates.test_note", "ALTER TABLE candidates ADD COLUMN test_note TEXT")]

@@ -29,3 +29,27 @@ package enum Eventually {
         return try probe()
     }
 }
+
+/// The databases the released binaries left (`Tests/Fixtures/migrations`), as SQL scripts that
+/// load into an empty file. Schema 8 is the dump itself; schema 7 is derived from it the way the
+/// release before migration 8 (`job_lease_holder`) would have left it, rather than kept as a
+/// second copy of the dump.
+package enum ReleaseDatabase {
+    package static let schemaVersions = [7, 8]
+
+    package static func script(schemaVersion: Int) throws -> String {
+        precondition(schemaVersions.contains(schemaVersion), "no release database at schema \(schemaVersion)")
+        // A dump lists tables by name, children before parents: foreign keys wait until it is in.
+        var script = "PRAGMA foreign_keys = OFF;\n" + (try Fixtures.text("migrations/release-v8.sql"))
+        if schemaVersion == 7 {
+            script += """
+
+                ALTER TABLE jobs DROP COLUMN lease_host;
+                ALTER TABLE jobs DROP COLUMN lease_pid;
+                DELETE FROM schema_migrations WHERE version = 8;
+                PRAGMA user_version = 7;
+                """
+        }
+        return script + "\nPRAGMA foreign_keys = ON;"
+    }
+}
