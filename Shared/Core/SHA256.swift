@@ -41,7 +41,7 @@ package enum SHA256 {
                                        accelerated: Bool) {
         guard let base = bytes.baseAddress, bytes.count >= 64 else { return }
         if accelerated {
-            bundle_sha256_blocks(state.baseAddress, base, bytes.count / 64)
+            bundle_sha256_blocks(state.baseAddress, base, bytes.count / 64, constants.baseAddress)
             return
         }
         var offset = 0

@@ -12,6 +12,7 @@ int bundle_sha256_accelerated(void);
 /// Runs the SHA-256 compression function over `blocks` whole 64-byte blocks at `data`,
 /// updating `state` (the eight working words H0...H7, native order). Call only when
 /// `bundle_sha256_accelerated()` is 1.
-void bundle_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
+/// `round_constants` are FIPS 180-4's K (Core's SHA256 hands in its own table: one copy).
+void bundle_sha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks, const uint32_t round_constants[64]);
 
 #endif
