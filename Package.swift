@@ -47,7 +47,9 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates"],
+        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
+                path: "Shared/Sales"),
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
@@ -77,6 +79,8 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
+        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
+                    path: "Tests/SalesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "TestSupport"],

@@ -4,6 +4,7 @@ import Interviews
 import Jobs
 import Meetings
 import Providers
+import Sales
 import Store
 
 extension Catalog {
@@ -18,4 +19,5 @@ extension Catalog {
         + MeetingsSchema.migrations
         + InterviewsSchema.migrations
         + CandidatesSchema.migrations
+        + SalesSchema.migrations
 }
