@@ -46,7 +46,8 @@ import Testing
         }
 
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
-        #expect(try Self.rowCounts(database) == before)
+        // Every released table keeps its rows; tables of later modules are only added.
+        #expect(try Self.rowCounts(database).filter { before[$0.key] != nil } == before)
         // The old ledger stays readable by the release (a rollback): its rows kept, the released
         // steps it lacked added under their numbers.
         let legacy = try database.read { try $0.query("SELECT version, applied_at FROM schema_migrations ORDER BY version") }
@@ -95,7 +96,7 @@ import Testing
         // Opening again changes nothing: nothing is applied twice.
         let again = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         #expect(try Self.ledger(again).count == ledger.count)
-        #expect(try Self.rowCounts(again) == before)
+        #expect(try Self.rowCounts(again).filter { before[$0.key] != nil } == before)
     }
 
     @Test(arguments: ReleaseDatabase.schemaVersions)
