@@ -1,0 +1,124 @@
+import Core
+import FoundationEssentials
+import Providers
+
+/// Tier 2 over MCP: for each of the best five tier-1 solutions, the documentation search tool
+/// is asked for the solution with the prospect's usage pattern (and, with `AWS_REGION` set, the
+/// availability tool for that region). Answers are cached for a day per solution, pattern and
+/// server. Nothing here throws: a server that fails, hangs past `MCP_TIMEOUT_SECONDS` or is
+/// absent gives `mcpUnavailable` with the reason, and whatever the cache holds (fresh, or
+/// expired as a last resort) is still returned, marked `cached`.
+package struct MCPSolutionEnricher: SolutionEnriching {
+    package static let enrichedCount = 5
+    package static let hitsPerSolution = 3
+
+    private let connector: MCPConnector
+    private let cache: EnrichmentCache?
+    private let clock: BundleClock
+    private let logger: Logger
+
+    package init(connector: MCPConnector, cache: EnrichmentCache?, clock: BundleClock, logger: Logger) {
+        self.connector = connector
+        self.cache = cache
+        self.clock = clock
+        self.logger = logger
+    }
+
+    package func enrich(_ solutions: [SolutionMatch], usagePattern: String, deadline: Deadline) async -> EnrichmentOutcome {
+        let settings = connector.settings
+        let server = settings.serverLabel ?? "mcp"
+        let top = Array(solutions.prefix(Self.enrichedCount))
+        let pattern = EnrichmentCache.patternHash(usagePattern)
+        let budget = Deadline(after: min(settings.timeout, deadline.remaining))
+        var found: [String: SolutionEnrichment] = [:]
+        for match in top {
+            if let hit = cached(match.name, pattern, server, expired: false) { found[match.name] = hit }
+        }
+        let missing = top.filter { found[$0.name] == nil }
+        var failure: String?
+        if !missing.isEmpty {
+            do {
+                let live = try await fetch(missing, usagePattern: usagePattern, server: server, budget: budget)
+                for enrichment in live {
+                    found[enrichment.solutionName] = enrichment
+                    do {
+                        try cache?.store(enrichment, patternHash: pattern, server: server, now: clock.now())
+                    } catch {
+                        logger.warning("mcp.cache_write_failed", ["solution": .string(enrichment.solutionName)])
+                    }
+                }
+            } catch {
+                failure = error.message
+                logger.warning("mcp.unavailable", ["server": .string(server), "reason": .string(error.message)])
+                for match in missing where found[match.name] == nil {
+                    if let stale = cached(match.name, pattern, server, expired: true) { found[match.name] = stale }
+                }
+            }
+        }
+        let ordered = top.compactMap { found[$0.name] }
+        return EnrichmentOutcome(enrichments: ordered, mcpUnavailable: failure != nil, reason: failure, provider: "mcp")
+    }
+
+    /// One session for all the missing solutions. A tool failure for one solution skips it; when
+    /// every search failed, or the server failed at protocol level, the whole tier is unavailable.
+    private func fetch(_ missing: [SolutionMatch], usagePattern: String, server: String, budget: Deadline) async throws(MCPError) -> [SolutionEnrichment] {
+        let client: MCPClient
+        do {
+            client = try connector.connect()
+        } catch {
+            throw MCPError(.unreachable, (error as? BundleError)?.message ?? "the MCP server could not be started")
+        }
+        do {
+            let result = try await search(missing, with: client, usagePattern: usagePattern, server: server, budget: budget)
+            await client.close(deadline: Deadline(after: .seconds(2)))
+            return result
+        } catch {
+            await client.close(deadline: Deadline(after: .seconds(2)))
+            throw error
+        }
+    }
+
+    private func search(_ missing: [SolutionMatch], with client: MCPClient, usagePattern: String, server: String,
+                        budget: Deadline) async throws(MCPError) -> [SolutionEnrichment] {
+        let settings = connector.settings
+        let tools = try await client.tools(deadline: budget)
+        guard let searchTool = DocumentationTools.resolve(settings.searchTool, in: tools) else {
+            throw MCPError(.toolMissing, "the MCP server has no tool named \(settings.searchTool) (MCP_SEARCH_TOOL)")
+        }
+        let availabilityTool = settings.region == nil ? nil : DocumentationTools.resolve(settings.availabilityTool, in: tools)
+        let docs = DocumentationTools(client: client)
+        var enrichments: [SolutionEnrichment] = []
+        var toolFailure: MCPError?
+        for match in missing {
+            let phrase = String(([match.name] + (usagePattern.isEmpty ? [] : ["for", usagePattern])).joined(separator: " ").prefix(300))
+            let hits: [DocumentationHit]
+            do {
+                hits = try await docs.search(searchTool, phrase: phrase, limit: Self.hitsPerSolution, deadline: budget)
+            } catch where error.kind == .toolFailed {
+                toolFailure = error
+                logger.info("mcp.search_failed", ["solution": .string(match.name)])
+                continue
+            }
+            var regional: JSONValue?
+            if let availabilityTool, let region = settings.region {
+                do {
+                    regional = try await docs.availability(availabilityTool, region: region, product: match.name, deadline: budget)
+                } catch where error.kind == .toolFailed {
+                    regional = nil
+                }
+            }
+            let documentation = hits.map { DocumentationLink(title: $0.title, url: $0.url, excerpt: $0.excerpt) }
+            let summary = hits.first?.excerpt ?? hits.first.map { "See \($0.title)." } ?? "The server found no documentation for \(match.name)."
+            enrichments.append(SolutionEnrichment(solutionName: match.name, summary: summary, documentation: documentation,
+                                                  regionalAvailability: regional, source: "mcp", server: server, cached: false,
+                                                  fetchedAt: Timestamp.format(clock.now())))
+        }
+        if enrichments.isEmpty, let toolFailure { throw toolFailure }
+        return enrichments
+    }
+
+    private func cached(_ name: String, _ pattern: String, _ server: String, expired: Bool) -> SolutionEnrichment? {
+        guard let cache else { return nil }
+        return try? cache.lookup(solution: name, patternHash: pattern, server: server, now: clock.now(), includingExpired: expired)
+    }
+}
