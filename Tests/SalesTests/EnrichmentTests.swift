@@ -11,7 +11,7 @@ import Testing
 /// Tier 2 end to end against the loopback MCP server (the official Python SDK): live
 /// enrichment, the database cache (a second call served from it, expiry after 24 h with an
 /// injected clock), and every way the server can fail becoming `mcp_unavailable`, never a throw.
-@Suite(.serialized, .enabled(if: MCPTestServer.enabled)) struct EnrichmentTests {
+@Suite(.serialized, .enabled(if: MCPTestServer.enabled)) struct SolutionEnrichmentTests {
     static let names = ["Amazon S3", "AWS Lambda", "Amazon DynamoDB", "Amazon SageMaker", "AWS Glue", "Amazon Redshift"]
     static let matches = names.enumerated().map { index, name in
         SolutionMatch(solutionID: index + 1, name: name, category: "Analytics", description: "\(name) does things.",
@@ -28,7 +28,7 @@ import Testing
         database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
     }
 
-    func enricher(_ config: [String: String], at date: Date = EnrichmentTests.start) throws -> any SolutionEnriching {
+    func enricher(_ config: [String: String], at date: Date = SolutionEnrichmentTests.start) throws -> any SolutionEnriching {
         let context = FunctionContext(function: "research", requestID: "test", config: Config(config), clock: BundleClock(frozenAt: date),
                                       logger: .discarding, deadline: Deadline(seconds: 120), database: database, transport: CurlTransport())
         return try context.solutionEnriching()
@@ -117,14 +117,14 @@ import Testing
 @Suite struct OfflineEnrichmentTests {
     @Test func buildsLabelledEnrichmentsFromTheCatalogueRows() async throws {
         let context = FunctionContext(function: "research", requestID: "test", config: Config([:]),
-                                      clock: BundleClock(frozenAt: EnrichmentTests.start), logger: .discarding, deadline: Deadline(seconds: 5))
+                                      clock: BundleClock(frozenAt: SolutionEnrichmentTests.start), logger: .discarding, deadline: Deadline(seconds: 5))
         let enricher = try context.solutionEnriching()
-        let outcome = await enricher.enrich(EnrichmentTests.matches, usagePattern: "anything", deadline: Deadline(seconds: 5))
+        let outcome = await enricher.enrich(SolutionEnrichmentTests.matches, usagePattern: "anything", deadline: Deadline(seconds: 5))
         #expect(outcome.provider == "offline" && !outcome.mcpUnavailable && outcome.enrichments.count == 5)
         let first = try #require(outcome.enrichments.first)
         #expect(first.source == "offline" && first.server == nil && !first.cached && first.fetchedAt == "2026-05-28T20:26:40Z")
         #expect(first.summary.contains("offline") && first.documentation.map(\.url) == ["https://aws.amazon.com/0/"])
-        let again = await enricher.enrich(EnrichmentTests.matches, usagePattern: "anything", deadline: Deadline(seconds: 5))
+        let again = await enricher.enrich(SolutionEnrichmentTests.matches, usagePattern: "anything", deadline: Deadline(seconds: 5))
         #expect(again == outcome)
         #expect(try JSONValue(encoding: outcome)["mcp_unavailable"] == false)
     }

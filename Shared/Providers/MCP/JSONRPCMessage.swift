@@ -22,6 +22,15 @@ package enum JSONRPCMessage {
         return answered == Double(id) && (message["result"] != nil || message["error"] != nil)
     }
 
+    /// What the client answers a request the server sent it: `ping` gets an empty result; the
+    /// client offers no capabilities (sampling, roots, elicitation), so anything else is
+    /// "method not found". Nil when `message` is not a server request.
+    package static func reply(toServerRequest message: JSONValue) -> JSONValue? {
+        guard let method = message["method"]?.stringValue, let id = message["id"], !id.isNull else { return nil }
+        if method == "ping" { return ["jsonrpc": "2.0", "id": id, "result": [:]] }
+        return ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": "the client does not offer this method"]]
+    }
+
     /// The result of a response, or the protocol error it carries.
     package static func result(of response: JSONValue, method: String) throws(MCPError) -> JSONValue {
         if let error = response["error"] {

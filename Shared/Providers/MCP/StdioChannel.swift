@@ -33,7 +33,14 @@ package final class StdioChannel: MCPChannel {
                 var skipped = 0
                 while true {
                     let bytes = try process.readLine(limit: limit, deadline: deadline)
-                    if let parsed = try? JSONValue(parsing: bytes), JSONRPCMessage.isResponse(parsed, to: id) { return parsed }
+                    if let parsed = try? JSONValue(parsing: bytes) {
+                        if JSONRPCMessage.isResponse(parsed, to: id) { return parsed }
+                        // A request from the server would wait for us forever: answer it (ping
+                        // with an empty result, anything else as not offered).
+                        if let reply = JSONRPCMessage.reply(toServerRequest: parsed) {
+                            try process.write(Array(reply.jsonText.utf8) + [10], deadline: deadline)
+                        }
+                    }
                     skipped += 1
                     guard skipped <= maxSkipped else {
                         throw MCPError(.malformed, "the MCP server wrote more than \(maxSkipped) other lines before answering \(method)")
