@@ -35,86 +35,91 @@ package struct MCPSolutionEnricher: SolutionEnriching {
             if let hit = cached(match.name, pattern, server, expired: false) { found[match.name] = hit }
         }
         let missing = top.filter { found[$0.name] == nil }
-        var failure: String?
+        var failure: MCPError?
         if !missing.isEmpty {
-            do {
-                let live = try await fetch(missing, usagePattern: usagePattern, server: server, budget: budget)
-                for enrichment in live {
-                    found[enrichment.solutionName] = enrichment
-                    do {
-                        try cache?.store(enrichment, patternHash: pattern, server: server, now: clock.now())
-                    } catch {
-                        logger.warning("mcp.cache_write_failed", ["solution": .string(enrichment.solutionName)])
-                    }
+            let live = await fetch(missing, usagePattern: usagePattern, server: server, budget: budget)
+            failure = live.failure
+            for enrichment in live.enrichments {
+                found[enrichment.solutionName] = enrichment
+                do {
+                    try cache?.store(enrichment, patternHash: pattern, server: server, now: clock.now())
+                } catch {
+                    logger.warning("mcp.cache_write_failed", ["solution": .string(enrichment.solutionName)])
                 }
-            } catch {
-                failure = error.message
-                logger.warning("mcp.unavailable", ["server": .string(server), "reason": .string(error.message)])
+            }
+            if let failure {
+                logger.warning("mcp.unavailable", ["server": .string(server), "reason": .string(failure.message),
+                                                   "enriched": .number(Double(live.enrichments.count)), "asked": .number(Double(missing.count))])
                 for match in missing where found[match.name] == nil {
                     if let stale = cached(match.name, pattern, server, expired: true) { found[match.name] = stale }
                 }
             }
         }
         let ordered = top.compactMap { found[$0.name] }
-        return EnrichmentOutcome(enrichments: ordered, mcpUnavailable: failure != nil, reason: failure, provider: "mcp")
+        return EnrichmentOutcome(enrichments: ordered, mcpUnavailable: failure != nil, reason: failure?.message, provider: "mcp")
     }
 
-    /// One session for all the missing solutions. A tool failure for one solution skips it; when
-    /// every search failed, or the server failed at protocol level, the whole tier is unavailable.
-    private func fetch(_ missing: [SolutionMatch], usagePattern: String, server: String, budget: Deadline) async throws(MCPError) -> [SolutionEnrichment] {
+    /// What one live pass produced: the enrichments made before any failure, and the failure.
+    private struct LivePass {
+        var enrichments: [SolutionEnrichment] = []
+        var failure: MCPError?
+    }
+
+    /// One session for all the missing solutions. A tool failure for one solution skips it (the
+    /// tier fails only when every search failed); a protocol error, an unreachable server or the
+    /// budget running out stop the pass, keeping what was already found.
+    private func fetch(_ missing: [SolutionMatch], usagePattern: String, server: String, budget: Deadline) async -> LivePass {
         let client: MCPClient
         do {
             client = try connector.connect()
         } catch {
-            throw MCPError(.unreachable, (error as? BundleError)?.message ?? "the MCP server could not be started")
+            return LivePass(failure: MCPError(.unreachable, (error as? BundleError)?.message ?? "the MCP server could not be started"))
         }
-        do {
-            let result = try await search(missing, with: client, usagePattern: usagePattern, server: server, budget: budget)
-            await client.close(deadline: Deadline(after: .seconds(2)))
-            return result
-        } catch {
-            await client.close(deadline: Deadline(after: .seconds(2)))
-            throw error
-        }
+        var pass = LivePass()
+        await search(missing, with: client, usagePattern: usagePattern, server: server, budget: budget, into: &pass)
+        await client.close(deadline: Deadline(after: .seconds(2)))
+        return pass
     }
 
     private func search(_ missing: [SolutionMatch], with client: MCPClient, usagePattern: String, server: String,
-                        budget: Deadline) async throws(MCPError) -> [SolutionEnrichment] {
+                        budget: Deadline, into pass: inout LivePass) async {
         let settings = connector.settings
-        let tools = try await client.tools(deadline: budget)
-        guard let searchTool = DocumentationTools.resolve(settings.searchTool, in: tools) else {
-            throw MCPError(.toolMissing, "the MCP server has no tool named \(settings.searchTool) (MCP_SEARCH_TOOL)")
-        }
-        let availabilityTool = settings.region == nil ? nil : DocumentationTools.resolve(settings.availabilityTool, in: tools)
-        let docs = DocumentationTools(client: client)
-        var enrichments: [SolutionEnrichment] = []
-        var toolFailure: MCPError?
-        for match in missing {
-            let phrase = String(([match.name] + (usagePattern.isEmpty ? [] : ["for", usagePattern])).joined(separator: " ").prefix(300))
-            let hits: [DocumentationHit]
-            do {
-                hits = try await docs.search(searchTool, phrase: phrase, limit: Self.hitsPerSolution, deadline: budget)
-            } catch where error.kind == .toolFailed {
-                toolFailure = error
-                logger.info("mcp.search_failed", ["solution": .string(match.name)])
-                continue
+        do throws(MCPError) {
+            let tools = try await client.tools(deadline: budget)
+            guard let searchTool = DocumentationTools.resolve(settings.searchTool, in: tools) else {
+                throw MCPError(.toolMissing, "the MCP server has no tool named \(settings.searchTool) (MCP_SEARCH_TOOL)")
             }
-            var regional: JSONValue?
-            if let availabilityTool, let region = settings.region {
+            let availabilityTool = settings.region == nil ? nil : DocumentationTools.resolve(settings.availabilityTool, in: tools)
+            let docs = DocumentationTools(client: client)
+            var toolFailure: MCPError?
+            for match in missing {
+                let phrase = String(([match.name] + (usagePattern.isEmpty ? [] : ["for", usagePattern])).joined(separator: " ").prefix(300))
+                let hits: [DocumentationHit]
                 do {
-                    regional = try await docs.availability(availabilityTool, region: region, product: match.name, deadline: budget)
+                    hits = try await docs.search(searchTool, phrase: phrase, limit: Self.hitsPerSolution, deadline: budget)
                 } catch where error.kind == .toolFailed {
-                    regional = nil
+                    toolFailure = error
+                    logger.info("mcp.search_failed", ["solution": .string(match.name)])
+                    continue
                 }
+                var regional: JSONValue?
+                if let availabilityTool, let region = settings.region {
+                    do {
+                        regional = try await docs.availability(availabilityTool, region: region, product: match.name, deadline: budget)
+                    } catch where error.kind == .toolFailed {
+                        regional = nil
+                    }
+                }
+                let documentation = hits.map { DocumentationLink(title: $0.title, url: $0.url, excerpt: $0.excerpt) }
+                let summary = hits.first?.excerpt ?? hits.first.map { "See \($0.title)." } ?? "The server found no documentation for \(match.name)."
+                pass.enrichments.append(SolutionEnrichment(solutionName: match.name, summary: summary, documentation: documentation,
+                                                           regionalAvailability: regional, source: "mcp", server: server, cached: false,
+                                                           fetchedAt: Timestamp.format(clock.now())))
             }
-            let documentation = hits.map { DocumentationLink(title: $0.title, url: $0.url, excerpt: $0.excerpt) }
-            let summary = hits.first?.excerpt ?? hits.first.map { "See \($0.title)." } ?? "The server found no documentation for \(match.name)."
-            enrichments.append(SolutionEnrichment(solutionName: match.name, summary: summary, documentation: documentation,
-                                                  regionalAvailability: regional, source: "mcp", server: server, cached: false,
-                                                  fetchedAt: Timestamp.format(clock.now())))
+            if pass.enrichments.isEmpty, let toolFailure { throw toolFailure }
+        } catch {
+            pass.failure = error
         }
-        if enrichments.isEmpty, let toolFailure { throw toolFailure }
-        return enrichments
     }
 
     private func cached(_ name: String, _ pattern: String, _ server: String, expired: Bool) -> SolutionEnrichment? {

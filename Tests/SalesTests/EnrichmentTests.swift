@@ -81,6 +81,20 @@ import Testing
         #expect(outcome.enrichments.map(\.solutionName) == ["Amazon S3"] && outcome.enrichments[0].cached)
     }
 
+    @Test func aServerThatHangsMidwayKeepsWhatItAnsweredAndCachesIt() async throws {
+        #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
+        let server = try MCPTestServer(jsonResponse: false, mode: "hang-after-2")
+        let config = ["MCP_SERVER_URL": server.url, "MCP_TIMEOUT_SECONDS": "4"]
+        let outcome = try await enricher(config).enrich(Self.matches, usagePattern: "x", deadline: Deadline(seconds: 60))
+        #expect(outcome.mcpUnavailable && outcome.reason?.contains("in time") == true, "\(outcome.reason ?? "")")
+        #expect(outcome.enrichments.map(\.solutionName) == ["Amazon S3", "AWS Lambda"] && outcome.enrichments.allSatisfy { !$0.cached })
+        let cachedNow = try await enricher(["MCP_SERVER_URL": "http://127.0.0.1:9/mcp", "MCP_TIMEOUT_SECONDS": "3"])
+            .enrich(Self.matches, usagePattern: "x", deadline: Deadline(seconds: 60))
+        #expect(cachedNow.enrichments.isEmpty, "the cache is per server")
+        let again = try await enricher(config).enrich(Array(Self.matches.prefix(2)), usagePattern: "x", deadline: Deadline(seconds: 60))
+        #expect(!again.mcpUnavailable && again.enrichments.allSatisfy(\.cached))
+    }
+
     @Test func absentAndFailingServersAreUnavailableNeverThrown() async throws {
         #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
         // Nothing listens on port 9 of the loopback: connection refused.

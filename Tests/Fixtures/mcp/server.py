@@ -16,6 +16,7 @@ Usage:
   prefixed    tools named aws___search_documentation etc., answering JSON inside text only,
               the way clients see the AWS Knowledge server
   hang        search_documentation never answers
+  hang-after-2  the first two searches answer, the rest never do
   protocol    search_documentation answers a JSON-RPC error (-32603)
   tool-error  search_documentation answers isError: true
 --calls-file FILE appends one line per search call (the tests count upstream calls with it).
@@ -56,9 +57,12 @@ def build(mode: str, calls_file: str | None) -> MCPServer:
         ]
         return {"search_results": found}
 
+    answered = {"searches": 0}
+
     async def search(search_phrase: str, limit: int = 5):
         record(search_phrase)
-        if mode == "hang":
+        answered["searches"] += 1
+        if mode == "hang" or (mode == "hang-after-2" and answered["searches"] > 2):
             await anyio.sleep(3600)
         if mode == "protocol":
             raise MCPError(-32603, "search index unavailable")
@@ -118,7 +122,7 @@ def main() -> None:
     parser.add_argument("transport", choices=["stdio", "http"])
     parser.add_argument("--port-file")
     parser.add_argument("--json-response", action="store_true")
-    parser.add_argument("--mode", default="normal", choices=["normal", "prefixed", "hang", "protocol", "tool-error"])
+    parser.add_argument("--mode", default="normal", choices=["normal", "prefixed", "hang", "hang-after-2", "protocol", "tool-error"])
     parser.add_argument("--calls-file")
     arguments = parser.parse_args()
     server = build(arguments.mode, arguments.calls_file)
