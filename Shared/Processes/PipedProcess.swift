@@ -53,7 +53,9 @@ package final class PipedProcess: @unchecked Sendable {
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
-        var merged = ProcessEnvironment.current()
+        // Without the HTTP_* variables CGI makes from request headers: a client must not be able
+        // to set the server's environment by sending a header (httpoxy).
+        var merged = ProcessEnvironment.current().filter { !$0.key.hasPrefix("HTTP_") }
         for (name, value) in environment { merged[name] = value }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]

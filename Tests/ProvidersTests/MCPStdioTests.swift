@@ -27,6 +27,15 @@ import Testing
         await client.close(deadline: Deadline(seconds: 1))
     }
 
+    @Test func aServerFloodingStderrNeverBlocks() async throws {
+        // 4 MiB of log on stderr before answering: far beyond any pipe buffer.
+        let script = "head -c 4194304 /dev/zero >&2; read init; " + #"echo '{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25"}}'; read done; sleep 30"#
+        let client = MCPClient(channel: try StdioChannel(command: ["/bin/sh", "-c", script]))
+        try await client.start(deadline: Deadline(seconds: 20))
+        #expect(await client.protocolVersion == "2025-11-25")
+        await client.close(deadline: Deadline(seconds: 1))
+    }
+
     @Test func repliesToServerRequestsOnlyForRequests() {
         #expect(JSONRPCMessage.reply(toServerRequest: ["jsonrpc": "2.0", "id": 4, "method": "ping"]) == ["jsonrpc": "2.0", "id": 4, "result": [:]])
         #expect(JSONRPCMessage.reply(toServerRequest: ["jsonrpc": "2.0", "id": "x", "method": "roots/list"])?["error"]?["code"] == -32601)
