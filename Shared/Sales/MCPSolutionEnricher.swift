@@ -27,12 +27,13 @@ package struct MCPSolutionEnricher: SolutionEnriching {
     package func enrich(_ solutions: [SolutionMatch], usagePattern: String, deadline: Deadline) async -> EnrichmentOutcome {
         let settings = connector.settings
         let server = settings.serverLabel ?? "mcp"
+        let key = settings.serverKey
         let top = Array(solutions.prefix(Self.enrichedCount))
         let pattern = EnrichmentCache.patternHash(usagePattern)
         let budget = Deadline(after: min(settings.timeout, deadline.remaining))
         var found: [String: SolutionEnrichment] = [:]
         for match in top {
-            if let hit = cached(match.name, pattern, server, expired: false) { found[match.name] = hit }
+            if let hit = cached(match.name, pattern, key, expired: false) { found[match.name] = hit }
         }
         let missing = top.filter { found[$0.name] == nil }
         var failure: MCPError?
@@ -42,7 +43,7 @@ package struct MCPSolutionEnricher: SolutionEnriching {
             for enrichment in live.enrichments {
                 found[enrichment.solutionName] = enrichment
                 do {
-                    try cache?.store(enrichment, patternHash: pattern, server: server, now: clock.now())
+                    try cache?.store(enrichment, patternHash: pattern, server: key, now: clock.now())
                 } catch {
                     logger.warning("mcp.cache_write_failed", ["solution": .string(enrichment.solutionName)])
                 }
@@ -51,7 +52,7 @@ package struct MCPSolutionEnricher: SolutionEnriching {
                 logger.warning("mcp.unavailable", ["server": .string(server), "reason": .string(failure.message),
                                                    "enriched": .number(Double(live.enrichments.count)), "asked": .number(Double(missing.count))])
                 for match in missing where found[match.name] == nil {
-                    if let stale = cached(match.name, pattern, server, expired: true) { found[match.name] = stale }
+                    if let stale = cached(match.name, pattern, key, expired: true) { found[match.name] = stale }
                 }
             }
         }
@@ -122,8 +123,8 @@ package struct MCPSolutionEnricher: SolutionEnriching {
         }
     }
 
-    private func cached(_ name: String, _ pattern: String, _ server: String, expired: Bool) -> SolutionEnrichment? {
+    private func cached(_ name: String, _ pattern: String, _ serverKey: String, expired: Bool) -> SolutionEnrichment? {
         guard let cache else { return nil }
-        return try? cache.lookup(solution: name, patternHash: pattern, server: server, now: clock.now(), includingExpired: expired)
+        return try? cache.lookup(solution: name, patternHash: pattern, server: serverKey, now: clock.now(), includingExpired: expired)
     }
 }

@@ -28,6 +28,15 @@ import Testing
         #expect(stdio.timeout == .milliseconds(2500) && stdio.serverLabel == "uvx")
     }
 
+    @Test func serversStartedByTheSameProgramAreCachedApart() throws {
+        let docs = try settings(["MCP_SERVER_COMMAND": "uvx awslabs.aws-documentation-mcp-server@latest --key s3cr3t"])
+        let other = try settings(["MCP_SERVER_COMMAND": "uvx other-server"])
+        #expect(docs.serverLabel == other.serverLabel && docs.serverKey != other.serverKey)
+        #expect(docs.serverKey == (try settings(["MCP_SERVER_COMMAND": "uvx  awslabs.aws-documentation-mcp-server@latest --key 's3cr3t'"])).serverKey)
+        #expect(!docs.serverKey.contains("s3cr3t") && docs.serverKey.hasPrefix("stdio:"))
+        #expect(try settings(["MCP_SERVER_URL": "https://u:p@h.example/mcp"]).serverKey == "https://h.example/mcp")
+    }
+
     @Test func credentialsBecomeHeadersAndLeaveTheURL() throws {
         let basic = try settings(["MCP_SERVER_URL": "https://ada:s%40cret@mcp.example.com/mcp?x=1"])
         #expect(basic.url == "https://mcp.example.com/mcp?x=1" && basic.serverLabel == "https://mcp.example.com/mcp?x=1")

@@ -70,12 +70,13 @@ import Testing
 
     @Test func aHangingServerIsUnavailableAtTheBudgetAndTheCacheIsStillUsed() async throws {
         #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
-        // Cache one solution through a healthy server of the same label (the command's name).
-        let command = MCPTestServer.stdioCommand()
+        // Cache one solution while the server is healthy; then it starts hanging.
+        let hangFile = directory.file("hang")
+        let command = MCPTestServer.stdioCommand(hangIfExists: hangFile)
         _ = try await enricher(["MCP_SERVER_COMMAND": command]).enrich(Array(Self.matches.prefix(1)), usagePattern: "backups",
                                                                       deadline: Deadline(seconds: 90))
-        let hanging = MCPTestServer.stdioCommand(mode: "hang")
-        let outcome = try await enricher(["MCP_SERVER_COMMAND": hanging, "MCP_TIMEOUT_SECONDS": "4"], at: Self.start.addingTimeInterval(60))
+        try directory.write("hang", "")
+        let outcome = try await enricher(["MCP_SERVER_COMMAND": command, "MCP_TIMEOUT_SECONDS": "4"], at: Self.start.addingTimeInterval(60))
             .enrich(Array(Self.matches.prefix(3)), usagePattern: "backups", deadline: Deadline(seconds: 90))
         #expect(outcome.mcpUnavailable && outcome.reason?.contains("in time") == true, "\(outcome.reason ?? "no reason")")
         #expect(outcome.enrichments.map(\.solutionName) == ["Amazon S3"] && outcome.enrichments[0].cached)

@@ -24,9 +24,10 @@ package final class MCPTestServer: @unchecked Sendable {
     package static let missingPackage = "the PyPI package mcp is not installed (python3 -m pip install mcp; infra/dev test installs it)"
 
     /// The stdio command line for `MCP_SERVER_COMMAND`.
-    package static func stdioCommand(mode: String = "normal", callsFile: String? = nil) -> String {
+    package static func stdioCommand(mode: String = "normal", callsFile: String? = nil, hangIfExists: String? = nil) -> String {
         var words = ["python3", script, "stdio", "--mode", mode]
         if let callsFile { words += ["--calls-file", callsFile] }
+        if let hangIfExists { words += ["--hang-if-exists", hangIfExists] }
         return words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
     }
 

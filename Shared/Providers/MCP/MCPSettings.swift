@@ -76,6 +76,17 @@ package struct MCPSettings: Sendable {
         }
     }
 
+    /// What identifies the server in caches: the URL, or for stdio the whole command hashed (two
+    /// servers started by the same `uvx` or `python3` are different servers; arguments may hold
+    /// secrets, so only their hash is kept).
+    package var serverKey: String {
+        switch provider {
+        case .offline: "offline"
+        case .http: url ?? ""
+        case .stdio: "stdio:" + String(SHA256.hex(SHA256.hash(command.joined(separator: "\u{0}"))).prefix(32))
+        }
+    }
+
     private static func toolName(_ config: Config, _ variable: String, default fallback: String) throws -> String {
         let name = config[variable]?.trimmingWhitespace().nilIfEmpty ?? fallback
         // The spec's tool-name rule: 1–128 of A–Z a–z 0–9 _ - . /

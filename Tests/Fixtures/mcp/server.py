@@ -20,6 +20,7 @@ Usage:
   protocol    search_documentation answers a JSON-RPC error (-32603)
   tool-error  search_documentation answers isError: true
 --calls-file FILE appends one line per search call (the tests count upstream calls with it).
+--hang-if-exists FILE makes searches hang while FILE exists (a server that starts hanging).
 """
 
 import argparse
@@ -35,7 +36,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 
 
-def build(mode: str, calls_file: str | None) -> MCPServer:
+def build(mode: str, calls_file: str | None, hang_file: str | None = None) -> MCPServer:
     server = MCPServer("bundle-test-docs", version="1.0")
     prefix = "aws___" if mode == "prefixed" else ""
 
@@ -62,7 +63,8 @@ def build(mode: str, calls_file: str | None) -> MCPServer:
     async def search(search_phrase: str, limit: int = 5):
         record(search_phrase)
         answered["searches"] += 1
-        if mode == "hang" or (mode == "hang-after-2" and answered["searches"] > 2):
+        hanging = bool(hang_file) and os.path.exists(hang_file)
+        if hanging or mode == "hang" or (mode == "hang-after-2" and answered["searches"] > 2):
             await anyio.sleep(3600)
         if mode == "protocol":
             raise MCPError(-32603, "search index unavailable")
@@ -124,8 +126,9 @@ def main() -> None:
     parser.add_argument("--json-response", action="store_true")
     parser.add_argument("--mode", default="normal", choices=["normal", "prefixed", "hang", "hang-after-2", "protocol", "tool-error"])
     parser.add_argument("--calls-file")
+    parser.add_argument("--hang-if-exists")
     arguments = parser.parse_args()
-    server = build(arguments.mode, arguments.calls_file)
+    server = build(arguments.mode, arguments.calls_file, arguments.hang_if_exists)
     if arguments.transport == "stdio":
         print("bundle-test-docs: stdio server starting", file=sys.stderr, flush=True)
         server.run("stdio")
