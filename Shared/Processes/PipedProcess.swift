@@ -133,15 +133,21 @@ package final class PipedProcess: @unchecked Sendable {
         if result < 0 && errno != EINTR { throw .closed }
     }
 
-    /// Closes the child's stdin (a polite stop for servers that end at EOF), then kills its
-    /// process group and reaps it. Safe to call more than once.
+    /// Kills the child's process group without touching the pipes, so an exchange blocked on
+    /// another thread sees them close and returns; safe from any thread.
+    package func kill() {
+        _ = Glibc.kill(-pid, SIGKILL)
+        _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// Closes the pipes, kills the child's process group and reaps it. Safe to call more than
+    /// once; not while another thread is in `write` or `readLine` (call `kill()` first).
     package func terminate() {
         guard !ended else { return }
         ended = true
         if input >= 0 { close(input); input = -1 }
         if output >= 0 { close(output); output = -1 }
-        _ = kill(-pid, SIGKILL)
-        _ = kill(pid, SIGKILL)
+        kill()
         var raw: Int32 = 0
         while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
     }

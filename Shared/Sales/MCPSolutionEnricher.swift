@@ -68,7 +68,7 @@ package struct MCPSolutionEnricher: SolutionEnriching {
 
     /// One session for all the missing solutions. A tool failure for one solution skips it (the
     /// tier fails only when every search failed); a protocol error, an unreachable server or the
-    /// budget running out stop the pass, keeping what was already found.
+    /// budget running out make the tier unavailable, keeping what the other searches found.
     private func fetch(_ missing: [SolutionMatch], usagePattern: String, server: String, budget: Deadline) async -> LivePass {
         let client: MCPClient
         do {
@@ -82,44 +82,68 @@ package struct MCPSolutionEnricher: SolutionEnriching {
         return pass
     }
 
+    /// The solutions are asked at once (a Streamable HTTP server answers them in parallel; the
+    /// stdio channel takes them in turn), so tier 2 costs about one round trip, not five.
     private func search(_ missing: [SolutionMatch], with client: MCPClient, usagePattern: String, server: String,
                         budget: Deadline, into pass: inout LivePass) async {
         let settings = connector.settings
-        do throws(MCPError) {
-            let tools = try await client.tools(deadline: budget)
-            guard let searchTool = DocumentationTools.resolve(settings.searchTool, in: tools) else {
-                throw MCPError(.toolMissing, "the MCP server has no tool named \(settings.searchTool) (MCP_SEARCH_TOOL)")
-            }
-            let availabilityTool = settings.region == nil ? nil : DocumentationTools.resolve(settings.availabilityTool, in: tools)
-            let docs = DocumentationTools(client: client)
-            var toolFailure: MCPError?
-            for match in missing {
-                let phrase = String(([match.name] + (usagePattern.isEmpty ? [] : ["for", usagePattern])).joined(separator: " ").prefix(300))
-                let hits: [DocumentationHit]
-                do {
-                    hits = try await docs.search(searchTool, phrase: phrase, limit: Self.hitsPerSolution, deadline: budget)
-                } catch where error.kind == .toolFailed {
-                    toolFailure = error
-                    logger.info("mcp.search_failed", ["solution": .string(match.name)])
-                    continue
-                }
-                var regional: JSONValue?
-                if let availabilityTool, let region = settings.region {
-                    do {
-                        regional = try await docs.availability(availabilityTool, region: region, product: match.name, deadline: budget)
-                    } catch where error.kind == .toolFailed {
-                        regional = nil
-                    }
-                }
-                let documentation = hits.map { DocumentationLink(title: $0.title, url: $0.url, excerpt: $0.excerpt) }
-                let summary = hits.first?.excerpt ?? hits.first.map { "See \($0.title)." } ?? "The server found no documentation for \(match.name)."
-                pass.enrichments.append(SolutionEnrichment(solutionName: match.name, summary: summary, documentation: documentation,
-                                                           regionalAvailability: regional, source: "mcp", server: server, cached: false,
-                                                           fetchedAt: Timestamp.format(clock.now())))
-            }
-            if pass.enrichments.isEmpty, let toolFailure { throw toolFailure }
+        let tools: [MCPTool]
+        do {
+            tools = try await client.tools(deadline: budget)
         } catch {
             pass.failure = error
+            return
+        }
+        guard let searchTool = DocumentationTools.resolve(settings.searchTool, in: tools) else {
+            pass.failure = MCPError(.toolMissing, "the MCP server has no tool named \(settings.searchTool) (MCP_SEARCH_TOOL)")
+            return
+        }
+        let availabilityTool = settings.region == nil ? nil : DocumentationTools.resolve(settings.availabilityTool, in: tools)
+        let docs = DocumentationTools(client: client)
+        let answers = await withTaskGroup(of: (Int, Result<SolutionEnrichment, MCPError>).self) { group in
+            for (index, match) in missing.enumerated() {
+                group.addTask {
+                    (index, await enrichOne(match, docs: docs, searchTool: searchTool, availabilityTool: availabilityTool,
+                                            usagePattern: usagePattern, server: server, budget: budget))
+                }
+            }
+            var answers: [(Int, Result<SolutionEnrichment, MCPError>)] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var toolFailure: MCPError?
+        for answer in answers {
+            switch answer {
+            case .success(let enrichment): pass.enrichments.append(enrichment)
+            case .failure(let error) where error.kind == .toolFailed: toolFailure = toolFailure ?? error
+            case .failure(let error): pass.failure = pass.failure ?? error
+            }
+        }
+        // A tool failure for some solutions skips them; for every one, the tier failed.
+        if pass.failure == nil, pass.enrichments.isEmpty, let toolFailure { pass.failure = toolFailure }
+    }
+
+    private func enrichOne(_ match: SolutionMatch, docs: DocumentationTools, searchTool: MCPTool, availabilityTool: MCPTool?,
+                           usagePattern: String, server: String, budget: Deadline) async -> Result<SolutionEnrichment, MCPError> {
+        let phrase = String(([match.name] + (usagePattern.isEmpty ? [] : ["for", usagePattern])).joined(separator: " ").prefix(300))
+        do throws(MCPError) {
+            let hits = try await docs.search(searchTool, phrase: phrase, limit: Self.hitsPerSolution, deadline: budget)
+            var regional: JSONValue?
+            if let availabilityTool, let region = connector.settings.region {
+                do {
+                    regional = try await docs.availability(availabilityTool, region: region, product: match.name, deadline: budget)
+                } catch where error.kind == .toolFailed {
+                    regional = nil
+                }
+            }
+            let documentation = hits.map { DocumentationLink(title: $0.title, url: $0.url, excerpt: $0.excerpt) }
+            let summary = hits.first?.excerpt ?? hits.first.map { "See \($0.title)." } ?? "The server found no documentation for \(match.name)."
+            return .success(SolutionEnrichment(solutionName: match.name, summary: summary, documentation: documentation,
+                                               regionalAvailability: regional, source: "mcp", server: server, cached: false,
+                                               fetchedAt: Timestamp.format(clock.now())))
+        } catch {
+            if error.kind == .toolFailed { logger.info("mcp.search_failed", ["solution": .string(match.name)]) }
+            return .failure(error)
         }
     }
 

@@ -95,6 +95,27 @@ import Testing
         #expect(answer.text == "fine" && answer.structuredContent == ["ok": true])
     }
 
+    @Test func overlappingCallsShareOneHandshake() async throws {
+        let fake = FakeTransport()
+        Self.initialized(fake)
+        for _ in 0..<4 {
+            fake.expect("POST", Self.url) { request in
+                let sent = try JSONValue(parsing: request.body)
+                #expect(sent["method"] == "tools/call" && request.header("Mcp-Session-Id") == "s-1")
+                return .json(200, Self.result(sent["id"]?.intValue ?? 0, ["content": [["type": "text", "text": sent["params"]?["name"] ?? ""]]]))
+            }
+        }
+        let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: fake))
+        let texts = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<4 { group.addTask { try await client.call("tool-\(index)", arguments: [:], deadline: Deadline(seconds: 5)).text } }
+            var texts: [String] = []
+            for try await text in group { texts.append(text) }
+            return texts.sorted()
+        }
+        #expect(texts == ["tool-0", "tool-1", "tool-2", "tool-3"])
+        #expect(fake.unexpected.isEmpty && fake.pendingCount == 0)
+    }
+
     @Test func anExpiredSessionIsSetUpAgainOnce() async throws {
         let fake = FakeTransport()
         Self.initialized(fake, session: "old")

@@ -34,8 +34,9 @@ package struct MCPToolResult: Sendable, Equatable {
 
 /// An MCP client session: `initialize` (offering the newest version it knows and accepting any
 /// it supports back), `notifications/initialized`, `tools/list` (following `nextCursor`,
-/// bounded) and `tools/call`. A session the server expired is set up again once. An actor: one
-/// exchange at a time, ids in order.
+/// bounded) and `tools/call`. A session the server expired is set up again once. An actor, so
+/// ids stay unique; calls may overlap (Streamable HTTP carries them at once, the stdio channel
+/// takes them one at a time), and overlapping callers share one handshake.
 package actor MCPClient {
     package static let supportedVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
     package static let maxToolPages = 20
@@ -45,6 +46,10 @@ package actor MCPClient {
     private let clientName: String
     private var nextID = 1
     private var initialized = false
+    /// The handshake under way, which concurrent callers wait for instead of starting another.
+    private var starting: Task<Void, any Error>?
+    /// Counts handshakes, so of several calls that find the session expired only one renews it.
+    private var generation = 0
     private var cachedTools: [MCPTool]?
     package private(set) var protocolVersion: String?
     package private(set) var serverInfo: JSONValue?
@@ -57,6 +62,18 @@ package actor MCPClient {
     /// Sets up the session if it is not yet.
     package func start(deadline: Deadline) async throws(MCPError) {
         guard !initialized else { return }
+        let task = starting ?? Task { try await self.handshake(deadline: deadline) }
+        starting = task
+        do {
+            try await task.value
+        } catch {
+            if starting == task { starting = nil }
+            throw Self.mcpError(error)
+        }
+        if starting == task { starting = nil }
+    }
+
+    private func handshake(deadline: Deadline) async throws(MCPError) {
         let params: JSONValue = [
             "protocolVersion": .string(Self.supportedVersions[0]), "capabilities": [:],
             "clientInfo": ["name": .string(clientName), "version": .string(BundleVersion.current)],
@@ -76,6 +93,7 @@ package actor MCPClient {
         } catch {
             throw Self.mcpError(error)
         }
+        generation += 1
         initialized = true
     }
 
@@ -122,6 +140,7 @@ package actor MCPClient {
         guard !deadline.hasPassed else { throw MCPError(.timeout, "no time was left to ask the MCP server for \(method)") }
         let id = nextID
         nextID += 1
+        let session = generation
         do {
             let response = try await channel.request(JSONRPCMessage.request(id: id, method: method, params: params), id: id, deadline: deadline)
             return try JSONRPCMessage.result(of: response, method: method)
@@ -129,8 +148,10 @@ package actor MCPClient {
             let failure = Self.mcpError(error)
             // The server forgot the session: set up a new one, then ask once more.
             guard failure.kind == .sessionExpired, renewing else { throw failure }
-            initialized = false
-            channel.reset()
+            if session == generation && initialized {
+                initialized = false
+                channel.reset()
+            }
             try await start(deadline: deadline)
             return try await exchange(method, params, deadline: deadline, renewing: false)
         }
