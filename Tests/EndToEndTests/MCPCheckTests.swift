@@ -21,7 +21,8 @@ import Testing
         #expect(result.json?["provider"] == "offline" && result.json?["tools"] == [])
     }
 
-    @Test(.enabled(if: MCPTestServer.enabled)) func listsToolsAndSearchesOverStreamableHTTPAndStdio() throws {
+    @Test(.enabled(if: MCPTestServer.enabled, "needs the PyPI package mcp (python3 -m pip install mcp)"))
+    func listsToolsAndSearchesOverStreamableHTTPAndStdio() throws {
         #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
         let server = try MCPTestServer(jsonResponse: false)
         let http = try Binaries.run("mcp-check", stdin: input, environment: ["MCP_SERVER_URL": server.url], workingDirectory: directory.path)
@@ -52,7 +53,8 @@ import Testing
         #expect(bad.exitCode == 78 && bad.json?["error"]?["details"]?.arrayValue?.first?["field"] == "MCP_PROVIDER", "\(bad.stdoutText)")
     }
 
-    @Test(.enabled(if: MCPTestServer.enabled)) func throughNginx() throws {
+    @Test(.enabled(if: MCPTestServer.enabled, "needs the PyPI package mcp (python3 -m pip install mcp)"))
+    func throughNginx() throws {
         #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
         let mcp = try MCPTestServer(jsonResponse: true)
         let server = try NginxServer(mode: .direct, environment: ["MCP_SERVER_URL": mcp.url])

@@ -7,7 +7,7 @@ import Testing
 
 /// The client against a real MCP server (the official Python SDK, `Tests/Fixtures/mcp/server.py`)
 /// over real libcurl and real pipes: Streamable HTTP answering JSON and answering SSE, and stdio.
-@Suite(.serialized, .enabled(if: MCPTestServer.enabled)) struct MCPServerTests {
+@Suite(.serialized, .enabled(if: MCPTestServer.enabled, "needs the PyPI package mcp (python3 -m pip install mcp)")) struct MCPServerTests {
     static func exercise(_ client: MCPClient) async throws {
         let deadline = Deadline(seconds: 60)
         let tools = try await client.tools(deadline: deadline)

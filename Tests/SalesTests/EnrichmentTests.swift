@@ -11,7 +11,7 @@ import Testing
 /// Tier 2 end to end against the loopback MCP server (the official Python SDK): live
 /// enrichment, the database cache (a second call served from it, expiry after 24 h with an
 /// injected clock), and every way the server can fail becoming `mcp_unavailable`, never a throw.
-@Suite(.serialized, .enabled(if: MCPTestServer.enabled)) struct SolutionEnrichmentTests {
+@Suite(.serialized, .enabled(if: MCPTestServer.enabled, "needs the PyPI package mcp (python3 -m pip install mcp)")) struct SolutionEnrichmentTests {
     static let names = ["Amazon S3", "AWS Lambda", "Amazon DynamoDB", "Amazon SageMaker", "AWS Glue", "Amazon Redshift"]
     static let matches = names.enumerated().map { index, name in
         SolutionMatch(solutionID: index + 1, name: name, category: "Analytics", description: "\(name) does things.",
