@@ -18,6 +18,7 @@ import Testing
         #expect(try texts("data: one\r\n\r\ndata: two\r\rdata: three") == ["one", "two", "three"])
         // A CR at the very end, then LF in the next "chunk": one line break, not two.
         #expect(try texts("data: a\r\n\r\n") == ["a"])
+        #expect(try texts("\u{FEFF}data: bom\n\n") == ["bom"])
     }
 
     @Test func anEventWithoutDataIsNotAMessage() throws {

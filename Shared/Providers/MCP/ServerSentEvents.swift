@@ -24,7 +24,8 @@ package struct ServerSentEvents: Sendable {
         var hasData = false
         var eventType: ArraySlice<UInt8> = []
         var events = 0
-        var index = 0
+        // A leading byte-order mark is not part of the first field name.
+        var index = body.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let count = body.count
 
         func dispatch() throws(MCPError) {
