@@ -104,6 +104,14 @@ import Testing
         let absent = try await enricher(["MCP_SERVER_URL": "http://127.0.0.1:9/mcp", "MCP_TIMEOUT_SECONDS": "5"])
             .enrich(Self.matches, usagePattern: "x", deadline: Deadline(seconds: 30))
         #expect(absent.mcpUnavailable && absent.enrichments.isEmpty && absent.reason?.contains("cannot reach") == true)
+        // An answer two days old is past its day, but with the server down it is still the best there is.
+        let old = SolutionEnrichment(solutionName: "AWS Glue", summary: "old", documentation: [], source: "mcp",
+                                     server: "http://127.0.0.1:9/mcp", cached: false, fetchedAt: "2026-05-26T20:26:40Z")
+        try EnrichmentCache(database: database).store(old, patternHash: EnrichmentCache.patternHash("x"), server: "http://127.0.0.1:9/mcp",
+                                                      now: Self.start.addingTimeInterval(-2 * 86_400))
+        let stale = try await enricher(["MCP_SERVER_URL": "http://127.0.0.1:9/mcp", "MCP_TIMEOUT_SECONDS": "5"])
+            .enrich(Self.matches, usagePattern: "x", deadline: Deadline(seconds: 30))
+        #expect(stale.mcpUnavailable && stale.enrichments.map(\.summary) == ["old"] && stale.enrichments[0].cached)
 
         let protocolFailure = try MCPTestServer(jsonResponse: true, mode: "protocol")
         let refused = try await enricher(["MCP_SERVER_URL": protocolFailure.url])
