@@ -34,7 +34,7 @@ let package = Package(
         // The invocation core: handlers, their context, and the one function that runs them.
         // It imports no provider, gateway or jobs module; those extend the context instead.
         .target(name: "Runtime", dependencies: ["Core", "Store", "CProcessShim"], path: "Shared/Runtime"),
-        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars"], path: "Shared/Providers"),
+        .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars", "Processes"], path: "Shared/Providers"),
         .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
 

@@ -16,6 +16,7 @@ package enum Catalog {
         BundleFunction("openapi", OpenAPIHandler.self),
         BundleFunction("llm-usage", LLMUsageHandler.self),
         BundleFunction("llm-check", LLMCheckHandler.self),
+        BundleFunction("mcp-check", MCPCheckHandler.self),
         BundleFunction("enqueue", EnqueueHandler.self),
         BundleFunction("get-job", GetJobHandler.self),
         BundleFunction("list-jobs", ListJobsHandler.self),
