@@ -141,7 +141,7 @@ package struct ResearchWorkflow: Sendable {
         } else {
             let usage = pains.isEmpty ? (industry ?? "general cloud workloads") : pains.map(\.pain).joined(separator: "; ")
             do {
-                outcome = await try services.enriching().enrich(top, usagePattern: usage, deadline: deadline)
+                outcome = try await services.enriching().enrich(top, usagePattern: usage, deadline: deadline)
             } catch {
                 // Tier 2 that cannot even be set up is unavailable like one that fails: tier 1 stands.
                 outcome = EnrichmentOutcome(enrichments: [], mcpUnavailable: true,

@@ -20,6 +20,8 @@ package struct WorkflowRun: Codable, Sendable, Equatable {
     package var error: JSONValue?
     package var resumedFromRunID: Int?
     package var jobID: Int?
+    /// Until when the worker running it holds it (a run past this with status running lost its worker).
+    package var leaseUntil: String?
     package var createdAt: String
     package var updatedAt: String
     package var startedAt: String?
@@ -31,6 +33,7 @@ package struct WorkflowRun: Codable, Sendable, Equatable {
         case failedStep = "failed_step"
         case resumedFromRunID = "resumed_from_run_id"
         case jobID = "job_id"
+        case leaseUntil = "lease_until"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case startedAt = "started_at"
@@ -51,6 +54,7 @@ package struct WorkflowRun: Codable, Sendable, Equatable {
         error = try row.optionalJSON("error")
         resumedFromRunID = row.optionalInt("resumed_from_run_id")
         jobID = row.optionalInt("job_id")
+        leaseUntil = row.optionalString("lease_until")
         createdAt = try row.string("created_at")
         updatedAt = try row.string("updated_at")
         startedAt = row.optionalString("started_at")

@@ -37,9 +37,11 @@ package struct WorkflowStore: Sendable {
         }
     }
 
+    /// Records the job that runs the run (the newest one, when a stuck run was queued again).
     package func attachJob(_ jobID: Int, toRun runID: Int, now: Date) throws {
         try database.write { sql in
-            try sql.execute("UPDATE workflow_runs SET job_id = ?, updated_at = ? WHERE id = ? AND job_id IS NULL", jobID, now, runID)
+            try sql.execute("UPDATE workflow_runs SET job_id = ?, updated_at = ? WHERE id = ? AND (job_id IS NULL OR job_id < ?)",
+                            jobID, now, runID, jobID)
         }
     }
 
