@@ -117,17 +117,23 @@ package struct ResearchWorkflow: Sendable {
         return String((parts.isEmpty ? ["cloud migration", context?.prospect.title ?? ""] : parts).joined(separator: "; ").prefix(1000))
     }
 
+    /// Both searches at once (the step waits for the slower, not the sum); results keep the
+    /// queries' order and each URL once.
     func researchCompany(_ context: ResearchContext) async throws -> WebResearch {
         let search = try services.search()
         let quoted = "\"" + context.companyName.filter { $0 != "\"" } + "\""
         let queries = [quoted, quoted + " technology"]
+        let deadline = self.deadline
+        let found = try await withThrowingTaskGroup(of: (Int, [SearchResult]).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask { (index, try await search.search(query, freshness: .year, count: Self.resultsPerSearch, deadline: deadline)) }
+            }
+            return try await group.reduce(into: [Int: [SearchResult]]()) { $0[$1.0] = $1.1 }
+        }
         var results: [SearchResult] = []
         var seen = Set<String>()
-        for query in queries {
-            for result in try await search.search(query, freshness: .year, count: Self.resultsPerSearch, deadline: deadline)
-            where seen.insert(result.url).inserted {
-                results.append(result)
-            }
+        for index in queries.indices {
+            for result in found[index] ?? [] where seen.insert(result.url).inserted { results.append(result) }
         }
         return WebResearch(queries: queries, provider: search.name, results: results)
     }

@@ -22,7 +22,7 @@ import Testing
         #expect(steps.allSatisfy { $0["status"] == "succeeded" && $0["attempts"] == 1 && $0["duration_ms"]?.intValue != nil })
         #expect(steps.map { $0["llm_calls"]?.intValue } == [0, 0, 1, 1, 0, 1], "usage by step")
         #expect(steps[0]["input_summary"]?.stringValue?.contains("manual context") == true)
-        #expect(harness.search.queries.withLock { $0 } == ["\"Acme Corp\"", "\"Acme Corp\" technology"], "the company name is quoted")
+        #expect(harness.search.queries.withLock { $0 }.sorted() == ["\"Acme Corp\"", "\"Acme Corp\" technology"], "the company name is quoted")
 
         let sources = (research["sources"]?.arrayValue ?? []).compactMap { $0.stringValue }
         #expect(sources == [ResearchHarness.newsURL, ResearchHarness.architectureURL, ResearchHarness.docsURL, ResearchHarness.docsArchitectureURL])
