@@ -138,6 +138,14 @@ package struct RunResearchHandler: FunctionHandler {
                                     progress: { percent, step in context.reportProgress(percent, "research: \(step) done") })
         let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
+        if !ran, finished.isActive, let jobID = context.jobID {
+            // Another worker holds it (or died holding it): look again when its lease ends, so a
+            // run whose worker was killed resumes without waiting for a new request.
+            let followUp = try Self.enqueue(runID: run.id, key: "research-run-\(run.id)-after-job-\(jobID)",
+                                            after: finished.leaseUntil.flatMap(Timestamp.parse), context: context)
+            context.logger.info("research.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
+            return Output(queued: true, ran: false, jobID: followUp, research: ResearchAnswer(finished))
+        }
         if ran, finished.status == .succeeded, let findings = try? finished.result?.decode(as: ResearchFindings.self),
            let prospectID = finished.input["prospect_id"]?.intValue {
             try ResearchOutcome.record(findings, prospectID: prospectID, database: database, now: context.clock.now())

@@ -1,9 +1,11 @@
 import Core
 import Providers
 import Sales
+import Runtime
 import Synchronization
 import TestSupport
 import Testing
+import Workflows
 
 /// The research workflow with fake search, tier 1, tier 2 and LLM: every step recorded, sources
 /// only from searches, tier 2's failure kept out of the run's fate, a failing LLM retried and the
@@ -187,5 +189,23 @@ import Testing
             _ = try await harness.call(ResearchProspectHandler(), ["id": 99], context: harness.context())
         }
         #expect(missing?.code == .notFound)
+    }
+
+    @Test func aRunHeldByAnotherWorkerGetsAFollowUpJobAfterItsLease() async throws {
+        let harness = try ResearchHarness()
+        let queued = try await harness.call(ResearchProspectHandler(), ["id": 1], context: harness.context())
+        let runID = try #require(queued["run_id"]?.intValue)
+        let lease = Timestamp.parse("2026-03-02T10:10:00Z")!
+        _ = try WorkflowStore(database: harness.database).claim(runID, owner: "job-other", until: lease, now: Timestamp.parse("2026-03-02T10:00:00Z")!)
+        let context = FunctionContext(function: "run-research", requestID: "req-job", config: Config(["JOB_ID": "7"]),
+                                      clock: BundleClock(frozenAt: Timestamp.parse("2026-03-02T10:00:00Z")!), logger: .discarding,
+                                      deadline: Deadline(seconds: 60), database: harness.database)
+        context.provide(harness.context().researchServices())
+        let output = try await harness.call(RunResearchHandler(), ["id": .number(Double(runID))], context: context)
+        #expect(output["ran"] == false && output["queued"] == true)
+        #expect(harness.search.queries.withLock { $0 }.isEmpty, "the held run was not run twice")
+        let followUp = try harness.database.read { try $0.queryOne("SELECT run_after, idempotency_key FROM jobs WHERE id = ?", output["job_id"]?.intValue ?? 0) }
+        #expect(try followUp?.string("idempotency_key") == "research-run-\(runID)-after-job-7")
+        #expect(try followUp?.string("run_after") == "2026-03-02T10:10:00.000Z")
     }
 }
