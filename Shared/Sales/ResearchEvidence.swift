@@ -28,31 +28,34 @@ package struct ResearchEvidence: Sendable, Equatable {
         evidence == Self.context || allowed.contains(evidence)
     }
 
-    /// The text without any URL that is not one of the sources.
+    /// The text without any URL that is not one of the sources (one pass, linear in the text).
     package func scrub(_ text: String) -> String {
         guard text.contains("http") else { return text }
-        var kept: [Substring] = []
-        for token in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let bare = token.trimmingCharacters(in: "()[]<>\"'.,;:")
-            if bare.hasPrefix("http://") || bare.hasPrefix("https://"), !allowed.contains(bare) { continue }
-            kept.append(token)
+        var output = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let rest = text[index...]
+            guard rest.hasPrefix("http://") || rest.hasPrefix("https://") else {
+                output.append(text[index])
+                index = text.index(after: index)
+                continue
+            }
+            var end = index
+            while end < text.endIndex, !text[end].isWhitespace, !Self.urlEnds.contains(text[end]) { end = text.index(after: end) }
+            var url = text[index..<end]
+            while let last = url.last, Self.trailing.contains(last) { url = url.dropLast() }
+            if allowed.contains(String(url)) { output += url }
+            index = url.endIndex
         }
-        return kept.joined(separator: " ")
+        return output
     }
+
+    static let urlEnds: Set<Character> = ["(", ")", "[", "]", "<", ">", "\"", "'"]
+    static let trailing: Set<Character> = [".", ",", ";", ":", "!", "?"]
 
     /// The sources' text as the prompts show it: one line per result with its URL.
     package static func lines(_ results: [SearchResult]) -> String {
         results.isEmpty ? "- (no web results)" : results.map { "- \($0.title) — \($0.snippet) [\($0.url)]" }.joined(separator: "\n")
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in characters: String) -> String {
-        let set = Set(characters)
-        var text = self
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }
 

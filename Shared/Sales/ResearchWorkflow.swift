@@ -79,6 +79,7 @@ package struct ResearchWorkflow: Sendable {
                 let result = try await services.llm().run(TechStackTask(context: context, results: web.results), deadline: deadline)
                 let evidence = ResearchEvidence(results: web.results)
                 let kept = result.output.technologies.filter { evidence.accepts($0.evidence) }
+                    .map { TechStackTask.Technology(name: evidence.scrub($0.name), category: $0.category, evidence: $0.evidence) }
                 return Analysis(items: kept, summary: evidence.scrub(result.output.summary),
                                 dropped: result.output.technologies.count - kept.count, llm: result.usage)
             },
@@ -90,6 +91,7 @@ package struct ResearchWorkflow: Sendable {
                 let result = try await services.llm().run(task, deadline: deadline)
                 let evidence = ResearchEvidence(results: web.results)
                 let kept = result.output.painPoints.filter { evidence.accepts($0.evidence) }
+                    .map { PainPointsTask.Pain(pain: evidence.scrub($0.pain), severity: $0.severity, evidence: $0.evidence) }
                 return Analysis(items: kept, summary: evidence.scrub(result.output.summary),
                                 dropped: result.output.painPoints.count - kept.count, llm: result.usage)
             },

@@ -209,3 +209,24 @@ import Workflows
         #expect(try followUp?.string("run_after") == "2026-03-02T10:10:00.000Z")
     }
 }
+
+@Suite struct ResearchEvidenceTests {
+    @Test func scrubKeepsSourcesAndDropsEveryOtherURL() {
+        let evidence = ResearchEvidence(sources: ["https://a.example/x", "https://a.example/x"])
+        #expect(evidence.sources == ["https://a.example/x"])
+        #expect(evidence.scrub("See https://a.example/x, and\nhttps://evil.example/y. Also [doc](http://evil.example/z).")
+                == "See https://a.example/x, and\n. Also [doc]().")
+        #expect(evidence.scrub("no links here") == "no links here")
+        #expect(evidence.accepts("context") && evidence.accepts("https://a.example/x") && !evidence.accepts("https://a.example/x/"))
+    }
+
+    @Test func confidenceComesFromEvidenceCounts() {
+        let none = ResearchConfidence.compute(sources: 0, technologies: 0, pains: 0, solutions: 0, enriched: 0, mcpUnavailable: true, droppedClaims: 0)
+        #expect(none.score == 0.1)
+        let full = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enriched: 5, mcpUnavailable: false, droppedClaims: 0)
+        #expect(full.score == 1)
+        let penalised = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enriched: 5, mcpUnavailable: false, droppedClaims: 2)
+        #expect(penalised.score == 0.9)
+        #expect(penalised.reasons.last?.hasPrefix("-0.10 for 2 claims dropped") == true)
+    }
+}
