@@ -168,6 +168,9 @@ import Testing
         #expect(Array(statuses.prefix(4)) == ["reused", "reused", "succeeded", "succeeded"])
         #expect(upstreams.server.requests.filter { $0.path.hasPrefix("/v1/search") }.count == 2, "the web search was not paid again")
         #expect(second["technologies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Kubernetes"], "the made-up citation is dropped")
+        // Every call is recorded under the job's function: three failed tries, then what the resumed run paid for.
+        let usage = try server.send("GET", "/metrics/llm-usage?function=run-research", headers: json).json
+        #expect(usage?["totals"]?["calls"]?.intValue == (Self.tierOneBuilt ? 6 : 5), "\(usage ?? .null)")
         if Self.tierOneBuilt {
             #expect(second["status"] == "succeeded", "\(second)")
             #expect(second["mcp_unavailable"] == true)
