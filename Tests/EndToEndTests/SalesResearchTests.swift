@@ -149,6 +149,9 @@ import Testing
         let failedStep = try #require(failed["steps"]?.arrayValue?.last)
         #expect(failedStep["attempts"] == 3 && failedStep["llm_calls"] == 3 && failedStep["output"] == .null)
         #expect(upstreams.requests(schema: "tech_stack") == 3, "three attempts, each one call")
+        let rerun = try server.send("POST", "/api/v1/research-runs/\(runID)/run", headers: json, body: "{}")
+        #expect(rerun.status == 202 && rerun.json?["queued"] == false && rerun.json?["research"]?["status"] == "failed",
+                "a finished run is shown, not run again: \(rerun.text)")
         let job = try server.send("GET", "/jobs/\(jobID)", headers: json).json
         #expect(job?["status"] == "succeeded" && job?["result"]?["research"]?["status"] == "failed",
                 "the job ran the workflow; the run says it failed")
