@@ -162,6 +162,31 @@ import Workflows
         #expect(done.status == .succeeded)
     }
 
+    @Test func aRunWhoseWorkerDiedIsTakenOverAndKeepsItsFinishedSteps() async throws {
+        let (run, _) = try store.createRun(workflow: "demo", subject: "thing:6", input: ["seed": "k"], now: Self.now)
+        let lease = Self.now.addingTimeInterval(300)
+        #expect(try store.claim(run.id, owner: "dead-worker", until: lease, now: Self.now) != nil)
+        // What the dead worker had recorded: the first step done, the second one started.
+        try database.write { sql in
+            try sql.execute("""
+                INSERT INTO workflow_steps (run_id, position, name, status, attempts, output, llm_calls, started_at, finished_at, duration_ms)
+                VALUES (?, 0, 'first', 'succeeded', 1, '{"value": "one:k"}', 1, '2026-03-02T10:00:00Z', '2026-03-02T10:00:01Z', 1000)
+                """, run.id)
+            try sql.execute("""
+                INSERT INTO workflow_steps (run_id, position, name, status, attempts, started_at) VALUES (?, 1, 'second', 'running', 1, '2026-03-02T10:00:01Z')
+                """, run.id)
+        }
+        let journal = Journal()
+        let later = BundleClock(frozenAt: lease.addingTimeInterval(1))
+        let (done, ran) = try await runner(journal, owner: "rescuer", clock: later).execute(run.id, steps: steps(journal) { _ in nil })
+        #expect(ran)
+        #expect(done.status == .succeeded)
+        #expect(journal.count("first") == 0, "the finished step is kept, not run again")
+        #expect(done.steps.map(\.status) == [.succeeded, .succeeded, .succeeded])
+        #expect(done.steps[1].attempts == 1 && done.steps[1].output != nil)
+        #expect(done.result?["value"] == "three after two after one:k attempt 1")
+    }
+
     @Test func retryDelaysGrowAndAreCapped() {
         let retry = WorkflowRetry(attempts: 5, baseSeconds: 2, maxSeconds: 10, jitter: { 0.5 })
         #expect([1, 2, 3, 4].map(retry.delay(afterAttempt:)) == [1, 2, 4, 5])
