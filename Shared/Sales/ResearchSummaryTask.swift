@@ -89,5 +89,5 @@ package struct ResearchSummaryTask: StructuredTask {
 }
 
 extension String {
-    func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
+    fileprivate func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
 }

@@ -14,9 +14,9 @@ import Workflows
 final class ResearchHarness: Sendable {
     let directory: TemporaryDirectory
     let database: SQLiteDatabase
-    let search: FakeSearch
-    let matching: FakeMatching
-    let enriching: FakeEnriching
+    let search: ResearchFakeSearch
+    let matching: ResearchFakeMatching
+    let enriching: ResearchFakeEnriching
 
     static let newsURL = "https://news.example/acme-moves-off-mainframe"
     static let architectureURL = "https://aws.amazon.com/architecture/reference-architecture-diagrams/mainframe-modernization"
@@ -27,12 +27,12 @@ final class ResearchHarness: Sendable {
         directory = try TemporaryDirectory()
         database = try SQLiteDatabase(path: directory.file("bundle.sqlite"),
                                       migrations: ProvidersSchema.migrations + JobsSchema.migrations + SalesSchema.migrations + WorkflowsSchema.migrations)
-        search = FakeSearch(results: [
+        search = ResearchFakeSearch(results: [
             SearchResult(url: Self.newsURL, title: "Acme Corp moves its legacy mainframe to the cloud",
                          snippet: "Acme runs Kubernetes and Oracle and wants to cut infrastructure costs."),
             SearchResult(url: Self.architectureURL, title: "Mainframe modernization reference architecture", snippet: "AWS Architecture Center"),
         ])
-        matching = FakeMatching(matches: [
+        matching = ResearchFakeMatching(matches: [
             SolutionMatch(solutionID: 1, name: "AWS Mainframe Modernization", category: "Migration", description: "Migrate mainframe workloads.",
                           pricingModel: "Pay as you go", docsURL: nil, score: 0.032, foundBy: ["full_text", "vector"], fullTextRank: 1, bm25: -3.1,
                           vectorRank: 2, similarity: 0.61),
@@ -41,7 +41,7 @@ final class ResearchHarness: Sendable {
             SolutionMatch(solutionID: 3, name: "AWS Cost Explorer", category: "Cloud Financial Management", description: "See and manage costs.",
                           pricingModel: "Free", docsURL: nil, score: 0.016, foundBy: ["full_text"], fullTextRank: 2, bm25: -2.0),
         ])
-        enriching = FakeEnriching(outcome: EnrichmentOutcome(enrichments: [
+        enriching = ResearchFakeEnriching(outcome: EnrichmentOutcome(enrichments: [
             SolutionEnrichment(solutionName: "AWS Mainframe Modernization", summary: "Refactor or replatform mainframe applications.",
                                documentation: [DocumentationLink(title: "What is AWS Mainframe Modernization?", url: Self.docsURL),
                                                DocumentationLink(title: "Serverless data lake", url: Self.docsArchitectureURL)],
@@ -90,7 +90,7 @@ final class ResearchHarness: Sendable {
         var input: [String: JSONValue] = ["id": 1]
         if let manualContext { input["manual_context"] = .string(manualContext) }
         let queued = try await call(ResearchProspectHandler(), .object(input), context: context(llm: provider, requestID: requestID))
-        let runID = try require(queued["run_id"]?.intValue, "run_id")
+        guard let runID = queued["run_id"]?.intValue else { throw BundleError(.internal, "research-prospect answered no run_id: \(queued)") }
         return try await call(RunResearchHandler(), ["id": .number(Double(runID))], context: context(llm: provider, requestID: requestID))
     }
 
@@ -99,12 +99,9 @@ final class ResearchHarness: Sendable {
     }
 }
 
-func require<T>(_ value: T?, _ what: String = "value") throws -> T {
-    guard let value else { throw BundleError(.internal, "missing \(what)") }
-    return value
-}
 
-final class FakeSearch: SearchProvider, Sendable {
+/// Web search that answers every query with the same results and keeps the queries.
+final class ResearchFakeSearch: SearchProvider, Sendable {
     let name = "fake"
     let results: [SearchResult]
     let queries = Mutex<[String]>([])
@@ -115,7 +112,8 @@ final class FakeSearch: SearchProvider, Sendable {
     }
 }
 
-final class FakeMatching: SolutionMatching, Sendable {
+/// Tier 1 that answers with fixed matches and keeps the queries.
+final class ResearchFakeMatching: SolutionMatching, Sendable {
     let matches: [SolutionMatch]
     let queries = Mutex<[SolutionQuery]>([])
     init(matches: [SolutionMatch]) { self.matches = matches }
@@ -125,7 +123,8 @@ final class FakeMatching: SolutionMatching, Sendable {
     }
 }
 
-final class FakeEnriching: SolutionEnriching, Sendable {
+/// Tier 2 that answers with a settable outcome and keeps what it was asked to enrich.
+final class ResearchFakeEnriching: SolutionEnriching, Sendable {
     let outcome: Mutex<EnrichmentOutcome>
     let asked = Mutex<[[String]]>([])
     init(outcome: EnrichmentOutcome) { self.outcome = Mutex(outcome) }
