@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars", "Processes"], path: "Shared/Providers"),
         .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
+        // Workflows of named steps, each recorded, retried and resumable (Sales research, later agents).
+        .target(name: "Workflows", dependencies: ["Core", "Store"], path: "Shared/Workflows"),
 
         // Domains and platform functions.
         .target(name: "Platform", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Processes"],
@@ -47,9 +49,9 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
+        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows"],
                 path: "Shared/Sales"),
-        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales"],
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workflows"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
@@ -79,9 +81,10 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
-        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
+        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "TestSupport"],
                     path: "Tests/SalesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Core", "Store", "Workflows", "TestSupport"], path: "Tests/WorkflowsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "TestSupport"],
                     path: "Tests/EndToEndTests"),

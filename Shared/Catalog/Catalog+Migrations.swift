@@ -6,6 +6,7 @@ import Meetings
 import Providers
 import Sales
 import Store
+import Workflows
 
 extension Catalog {
     /// The bundle's schema: each module's migrations (`<Module>Schema.swift`, next to the code
@@ -20,4 +21,5 @@ extension Catalog {
         + InterviewsSchema.migrations
         + CandidatesSchema.migrations
         + SalesSchema.migrations
+        + WorkflowsSchema.migrations
 }

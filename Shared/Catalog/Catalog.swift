@@ -4,6 +4,7 @@ import Interviews
 import Meetings
 import Platform
 import Runtime
+import Sales
 
 /// Every function of the bundle: the one list that the executable's names, the route table, the
 /// OpenAPI document, the job queue's checks and the deployment files are generated from. Adding a
@@ -56,6 +57,10 @@ package enum Catalog {
         BundleFunction("get-candidate", GetCandidateHandler.self),
         BundleFunction("update-candidate", UpdateCandidateHandler.self),
         BundleFunction("start-interview", StartInterviewHandler.self),
+        BundleFunction("research-prospect", ResearchProspectHandler.self),
+        BundleFunction("run-research", RunResearchHandler.self),
+        BundleFunction("list-research", ListResearchHandler.self),
+        BundleFunction("latest-research", LatestResearchHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

@@ -1,0 +1,179 @@
+import Core
+import FoundationEssentials
+import Jobs
+import Runtime
+import Workflows
+
+/// `POST /api/v1/prospects/{id}/research`: starts research on a prospect as a job and answers
+/// 202 with the run, the job and where to follow them. A run already queued or running for the
+/// prospect is returned instead of a second one; after a failed run, the new run resumes from the
+/// failed step (with the same `manual_context`), reusing what the failed run had paid for.
+package struct ResearchProspectHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var id: Int
+        var manualContext: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case manualContext = "manual_context"
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var runID: Int
+        var jobID: Int
+        var prospectID: Int
+        var status: String
+        var created: Bool
+        var resumedFromRunID: Int?
+        var statusURL: String
+        var researchURL: String
+
+        enum CodingKeys: String, CodingKey {
+            case status, created
+            case runID = "run_id"
+            case jobID = "job_id"
+            case prospectID = "prospect_id"
+            case resumedFromRunID = "resumed_from_run_id"
+            case statusURL = "status_url"
+            case researchURL = "research_url"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "research-prospect",
+        summary: "Queues research on a prospect (a run-research job) and answers 202 with the run, the job and a status URL.",
+        routes: [Route("POST", "/api/v1/prospects/{id:int}/research")],
+        successStatus: 202,
+        input: Schema.object([
+            "id": Schema.integer(minimum: 1),
+            "manual_context": Schema.nullable(Schema.string("What the account manager knows that research should use", maxLength: 10_000)),
+        ], required: ["id"]),
+        output: Schema.object([
+            "run_id": Schema.integer(minimum: 1), "job_id": Schema.integer(minimum: 1), "prospect_id": Schema.integer(minimum: 1),
+            "status": Schema.string(enum: WorkflowRun.Status.allCases.map(\.rawValue)),
+            "created": Schema.boolean("false when a run for this prospect was already queued or running"),
+            "resumed_from_run_id": Schema.nullable(Schema.integer(minimum: 1)),
+            "status_url": Schema.string("GET it for the job's progress"),
+            "research_url": Schema.string("GET it for the research once the job is done"),
+        ]),
+        timeoutSeconds: 30
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let database = try context.database()
+        _ = try ResearchContext.load(prospectID: input.id, manualContext: nil, database: database)  // not_found before anything is stored
+        var runInput: [String: JSONValue] = ["prospect_id": .number(Double(input.id))]
+        if let notes = input.manualContext?.trimmingWhitespace(), !notes.isEmpty { runInput["manual_context"] = .string(notes) }
+        let now = context.clock.now()
+        let store = WorkflowStore(database: database)
+        let (run, created) = try store.createRun(workflow: ResearchWorkflow.name, subject: ResearchWorkflow.subject(prospectID: input.id),
+                                                 input: .object(runInput), now: now)
+        let jobID = try RunResearchHandler.ensureJob(for: run, context: context)
+        context.logger.info("research.requested", ["run": .number(Double(run.id)), "job": .number(Double(jobID)), "created": .bool(created)])
+        return Output(runID: run.id, jobID: jobID, prospectID: input.id, status: run.status.rawValue, created: created,
+                      resumedFromRunID: run.resumedFromRunID, statusURL: "/jobs/\(jobID)",
+                      researchURL: "/api/v1/prospects/\(input.id)/research/latest")
+    }
+}
+
+/// `run-research`: the job that runs one research run's steps (the worker runs it; progress is
+/// reported per step). Through HTTP it only makes sure the run's job is queued, since the steps
+/// outlast a request. A run held by another worker, or already finished, is returned as it is.
+/// A run that fails still answers (status `failed`, the step and why): the job did its work, and
+/// a new request resumes from the failed step.
+package struct RunResearchHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var id: Int
+    }
+
+    package struct Output: Codable, Sendable {
+        var queued: Bool
+        var ran: Bool
+        var jobID: Int?
+        var research: ResearchAnswer
+
+        enum CodingKeys: String, CodingKey {
+            case queued, ran, research
+            case jobID = "job_id"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "run-research",
+        summary: "Runs a research run's six steps, each recorded and retried (the job research-prospect queues); through HTTP it queues the job.",
+        routes: [Route("POST", "/api/v1/research-runs/{id:int}/run")],
+        successStatus: 202,
+        input: Schema.object(["id": Schema.integer("The research run", minimum: 1)]),
+        output: Schema.object([
+            "queued": Schema.boolean("true when the call queued the job instead of running"),
+            "ran": Schema.boolean("false when another worker holds the run or it had already finished"),
+            "job_id": Schema.nullable(Schema.integer(minimum: 1)),
+            "research": ResearchAnswer.schema,
+        ]),
+        timeoutSeconds: 900
+    )
+
+    package init() {}
+
+    /// How long a worker holds a run without finishing a step before another may take it over.
+    static let leaseSeconds = 600.0
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let database = try context.database()
+        let store = WorkflowStore(database: database)
+        guard let run = try store.run(input.id), run.workflow == ResearchWorkflow.name else {
+            throw BundleError(.notFound, "no research run with id \(input.id)")
+        }
+        if context.http != nil {
+            let jobID = run.isActive ? try Self.ensureJob(for: run, context: context) : run.jobID
+            return Output(queued: run.isActive, ran: false, jobID: jobID, research: ResearchAnswer(run))
+        }
+        let services = context.researchServices()
+        let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: context.clock, logger: context.logger,
+                                    deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
+                                    leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
+                                    progress: { percent, step in context.reportProgress(percent, "research: \(step) done") })
+        let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline)
+        let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
+        if !ran, finished.isActive, let jobID = context.jobID {
+            // Another worker holds it (or died holding it): look again when its lease ends, so a
+            // run whose worker was killed resumes without waiting for a new request.
+            let followUp = try Self.enqueue(runID: run.id, key: "research-run-\(run.id)-after-job-\(jobID)",
+                                            after: finished.leaseUntil.flatMap(Timestamp.parse), context: context)
+            context.logger.info("research.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
+            return Output(queued: true, ran: false, jobID: followUp, research: ResearchAnswer(finished))
+        }
+        if ran, finished.status == .succeeded, let findings = try? finished.result?.decode(as: ResearchFindings.self),
+           let prospectID = finished.input["prospect_id"]?.intValue {
+            try ResearchOutcome.record(findings, prospectID: prospectID, database: database, now: context.clock.now())
+        }
+        context.logger.info("research.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue),
+                                                  "ran": .bool(ran)])
+        return Output(queued: false, ran: ran, jobID: finished.jobID ?? context.jobID, research: ResearchAnswer(finished))
+    }
+
+    /// The job that will run an active run: its own while that job is waiting or running; a new
+    /// one (after the lease, if a worker holds it) when its job ended without finishing the run
+    /// (a worker died, or the job gave up). One idempotency key per run and job, so repeated
+    /// requests queue at most one.
+    static func ensureJob(for run: WorkflowRun, context: FunctionContext) throws -> Int {
+        let database = try context.database()
+        guard let current = run.jobID else { return try enqueue(runID: run.id, key: "research-run-\(run.id)", after: nil, context: context) }
+        if let job = try JobQueue(database: database).job(current), job.status == .queued || job.status == .running { return current }
+        let lease = run.leaseUntil.flatMap(Timestamp.parse)
+        return try enqueue(runID: run.id, key: "research-run-\(run.id)-after-job-\(current)", after: lease, context: context)
+    }
+
+    static func enqueue(runID: Int, key: String, after: Date?, context: FunctionContext) throws -> Int {
+        let database = try context.database()
+        let now = context.clock.now()
+        let (job, _) = try JobQueue(database: database).enqueue(.init(
+            function: manifest.name, input: ["id": .number(Double(runID))], idempotencyKey: key, runAfter: after.map { max($0, now) },
+            maxAttempts: 3, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal, requestID: context.requestID), now: now)
+        try WorkflowStore(database: database).attachJob(job.id, toRun: runID, now: now)
+        return job.id
+    }
+}

@@ -1,0 +1,143 @@
+import Core
+import Providers
+
+/// One recommended solution as research shows it: tier 1 (how hybrid search found it) and its
+/// tier-2 enrichment, or none when tier 2 was not asked, failed or had nothing for it.
+package struct RecommendedSolution: Codable, Sendable, Equatable {
+    package struct TierOne: Codable, Sendable, Equatable {
+        package var rank: Int
+        package var score: Double
+        package var foundBy: [String]
+        package var fullTextRank: Int?
+        package var vectorRank: Int?
+        package var similarity: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case rank, score, similarity
+            case foundBy = "found_by"
+            case fullTextRank = "full_text_rank"
+            case vectorRank = "vector_rank"
+        }
+    }
+
+    package var solutionID: Int
+    package var name: String
+    package var category: String
+    package var description: String
+    package var pricingModel: String
+    package var docsURL: String?
+    package var tier1: TierOne
+    package var tier2: SolutionEnrichment?
+
+    enum CodingKeys: String, CodingKey {
+        case name, category, description, tier1, tier2
+        case solutionID = "solution_id"
+        case pricingModel = "pricing_model"
+        case docsURL = "docs_url"
+    }
+
+    init(_ match: SolutionMatch, rank: Int, enrichment: SolutionEnrichment?) {
+        solutionID = match.solutionID
+        name = match.name
+        category = match.category
+        description = match.description
+        pricingModel = match.pricingModel
+        docsURL = match.docsURL
+        tier1 = TierOne(rank: rank, score: match.score, foundBy: match.foundBy, fullTextRank: match.fullTextRank,
+                        vectorRank: match.vectorRank, similarity: match.similarity)
+        tier2 = enrichment
+    }
+}
+
+/// A reference architecture found among the research's URLs (never made up).
+package struct ReferenceArchitecture: Codable, Sendable, Equatable {
+    package var title: String
+    package var url: String
+    /// The solution whose tier-2 documentation gave it; nil when it came from web search.
+    package var solution: String?
+
+    /// Where AWS publishes architectures: the Architecture Center, its docs and the Solutions Library.
+    static let prefixes = ["https://aws.amazon.com/architecture", "https://docs.aws.amazon.com/architecture",
+                           "https://aws.amazon.com/solutions/", "https://aws.amazon.com/solutions/implementations"]
+
+    static func isArchitecture(_ url: String) -> Bool {
+        var lower = url.lowercased()
+        if lower.hasPrefix("http://") { lower = "https://" + lower.dropFirst(7) }
+        return prefixes.contains { lower.hasPrefix($0) }
+    }
+}
+
+/// The confidence in a research result, 0–1, computed from counts of evidence (not asked of a
+/// model), with the reasons that explain it.
+package struct ResearchConfidence: Codable, Sendable, Equatable {
+    package var score: Double
+    package var reasons: [String]
+
+    package static func compute(sources: Int, technologies: Int, pains: Int, solutions: Int, enriched: Int,
+                                mcpUnavailable: Bool, droppedClaims: Int) -> ResearchConfidence {
+        func part(_ count: Int, of enough: Int) -> Double { min(1, Double(count) / Double(enough)) }
+        var score = 0.1
+        var reasons = ["0.10 base"]
+        let weights: [(Double, Int, Int, String)] = [
+            (0.25, sources, 5, "\(sources) web and documentation sources"),
+            (0.15, technologies, 3, "\(technologies) technologies with evidence"),
+            (0.2, pains, 3, "\(pains) pain points with evidence"),
+            (0.15, solutions, 5, "\(solutions) solutions matched"),
+            (0.15, enriched, 3, mcpUnavailable ? "live enrichment unavailable" : "\(enriched) solutions enriched live"),
+        ]
+        for (weight, count, enough, text) in weights {
+            let gained = weight * part(count, of: enough)
+            score += gained
+            reasons.append(String(format2(gained)) + " from " + text + " (full at \(enough))")
+        }
+        if droppedClaims > 0 {
+            let penalty = min(0.2, 0.05 * Double(droppedClaims))
+            score -= penalty
+            reasons.append("-" + format2(penalty) + " for \(droppedClaims) claims dropped because their evidence was not among the sources")
+        }
+        score = (max(0, min(1, score)) * 100).rounded() / 100
+        return ResearchConfidence(score: score, reasons: reasons)
+    }
+
+    static func format2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
+    }
+}
+
+/// What a successful research run concludes (the `synthesize_research` step's output): the
+/// original system's ProspectResearch fields, plus how sure it is and whether tier 2 was there.
+package struct ResearchFindings: Codable, Sendable, Equatable {
+    package var researchSummary: String
+    package var keyInsights: [String]
+    package var insightEvidence: [String]
+    package var technologies: [TechStackTask.Technology]
+    package var painPoints: [PainPointsTask.Pain]
+    package var recommendedSolutions: [RecommendedSolution]
+    package var referenceArchitectures: [ReferenceArchitecture]
+    package var confidenceScore: Double
+    package var confidenceReasons: [String]
+    package var sources: [String]
+    package var mcpUnavailable: Bool
+    package var mcpUnavailableReason: String?
+    /// The LLM provider that wrote the analysis ("offline": deterministic rules, no model).
+    package var llmProvider: String
+    package var searchProvider: String
+    package var offline: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case technologies, sources, offline
+        case researchSummary = "research_summary"
+        case keyInsights = "key_insights"
+        case insightEvidence = "insight_evidence"
+        case painPoints = "pain_points"
+        case recommendedSolutions = "recommended_solutions"
+        case referenceArchitectures = "reference_architectures"
+        case confidenceScore = "confidence_score"
+        case confidenceReasons = "confidence_reasons"
+        case mcpUnavailable = "mcp_unavailable"
+        case mcpUnavailableReason = "mcp_unavailable_reason"
+        case llmProvider = "llm_provider"
+        case searchProvider = "search_provider"
+    }
+}

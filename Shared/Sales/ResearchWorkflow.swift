@@ -1,0 +1,203 @@
+import Core
+import Providers
+import Store
+import Workflows
+
+/// The research workflow's six steps (issue 14): gather the context, search the web for the
+/// company, analyse its technology and its pains (one structured LLM call each), match solutions
+/// (tier 1, then tier 2 on the top five, whose failure only marks `mcp_unavailable`), and
+/// synthesise. Each step sees only the outputs of the steps that succeeded before it; every
+/// claim cites a search result URL or "context", and any other URL is dropped in code.
+package struct ResearchWorkflow: Sendable {
+    package static let name = "research"
+    package static let stepNames = ["gather_context", "research_company", "analyze_tech_stack", "identify_pain_points",
+                                    "match_solutions", "synthesize_research"]
+
+    package static func subject(prospectID: Int) -> String { "prospect:\(prospectID)" }
+
+    let services: ResearchServices
+    let database: any Database
+    let deadline: Deadline
+
+    package init(services: ResearchServices, database: any Database, deadline: Deadline) {
+        self.services = services
+        self.database = database
+        self.deadline = deadline
+    }
+
+    /// How many results each web search keeps, and how many tier-1 matches tier 2 enriches.
+    static let resultsPerSearch = 5
+    static let tierOneLimit = 10
+    static let tierTwoCount = 5
+
+    /// `research_company`'s output: the searches made and what they found (the run's web sources).
+    package struct WebResearch: Codable, Sendable, Equatable {
+        package var queries: [String]
+        package var provider: String
+        package var results: [SearchResult]
+    }
+
+    /// The output of an analysis step: the model's answer with unsupported claims dropped.
+    package struct Analysis<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+        package var items: [Item]
+        package var summary: String
+        package var dropped: Int
+        package var llm: LLMUsageSummary
+    }
+
+    /// `match_solutions`' output.
+    package struct Matching: Codable, Sendable, Equatable {
+        package var query: String
+        package var recommendedSolutions: [RecommendedSolution]
+        package var mcpUnavailable: Bool
+        package var reason: String?
+        package var enrichmentProvider: String?
+
+        enum CodingKeys: String, CodingKey {
+            case query, reason
+            case recommendedSolutions = "recommended_solutions"
+            case mcpUnavailable = "mcp_unavailable"
+            case enrichmentProvider = "enrichment_provider"
+        }
+    }
+
+    package func steps() -> [WorkflowStep] {
+        [
+            .typed("gather_context", summarize: { outputs in
+                let notes = outputs.input["manual_context"]?.stringValue
+                return "prospect \(outputs.input["prospect_id"]?.intValue ?? 0)" + (notes.map { ", manual context of \($0.count) characters" } ?? "")
+            }) { outputs, _ in
+                guard let id = outputs.input["prospect_id"]?.intValue else { throw BundleError(.internal, "the research run has no prospect_id") }
+                return try ResearchContext.load(prospectID: id, manualContext: outputs.input["manual_context"]?.stringValue, database: database)
+            },
+            .typed("research_company", summarize: { outputs in
+                "web search for " + ((try? outputs.decode("gather_context", as: ResearchContext.self))?.companyName ?? "?")
+            }) { outputs, _ in try await researchCompany(try outputs.decode("gather_context", as: ResearchContext.self)) },
+            .typed("analyze_tech_stack", summarize: { Self.evidenceSummary($0) }) { outputs, _ in
+                let context = try outputs.decode("gather_context", as: ResearchContext.self)
+                let web = try outputs.decode("research_company", as: WebResearch.self)
+                let result = try await services.llm().run(TechStackTask(context: context, results: web.results), deadline: deadline)
+                let evidence = ResearchEvidence(results: web.results)
+                let kept = result.output.technologies.filter { evidence.accepts($0.evidence) }
+                    .map { TechStackTask.Technology(name: evidence.scrub($0.name), category: $0.category, evidence: $0.evidence) }
+                return Analysis(items: kept, summary: evidence.scrub(result.output.summary),
+                                dropped: result.output.technologies.count - kept.count, llm: result.usage)
+            },
+            .typed("identify_pain_points", summarize: { Self.evidenceSummary($0) }) { outputs, _ in
+                let context = try outputs.decode("gather_context", as: ResearchContext.self)
+                let web = try outputs.decode("research_company", as: WebResearch.self)
+                let stack = try outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self)
+                let task = PainPointsTask(context: context, results: web.results, technologies: stack.items.map(\.name))
+                let result = try await services.llm().run(task, deadline: deadline)
+                let evidence = ResearchEvidence(results: web.results)
+                let kept = result.output.painPoints.filter { evidence.accepts($0.evidence) }
+                    .map { PainPointsTask.Pain(pain: evidence.scrub($0.pain), severity: $0.severity, evidence: $0.evidence) }
+                return Analysis(items: kept, summary: evidence.scrub(result.output.summary),
+                                dropped: result.output.painPoints.count - kept.count, llm: result.usage)
+            },
+            .typed("match_solutions", summarize: { outputs in "tier 1 over: " + Self.matchQuery(outputs) }) { outputs, _ in
+                try await matchSolutions(query: Self.matchQuery(outputs), industry: (try? outputs.decode("gather_context", as: ResearchContext.self))?.industry,
+                                         pains: (try? outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self))?.items ?? [])
+            },
+            .typed("synthesize_research", summarize: { _ in "the outputs of the five steps before" }) { outputs, _ in
+                try await synthesize(outputs)
+            },
+        ]
+    }
+
+    static func evidenceSummary(_ outputs: WorkflowOutputs) -> String {
+        let results = (try? outputs.decode("research_company", as: WebResearch.self))?.results.count ?? 0
+        return "context and \(results) web results"
+    }
+
+    /// Tier 1's text: the industry, the pains and the stack that earlier steps found.
+    static func matchQuery(_ outputs: WorkflowOutputs) -> String {
+        let context = try? outputs.decode("gather_context", as: ResearchContext.self)
+        let pains = (try? outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self))?.items.map(\.pain) ?? []
+        let stack = (try? outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self))?.items.map(\.name) ?? []
+        let parts = [context?.industry].compactMap { $0 } + pains + stack
+        return String((parts.isEmpty ? ["cloud migration", context?.prospect.title ?? ""] : parts).joined(separator: "; ").prefix(1000))
+    }
+
+    /// Both searches at once (the step waits for the slower, not the sum); results keep the
+    /// queries' order and each URL once.
+    func researchCompany(_ context: ResearchContext) async throws -> WebResearch {
+        let search = try services.search()
+        let quoted = "\"" + context.companyName.filter { $0 != "\"" } + "\""
+        let queries = [quoted, quoted + " technology"]
+        let deadline = self.deadline
+        let found = try await withThrowingTaskGroup(of: (Int, [SearchResult]).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask { (index, try await search.search(query, freshness: .year, count: Self.resultsPerSearch, deadline: deadline)) }
+            }
+            return try await group.reduce(into: [Int: [SearchResult]]()) { $0[$1.0] = $1.1 }
+        }
+        var results: [SearchResult] = []
+        var seen = Set<String>()
+        for index in queries.indices {
+            for result in found[index] ?? [] where seen.insert(result.url).inserted { results.append(result) }
+        }
+        return WebResearch(queries: queries, provider: search.name, results: results)
+    }
+
+    func matchSolutions(query: String, industry: String?, pains: [PainPointsTask.Pain]) async throws -> Matching {
+        let matches = try await services.matching().match(SolutionQuery(text: query, limit: Self.tierOneLimit), deadline: deadline)
+        let top = Array(matches.prefix(Self.tierTwoCount))
+        var outcome: EnrichmentOutcome
+        if top.isEmpty {
+            outcome = EnrichmentOutcome(enrichments: [], mcpUnavailable: false, reason: nil, provider: "none")
+        } else {
+            let usage = pains.isEmpty ? (industry ?? "general cloud workloads") : pains.map(\.pain).joined(separator: "; ")
+            do {
+                outcome = try await services.enriching().enrich(top, usagePattern: usage, deadline: deadline)
+            } catch {
+                // Tier 2 that cannot even be set up is unavailable like one that fails: tier 1 stands.
+                outcome = EnrichmentOutcome(enrichments: [], mcpUnavailable: true,
+                                            reason: BundleError.converting(error, otherwise: BundleError(.unavailable, "tier 2 could not start")).message,
+                                            provider: "mcp")
+            }
+        }
+        let byName = Dictionary(outcome.enrichments.map { ($0.solutionName.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        let recommended = matches.enumerated().map { index, match in
+            RecommendedSolution(match, rank: index + 1, enrichment: index < Self.tierTwoCount ? byName[match.name.lowercased()] : nil)
+        }
+        return Matching(query: query, recommendedSolutions: recommended, mcpUnavailable: outcome.mcpUnavailable, reason: outcome.reason,
+                        enrichmentProvider: top.isEmpty ? nil : outcome.provider)
+    }
+
+    func synthesize(_ outputs: WorkflowOutputs) async throws -> ResearchFindings {
+        let context = try outputs.decode("gather_context", as: ResearchContext.self)
+        let web = try outputs.decode("research_company", as: WebResearch.self)
+        let stack = try outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self)
+        let pains = try outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self)
+        let matching = try outputs.decode("match_solutions", as: Matching.self)
+        let documentation = matching.recommendedSolutions.flatMap { solution in
+            (solution.tier2?.documentation ?? []).map { (solution.name, $0) }
+        }
+        let evidence = ResearchEvidence(sources: web.results.map(\.url) + documentation.map(\.1.url))
+        let task = ResearchSummaryTask(context: context, technologies: stack.items, pains: pains.items,
+                                       solutions: matching.recommendedSolutions, results: web.results)
+        let result = try await services.llm().run(task, deadline: deadline)
+        let insights = result.output.keyInsights.filter { evidence.accepts($0.evidence) }
+        var architectures: [ReferenceArchitecture] = []
+        var seen = Set<String>()
+        for (solution, link) in documentation where ReferenceArchitecture.isArchitecture(link.url) && seen.insert(link.url).inserted {
+            architectures.append(ReferenceArchitecture(title: link.title, url: link.url, solution: solution))
+        }
+        for source in web.results where ReferenceArchitecture.isArchitecture(source.url) && seen.insert(source.url).inserted {
+            architectures.append(ReferenceArchitecture(title: source.title, url: source.url, solution: nil))
+        }
+        let enriched = matching.recommendedSolutions.filter { $0.tier2 != nil }.count
+        let dropped = stack.dropped + pains.dropped + (result.output.keyInsights.count - insights.count)
+        let confidence = ResearchConfidence.compute(sources: evidence.sources.count, technologies: stack.items.count, pains: pains.items.count,
+                                                    solutions: matching.recommendedSolutions.count, enriched: enriched,
+                                                    mcpUnavailable: matching.mcpUnavailable, droppedClaims: dropped)
+        let offline = result.provider == "offline"
+        return ResearchFindings(researchSummary: evidence.scrub(result.output.summary), keyInsights: insights.map { evidence.scrub($0.insight) },
+                                insightEvidence: insights.map(\.evidence), technologies: stack.items, painPoints: pains.items,
+                                recommendedSolutions: matching.recommendedSolutions, referenceArchitectures: architectures,
+                                confidenceScore: confidence.score, confidenceReasons: confidence.reasons, sources: evidence.sources,
+                                mcpUnavailable: matching.mcpUnavailable, mcpUnavailableReason: matching.reason,
+                                llmProvider: result.provider, searchProvider: web.provider, offline: offline || web.provider == "offline")
+    }
+}

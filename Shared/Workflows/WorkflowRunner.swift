@@ -1,0 +1,136 @@
+import Core
+import FoundationEssentials
+
+/// Runs a workflow's steps in order for one claimed run, recording each (input summary, output,
+/// status, attempts, times, LLM calls, error), retrying retryable failures with backoff, and
+/// stopping at the first step that still fails: the run then records that step and why. A run
+/// resumed from a failed one reuses the succeeded steps' outputs (recorded as `reused`) instead
+/// of paying for them again; a run whose worker died is claimed again when its lease expires and
+/// keeps the steps it had finished.
+package struct WorkflowRunner: Sendable {
+    package var store: WorkflowStore
+    package var retry: WorkflowRetry
+    package var clock: BundleClock
+    package var logger: Logger
+    package var deadline: Deadline
+    /// Who holds the lease ("job-12", "request-…").
+    package var owner: String
+    package var leaseSeconds: Double
+    /// How many LLM calls have been made so far (by this process); the difference across a step
+    /// is the step's count. Nil records 0.
+    package var countLLMCalls: (@Sendable () -> Int)?
+    /// Called after each step with a percentage and the step's name.
+    package var progress: (@Sendable (Int, String) -> Void)?
+    /// The wait between attempts (tests make it instant).
+    package var sleep: @Sendable (Double) async throws -> Void
+
+    package init(store: WorkflowStore, retry: WorkflowRetry, clock: BundleClock, logger: Logger, deadline: Deadline, owner: String,
+                 leaseSeconds: Double = 300, countLLMCalls: (@Sendable () -> Int)? = nil, progress: (@Sendable (Int, String) -> Void)? = nil,
+                 sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }) {
+        self.store = store
+        self.retry = retry
+        self.clock = clock
+        self.logger = logger
+        self.deadline = deadline
+        self.owner = owner
+        self.leaseSeconds = leaseSeconds
+        self.countLLMCalls = countLLMCalls
+        self.progress = progress
+        self.sleep = sleep
+    }
+
+    /// Runs `runID` if this owner can claim it. Returns the run as recorded at the end and whether
+    /// this call ran it (false: another worker holds it, or it has already finished).
+    package func execute(_ runID: Int, steps: [WorkflowStep]) async throws -> (run: WorkflowRun, ran: Bool) {
+        let now = clock.now()
+        guard let claimed = try store.claim(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now) else {
+            guard let current = try store.run(runID) else { throw BundleError(.notFound, "no workflow run with id \(runID)") }
+            return (current, false)
+        }
+        logger.info("workflow.claimed", ["run": .number(Double(runID)), "workflow": .string(claimed.workflow)])
+        let own = Dictionary((try store.run(runID)?.steps ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let previous = try claimed.resumedFromRunID.flatMap { try store.run($0) }
+        let inherited = Dictionary((previous?.steps ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var outputs = WorkflowOutputs(input: claimed.input)
+        // Earlier outputs are taken only up to the first step that must run again: what follows
+        // it could depend on what it will now produce.
+        var reusing = true
+        for (position, step) in steps.enumerated() {
+            if reusing, let done = own[step.name], done.status == .succeeded || done.status == .reused, let output = done.output {
+                outputs.set(step.name, output)
+                continue
+            }
+            if reusing, let earlier = inherited[step.name], let previous, earlier.status == .succeeded || earlier.status == .reused,
+               let output = earlier.output {
+                try store.reuse(earlier, from: earlier.reusedFromRunID ?? previous.id, into: runID, now: clock.now())
+                outputs.set(step.name, output)
+                logger.info("workflow.step_reused", ["run": .number(Double(runID)), "step": .string(step.name)])
+                continue
+            }
+            reusing = false
+            switch try await runStep(step, position: position, runID: runID, outputs: outputs) {
+            case .success(let output):
+                outputs.set(step.name, output)
+                progress?(Int(Double(position + 1) / Double(steps.count) * 100), step.name)
+                let renewedAt = clock.now()
+                guard try store.renew(runID, owner: owner, until: renewedAt.addingTimeInterval(leaseSeconds), now: renewedAt) else {
+                    throw BundleError(.conflict, "workflow run \(runID) was taken over by another worker")
+                }
+            case .failure(let error):
+                let errorJSON: JSONValue = ["code": .string(error.code.rawValue), "message": .string(error.message)]
+                _ = try store.finishRun(runID, owner: owner, succeeded: false, result: nil, failedStep: step.name, error: errorJSON,
+                                        now: clock.now())
+                logger.warning("workflow.failed", ["run": .number(Double(runID)), "step": .string(step.name),
+                                                   "code": .string(error.code.rawValue)])
+                return (try store.run(runID) ?? claimed, true)
+            }
+        }
+        let result = steps.last.flatMap { outputs[$0.name] }
+        guard try store.finishRun(runID, owner: owner, succeeded: true, result: result, failedStep: nil, error: nil, now: clock.now()) else {
+            throw BundleError(.conflict, "workflow run \(runID) was taken over by another worker")
+        }
+        logger.info("workflow.succeeded", ["run": .number(Double(runID))])
+        return (try store.run(runID) ?? claimed, true)
+    }
+
+    /// One step with its retries; the step's record ends succeeded (with output) or failed (with
+    /// the last error only).
+    private func runStep(_ step: WorkflowStep, position: Int, runID: Int, outputs: WorkflowOutputs) async throws -> Result<JSONValue, BundleError> {
+        let started = clock.now()
+        let startedInstant = ContinuousClock.now
+        try store.startStep(run: runID, position: position, name: step.name, inputSummary: step.summarize(outputs), now: started)
+        let callsBefore = countLLMCalls?() ?? 0
+        var attempt = 0
+        var outcome: Result<JSONValue, BundleError>
+        while true {
+            attempt += 1
+            do {
+                outcome = .success(try await step.run(outputs, StepAttempt(number: attempt, runID: runID)))
+                break
+            } catch {
+                let failure = BundleError.converting(error, otherwise: error is CancellationError
+                    ? BundleError(.timeout, "step \(step.name) was cancelled at the deadline")
+                    : BundleError(.internal, "step \(step.name) failed unexpectedly"))
+                outcome = .failure(failure)
+                let wait = retry.delay(afterAttempt: attempt)
+                guard attempt < retry.attempts, retry.isRetryable(failure), deadline.remainingSeconds > wait + 1 else { break }
+                logger.warning("workflow.step_retry", ["run": .number(Double(runID)), "step": .string(step.name),
+                                                       "attempt": .number(Double(attempt)), "code": .string(failure.code.rawValue)])
+                try await sleep(wait)
+            }
+        }
+        let calls = max(0, (countLLMCalls?() ?? 0) - callsBefore)
+        let duration = Int(startedInstant.duration(to: .now).milliseconds)
+        switch outcome {
+        case .success(let output):
+            try store.finishStep(run: runID, name: step.name, succeeded: true, attempts: attempt, output: output, error: nil,
+                                 llmCalls: calls, durationMs: duration, now: clock.now())
+        case .failure(let error):
+            try store.finishStep(run: runID, name: step.name, succeeded: false, attempts: attempt, output: nil,
+                                 error: ["code": .string(error.code.rawValue), "message": .string(error.message)],
+                                 llmCalls: calls, durationMs: duration, now: clock.now())
+        }
+        return outcome
+    }
+}
