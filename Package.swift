@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars"], path: "Shared/Providers"),
         .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
+        // Search by meaning and by words, for any domain: stored vectors, FTS5 queries, rank fusion.
+        .target(name: "Retrieval", dependencies: ["Core", "Store"], path: "Shared/Retrieval"),
 
         // Domains and platform functions.
         .target(name: "Platform", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Processes"],
@@ -47,9 +49,9 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
+        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Retrieval"],
                 path: "Shared/Sales"),
-        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales"],
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Retrieval"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
@@ -79,8 +81,9 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
-        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
+        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Retrieval", "TestSupport"],
                     path: "Tests/SalesTests"),
+        .testTarget(name: "RetrievalTests", dependencies: ["Core", "Retrieval", "Store", "TestSupport"], path: "Tests/RetrievalTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "TestSupport"],

@@ -4,6 +4,7 @@ import Interviews
 import Jobs
 import Meetings
 import Providers
+import Retrieval
 import Sales
 import Store
 
@@ -20,4 +21,5 @@ extension Catalog {
         + InterviewsSchema.migrations
         + CandidatesSchema.migrations
         + SalesSchema.migrations
+        + RetrievalSchema.migrations
 }

@@ -4,6 +4,7 @@ import Interviews
 import Meetings
 import Platform
 import Runtime
+import Sales
 
 /// Every function of the bundle: the one list that the executable's names, the route table, the
 /// OpenAPI document, the job queue's checks and the deployment files are generated from. Adding a
@@ -55,6 +56,11 @@ package enum Catalog {
         BundleFunction("get-candidate", GetCandidateHandler.self),
         BundleFunction("update-candidate", UpdateCandidateHandler.self),
         BundleFunction("start-interview", StartInterviewHandler.self),
+        BundleFunction("list-solutions", ListSolutionsHandler.self),
+        BundleFunction("create-solution", CreateSolutionHandler.self),
+        BundleFunction("search-solutions", SearchSolutionsHandler.self),
+        BundleFunction("reload-solutions", ReloadSolutionsHandler.self),
+        BundleFunction("reembed-solutions", ReembedSolutionsHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
