@@ -21,6 +21,12 @@ package enum RankFusion {
         package var list: String
         package var rank: Int
         package var score: Double
+
+        package init(list: String, rank: Int, score: Double) {
+            self.list = list
+            self.rank = rank
+            self.score = score
+        }
     }
 
     package struct Hit: Sendable, Equatable {

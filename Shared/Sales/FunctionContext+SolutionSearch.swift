@@ -20,7 +20,7 @@ extension FunctionContext {
         let principal = principal
         let timeout = ReembedSolutionsHandler.manifest.timeoutSeconds
         let embedder = try embedder()
-        return SolutionSearch(
+        var search = SolutionSearch(
             database: database, embedder: embedder,
             fullTextWeight: try config.double("SALES_SEARCH_FULL_TEXT_WEIGHT", default: 1, in: 0...100),
             vectorWeight: try config.double("SALES_SEARCH_VECTOR_WEIGHT", default: 1, in: 0...100),
@@ -37,6 +37,8 @@ extension FunctionContext {
                                                maxAttempts: 5, timeoutSeconds: timeout, principal: principal, requestID: requestID),
                                          now: now).job.id
             })
+        search.prepare = { [self] in try await ensureSolutionCatalogue() }
+        return search
     }
 
     /// Loads the catalogue into an empty table (the bundled CSV or `SALES_SOLUTIONS_CSV`) and

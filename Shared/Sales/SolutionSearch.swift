@@ -16,6 +16,8 @@ package struct SolutionSearch: SolutionMatching {
     package var vectorWeight: Double
     package var logger: Logger?
     package var now: @Sendable () -> Date
+    /// Loads the catalogue when the table is empty (first use), before each search.
+    package var prepare: (@Sendable () async throws -> Void)?
     /// Queues `reembed-solutions`; returns the job id.
     package var onModelChange: (@Sendable (SolutionVectors.State) throws -> Int)?
 
@@ -46,6 +48,7 @@ package struct SolutionSearch: SolutionMatching {
     }
 
     package func search(_ query: SolutionQuery, deadline: Deadline) async throws -> Result {
+        try await prepare?()
         let limit = min(max(query.limit, 1), 50)
         let pool = min(max(limit * 5, 50), 200)
         let filter = SolutionStore.Filter(category: query.category, industry: query.industry)
