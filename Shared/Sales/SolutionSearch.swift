@@ -65,7 +65,7 @@ package struct SolutionSearch: SolutionMatching {
                 if state.missing > 0 { try await vectors.sync(deadline: deadline, now: now()) }
                 queryVector = try await embedder.embed([query.text], deadline: deadline).first
             } catch {
-                let reason = (error as? any BundleErrorConvertible)?.bundleError.message ?? "the embedder failed"
+                let reason = BundleError.converting(error, otherwise: BundleError(.internal, "the embedder failed")).message
                 logger?.warning("sales.search_vectors_unavailable", ["provider": .string(embedder.provider)])
                 notice = "vector search is unavailable (\(reason)); this answer comes from full-text search alone"
             }
