@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
         // Workflows of named steps, each recorded, retried and resumable (Sales research, later agents).
         .target(name: "Workflows", dependencies: ["Core", "Store"], path: "Shared/Workflows"),
+        // Search by meaning and by words, for any domain: stored vectors, FTS5 queries, rank fusion.
+        .target(name: "Retrieval", dependencies: ["Core", "Store"], path: "Shared/Retrieval"),
 
         // Domains and platform functions.
         .target(name: "Platform", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Processes"],
@@ -49,9 +51,9 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows"],
+        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows", "Retrieval"],
                 path: "Shared/Sales"),
-        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workflows"],
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workflows", "Retrieval"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
@@ -81,8 +83,9 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
-        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "TestSupport"],
+        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "Retrieval", "TestSupport"],
                     path: "Tests/SalesTests"),
+        .testTarget(name: "RetrievalTests", dependencies: ["Core", "Retrieval", "Store", "TestSupport"], path: "Tests/RetrievalTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "WorkflowsTests", dependencies: ["Core", "Store", "Workflows", "TestSupport"], path: "Tests/WorkflowsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),

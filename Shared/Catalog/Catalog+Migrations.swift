@@ -4,6 +4,7 @@ import Interviews
 import Jobs
 import Meetings
 import Providers
+import Retrieval
 import Sales
 import Store
 import Workflows
@@ -22,4 +23,5 @@ extension Catalog {
         + CandidatesSchema.migrations
         + SalesSchema.migrations
         + WorkflowsSchema.migrations
+        + RetrievalSchema.migrations
 }

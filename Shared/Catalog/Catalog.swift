@@ -61,6 +61,11 @@ package enum Catalog {
         BundleFunction("run-research", RunResearchHandler.self),
         BundleFunction("list-research", ListResearchHandler.self),
         BundleFunction("latest-research", LatestResearchHandler.self),
+        BundleFunction("list-solutions", ListSolutionsHandler.self),
+        BundleFunction("create-solution", CreateSolutionHandler.self),
+        BundleFunction("search-solutions", SearchSolutionsHandler.self),
+        BundleFunction("reload-solutions", ReloadSolutionsHandler.self),
+        BundleFunction("reembed-solutions", ReembedSolutionsHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

@@ -144,7 +144,7 @@ final class SQLiteConnection: SQLExecutor {
         }
     }
 
-    private func prepare(_ sql: String) throws -> OpaquePointer {
+    func prepare(_ sql: String) throws -> OpaquePointer {
         if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
         let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
@@ -153,7 +153,7 @@ final class SQLiteConnection: SQLExecutor {
         return statement
     }
 
-    private func bind(_ arguments: [any SQLBindable], to statement: OpaquePointer, sql: String) throws {
+    func bind(_ arguments: [any SQLBindable], to statement: OpaquePointer, sql: String) throws {
         try checkCount(arguments.count, of: statement)
         for (offset, argument) in arguments.enumerated() {
             try bind(argument.sqlValue, at: Int32(offset + 1), to: statement, sql: sql)
@@ -207,7 +207,7 @@ final class SQLiteConnection: SQLExecutor {
         }
     }
 
-    private func error(_ status: Int32, sql: String) -> DatabaseError {
+    func error(_ status: Int32, sql: String) -> DatabaseError {
         let message = String(cString: sqlite3_errmsg(handle))
         return DatabaseError(kind: Self.kind(status), code: status, message: message)
     }
