@@ -4,6 +4,7 @@ import Interviews
 import Meetings
 import Platform
 import Runtime
+import Sales
 
 /// Every function of the bundle: the one list that the executable's names, the route table, the
 /// OpenAPI document, the job queue's checks and the deployment files are generated from. Adding a
@@ -55,6 +56,14 @@ package enum Catalog {
         BundleFunction("get-candidate", GetCandidateHandler.self),
         BundleFunction("update-candidate", UpdateCandidateHandler.self),
         BundleFunction("start-interview", StartInterviewHandler.self),
+        BundleFunction("create-prospect", CreateProspectHandler.self),
+        BundleFunction("list-prospects", ListProspectsHandler.self),
+        BundleFunction("get-prospect", GetProspectHandler.self),
+        BundleFunction("update-prospect", UpdateProspectHandler.self),
+        BundleFunction("import-prospects", ImportProspectsHandler.self),
+        BundleFunction("prospect-import-template", ProspectImportTemplateHandler.self),
+        BundleFunction("create-interaction", CreateInteractionHandler.self),
+        BundleFunction("list-interactions", ListInteractionsHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
