@@ -12,17 +12,7 @@ package enum CompanyName {
     /// The key: lower-cased words of letters and digits joined by single spaces, trailing legal
     /// forms removed ("&" becomes "and", so "Smith & Co" and "Smith and Co" meet).
     package static func key(_ name: String) -> String {
-        var words: [String] = []
-        var current = ""
-        for character in name.lowercased() {
-            if character.isLetter || character.isNumber {
-                current.append(character)
-            } else {
-                if !current.isEmpty { words.append(current); current = "" }
-                if character == "&" { words.append("and") }
-            }
-        }
-        if !current.isEmpty { words.append(current) }
+        var words = CellText.words(name)
         // Dotted initials ("S.A.", "B.V.") arrive as one-letter words: join a trailing run of them.
         var trailingLetters = 0
         while trailingLetters < words.count, words[words.count - 1 - trailingLetters].count == 1 { trailingLetters += 1 }

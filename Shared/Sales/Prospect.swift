@@ -104,7 +104,7 @@ package struct ProspectFields: Sendable, Equatable {
     package static func check(_ raw: [String: String?]) -> Result<ProspectFields, FieldProblems> {
         var problems: [ErrorDetail] = []
         func text(_ field: String, required: Bool) -> String? {
-            let value = (raw[field] ?? nil).map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            let value = (raw[field] ?? nil).map(CellText.collapsed)
             guard let value, !value.isEmpty else {
                 if required { problems.append(ErrorDetail(field: field, problem: "is required")) }
                 return nil
@@ -139,11 +139,14 @@ package struct ProspectFields: Sendable, Equatable {
         return problems.isEmpty ? .success(fields) : .failure(FieldProblems(details: problems))
     }
 
-    /// One `@`, something before it, a dotted domain after it, no spaces.
+    /// One `@`, something before it, a dotted domain after it (no empty label), no spaces. The
+    /// text is already collapsed, so a space is the only whitespace it can hold.
     static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
-        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        let bytes = text.utf8
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex, !bytes.contains(0x20) else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        guard !domain.contains(UInt8(ascii: "@")) else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 }

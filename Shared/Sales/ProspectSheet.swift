@@ -50,15 +50,15 @@ package struct ProspectSheet: Sendable {
         let positions = Dictionary(uniqueKeysWithValues: columns.fields.map { ($0.value, $0.key) })
         rows.reserveCapacity(data.count)
         for record in data {
-            if record.fields.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) { continue }
+            if record.fields.allSatisfy(CellText.isBlank) { continue }
             rowCount += 1
             func cell(_ field: ProspectColumns.Field) -> String? {
                 guard let index = positions[field], index < record.fields.count else { return nil }
                 return record.fields[index]
             }
             var fullName = cell(.fullName)
-            if fullName?.allSatisfy(\.isWhitespace) ?? true {
-                let parts = [cell(.firstName), cell(.lastName)].compactMap { $0 }.filter { !$0.allSatisfy(\.isWhitespace) }
+            if fullName.map(CellText.isBlank) ?? true {
+                let parts = [cell(.firstName), cell(.lastName)].compactMap { $0 }.filter { !CellText.isBlank($0) }
                 fullName = parts.isEmpty ? nil : parts.joined(separator: " ")
             }
             let raw: [String: String?] = [
