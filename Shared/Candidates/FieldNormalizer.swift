@@ -78,7 +78,7 @@ package enum FieldNormalizer {
 
     /// `linkedin` read `Character` by `Character` (the rule itself lives in Core, which Sales shares).
     package static func linkedinByCharacter(_ raw: String) -> String? {
-        LinkedInURL.normalized(raw)
+        LinkedInURL.normalizedByCharacter(raw)
     }
 
     /// Items of a list cell, trimmed, without placeholders, each once (first spelling kept).

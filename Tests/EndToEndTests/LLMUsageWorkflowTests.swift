@@ -11,7 +11,7 @@ import Testing
     static func recordCalls(in path: String) throws {
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         let calls: [(String?, String, Int, Double?)] = [
-            ("research", "analyze_tech_stack", 1200, 0.002), ("research", "identify_pain_points", 900, 0.001),
+            ("research", "analyze_tech_stack", 1200, 0.003), ("research", "identify_pain_points", 900, 0.001),
             ("research", "identify_pain_points", 950, 0.001), (nil, "meeting.brief", 400, 0.0005),
         ]
         try database.write { db in
