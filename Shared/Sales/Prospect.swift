@@ -100,8 +100,9 @@ package struct ProspectFields: Sendable, Equatable {
     /// Longest accepted value of a text field.
     static let maxLength = 500
 
-    /// Checks raw values by field name (the API's names); problems name the field.
-    package static func check(_ raw: [String: String?]) -> Result<ProspectFields, FieldProblems> {
+    /// Checks raw values by field name (the API's names); problems name the field. `partial`
+    /// (an edit): the required fields may be absent, and are then empty in the result.
+    package static func check(_ raw: [String: String?], partial: Bool = false) -> Result<ProspectFields, FieldProblems> {
         var problems: [ErrorDetail] = []
         func text(_ field: String, required: Bool) -> String? {
             let value = (raw[field] ?? nil).map(CellText.collapsed)
@@ -112,14 +113,16 @@ package struct ProspectFields: Sendable, Equatable {
             if value.count > maxLength { problems.append(ErrorDetail(field: field, problem: "is longer than \(maxLength) characters")) }
             return value
         }
-        let linkedinText = text("linkedin_url", required: true)
+        // In an edit, a required field that is sent must not be blank.
+        func required(_ field: String) -> Bool { !partial || raw.keys.contains(field) }
+        let linkedinText = text("linkedin_url", required: required("linkedin_url"))
         let linkedin = linkedinText.flatMap(LinkedInURL.normalized)
         if linkedinText != nil, linkedin == nil {
             problems.append(ErrorDetail(field: "linkedin_url", problem: "is not a LinkedIn profile URL (https://www.linkedin.com/in/...)"))
         }
-        let fullName = text("full_name", required: true)
-        let title = text("title", required: true)
-        let company = text("company_name", required: true)
+        let fullName = text("full_name", required: required("full_name"))
+        let title = text("title", required: required("title"))
+        let company = text("company_name", required: required("company_name"))
         if let company, CompanyName.key(company).isEmpty {
             problems.append(ErrorDetail(field: "company_name", problem: "has no letters or digits"))
         }

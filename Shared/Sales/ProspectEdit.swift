@@ -46,11 +46,8 @@ package struct ProspectEdit: Sendable {
                 problems.append(ErrorDetail(field: field, problem: "must be a string" + (Self.optional.contains(field) ? " or null" : "")))
             }
         }
-        // The given values go through the same checks as a new prospect's; required fields that
-        // were not sent are filled with placeholders that pass, then ignored.
-        var probe = raw
-        for field in Self.required where probe[field] == nil { probe[field] = field == "linkedin_url" ? "linkedin.com/in/placeholder" : "x" }
-        switch ProspectFields.check(probe) {
+        // The given values go through the same checks as a new prospect's.
+        switch ProspectFields.check(raw, partial: true) {
         case .failure(let found): problems += found.details
         case .success(let checked):
             for field in fields where raw[field] != nil {

@@ -53,6 +53,10 @@ import Testing
             try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "full_name": .null])
         }
         #expect(cleared?.code == .validationFailed)
+        let blank = await #expect(throws: BundleError.self) {
+            try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "title": "   ", "company_name": "!!"])
+        }
+        #expect(blank?.details?.map { "\($0.field) \($0.problem)" }.sorted() == ["company_name has no letters or digits", "title is required"])
         let missing = await #expect(throws: BundleError.self) {
             try await harness.call(UpdateProspectHandler(), ["id": 999, "title": "CEO"])
         }
