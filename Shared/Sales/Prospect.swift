@@ -96,49 +96,80 @@ package struct ProspectFields: Sendable, Equatable {
     package var email: String?
     package var phone: String?
     package var status: String?
+    /// `CompanyName.key(companyName)`, worked out once.
+    package var companyKey: String
 
     /// Longest accepted value of a text field.
     static let maxLength = 500
 
-    /// Checks raw values by field name (the API's names); problems name the field. `partial`
-    /// (an edit): the required fields may be absent, and are then empty in the result.
+    /// The values as given, before any check (nil: not given).
+    package struct Raw: Sendable {
+        package var linkedinURL, fullName, title, companyName, companySize, industry, location, email, phone, status: String?
+
+        package init(linkedinURL: String? = nil, fullName: String? = nil, title: String? = nil, companyName: String? = nil,
+                     companySize: String? = nil, industry: String? = nil, location: String? = nil, email: String? = nil,
+                     phone: String? = nil, status: String? = nil) {
+            (self.linkedinURL, self.fullName, self.title, self.companyName, self.companySize) = (linkedinURL, fullName, title, companyName, companySize)
+            (self.industry, self.location, self.email, self.phone, self.status) = (industry, location, email, phone, status)
+        }
+
+        /// By the API's field names.
+        package init(_ values: [String: String?]) {
+            self.init(linkedinURL: values["linkedin_url"] ?? nil, fullName: values["full_name"] ?? nil, title: values["title"] ?? nil,
+                      companyName: values["company_name"] ?? nil, companySize: values["company_size"] ?? nil,
+                      industry: values["industry"] ?? nil, location: values["location"] ?? nil, email: values["email"] ?? nil,
+                      phone: values["phone"] ?? nil, status: values["status"] ?? nil)
+        }
+    }
+
+    /// Checks raw values; problems name the field (the API's names). `partial` (an edit): the
+    /// required fields may be absent, and are then empty in the result.
     package static func check(_ raw: [String: String?], partial: Bool = false) -> Result<ProspectFields, FieldProblems> {
+        check(Raw(raw), partial: partial)
+    }
+
+    package static func check(_ raw: Raw, partial: Bool = false) -> Result<ProspectFields, FieldProblems> {
         var problems: [ErrorDetail] = []
-        func text(_ field: String, required: Bool) -> String? {
-            let value = (raw[field] ?? nil).map(CellText.collapsed)
+        func text(_ given: String?, _ field: String, required: Bool) -> String? {
+            let value = given.map(CellText.collapsed)
             guard let value, !value.isEmpty else {
                 if required { problems.append(ErrorDetail(field: field, problem: "is required")) }
                 return nil
             }
-            if value.count > maxLength { problems.append(ErrorDetail(field: field, problem: "is longer than \(maxLength) characters")) }
+            // UTF-8 bytes are never fewer than characters: count characters only when it may matter.
+            if value.utf8.count > maxLength, value.count > maxLength {
+                problems.append(ErrorDetail(field: field, problem: "is longer than \(maxLength) characters"))
+            }
             return value
         }
         // In an edit, a required field that is sent must not be blank.
-        func required(_ field: String) -> Bool { !partial || raw.keys.contains(field) }
-        let linkedinText = text("linkedin_url", required: required("linkedin_url"))
+        func required(_ given: String?) -> Bool { !partial || given != nil }
+        let linkedinText = text(raw.linkedinURL, "linkedin_url", required: required(raw.linkedinURL))
         let linkedin = linkedinText.flatMap(LinkedInURL.normalized)
         if linkedinText != nil, linkedin == nil {
             problems.append(ErrorDetail(field: "linkedin_url", problem: "is not a LinkedIn profile URL (https://www.linkedin.com/in/...)"))
         }
-        let fullName = text("full_name", required: required("full_name"))
-        let title = text("title", required: required("title"))
-        let company = text("company_name", required: required("company_name"))
-        if let company, CompanyName.key(company).isEmpty {
+        let fullName = text(raw.fullName, "full_name", required: required(raw.fullName))
+        let title = text(raw.title, "title", required: required(raw.title))
+        let company = text(raw.companyName, "company_name", required: required(raw.companyName))
+        let companyKey = company.map(CompanyName.key) ?? ""
+        if company != nil, companyKey.isEmpty {
             problems.append(ErrorDetail(field: "company_name", problem: "has no letters or digits"))
         }
-        var email = text("email", required: false)
+        var email = text(raw.email, "email", required: false)
         if let given = email {
             email = given.lowercased()
             if !Self.looksLikeEmail(email!) { problems.append(ErrorDetail(field: "email", problem: "is not an email address")) }
         }
-        let status = text("status", required: false).map { $0.lowercased() }
+        let status = text(raw.status, "status", required: false).map { $0.lowercased() }
         if let status, !Prospect.statuses.contains(status) {
             problems.append(ErrorDetail(field: "status", problem: "must be one of " + Prospect.statuses.joined(separator: ", ")))
         }
         let fields = ProspectFields(linkedinURL: linkedin ?? "", fullName: fullName ?? "", title: title ?? "", companyName: company ?? "",
-                                    companySize: text("company_size", required: false), industry: text("industry", required: false),
-                                    location: text("location", required: false), email: email, phone: text("phone", required: false),
-                                    status: status)
+                                    companySize: text(raw.companySize, "company_size", required: false),
+                                    industry: text(raw.industry, "industry", required: false),
+                                    location: text(raw.location, "location", required: false), email: email,
+                                    phone: text(raw.phone, "phone", required: false), status: status, companyKey: companyKey)
         return problems.isEmpty ? .success(fields) : .failure(FieldProblems(details: problems))
     }
 

@@ -49,11 +49,9 @@ package struct CreateProspectHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Prospect {
-        let raw: [String: String?] = [
-            "linkedin_url": input.linkedinURL, "full_name": input.fullName, "title": input.title, "company_name": input.companyName,
-            "company_size": input.companySize, "industry": input.industry, "location": input.location, "email": input.email,
-            "phone": input.phone, "status": input.status,
-        ]
+        let raw = ProspectFields.Raw(linkedinURL: input.linkedinURL, fullName: input.fullName, title: input.title, companyName: input.companyName,
+                                     companySize: input.companySize, industry: input.industry, location: input.location,
+                                     email: input.email, phone: input.phone, status: input.status)
         let fields: ProspectFields
         switch ProspectFields.check(raw) {
         case .success(let checked): fields = checked

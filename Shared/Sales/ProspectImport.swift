@@ -80,13 +80,13 @@ extension ProspectStore {
             var updated = 0
             for row in sheet.rows {
                 let fields = row.fields
-                let key = CompanyName.key(fields.companyName)
                 let companyID: Int
-                if let known = companies[key] {
+                if let known = companies[fields.companyKey] {
                     companyID = known
                 } else {
-                    companyID = try Self.companyID(named: fields.companyName, industry: fields.industry, size: fields.companySize, now: now, db)
-                    companies[key] = companyID
+                    companyID = try Self.companyID(named: fields.companyName, key: fields.companyKey, industry: fields.industry,
+                                                   size: fields.companySize, now: now, db)
+                    companies[fields.companyKey] = companyID
                 }
                 let stored = try db.query(Self.upsert, values: [
                     .text(fields.linkedinURL), .text(fields.fullName), .text(fields.title), .text(fields.companyName),

@@ -61,11 +61,9 @@ package struct ProspectSheet: Sendable {
                 let parts = [cell(.firstName), cell(.lastName)].compactMap { $0 }.filter { !CellText.isBlank($0) }
                 fullName = parts.isEmpty ? nil : parts.joined(separator: " ")
             }
-            let raw: [String: String?] = [
-                "linkedin_url": cell(.linkedinURL), "full_name": fullName, "title": cell(.title), "company_name": cell(.companyName),
-                "company_size": cell(.companySize), "industry": cell(.industry), "location": cell(.location), "email": cell(.email),
-                "phone": cell(.phone), "status": cell(.status),
-            ]
+            let raw = ProspectFields.Raw(linkedinURL: cell(.linkedinURL), fullName: fullName, title: cell(.title), companyName: cell(.companyName),
+                                         companySize: cell(.companySize), industry: cell(.industry), location: cell(.location),
+                                         email: cell(.email), phone: cell(.phone), status: cell(.status))
             switch ProspectFields.check(raw) {
             case .success(let fields): rows.append(Row(line: record.line, fields: fields))
             case .failure(let found):

@@ -14,13 +14,14 @@ package struct ProspectStore: Sendable {
 
     /// The company for a name: found by its key, or created with this spelling. Industry and
     /// size fill in what the company does not know yet; they never overwrite.
-    static func companyID(named name: String, industry: String?, size: String?, now: Date, _ db: any SQLExecutor) throws -> Int {
+    static func companyID(named name: String, key: String? = nil, industry: String?, size: String?, now: Date,
+                          _ db: any SQLExecutor) throws -> Int {
         let row = try db.queryOne("""
             INSERT INTO sales_companies (name, name_key, industry, size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (name_key) DO UPDATE SET industry = COALESCE(sales_companies.industry, excluded.industry),
                 size = COALESCE(sales_companies.size, excluded.size)
             RETURNING id
-            """, [CompanyName.display(name), CompanyName.key(name), industry, size, now, now])
+            """, [CompanyName.display(name), key ?? CompanyName.key(name), industry, size, now, now])
         guard let id = row?.optionalInt("id") else { throw BundleError(.internal, "the company row was not returned") }
         return id
     }
@@ -28,7 +29,8 @@ package struct ProspectStore: Sendable {
     /// Creates a prospect; one with the same LinkedIn URL already stored is a conflict naming it.
     package func create(_ fields: ProspectFields, now: Date) throws -> Prospect {
         let id = try database.write { db -> Int in
-            let companyID = try Self.companyID(named: fields.companyName, industry: fields.industry, size: fields.companySize, now: now, db)
+            let companyID = try Self.companyID(named: fields.companyName, key: fields.companyKey, industry: fields.industry,
+                                               size: fields.companySize, now: now, db)
             let inserted = try db.queryOne("""
                 INSERT INTO sales_prospects (linkedin_url, full_name, title, company_name, company_id, company_size, industry, location,
                     email, phone, status, created_at, updated_at)
