@@ -99,6 +99,19 @@ import Testing
         #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_companies") == 1, "Acme Corp, ACME Corporation and Acme Corp. are one company")
     }
 
+    @Test func windows1252BytesAsBase64() async throws {
+        let harness = try ProspectHarness()
+        // "Tomás" and "Société" as Excel on Windows writes them: one byte each for á and é.
+        var bytes = Array("Name;LinkedIn;Title;Company\r\nTom".utf8) + [0xE1] + Array("s Ruiz;linkedin.com/in/tomas-ruiz;CTO;Soci".utf8)
+        bytes += [0xE9] + Array("t".utf8) + [0xE9] + Array(" Durable SA\r\n".utf8)
+        let result = try await harness.call(ImportProspectsHandler(), ["content_base64": .string(Data(bytes).base64EncodedString()),
+                                                                        "file_name": "export.csv"])
+        #expect(result["created"] == 1, "\(result)")
+        let tomas = try #require(try await harness.prospects().first)
+        #expect(tomas["full_name"] == "Tomás Ruiz")
+        #expect(tomas["company"]?["name"] == "Société Durable SA")
+    }
+
     @Test func firstAndLastNameColumnsAreJoined() async throws {
         let harness = try ProspectHarness()
         let csv = "First Name,Last Name,LinkedIn URL,Job Title,Company Name\nEmma,Stone,linkedin.com/in/emma-stone-1,COO,Orbit GmbH\n"
