@@ -33,15 +33,15 @@ import Testing
         let type = await #expect(throws: BundleError.self) {
             try await harness.call(CreateInteractionHandler(), ["id": 1, "interaction_type": "fax", "content": "x"])
         }
-        #expect(type?.fields == ["interaction_type"])
+        #expect(type?.prospectProblemFields == ["interaction_type"])
         let missing = await #expect(throws: BundleError.self) {
             try await harness.call(CreateInteractionHandler(), ["id": 1, "interaction_type": "call"])
         }
-        #expect(missing?.fields == ["content"])
+        #expect(missing?.prospectProblemFields == ["content"])
         let blank = await #expect(throws: BundleError.self) {
             try await harness.call(CreateInteractionHandler(), ["id": 1, "interaction_type": "call", "content": "   "])
         }
-        #expect(blank?.fields == ["content"])
+        #expect(blank?.prospectProblemFields == ["content"])
         let noProspect = await #expect(throws: BundleError.self) {
             try await harness.call(CreateInteractionHandler(), ["id": 42, "interaction_type": "call", "content": "Hello"])
         }

@@ -38,17 +38,17 @@ import Testing
         let unknown = await #expect(throws: BundleError.self) {
             try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "titel": "CEO"])
         }
-        #expect(unknown?.fields == ["titel"])
+        #expect(unknown?.prospectProblemFields == ["titel"])
         #expect(unknown?.details?.first?.problem.contains("did you mean title") == true)
         let computed = await #expect(throws: BundleError.self) {
             try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "company_id": 9, "created_at": "2020-01-01T00:00:00Z"])
         }
-        #expect(Set(computed?.fields ?? []) == ["company_id", "created_at"])
+        #expect(Set(computed?.prospectProblemFields ?? []) == ["company_id", "created_at"])
         #expect(computed?.details?.allSatisfy { $0.problem.contains("not editable") } == true)
         let status = await #expect(throws: BundleError.self) {
             try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "status": "won"])
         }
-        #expect(status?.fields == ["status"])
+        #expect(status?.prospectProblemFields == ["status"])
         let cleared = await #expect(throws: BundleError.self) {
             try await harness.call(UpdateProspectHandler(), ["id": .number(Double(id)), "full_name": .null])
         }

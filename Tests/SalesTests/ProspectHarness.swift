@@ -49,5 +49,5 @@ struct ProspectHarness {
 }
 
 extension BundleError {
-    var fields: [String] { details?.map(\.field) ?? [] }
+    var prospectProblemFields: [String] { details?.map(\.field) ?? [] }
 }
