@@ -76,21 +76,9 @@ package enum FieldNormalizer {
         return ascii ?? linkedinByCharacter(raw)
     }
 
-    /// `linkedin` read `Character` by `Character`.
+    /// `linkedin` read `Character` by `Character` (the rule itself lives in Core, which Sales shares).
     package static func linkedinByCharacter(_ raw: String) -> String? {
-        var value = raw.trimmingWhitespace()
-        if let scheme = value.firstRange(of: "://") { value = String(value[scheme.upperBound...]) }
-        if let cut = value.firstIndex(where: { $0 == "?" || $0 == "#" }) { value = String(value[..<cut]) }
-        let segments = value.split(separator: "/").map(String.init)
-        guard let host = segments.first?.lowercased(), host == "linkedin.com" || host.hasSuffix(".linkedin.com"),
-              segments.count >= 3, ["in", "pub"].contains(segments[1].lowercased())
-        else { return nil }
-        // Old public profiles (/pub/name/1a/2b/3c) need every segment to name one person.
-        let kind = segments[1].lowercased()
-        let parts = kind == "pub" ? Array(segments[2...].prefix(4)) : [segments[2]]
-        let slug = parts.map { PercentEncoding.decode($0)?.lowercased() ?? $0.lowercased() }.joined(separator: "/")
-        guard !slug.isEmpty, slug.count <= 100, slug.allSatisfy({ !$0.isWhitespace }) else { return nil }
-        return "https://www.linkedin.com/\(kind)/" + slug
+        LinkedInURL.normalizedByCharacter(raw)
     }
 
     /// Items of a list cell, trimmed, without placeholders, each once (first spelling kept).

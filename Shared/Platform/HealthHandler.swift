@@ -31,7 +31,7 @@ package struct HealthHandler: FunctionHandler {
     package static let manifest = FunctionManifest(
         name: "health",
         summary: "Reports whether the bundle can serve: database reachable and migrated, providers selected.",
-        routes: [Route("GET", "/health")],
+        routes: [Route("GET", "/health"), .alias("/api/v1/health", of: Route("GET", "/health"))],
         input: Schema.object([:], required: []),
         output: Schema.object([
             "status": Schema.string(enum: ["ok"]),

@@ -5,17 +5,19 @@ import Runtime
 import Store
 
 /// `GET /metrics/llm-usage`: calls, tokens, estimated cost and latency of recorded LLM calls in a
-/// time range (default: the last 30 days), in total and per function and per model.
+/// time range (default: the last 30 days), in total and per function, per model and per workflow
+/// step. Also `GET /api/v1/metrics/llm-usage`, where the sales assistant's users know it.
 package struct LLMUsageHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var startDate: String?
         var endDate: String?
         var function: String?
+        var workflow: String?
 
         enum CodingKeys: String, CodingKey {
             case startDate = "start_date"
             case endDate = "end_date"
-            case function
+            case function, workflow
         }
     }
 
@@ -23,33 +25,39 @@ package struct LLMUsageHandler: FunctionHandler {
         var start: String
         var end: String
         var function: String?
+        var workflow: String?
         var totals: LLMUsageReport.Totals
         var byFunction: [LLMUsageReport.Group]
         var byModel: [LLMUsageReport.Group]
+        var byWorkflow: [LLMUsageReport.Group]
 
         enum CodingKeys: String, CodingKey {
-            case start, end, function, totals
+            case start, end, function, workflow, totals
             case byFunction = "by_function"
             case byModel = "by_model"
+            case byWorkflow = "by_workflow"
         }
     }
 
     package static let manifest = FunctionManifest(
         name: "llm-usage",
-        summary: "Totals of recorded LLM calls (tokens, estimated cost, latency, outcomes) per function and model.",
-        routes: [Route("GET", "/metrics/llm-usage")],
+        summary: "Totals of recorded LLM calls (tokens, estimated cost, latency, outcomes) per function, model and workflow step.",
+        routes: [Route("GET", "/metrics/llm-usage"), .alias("/api/v1/metrics/llm-usage", of: Route("GET", "/metrics/llm-usage"))],
         input: Schema.object([
             "start_date": Schema.string("Start, inclusive: YYYY-MM-DD or an ISO-8601 time. Default: 30 days before end_date."),
             "end_date": Schema.string("End: YYYY-MM-DD (the whole day is included) or an ISO-8601 time. Default: now."),
             "function": Schema.string("Only calls made by this function"),
+            "workflow": Schema.string("Only calls made in this workflow (e.g. research)", maxLength: 100),
         ], required: []),
         output: Schema.object([
             "start": Schema.string(format: "date-time"),
             "end": Schema.string(format: "date-time"),
             "function": Schema.nullable(Schema.string()),
+            "workflow": Schema.nullable(Schema.string()),
             "totals": LLMUsageReport.Totals.schema,
             "by_function": Schema.array(LLMUsageReport.Group.schema),
             "by_model": Schema.array(LLMUsageReport.Group.schema),
+            "by_workflow": Schema.array(LLMUsageReport.Group.schema, "Calls made in a workflow, per workflow and step"),
         ]),
         timeoutSeconds: 10
     )
@@ -68,9 +76,10 @@ package struct LLMUsageHandler: FunctionHandler {
         }
         if !problems.isEmpty { throw BundleError.validation(problems) }
 
-        let report = try LLMUsageReport.load(from: try context.database(), start: start, end: end, function: input.function)
-        return Output(start: Timestamp.format(start), end: Timestamp.format(end), function: input.function,
-                      totals: report.totals, byFunction: report.byFunction, byModel: report.byModel)
+        let report = try LLMUsageReport.load(from: try context.database(), start: start, end: end, function: input.function,
+                                          workflow: input.workflow)
+        return Output(start: Timestamp.format(start), end: Timestamp.format(end), function: input.function, workflow: input.workflow,
+                      totals: report.totals, byFunction: report.byFunction, byModel: report.byModel, byWorkflow: report.byWorkflow)
     }
 
     /// A day means its start for `start_date` and the start of the next day for `end_date`.

@@ -26,5 +26,11 @@ package enum ProvidersSchema {
             CREATE INDEX llm_calls_by_time ON llm_calls (created_at);
             CREATE INDEX llm_calls_by_function ON llm_calls (function, created_at);
             """),
+        // The workflow a call belongs to (`LLMClient.workflow(_:)`), so usage can be read by
+        // workflow and step; NULL for calls outside a workflow.
+        Migration("providers.llm_calls_workflow", """
+            ALTER TABLE llm_calls ADD COLUMN workflow TEXT;
+            CREATE INDEX llm_calls_by_workflow ON llm_calls (workflow, step, created_at);
+            """),
     ]
 }

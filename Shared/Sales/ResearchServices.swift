@@ -40,8 +40,7 @@ extension FunctionContext {
         service(ResearchServices.self) { context in
             ResearchServices(search: { try context.search() }, matching: { try context.solutionMatching() },
                              enriching: { try context.solutionEnriching() },
-                             // integrator: .workflow("research")
-                             llm: { try context.llm() },
+                             llm: { try context.llm().workflow("research") },
                              countLLMCalls: ResearchServices.llmCallCounter(database: { try context.database() }, requestID: context.requestID))
         }
     }

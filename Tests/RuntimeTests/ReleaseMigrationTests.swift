@@ -47,7 +47,8 @@ import Testing
 
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         // Every released table keeps its rows; tables of later modules are only added.
-        #expect(try Self.rowCounts(database).filter { before[$0.key] != nil } == before)
+        let after = try Self.rowCounts(database)
+        #expect(after.filter { before[$0.key] != nil } == before)
         // The old ledger stays readable by the release (a rollback): its rows kept, the released
         // steps it lacked added under their numbers.
         let legacy = try database.read { try $0.query("SELECT version, applied_at FROM schema_migrations ORDER BY version") }
@@ -73,7 +74,9 @@ import Testing
         let lacked = Catalog.migrations.map(\.id).filter { id in !released.contains { $0.optionalString("name") == id } }
         #expect(ledger.dropFirst(released.count).compactMap { $0.optionalString("id") } == lacked)
         #expect(ledger.dropFirst(released.count).compactMap { $0.optionalInt("position") } == Array(version + 1...Catalog.migrations.count))
-        if version == 7 { #expect(lacked.first == "job_lease_holder") }
+        // Among the released steps, v7 lacked only v8 (steps added since the release have no number).
+        let lackedReleased = lacked.filter { id in Catalog.migrations.first { $0.id == id }?.legacyVersion != nil }
+        if version == 7 { #expect(lackedReleased == ["job_lease_holder"]) }
 
         // A few values per agent, read back through the migrated schema.
         try database.read { db in
@@ -96,7 +99,7 @@ import Testing
         // Opening again changes nothing: nothing is applied twice.
         let again = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         #expect(try Self.ledger(again).count == ledger.count)
-        #expect(try Self.rowCounts(again).filter { before[$0.key] != nil } == before)
+        #expect(try Self.rowCounts(again) == after)
     }
 
     @Test(arguments: ReleaseDatabase.schemaVersions)

@@ -11,6 +11,8 @@ package struct LLMCallRecord: Sendable, Hashable {
     package var requestID: String?
     package var function: String
     package var step: String
+    /// The workflow the call was made for (`research`), nil outside one.
+    package var workflow: String?
     package var provider: String
     package var model: String
     package var attempt: Int
@@ -23,11 +25,12 @@ package struct LLMCallRecord: Sendable, Hashable {
 
     package init(createdAt: Date, requestID: String? = nil, function: String, step: String, provider: String, model: String,
                  attempt: Int = 1, promptTokens: Int? = nil, completionTokens: Int? = nil, costUSD: Double? = nil,
-                 latencyMilliseconds: Int, outcome: Outcome, error: String? = nil) {
+                 latencyMilliseconds: Int, outcome: Outcome, error: String? = nil, workflow: String? = nil) {
         self.createdAt = createdAt
         self.requestID = requestID
         self.function = function
         self.step = step
+        self.workflow = workflow
         self.provider = provider
         self.model = model
         self.attempt = attempt
@@ -56,10 +59,10 @@ package struct DatabaseLLMCallRecorder: LLMCallRecorder {
     package func record(_ call: LLMCallRecord) throws {
         try database.write { db in
             try db.execute("""
-                INSERT INTO llm_calls (created_at, request_id, function, step, provider, model, attempt,
+                INSERT INTO llm_calls (created_at, request_id, function, workflow, step, provider, model, attempt,
                     prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [call.createdAt, call.requestID, call.function, call.step, call.provider, call.model, call.attempt,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [call.createdAt, call.requestID, call.function, call.workflow, call.step, call.provider, call.model, call.attempt,
                       call.promptTokens, call.completionTokens, call.costUSD, call.latencyMilliseconds,
                       call.outcome.rawValue, call.error])
         }

@@ -13,6 +13,8 @@ package struct LLMClient: Sendable {
     package let requestID: String?
     package let logger: Logger
     package let clock: BundleClock
+    /// The workflow recorded with each call (set with `workflow(_:)`); nil outside one.
+    package private(set) var workflowName: String?
 
     package init(provider: any LLMProvider, recorder: any LLMCallRecorder, limiter: ConcurrencyLimiter = ConcurrencyLimiter(limit: 5),
                  prices: PriceTable = PriceTable(), function: String, requestID: String? = nil,
@@ -25,6 +27,14 @@ package struct LLMClient: Sendable {
         self.requestID = requestID
         self.logger = logger
         self.clock = clock
+    }
+
+    /// A copy whose calls are recorded under `name` (`try context.llm().workflow("research")`);
+    /// each task's `step` names the step within it.
+    package func workflow(_ name: String) -> LLMClient {
+        var copy = self
+        copy.workflowName = name
+        return copy
     }
 
     package func run<Task: StructuredTask>(_ task: Task, deadline: Deadline) async throws -> LLMResult<Task.Output> {
@@ -142,7 +152,8 @@ package struct LLMClient: Sendable {
                                  provider: provider.name, model: model, attempt: attempt, promptTokens: prompt,
                                  completionTokens: completion,
                                  costUSD: prices.cost(model: model, promptTokens: prompt, completionTokens: completion),
-                                 latencyMilliseconds: latency, outcome: outcome, error: error.map { String($0.prefix(500)) })
+                                 latencyMilliseconds: latency, outcome: outcome, error: error.map { String($0.prefix(500)) },
+                                 workflow: workflowName)
         do {
             try recorder.record(call)
         } catch {

@@ -39,17 +39,31 @@ package struct LLMUsageReport: Sendable {
         ])
     }
 
-    /// Totals for one function, or for one provider and model.
+    /// Totals for one function, for one provider and model, or for one workflow step.
     package struct Group: Codable, Sendable, Hashable {
         package var function: String?
         package var provider: String?
         package var model: String?
+        package var workflow: String?
+        package var step: String?
         package var totals: Totals
+
+        package init(function: String? = nil, provider: String? = nil, model: String? = nil, workflow: String? = nil, step: String? = nil,
+                     totals: Totals) {
+            self.function = function
+            self.provider = provider
+            self.model = model
+            self.workflow = workflow
+            self.step = step
+            self.totals = totals
+        }
 
         package static let schema: JSONValue = Schema.object([
             "function": Schema.nullable(Schema.string("Set in by_function")),
             "provider": Schema.nullable(Schema.string("Set in by_model")),
             "model": Schema.nullable(Schema.string("Set in by_model")),
+            "workflow": Schema.nullable(Schema.string("Set in by_workflow (calls made in a workflow)")),
+            "step": Schema.nullable(Schema.string("Set in by_workflow: the workflow's step")),
             "totals": Totals.schema,
         ])
     }
@@ -57,25 +71,32 @@ package struct LLMUsageReport: Sendable {
     package var totals: Totals
     package var byFunction: [Group]
     package var byModel: [Group]
+    /// Calls made inside a workflow, per workflow and step (most expensive first).
+    package var byWorkflow: [Group]
 
     private static let aggregates = """
         COUNT(*) AS calls,
-        COALESCE(SUM(outcome = 'succeeded'), 0) AS succeeded,
-        COALESCE(SUM(outcome = 'invalid_output'), 0) AS invalid_output,
-        COALESCE(SUM(outcome = 'failed'), 0) AS failed,
+        COUNT(*) FILTER (WHERE outcome = 'succeeded') AS succeeded,
+        COUNT(*) FILTER (WHERE outcome = 'invalid_output') AS invalid_output,
+        COUNT(*) FILTER (WHERE outcome = 'failed') AS failed,
         COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,
         COALESCE(SUM(completion_tokens), 0) AS completion_tokens,
         COALESCE(SUM(cost_usd), 0) AS cost_usd,
-        COALESCE(SUM(cost_usd IS NULL), 0) AS unpriced_calls,
+        COUNT(*) FILTER (WHERE cost_usd IS NULL) AS unpriced_calls,
         COALESCE(AVG(latency_ms), 0) AS avg_latency_ms
         """
 
-    package static func load(from database: any Database, start: Date, end: Date, function: String?) throws -> LLMUsageReport {
+    package static func load(from database: any Database, start: Date, end: Date, function: String?,
+                             workflow: String? = nil) throws -> LLMUsageReport {
         var filter = "created_at >= ? AND created_at < ?"
         var arguments: [any SQLBindable] = [start, end]
         if let function {
             filter += " AND function = ?"
             arguments.append(function)
+        }
+        if let workflow {
+            filter += " AND workflow = ?"
+            arguments.append(workflow)
         }
         return try database.read { db in
             let total = try db.queryOne("SELECT \(aggregates) FROM llm_calls WHERE \(filter)", arguments)
@@ -87,10 +108,15 @@ package struct LLMUsageReport: Sendable {
                 SELECT provider, model, \(aggregates) FROM llm_calls WHERE \(filter)
                 GROUP BY provider, model ORDER BY cost_usd DESC, calls DESC, provider, model
                 """, arguments)
+            let steps = try db.query("""
+                SELECT workflow, step, \(aggregates) FROM llm_calls WHERE \(filter) AND workflow IS NOT NULL
+                GROUP BY workflow, step ORDER BY cost_usd DESC, calls DESC, workflow, step
+                """, arguments)
             return LLMUsageReport(
                 totals: try total.map(totals) ?? totals(Row(columns: [], values: [])),
                 byFunction: try functions.map { Group(function: try $0.string("function"), totals: try totals($0)) },
-                byModel: try models.map { Group(provider: try $0.string("provider"), model: try $0.string("model"), totals: try totals($0)) })
+                byModel: try models.map { Group(provider: try $0.string("provider"), model: try $0.string("model"), totals: try totals($0)) },
+                byWorkflow: try steps.map { Group(workflow: try $0.string("workflow"), step: try $0.string("step"), totals: try totals($0)) })
         }
     }
 

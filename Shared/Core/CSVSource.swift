@@ -1,4 +1,3 @@
-import Core
 import FoundationEssentials
 
 /// The CSV text of an upload, from whichever way it came: a multipart file, a `text/csv` body,

@@ -1,0 +1,26 @@
+import Sales
+import Testing
+
+@Suite struct CompanyNameTests {
+    @Test(arguments: [
+        ("Acme Corp", "acme"), ("ACME Corp.", "acme"), ("Acme Corporation", "acme"), ("  acme,   corp  ", "acme"),
+        ("Acme Inc.", "acme"), ("Acme GmbH", "acme"), ("Acme S.A.", "acme"), ("Acme PLC", "acme"), ("Acme Ltd", "acme"),
+        ("Acme LLC", "acme"), ("Acme AG", "acme"), ("Acme Co.", "acme"), ("Acme Holdings Inc", "acme holdings"),
+        ("Bramble & Finch Ltd", "bramble and finch"), ("Bramble and Finch", "bramble and finch"), ("Smith & Co", "smith"),
+        ("Sakura Mobility K.K.", "sakura mobility"), ("Société Générale SA", "société générale"),
+    ])
+    func foldsCaseSpacingPunctuationAndLegalForms(_ name: String, _ key: String) {
+        #expect(CompanyName.key(name) == key)
+    }
+
+    @Test func aNameThatIsOnlyALegalFormKeepsIt() {
+        #expect(CompanyName.key("Company") == "company")
+        #expect(CompanyName.key("The Co.") == "the")
+        #expect(CompanyName.key("!!!").isEmpty)
+    }
+
+    @Test func differentCompaniesStayApart() {
+        #expect(CompanyName.key("Acme Corp") != CompanyName.key("Acme Logistics Corp"))
+        #expect(CompanyName.key("Corp Acme") == "corp acme", "only a trailing legal form is dropped")
+    }
+}
