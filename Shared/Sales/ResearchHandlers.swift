@@ -2,6 +2,7 @@ import Core
 import FoundationEssentials
 import Jobs
 import Runtime
+import Store
 import Workflows
 
 /// `POST /api/v1/prospects/{id}/research`: starts research on a prospect as a job and answers
@@ -118,8 +119,10 @@ package struct RunResearchHandler: FunctionHandler {
 
     package init() {}
 
-    /// How long a worker holds a run without finishing a step before another may take it over.
-    static let leaseSeconds = 600.0
+    /// How long a worker holds a run without renewing (it renews before every step attempt)
+    /// before another may take it over: longer than the job may run, so a live worker is never
+    /// overtaken by a follow-up job.
+    static let leaseSeconds = manifest.timeoutSeconds + 60
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
@@ -135,7 +138,8 @@ package struct RunResearchHandler: FunctionHandler {
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: context.clock, logger: context.logger,
                                     deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
-                                    progress: { percent, step in context.reportProgress(percent, "research: \(step) done") })
+                                    progress: { percent, step in context.reportProgress(percent, "research: \(step) done") },
+                                    onSuccess: Self.recordOutcome(clock: context.clock))
         let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
         if !ran, finished.isActive, let jobID = context.jobID {
@@ -146,13 +150,20 @@ package struct RunResearchHandler: FunctionHandler {
             context.logger.info("research.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
             return Output(queued: true, ran: false, jobID: followUp, research: ResearchAnswer(finished))
         }
-        if ran, finished.status == .succeeded, let findings = try? finished.result?.decode(as: ResearchFindings.self),
-           let prospectID = finished.input["prospect_id"]?.intValue {
-            try ResearchOutcome.record(findings, prospectID: prospectID, database: database, now: context.clock.now())
-        }
         context.logger.info("research.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue),
                                                   "ran": .bool(ran)])
         return Output(queued: false, ran: ran, jobID: finished.jobID ?? context.jobID, research: ResearchAnswer(finished))
+    }
+
+    /// Records a succeeded run's findings on the prospect and company, in the transaction that
+    /// marks the run succeeded.
+    static func recordOutcome(clock: BundleClock) -> @Sendable (any SQLExecutor, JSONValue, JSONValue?) throws -> Void {
+        { sql, input, result in
+            guard let prospectID = input["prospect_id"]?.intValue, let findings = try result?.decode(as: ResearchFindings.self) else {
+                throw BundleError(.internal, "a succeeded research run has no prospect_id or findings")
+            }
+            try ResearchOutcome.record(findings, prospectID: prospectID, sql: sql, now: clock.now())
+        }
     }
 
     /// The job that will run an active run: its own while that job is waiting or running; a new
