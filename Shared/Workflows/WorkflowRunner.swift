@@ -119,6 +119,7 @@ package struct WorkflowRunner: Sendable {
     /// succeeded (with output) or failed (with the last error only). Nil when the lease was lost
     /// before an attempt (the step's record is then left to the worker that holds the run).
     private func runStep(_ step: WorkflowStep, position: Int, runID: Int, outputs: WorkflowOutputs) async throws -> Result<JSONValue, BundleError>? {
+        guard try renewLease(runID) else { return nil }
         let started = clock.now()
         let startedInstant = ContinuousClock.now
         try store.startStep(run: runID, position: position, name: step.name, inputSummary: step.summarize(outputs), now: started)
@@ -127,7 +128,7 @@ package struct WorkflowRunner: Sendable {
         var outcome: Result<JSONValue, BundleError>
         while true {
             attempt += 1
-            guard try renewLease(runID) else { return nil }
+            if attempt > 1 { guard try renewLease(runID) else { return nil } }
             do {
                 outcome = .success(try await step.run(outputs, StepAttempt(number: attempt, runID: runID)))
                 break
@@ -147,10 +148,10 @@ package struct WorkflowRunner: Sendable {
         let duration = Int(startedInstant.duration(to: .now).milliseconds)
         switch outcome {
         case .success(let output):
-            try store.finishStep(run: runID, name: step.name, succeeded: true, attempts: attempt, output: output, error: nil,
+            try store.finishStep(run: runID, owner: owner, name: step.name, succeeded: true, attempts: attempt, output: output, error: nil,
                                  llmCalls: calls, durationMs: duration, now: clock.now())
         case .failure(let error):
-            try store.finishStep(run: runID, name: step.name, succeeded: false, attempts: attempt, output: nil,
+            try store.finishStep(run: runID, owner: owner, name: step.name, succeeded: false, attempts: attempt, output: nil,
                                  error: ["code": .string(error.code.rawValue), "message": .string(error.message)],
                                  llmCalls: calls, durationMs: duration, now: clock.now())
         }

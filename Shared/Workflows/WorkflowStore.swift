@@ -96,14 +96,16 @@ package struct WorkflowStore: Sendable {
     }
 
     /// Records how a step ended: its output when it succeeded, only its error when it failed.
-    func finishStep(run: Int, name: String, succeeded: Bool, attempts: Int, output: JSONValue?, error: JSONValue?, llmCalls: Int,
-                    durationMs: Int, now: Date) throws {
+    /// Only while `owner` holds the run: a worker that lost it leaves the step to the new holder.
+    func finishStep(run: Int, owner: String, name: String, succeeded: Bool, attempts: Int, output: JSONValue?, error: JSONValue?,
+                    llmCalls: Int, durationMs: Int, now: Date) throws {
         try database.write { sql in
             try sql.execute("""
                 UPDATE workflow_steps SET status = ?, attempts = ?, output = ?, error = ?, llm_calls = ?, finished_at = ?, duration_ms = ?
                 WHERE run_id = ? AND name = ?
+                  AND EXISTS (SELECT 1 FROM workflow_runs WHERE id = ? AND status = 'running' AND lease_owner = ?)
                 """, succeeded ? "succeeded" : "failed", attempts, succeeded ? output : nil, succeeded ? nil : error, llmCalls, now,
-                durationMs, run, name)
+                durationMs, run, name, run, owner)
         }
     }
 

@@ -71,6 +71,8 @@ import Workflows
         #expect(!ran, "finishRun found the run held by another worker")
         #expect(current.status == .running)
         #expect(try lease(run.id).owner == "rescuer")
+        let kept = try #require(try store.run(run.id)?.steps.first)
+        #expect(kept.status == .running && kept.error == nil, "the step is left to the worker that holds the run")
 
         // A retryable failure: the lease is checked before the next attempt, which never starts.
         let (other, _) = try store.createRun(workflow: "demo", subject: "thing:3", input: [:], now: Self.now)
