@@ -31,7 +31,7 @@ package struct PainPointsTask: StructuredTask {
         self.technologies = technologies
     }
 
-    package let step = "research.identify_pain_points"
+    package let step = "identify_pain_points"
     package let schemaName = "pain_points"
     package var schema: JSONValue { Self.outputSchema }
 

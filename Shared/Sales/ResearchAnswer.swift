@@ -120,7 +120,7 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
                                                                "solution": Schema.nullable(Schema.string())], required: ["title", "url"])),
         "confidence_score": Schema.nullable(Schema.number("0–1, computed from evidence counts", minimum: 0, maximum: 1)),
         "confidence_reasons": Schema.array(Schema.string()),
-        "sources": Schema.array(Schema.string(), "URLs that came from web search and tier-2 documentation; never invented"),
+        "sources": Schema.array(Schema.string(), "URLs that came from searches: web search and the documentation a live MCP server found; never invented, never catalogue data"),
         "technologies": Schema.array(Schema.any),
         "pain_points": Schema.array(Schema.any),
         "mcp_unavailable": Schema.boolean("true when tier 2 failed; tier 1 stands"),

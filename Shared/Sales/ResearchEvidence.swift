@@ -29,13 +29,14 @@ package struct ResearchEvidence: Sendable, Equatable {
     }
 
     /// The text without any URL that is not one of the sources (one pass, linear in the text).
+    /// Schemes match in any case (`HTTPS://`, `Http://`), as browsers read them.
     package func scrub(_ text: String) -> String {
-        guard text.contains("http") else { return text }
+        guard text.lowercased().contains("http") else { return text }
         var output = ""
         var index = text.startIndex
         while index < text.endIndex {
             let rest = text[index...]
-            guard rest.hasPrefix("http://") || rest.hasPrefix("https://") else {
+            guard Self.startsURL(rest) else {
                 output.append(text[index])
                 index = text.index(after: index)
                 continue
@@ -48,6 +49,12 @@ package struct ResearchEvidence: Sendable, Equatable {
             index = url.endIndex
         }
         return output
+    }
+
+    /// Whether the text starts with `http://` or `https://`, in any case (looks at 8 characters).
+    static func startsURL(_ text: Substring) -> Bool {
+        let head = text.prefix(8).lowercased()
+        return head.hasPrefix("http://") || head.hasPrefix("https://")
     }
 
     static let urlEnds: Set<Character> = ["(", ")", "[", "]", "<", ">", "\"", "'"]

@@ -2,12 +2,15 @@ import Core
 import FoundationEssentials
 import Jobs
 import Runtime
+import Store
 import Workflows
 
 /// `POST /api/v1/prospects/{id}/research`: starts research on a prospect as a job and answers
 /// 202 with the run, the job and where to follow them. A run already queued or running for the
 /// prospect is returned instead of a second one; after a failed run, the new run resumes from the
-/// failed step (with the same `manual_context`), reusing what the failed run had paid for.
+/// failed step, reusing what the failed run had paid for: a request without `manual_context`
+/// inherits the failed run's input; one with a different `manual_context` starts afresh (the
+/// answer's `note` says which).
 package struct ResearchProspectHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -26,11 +29,12 @@ package struct ResearchProspectHandler: FunctionHandler {
         var status: String
         var created: Bool
         var resumedFromRunID: Int?
+        var note: String?
         var statusURL: String
         var researchURL: String
 
         enum CodingKeys: String, CodingKey {
-            case status, created
+            case status, created, note
             case runID = "run_id"
             case jobID = "job_id"
             case prospectID = "prospect_id"
@@ -54,6 +58,7 @@ package struct ResearchProspectHandler: FunctionHandler {
             "status": Schema.string(enum: WorkflowRun.Status.allCases.map(\.rawValue)),
             "created": Schema.boolean("false when a run for this prospect was already queued or running"),
             "resumed_from_run_id": Schema.nullable(Schema.integer(minimum: 1)),
+            "note": Schema.nullable(Schema.string("How the run relates to the prospect's last failed run (resumed, or started afresh and why)")),
             "status_url": Schema.string("GET it for the job's progress"),
             "research_url": Schema.string("GET it for the research once the job is done"),
         ]),
@@ -66,16 +71,33 @@ package struct ResearchProspectHandler: FunctionHandler {
         let database = try context.database()
         _ = try ResearchContext.load(prospectID: input.id, manualContext: nil, database: database)  // not_found before anything is stored
         var runInput: [String: JSONValue] = ["prospect_id": .number(Double(input.id))]
-        if let notes = input.manualContext?.trimmingWhitespace(), !notes.isEmpty { runInput["manual_context"] = .string(notes) }
+        let notes = input.manualContext?.trimmingWhitespace()
+        if let notes, !notes.isEmpty { runInput["manual_context"] = .string(notes) }
         let now = context.clock.now()
         let store = WorkflowStore(database: database)
-        let (run, created) = try store.createRun(workflow: ResearchWorkflow.name, subject: ResearchWorkflow.subject(prospectID: input.id),
-                                                 input: .object(runInput), now: now)
+        let subject = ResearchWorkflow.subject(prospectID: input.id)
+        // The last run failed: with no manual_context, resume it with its own input (its
+        // manual_context included) instead of paying again for what it finished.
+        let failed = try store.runs(workflow: ResearchWorkflow.name, subject: subject, limit: 1).first.flatMap { $0.status == .failed ? $0 : nil }
+        if let failed, notes?.isEmpty ?? true { runInput = failed.input.objectValue ?? runInput }
+        let (run, created) = try store.createRun(workflow: ResearchWorkflow.name, subject: subject, input: .object(runInput), now: now)
+        let note = created ? Self.note(run: run, failed: failed) : nil
         let jobID = try RunResearchHandler.ensureJob(for: run, context: context)
         context.logger.info("research.requested", ["run": .number(Double(run.id)), "job": .number(Double(jobID)), "created": .bool(created)])
         return Output(runID: run.id, jobID: jobID, prospectID: input.id, status: run.status.rawValue, created: created,
-                      resumedFromRunID: run.resumedFromRunID, statusURL: "/jobs/\(jobID)",
+                      resumedFromRunID: run.resumedFromRunID, note: note, statusURL: "/jobs/\(jobID)",
                       researchURL: "/api/v1/prospects/\(input.id)/research/latest")
+    }
+}
+
+extension ResearchProspectHandler {
+    /// What a new run does with the prospect's last failed run; nil when the last run did not fail.
+    static func note(run: WorkflowRun, failed: WorkflowRun?) -> String? {
+        guard let failed else { return nil }
+        if run.resumedFromRunID == failed.id {
+            return "resumes failed run \(failed.id) from its failed step \(failed.failedStep ?? "?"), reusing the steps it finished"
+        }
+        return "starts afresh: manual_context differs from failed run \(failed.id)'s, so none of its steps are reused"
     }
 }
 
@@ -118,8 +140,10 @@ package struct RunResearchHandler: FunctionHandler {
 
     package init() {}
 
-    /// How long a worker holds a run without finishing a step before another may take it over.
-    static let leaseSeconds = 600.0
+    /// How long a worker holds a run without renewing (it renews before every step attempt)
+    /// before another may take it over: longer than the job may run, so a live worker is never
+    /// overtaken by a follow-up job.
+    package static let leaseSeconds = manifest.timeoutSeconds + 60
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
@@ -135,8 +159,9 @@ package struct RunResearchHandler: FunctionHandler {
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: context.clock, logger: context.logger,
                                     deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
-                                    progress: { percent, step in context.reportProgress(percent, "research: \(step) done") })
-        let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline)
+                                    progress: { percent, step in context.reportProgress(percent, "research: \(step) done") },
+                                    onSuccess: Self.recordOutcome(clock: context.clock))
+        let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline, clock: context.clock)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
         if !ran, finished.isActive, let jobID = context.jobID {
             // Another worker holds it (or died holding it): look again when its lease ends, so a
@@ -146,13 +171,20 @@ package struct RunResearchHandler: FunctionHandler {
             context.logger.info("research.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
             return Output(queued: true, ran: false, jobID: followUp, research: ResearchAnswer(finished))
         }
-        if ran, finished.status == .succeeded, let findings = try? finished.result?.decode(as: ResearchFindings.self),
-           let prospectID = finished.input["prospect_id"]?.intValue {
-            try ResearchOutcome.record(findings, prospectID: prospectID, database: database, now: context.clock.now())
-        }
         context.logger.info("research.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue),
                                                   "ran": .bool(ran)])
         return Output(queued: false, ran: ran, jobID: finished.jobID ?? context.jobID, research: ResearchAnswer(finished))
+    }
+
+    /// Records a succeeded run's findings on the prospect and company, in the transaction that
+    /// marks the run succeeded.
+    static func recordOutcome(clock: BundleClock) -> @Sendable (any SQLExecutor, JSONValue, JSONValue?) throws -> Void {
+        { sql, input, result in
+            guard let prospectID = input["prospect_id"]?.intValue, let findings = try result?.decode(as: ResearchFindings.self) else {
+                throw BundleError(.internal, "a succeeded research run has no prospect_id or findings")
+            }
+            try ResearchOutcome.record(findings, prospectID: prospectID, sql: sql, now: clock.now())
+        }
     }
 
     /// The job that will run an active run: its own while that job is waiting or running; a new

@@ -3,7 +3,7 @@ import Runtime
 import Workflows
 
 /// `GET /api/v1/prospects/{id}/research`: every research run of a prospect, newest first, each
-/// with its steps.
+/// with its steps, a page at a time (`total` counts them all).
 package struct ListResearchHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -14,11 +14,12 @@ package struct ListResearchHandler: FunctionHandler {
     package struct Output: Codable, Sendable {
         var prospectID: Int
         var runs: [ResearchAnswer]
+        var total: Int
         var limit: Int
         var offset: Int
 
         enum CodingKeys: String, CodingKey {
-            case runs, limit, offset
+            case runs, total, limit, offset
             case prospectID = "prospect_id"
         }
     }
@@ -34,6 +35,7 @@ package struct ListResearchHandler: FunctionHandler {
         ], required: ["id"]),
         output: Schema.object([
             "prospect_id": Schema.integer(minimum: 1), "runs": Schema.array(ResearchAnswer.schema),
+            "total": Schema.integer("How many runs the prospect has in all", minimum: 0),
             "limit": Schema.integer(minimum: 1), "offset": Schema.integer(minimum: 0),
         ]),
         timeoutSeconds: 10
@@ -45,9 +47,11 @@ package struct ListResearchHandler: FunctionHandler {
         let paging = try Paging(status: nil, allowed: [], limit: input.limit, offset: input.offset)
         let database = try context.database()
         _ = try ResearchContext.load(prospectID: input.id, manualContext: nil, database: database)
-        let runs = try WorkflowStore(database: database).runs(workflow: ResearchWorkflow.name, subject: ResearchWorkflow.subject(prospectID: input.id),
-                                                              limit: paging.limit, offset: paging.offset)
-        return Output(prospectID: input.id, runs: runs.map(ResearchAnswer.init), limit: paging.limit, offset: paging.offset)
+        let store = WorkflowStore(database: database)
+        let subject = ResearchWorkflow.subject(prospectID: input.id)
+        let runs = try store.runs(workflow: ResearchWorkflow.name, subject: subject, limit: paging.limit, offset: paging.offset)
+        let total = try store.count(workflow: ResearchWorkflow.name, subject: subject)
+        return Output(prospectID: input.id, runs: runs.map(ResearchAnswer.init), total: total, limit: paging.limit, offset: paging.offset)
     }
 }
 

@@ -73,17 +73,34 @@ package struct ResearchConfidence: Codable, Sendable, Equatable {
     package var score: Double
     package var reasons: [String]
 
-    package static func compute(sources: Int, technologies: Int, pains: Int, solutions: Int, enriched: Int,
+    /// The tier-2 enrichments by where they came from: `live` (the MCP server now, or its cache
+    /// under a day old, `fromCache` of them), `expired` (a cache entry past its day, used when the
+    /// server failed) and `offline` (catalogue data, not a search).
+    package struct Enrichment: Sendable, Equatable {
+        package var live = 0
+        package var fromCache = 0
+        package var expired = 0
+        package var offline = 0
+
+        package init(live: Int = 0, fromCache: Int = 0, expired: Int = 0, offline: Int = 0) {
+            self.live = live
+            self.fromCache = fromCache
+            self.expired = expired
+            self.offline = offline
+        }
+    }
+
+    package static func compute(sources: Int, technologies: Int, pains: Int, solutions: Int, enrichment: Enrichment,
                                 mcpUnavailable: Bool, droppedClaims: Int) -> ResearchConfidence {
         func part(_ count: Int, of enough: Int) -> Double { min(1, Double(count) / Double(enough)) }
         var score = 0.1
         var reasons = ["0.10 base"]
         let weights: [(Double, Int, Int, String)] = [
-            (0.25, sources, 5, "\(sources) web and documentation sources"),
-            (0.15, technologies, 3, "\(technologies) technologies with evidence"),
-            (0.2, pains, 3, "\(pains) pain points with evidence"),
-            (0.15, solutions, 5, "\(solutions) solutions matched"),
-            (0.15, enriched, 3, mcpUnavailable ? "live enrichment unavailable" : "\(enriched) solutions enriched live"),
+            (0.25, sources, 5, counted(sources, "source", "sources") + " from web search and live documentation"),
+            (0.15, technologies, 3, counted(technologies, "technology", "technologies") + " with evidence"),
+            (0.2, pains, 3, counted(pains, "pain point", "pain points") + " with evidence"),
+            (0.15, solutions, 5, counted(solutions, "solution", "solutions") + " matched"),
+            (0.15, enrichment.live, 3, enrichmentText(enrichment, mcpUnavailable: mcpUnavailable)),
         ]
         for (weight, count, enough, text) in weights {
             let gained = weight * part(count, of: enough)
@@ -93,10 +110,31 @@ package struct ResearchConfidence: Codable, Sendable, Equatable {
         if droppedClaims > 0 {
             let penalty = min(0.2, 0.05 * Double(droppedClaims))
             score -= penalty
-            reasons.append("-" + format2(penalty) + " for \(droppedClaims) claims dropped because their evidence was not among the sources")
+            reasons.append("-" + format2(penalty) + " for " + counted(droppedClaims, "claim", "claims") + " dropped because "
+                           + (droppedClaims == 1 ? "its" : "their") + " evidence was not among the sources")
         }
         score = (max(0, min(1, score)) * 100).rounded() / 100
         return ResearchConfidence(score: score, reasons: reasons)
+    }
+
+    /// "1 technology", "2 technologies".
+    static func counted(_ count: Int, _ one: String, _ many: String) -> String {
+        "\(count) " + (count == 1 ? one : many)
+    }
+
+    /// What the enrichment part counts, and what it leaves out and why.
+    static func enrichmentText(_ enrichment: Enrichment, mcpUnavailable: Bool) -> String {
+        var text = mcpUnavailable && enrichment.live == 0
+            ? "live enrichment unavailable"
+            : counted(enrichment.live, "solution", "solutions") + " enriched live"
+        var notes: [String] = []
+        if enrichment.fromCache > 0 { notes.append("\(enrichment.fromCache) of them from a cache under a day old") }
+        if enrichment.expired > 0 { notes.append(counted(enrichment.expired, "expired cached answer", "expired cached answers") + " not counted") }
+        if enrichment.offline > 0 {
+            notes.append(counted(enrichment.offline, "offline catalogue enrichment", "offline catalogue enrichments") + " not counted")
+        }
+        if !notes.isEmpty { text += " (" + notes.joined(separator: "; ") + ")" }
+        return text
     }
 
     static func format2(_ value: Double) -> String {

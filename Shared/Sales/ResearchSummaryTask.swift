@@ -35,7 +35,7 @@ package struct ResearchSummaryTask: StructuredTask {
         self.results = results
     }
 
-    package let step = "research.synthesize_research"
+    package let step = "synthesize_research"
     package let schemaName = "research_summary"
     package var schema: JSONValue { Self.outputSchema }
 

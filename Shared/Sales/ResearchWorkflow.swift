@@ -1,4 +1,5 @@
 import Core
+import FoundationEssentials
 import Providers
 import Store
 import Workflows
@@ -18,11 +19,14 @@ package struct ResearchWorkflow: Sendable {
     let services: ResearchServices
     let database: any Database
     let deadline: Deadline
+    /// Tells a cached tier-2 answer that has expired (not live) from a fresh one.
+    let clock: BundleClock
 
-    package init(services: ResearchServices, database: any Database, deadline: Deadline) {
+    package init(services: ResearchServices, database: any Database, deadline: Deadline, clock: BundleClock = .system) {
         self.services = services
         self.database = database
         self.deadline = deadline
+        self.clock = clock
     }
 
     /// How many results each web search keeps, and how many tier-1 matches tier 2 enriches.
@@ -105,6 +109,30 @@ package struct ResearchWorkflow: Sendable {
         ]
     }
 
+    /// Live enrichments (from the MCP server, or its cache while under a day old) apart from
+    /// expired cache entries and offline catalogue data, which say nothing new about the solution.
+    static func enrichmentCounts(_ enrichments: [SolutionEnrichment], now: Date) -> ResearchConfidence.Enrichment {
+        var counts = ResearchConfidence.Enrichment()
+        for enrichment in enrichments {
+            guard enrichment.source == "mcp" else {
+                counts.offline += 1
+                continue
+            }
+            guard enrichment.cached else {
+                counts.live += 1
+                continue
+            }
+            let fetched = Timestamp.parse(enrichment.fetchedAt) ?? .distantPast
+            if fetched.addingTimeInterval(EnrichmentCache.lifetime) > now {
+                counts.live += 1
+                counts.fromCache += 1
+            } else {
+                counts.expired += 1
+            }
+        }
+        return counts
+    }
+
     static func evidenceSummary(_ outputs: WorkflowOutputs) -> String {
         let results = (try? outputs.decode("research_company", as: WebResearch.self))?.results.count ?? 0
         return "context and \(results) web results"
@@ -171,8 +199,10 @@ package struct ResearchWorkflow: Sendable {
         let stack = try outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self)
         let pains = try outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self)
         let matching = try outputs.decode("match_solutions", as: Matching.self)
+        // Only documentation an MCP server found is a search's URL; offline enrichment is the
+        // catalogue's own data, so its pages are neither sources nor architectures.
         let documentation = matching.recommendedSolutions.flatMap { solution in
-            (solution.tier2?.documentation ?? []).map { (solution.name, $0) }
+            (solution.tier2.flatMap { $0.source == "mcp" ? $0.documentation : nil } ?? []).map { (solution.name, $0) }
         }
         let evidence = ResearchEvidence(sources: web.results.map(\.url) + documentation.map(\.1.url))
         let task = ResearchSummaryTask(context: context, technologies: stack.items, pains: pains.items,
@@ -187,10 +217,10 @@ package struct ResearchWorkflow: Sendable {
         for source in web.results where ReferenceArchitecture.isArchitecture(source.url) && seen.insert(source.url).inserted {
             architectures.append(ReferenceArchitecture(title: source.title, url: source.url, solution: nil))
         }
-        let enriched = matching.recommendedSolutions.filter { $0.tier2 != nil }.count
         let dropped = stack.dropped + pains.dropped + (result.output.keyInsights.count - insights.count)
         let confidence = ResearchConfidence.compute(sources: evidence.sources.count, technologies: stack.items.count, pains: pains.items.count,
-                                                    solutions: matching.recommendedSolutions.count, enriched: enriched,
+                                                    solutions: matching.recommendedSolutions.count,
+                                                    enrichment: Self.enrichmentCounts(matching.recommendedSolutions.compactMap(\.tier2), now: clock.now()),
                                                     mcpUnavailable: matching.mcpUnavailable, droppedClaims: dropped)
         let offline = result.provider == "offline"
         return ResearchFindings(researchSummary: evidence.scrub(result.output.summary), keyInsights: insights.map { evidence.scrub($0.insight) },

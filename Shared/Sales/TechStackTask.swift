@@ -24,7 +24,7 @@ package struct TechStackTask: StructuredTask {
         self.results = results
     }
 
-    package let step = "research.analyze_tech_stack"
+    package let step = "analyze_tech_stack"
     package let schemaName = "tech_stack"
     package var schema: JSONValue { Self.outputSchema }
 

@@ -1,12 +1,14 @@
 import Core
 import FoundationEssentials
+import Store
 
 /// Runs a workflow's steps in order for one claimed run, recording each (input summary, output,
 /// status, attempts, times, LLM calls, error), retrying retryable failures with backoff, and
 /// stopping at the first step that still fails: the run then records that step and why. A run
 /// resumed from a failed one reuses the succeeded steps' outputs (recorded as `reused`) instead
 /// of paying for them again; a run whose worker died is claimed again when its lease expires and
-/// keeps the steps it had finished.
+/// keeps the steps it had finished. The lease is renewed before every attempt; a worker that
+/// finds it lost stops and reports that it did not run the run.
 package struct WorkflowRunner: Sendable {
     package var store: WorkflowStore
     package var retry: WorkflowRetry
@@ -23,10 +25,15 @@ package struct WorkflowRunner: Sendable {
     package var progress: (@Sendable (Int, String) -> Void)?
     /// The wait between attempts (tests make it instant).
     package var sleep: @Sendable (Double) async throws -> Void
+    /// What a success changes outside the workflow tables (the run's input and result given),
+    /// written in the transaction that marks the run succeeded: both are stored or neither, so a
+    /// crash between them cannot leave a succeeded run whose outcome a retry would never record.
+    package var onSuccess: (@Sendable (any SQLExecutor, _ input: JSONValue, _ result: JSONValue?) throws -> Void)?
 
     package init(store: WorkflowStore, retry: WorkflowRetry, clock: BundleClock, logger: Logger, deadline: Deadline, owner: String,
                  leaseSeconds: Double = 300, countLLMCalls: (@Sendable () -> Int)? = nil, progress: (@Sendable (Int, String) -> Void)? = nil,
-                 sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }) {
+                 sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+                 onSuccess: (@Sendable (any SQLExecutor, _ input: JSONValue, _ result: JSONValue?) throws -> Void)? = nil) {
         self.store = store
         self.retry = retry
         self.clock = clock
@@ -37,10 +44,12 @@ package struct WorkflowRunner: Sendable {
         self.countLLMCalls = countLLMCalls
         self.progress = progress
         self.sleep = sleep
+        self.onSuccess = onSuccess
     }
 
     /// Runs `runID` if this owner can claim it. Returns the run as recorded at the end and whether
-    /// this call ran it (false: another worker holds it, or it has already finished).
+    /// this call ran it (false: another worker holds it, took it over meanwhile, or it has already
+    /// finished).
     package func execute(_ runID: Int, steps: [WorkflowStep]) async throws -> (run: WorkflowRun, ran: Bool) {
         let now = clock.now()
         guard let claimed = try store.claim(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now) else {
@@ -73,30 +82,44 @@ package struct WorkflowRunner: Sendable {
             case .success(let output):
                 outputs.set(step.name, output)
                 progress?(Int(Double(position + 1) / Double(steps.count) * 100), step.name)
-                let renewedAt = clock.now()
-                guard try store.renew(runID, owner: owner, until: renewedAt.addingTimeInterval(leaseSeconds), now: renewedAt) else {
-                    throw BundleError(.conflict, "workflow run \(runID) was taken over by another worker")
-                }
             case .failure(let error):
                 let errorJSON: JSONValue = ["code": .string(error.code.rawValue), "message": .string(error.message)]
-                _ = try store.finishRun(runID, owner: owner, succeeded: false, result: nil, failedStep: step.name, error: errorJSON,
-                                        now: clock.now())
+                guard try store.finishRun(runID, owner: owner, succeeded: false, result: nil, failedStep: step.name, error: errorJSON,
+                                          now: clock.now()) else { return try lost(runID, fallback: claimed) }
                 logger.warning("workflow.failed", ["run": .number(Double(runID)), "step": .string(step.name),
                                                    "code": .string(error.code.rawValue)])
                 return (try store.run(runID) ?? claimed, true)
+            case nil:
+                return try lost(runID, fallback: claimed)
             }
         }
         let result = steps.last.flatMap { outputs[$0.name] }
-        guard try store.finishRun(runID, owner: owner, succeeded: true, result: result, failedStep: nil, error: nil, now: clock.now()) else {
-            throw BundleError(.conflict, "workflow run \(runID) was taken over by another worker")
+        let onSuccess = self.onSuccess
+        guard try store.finishRun(runID, owner: owner, succeeded: true, result: result, failedStep: nil, error: nil, now: clock.now(),
+                                  then: onSuccess.map { hook in { sql in try hook(sql, claimed.input, result) } }) else {
+            return try lost(runID, fallback: claimed)
         }
         logger.info("workflow.succeeded", ["run": .number(Double(runID))])
         return (try store.run(runID) ?? claimed, true)
     }
 
-    /// One step with its retries; the step's record ends succeeded (with output) or failed (with
-    /// the last error only).
-    private func runStep(_ step: WorkflowStep, position: Int, runID: Int, outputs: WorkflowOutputs) async throws -> Result<JSONValue, BundleError> {
+    /// The answer when another worker took the run over: its record as it is now, not run by us.
+    private func lost(_ runID: Int, fallback: WorkflowRun) throws -> (run: WorkflowRun, ran: Bool) {
+        logger.warning("workflow.lease_lost", ["run": .number(Double(runID))])
+        return (try store.run(runID) ?? fallback, false)
+    }
+
+    /// Extends the lease from now; false when another worker has taken the run over.
+    private func renewLease(_ runID: Int) throws -> Bool {
+        let now = clock.now()
+        return try store.renew(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)
+    }
+
+    /// One step with its retries, the lease renewed before each attempt; the step's record ends
+    /// succeeded (with output) or failed (with the last error only). Nil when the lease was lost
+    /// before an attempt (the step's record is then left to the worker that holds the run).
+    private func runStep(_ step: WorkflowStep, position: Int, runID: Int, outputs: WorkflowOutputs) async throws -> Result<JSONValue, BundleError>? {
+        guard try renewLease(runID) else { return nil }
         let started = clock.now()
         let startedInstant = ContinuousClock.now
         try store.startStep(run: runID, position: position, name: step.name, inputSummary: step.summarize(outputs), now: started)
@@ -105,6 +128,7 @@ package struct WorkflowRunner: Sendable {
         var outcome: Result<JSONValue, BundleError>
         while true {
             attempt += 1
+            if attempt > 1 { guard try renewLease(runID) else { return nil } }
             do {
                 outcome = .success(try await step.run(outputs, StepAttempt(number: attempt, runID: runID)))
                 break
@@ -124,10 +148,10 @@ package struct WorkflowRunner: Sendable {
         let duration = Int(startedInstant.duration(to: .now).milliseconds)
         switch outcome {
         case .success(let output):
-            try store.finishStep(run: runID, name: step.name, succeeded: true, attempts: attempt, output: output, error: nil,
+            try store.finishStep(run: runID, owner: owner, name: step.name, succeeded: true, attempts: attempt, output: output, error: nil,
                                  llmCalls: calls, durationMs: duration, now: clock.now())
         case .failure(let error):
-            try store.finishStep(run: runID, name: step.name, succeeded: false, attempts: attempt, output: nil,
+            try store.finishStep(run: runID, owner: owner, name: step.name, succeeded: false, attempts: attempt, output: nil,
                                  error: ["code": .string(error.code.rawValue), "message": .string(error.message)],
                                  llmCalls: calls, durationMs: duration, now: clock.now())
         }

@@ -45,15 +45,18 @@ package struct WorkflowStore: Sendable {
         }
     }
 
-    /// Takes the run for `owner` until `until`: a queued run, or a running one whose lease has
-    /// expired (its worker died). One compare-and-set, so two workers never both get it.
+    /// Takes the run for `owner` until `until`: a queued run, a running one whose lease has
+    /// expired (its worker died), or one `owner` itself held (a retry of the same job, whose
+    /// earlier attempt ended without finishing the run). One compare-and-set, so two workers
+    /// never both get it.
     package func claim(_ runID: Int, owner: String, until: Date, now: Date) throws -> WorkflowRun? {
         try database.write { sql in
             try sql.queryOne("""
                 UPDATE workflow_runs SET status = 'running', lease_owner = ?, lease_until = ?, started_at = COALESCE(started_at, ?), updated_at = ?
-                WHERE id = ? AND (status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < ?)))
+                WHERE id = ? AND (status = 'queued'
+                                  OR (status = 'running' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)))
                 RETURNING *
-                """, owner, until, now, now, runID, now).map { try WorkflowRun(row: $0) }
+                """, owner, until, now, now, runID, now, owner).map { try WorkflowRun(row: $0) }
         }
     }
 
@@ -93,26 +96,39 @@ package struct WorkflowStore: Sendable {
     }
 
     /// Records how a step ended: its output when it succeeded, only its error when it failed.
-    func finishStep(run: Int, name: String, succeeded: Bool, attempts: Int, output: JSONValue?, error: JSONValue?, llmCalls: Int,
-                    durationMs: Int, now: Date) throws {
+    /// Only while `owner` holds the run: a worker that lost it leaves the step to the new holder.
+    func finishStep(run: Int, owner: String, name: String, succeeded: Bool, attempts: Int, output: JSONValue?, error: JSONValue?,
+                    llmCalls: Int, durationMs: Int, now: Date) throws {
         try database.write { sql in
             try sql.execute("""
                 UPDATE workflow_steps SET status = ?, attempts = ?, output = ?, error = ?, llm_calls = ?, finished_at = ?, duration_ms = ?
                 WHERE run_id = ? AND name = ?
+                  AND EXISTS (SELECT 1 FROM workflow_runs WHERE id = ? AND status = 'running' AND lease_owner = ?)
                 """, succeeded ? "succeeded" : "failed", attempts, succeeded ? output : nil, succeeded ? nil : error, llmCalls, now,
-                durationMs, run, name)
+                durationMs, run, name, run, owner)
         }
     }
 
     /// Ends a run held by `owner`; false when the lease was lost meanwhile (another worker has it).
+    /// `then` runs in the same transaction once the run is marked ended, so what a success
+    /// changes elsewhere is stored with it or not at all (its error rolls both back).
     func finishRun(_ runID: Int, owner: String, succeeded: Bool, result: JSONValue?, failedStep: String?, error: JSONValue?,
-                   now: Date) throws -> Bool {
+                   now: Date, then: ((any SQLExecutor) throws -> Void)? = nil) throws -> Bool {
         try database.write { sql in
-            try sql.execute("""
+            let ended = try sql.execute("""
                 UPDATE workflow_runs SET status = ?, result = ?, failed_step = ?, error = ?, finished_at = ?, updated_at = ?,
                     lease_owner = NULL, lease_until = NULL
                 WHERE id = ? AND status = 'running' AND lease_owner = ?
                 """, succeeded ? "succeeded" : "failed", result, failedStep, error, now, now, runID, owner) == 1
+            if ended { try then?(sql) }
+            return ended
+        }
+    }
+
+    /// How many runs of `workflow` the subject has (the total behind `runs`' pages).
+    package func count(workflow: String, subject: String) throws -> Int {
+        try database.read { sql in
+            try sql.queryOne("SELECT COUNT(*) AS runs FROM workflow_runs WHERE workflow = ? AND subject = ?", workflow, subject)?.int("runs") ?? 0
         }
     }
 

@@ -14,12 +14,6 @@ import Testing
     static let newsURL = "https://news.example/acme-leaves-its-data-center"
     static let steps = ["gather_context", "research_company", "analyze_tech_stack", "identify_pain_points", "match_solutions", "synthesize_research"]
 
-    /// Whether tier 1 (the solution search) is built into this bundle; until it is, its
-    /// placeholder answers `unavailable` and research must fail at `match_solutions`, saying so.
-    static var tierOneBuilt: Bool {
-        Catalog.manifests.contains { $0.routes.contains { $0.path.hasPrefix("/api/v1/solutions/search") } }
-    }
-
     static func insertProspect(_ path: String) throws {
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         try database.write { sql in
@@ -100,24 +94,33 @@ import Testing
 
         let ran = try pipe("run-research", "run-1.json")
         #expect(ran.exitCode == 0, "\(ran.stdoutText) \(ran.stderr)")
+        #expect(ran.json?["ran"] == true)
         let research = try #require(ran.json?["research"])
-        #expect(research["steps"]?.arrayValue?.prefix(4).allSatisfy { $0["status"] == "succeeded" } == true)
-        if Self.tierOneBuilt {
-            #expect(research["status"] == "succeeded", "\(research)")
-            #expect(research["offline"] == true)
-            #expect(research["mcp_unavailable"] == true)
-            #expect(research["research_summary"]?.stringValue?.contains("Acme Corp") == true)
-        } else {
-            #expect(research["failed_step"] == "match_solutions")
-            #expect(research["error"]?["code"] == "unavailable")
-        }
+        #expect(research["status"] == "succeeded", "\(research)")
+        #expect(research["steps"]?.arrayValue?.allSatisfy { $0["status"] == "succeeded" } == true)
+        #expect(research["steps"]?.arrayValue?.map { $0["llm_calls"]?.intValue ?? -1 } == [0, 0, 1, 1, 0, 1])
+        #expect(research["offline"] == true && research["llm_provider"] == "offline")
+        #expect(research["mcp_unavailable"] == true, "tier 2 points at a closed port")
+        #expect(research["mcp_unavailable_reason"]?.stringValue?.isEmpty == false)
+        #expect(research["research_summary"]?.stringValue?.contains("Acme Corp") == true)
+        #expect(research["confidence_score"]?.doubleValue != nil)
+        #expect(research["sources"] == [], "offline search without a corpus finds nothing, and nothing is invented")
         let listed = try pipe("list-research", "prospect-1.json")
         #expect(listed.exitCode == 0)
-        #expect(listed.json?["runs"]?.arrayValue?.count == 1)
+        #expect(listed.json?["runs"]?.arrayValue?.count == 1 && listed.json?["total"] == 1)
         let latest = try pipe("latest-research", "prospect-1.json")
         #expect(latest.exitCode == 0)
         #expect(latest.json?["run_id"] == 1)
-        #expect(latest.json?["steps"]?.arrayValue?.map { $0["name"]?.stringValue } == (Self.tierOneBuilt ? Self.steps : Array(Self.steps.prefix(5))))
+        #expect(latest.json?["steps"]?.arrayValue?.map { $0["name"]?.stringValue } == Self.steps)
+
+        // The LLM steps' calls are reported under the workflow, each by its workflow step name.
+        let usage = try Binaries.run("llm-usage", stdin: #"{"workflow":"research"}"#, environment: environment, workingDirectory: directory.path)
+        #expect(usage.exitCode == 0, "\(usage.stdoutText) \(usage.stderr)")
+        let rows = usage.json?["by_workflow"]?.arrayValue ?? []
+        #expect(Set(rows.compactMap { $0["workflow"]?.stringValue }) == ["research"], "\(usage.stdoutText)")
+        #expect(Set(rows.compactMap { $0["step"]?.stringValue }) == ["analyze_tech_stack", "identify_pain_points", "synthesize_research"])
+        #expect(rows.allSatisfy { $0["totals"]?["calls"] == 1 })
+        #expect(usage.json?["totals"]?["calls"] == 3)
     }
 
     @Test func researchThroughNginxAndTheWorkerRetriesThenResumes() throws {
@@ -160,9 +163,11 @@ import Testing
         #expect(searches.first?.path.contains("query=%22Acme%20Corp%22") == true, "the company name quoted: \(searches.first?.path ?? "")")
 
         upstreams.broken.on.withLock { $0 = false }
-        let resumed = try server.send("POST", "/api/v1/prospects/1/research", headers: json, body: #"{"manual_context": "Data center lease ends in 2027."}"#)
+        // No manual_context: the failed run's (and its finished steps) are taken over.
+        let resumed = try server.send("POST", "/api/v1/prospects/1/research", headers: json, body: "{}")
         #expect(resumed.status == 202)
-        #expect(resumed.json?["resumed_from_run_id"]?.intValue == runID)
+        #expect(resumed.json?["resumed_from_run_id"]?.intValue == runID, "\(resumed.text)")
+        #expect(resumed.json?["note"]?.stringValue?.hasPrefix("resumes failed run \(runID)") == true)
         #expect(try work().json?["succeeded"] == 1)
         let runs = try #require(try server.send("GET", "/api/v1/prospects/1/research", headers: json).json?["runs"]?.arrayValue)
         #expect(runs.count == 2)
@@ -173,19 +178,16 @@ import Testing
         #expect(second["technologies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Kubernetes"], "the made-up citation is dropped")
         // Every call is recorded under the job's function: three failed tries, then what the resumed run paid for.
         let usage = try server.send("GET", "/metrics/llm-usage?function=run-research", headers: json).json
-        #expect(usage?["totals"]?["calls"]?.intValue == (Self.tierOneBuilt ? 6 : 5), "\(usage ?? .null)")
-        if Self.tierOneBuilt {
-            #expect(second["status"] == "succeeded", "\(second)")
-            #expect(second["mcp_unavailable"] == true)
-            #expect(second["mcp_unavailable_reason"]?.stringValue?.isEmpty == false)
-            #expect(second["sources"] == [.string(Self.newsURL)], "sources only from the searches")
-            #expect(second["recommended_solutions"]?.arrayValue?.isEmpty == false)
-            #expect(second["steps"]?.arrayValue?.map { $0["llm_calls"]?.intValue ?? -1 } == [0, 0, 1, 1, 0, 1])
-            #expect(try server.send("GET", "/api/v1/prospects/1/research/latest", headers: json).json?["run_id"] == second["run_id"])
-        } else {
-            #expect(second["failed_step"] == "match_solutions")
-            #expect(second["error"]?["code"] == "unavailable")
-        }
+        #expect(usage?["totals"]?["calls"]?.intValue == 6, "\(usage ?? .null)")
+        #expect(second["status"] == "succeeded", "\(second)")
+        #expect(second["mcp_unavailable"] == true)
+        #expect(second["mcp_unavailable_reason"]?.stringValue?.isEmpty == false)
+        #expect(second["sources"] == [.string(Self.newsURL)], "sources only from the searches")
+        #expect(second["recommended_solutions"]?.arrayValue?.isEmpty == false)
+        #expect(second["steps"]?.arrayValue?.map { $0["llm_calls"]?.intValue ?? -1 } == [0, 0, 1, 1, 0, 1])
+        #expect(try server.send("GET", "/api/v1/prospects/1/research/latest", headers: json).json?["run_id"] == second["run_id"])
+        let steps = try server.send("GET", "/metrics/llm-usage?workflow=research", headers: json).json?["by_workflow"]?.arrayValue ?? []
+        #expect(steps.first { $0["step"] == "analyze_tech_stack" }?["totals"]?["calls"] == 4, "three failed tries and the resumed run's call")
         _ = upstreams
     }
 }

@@ -50,7 +50,7 @@ import Workflows
 
         let score = try #require(research["confidence_score"]?.doubleValue)
         #expect(score > 0.5 && score <= 1)
-        #expect(research["confidence_reasons"]?.arrayValue?.contains { $0.stringValue?.contains("4 web and documentation sources") == true } == true)
+        #expect(research["confidence_reasons"]?.arrayValue?.contains { $0.stringValue?.contains("4 sources from web search and live documentation") == true } == true)
         #expect(research["offline"] == true && research["llm_provider"] == "offline")
         #expect(research["research_summary"]?.stringValue?.contains("Acme Corp") == true)
 
@@ -147,8 +147,8 @@ import Workflows
         #expect(steps.map { $0["status"]?.stringValue } == ["reused", "reused", "reused", "succeeded", "succeeded", "succeeded"])
         #expect(steps.map { $0["llm_calls"]?.intValue } == [0, 0, 0, 1, 0, 1])
         #expect(harness.search.queries.withLock { $0.count } == 2, "the web search ran once, in the first run")
-        #expect(try harness.llmCalls(step: "research.analyze_tech_stack") == 1, "the tech-stack analysis was paid once")
-        #expect(try harness.llmCalls(step: "research.identify_pain_points") == 4)
+        #expect(try harness.llmCalls(step: "analyze_tech_stack") == 1, "the tech-stack analysis was paid once")
+        #expect(try harness.llmCalls(step: "identify_pain_points") == 4)
 
         let listed = try await harness.call(ListResearchHandler(), ["id": 1], context: harness.context())
         #expect(listed["runs"]?.arrayValue?.map { $0["status"]?.stringValue } == ["succeeded", "failed"])
@@ -221,11 +221,11 @@ import Workflows
     }
 
     @Test func confidenceComesFromEvidenceCounts() {
-        let none = ResearchConfidence.compute(sources: 0, technologies: 0, pains: 0, solutions: 0, enriched: 0, mcpUnavailable: true, droppedClaims: 0)
+        let none = ResearchConfidence.compute(sources: 0, technologies: 0, pains: 0, solutions: 0, enrichment: .init(), mcpUnavailable: true, droppedClaims: 0)
         #expect(none.score == 0.1)
-        let full = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enriched: 5, mcpUnavailable: false, droppedClaims: 0)
+        let full = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enrichment: .init(live: 5), mcpUnavailable: false, droppedClaims: 0)
         #expect(full.score == 1)
-        let penalised = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enriched: 5, mcpUnavailable: false, droppedClaims: 2)
+        let penalised = ResearchConfidence.compute(sources: 9, technologies: 5, pains: 4, solutions: 10, enrichment: .init(live: 5), mcpUnavailable: false, droppedClaims: 2)
         #expect(penalised.score == 0.9)
         #expect(penalised.reasons.last?.hasPrefix("-0.10 for 2 claims dropped") == true)
     }
