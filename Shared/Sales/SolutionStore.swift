@@ -111,8 +111,8 @@ package struct SolutionStore: Sendable {
     /// is not assumed: names are unique as written) is a conflict.
     package func create(_ draft: SolutionDraft, now: Date, in sql: any SQLExecutor) throws -> Solution {
         let row = try sql.queryOne("""
-            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, source, last_updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
+            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash, source, last_updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
             """, Self.arguments(draft) + [now])
         guard let row else {
             throw BundleError(.conflict, "a solution named \"\(draft.name)\" already exists",
@@ -136,17 +136,17 @@ package struct SolutionStore: Sendable {
             var summary = UpsertSummary()
             for draft in drafts {
                 let inserted = try sql.queryOne("""
-                    INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, source, last_updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT (name) DO NOTHING RETURNING id
+                    INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash, source, last_updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT (name) DO NOTHING RETURNING id
                     """, Self.arguments(draft) + [now])
                 if inserted != nil { summary.added += 1; continue }
                 let changed = try sql.execute("""
                     UPDATE sales_solutions SET category = ?, description = ?, use_cases = ?, industries = ?, keywords = ?,
-                        pricing_model = ?, docs_url = ?, last_updated = ?
+                        pricing_model = ?, docs_url = ?, search_hash = ?, last_updated = ?
                     WHERE name = ? AND source = 'catalogue' AND (category <> ? OR description <> ? OR use_cases <> ? OR industries <> ?
                         OR keywords <> ? OR pricing_model <> ? OR COALESCE(docs_url, '') <> ?)
                     """, [draft.category, draft.description, Self.json(draft.useCases), Self.json(draft.industries), Self.json(draft.keywords),
-                          draft.pricingModel, draft.docsURL, now, draft.name, draft.category, draft.description, Self.json(draft.useCases),
+                          draft.pricingModel, draft.docsURL, VectorIndex.contentHash(draft.searchText), now, draft.name, draft.category, draft.description, Self.json(draft.useCases),
                           Self.json(draft.industries), Self.json(draft.keywords), draft.pricingModel, draft.docsURL ?? ""] as [any SQLBindable])
                 if changed > 0 { summary.updated += 1 } else { summary.unchanged += 1 }
             }
@@ -158,6 +158,6 @@ package struct SolutionStore: Sendable {
 
     private static func arguments(_ draft: SolutionDraft) -> [any SQLBindable] {
         [draft.name, draft.category, draft.description, json(draft.useCases), json(draft.industries), json(draft.keywords),
-         draft.pricingModel, draft.docsURL]
+         draft.pricingModel, draft.docsURL, VectorIndex.contentHash(draft.searchText)]
     }
 }

@@ -6,7 +6,7 @@ import Store
 
 /// The catalogue's vectors in `retrieval_vectors` (collection `sales.solutions`): embeds the
 /// solutions whose vector is missing, of another model, or of changed text, in batches, and
-/// tells whether the stored vectors are of another model (then a job re-embeds them and search
+/// tells how many are stale (missing or of changed text) and whether the stored vectors are of another model (then a job re-embeds them and search
 /// answers from full text meanwhile, rather than compare vectors of two spaces).
 package struct SolutionVectors: Sendable {
     package static let collection = "sales.solutions"
@@ -30,33 +30,71 @@ package struct SolutionVectors: Sendable {
         /// Vectors of other models (a model change not yet re-embedded).
         package var otherModels: Int
         package var solutions: Int
+        /// Vectors of the current model made from text the solution no longer has (a reload
+        /// whose embedding failed, say).
+        package var changed: Int = 0
 
         package var missing: Int { max(0, solutions - current) }
+        /// What search embeds before answering (or leaves to the job when there are many).
+        package var stale: Int { missing + changed }
     }
 
     package func state() throws -> State {
         let counts = try index.countsByModel()
-        let solutions = try SolutionStore(database: database).count()
         let current = counts[embedder.model] ?? 0
-        return State(current: current, otherModels: counts.values.reduce(0, +) - current, solutions: solutions)
+        // One pass over the catalogue joined to its vectors: the hash stored with each row
+        // against the hash its vector was made from (rows without a stored hash are not judged).
+        let row = try database.read { sql in
+            try sql.queryOne("""
+                SELECT COUNT(*) AS solutions,
+                    COUNT(*) FILTER (WHERE v.model = ? AND s.search_hash IS NOT NULL AND v.content_hash <> s.search_hash) AS changed
+                FROM sales_solutions s LEFT JOIN retrieval_vectors v ON v.collection = ? AND v.item_id = s.id
+                """, embedder.model, Self.collection)
+        }
+        return State(current: current, otherModels: counts.values.reduce(0, +) - current, solutions: try row?.int("solutions") ?? 0,
+                     changed: try row?.int("changed") ?? 0)
     }
 
-    /// Embeds what is stale (optionally only `ids`); returns how many vectors were written.
+    /// What one sync did: the solutions it embedded and, when the embedder failed part way, the
+    /// ones still waiting and why (the vectors written before the failure are kept).
+    package struct SyncReport: Sendable {
+        package var embedded: [Int] = []
+        package var pending: [Int] = []
+        package var failure: BundleError?
+    }
+
+    /// Embeds what is stale (optionally only `ids`); returns how many vectors were written, or
+    /// throws the embedder's error.
     @discardableResult
     package func sync(ids: Set<Int>? = nil, deadline: Deadline, now: Date, batchSize: Int = 64) async throws -> Int {
+        let report = try await syncReport(ids: ids, deadline: deadline, now: now, batchSize: batchSize)
+        if let failure = report.failure { throw failure }
+        return report.embedded.count
+    }
+
+    /// The same, telling what was and was not embedded when the embedder fails instead of
+    /// throwing (storage errors still throw).
+    package func syncReport(ids: Set<Int>? = nil, deadline: Deadline, now: Date, batchSize: Int = 64) async throws -> SyncReport {
         var items = try SolutionStore(database: database).embeddingItems()
         if let ids { items = items.filter { ids.contains($0.id) } }
         let stale = try index.stale(items, model: embedder.model)
-        var written = 0
+        var report = SyncReport()
         var start = 0
         while start < stale.count {
             let batch = Array(stale[start..<min(start + batchSize, stale.count)])
-            let vectors = try await embedder.embed(batch.map(\.text), deadline: deadline)
-            guard vectors.count == batch.count else { throw BundleError(.upstreamFailed, "the embedder returned \(vectors.count) vectors for \(batch.count) texts") }
+            let vectors: [[Float]]
+            do {
+                vectors = try await embedder.embed(batch.map(\.text), deadline: deadline)
+                guard vectors.count == batch.count else { throw BundleError(.upstreamFailed, "the embedder returned \(vectors.count) vectors for \(batch.count) texts") }
+            } catch {
+                report.pending = stale[start...].map(\.id)
+                report.failure = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the embedder failed"))
+                return report
+            }
             try index.store(Array(zip(batch, vectors)).map { (item: $0.0, vector: $0.1) }, model: embedder.model, now: now)
-            written += batch.count
+            report.embedded += batch.map(\.id)
             start += batch.count
         }
-        return written
+        return report
     }
 }
