@@ -38,7 +38,7 @@ package struct SolutionStore: Sendable {
             if let industry {
                 // The JSON array holds quoted strings: matching `"industry"` matches a whole entry.
                 parts.append(#"(LOWER(industries) LIKE ? ESCAPE '\' OR LOWER(industries) LIKE '%"all"%' OR LOWER(industries) LIKE '%"cross-industry"%')"#)
-                arguments.append("%" + Self.likeEscaped(JSONValue.string(industry.lowercased()).jsonText) + "%")
+                arguments.append("%" + SQLFilter.likeEscaped(JSONValue.string(industry.lowercased()).jsonText) + "%")
             }
             return parts.isEmpty ? nil : SQLFilter(parts.joined(separator: " AND "), arguments)
         }
@@ -46,15 +46,6 @@ package struct SolutionStore: Sendable {
         /// The same as a condition on another table's id column (`item_id`, `rowid`).
         package func restricting(_ column: String) -> SQLFilter? {
             condition.map { SQLFilter("\(column) IN (SELECT id FROM sales_solutions WHERE \($0.sql))", $0.arguments) }
-        }
-
-        static func likeEscaped(_ text: String) -> String {
-            var escaped = ""
-            for character in text {
-                if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-                escaped.append(character)
-            }
-            return escaped
         }
     }
 

@@ -46,25 +46,16 @@ import Testing
     }
 
     @Test func aStdioServerSeesNoSecretOnlyTheMinimalEnvironmentAndTheAllowList() throws {
-        // A scripted server whose one tool is named after every variable it was started with.
         let script = directory.file("env-server.sh")
-        try #"""
-            read init
-            echo '{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}}}}'
-            read initialized
-            read list
-            names=$(/usr/bin/env | /usr/bin/cut -d= -f1 | /usr/bin/sort | /usr/bin/tr '\n' ' ')
-            echo '{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"'"$names"'"}]}}'
-            read ignored
-            """#.write(toFile: script, atomically: true, encoding: .utf8)
+        try MCPEnvironmentServer.script.write(toFile: script, atomically: true, encoding: .utf8)
         let result = try Binaries.run("mcp-check", stdin: "{}", environment: [
             "MCP_SERVER_COMMAND": "/bin/sh " + script, "MCP_TIMEOUT_SECONDS": "10",
             "OPENAI_API_KEY": "sk-must-not-leak", "TWILIO_AUTH_TOKEN": "t", "EMBEDDINGS_API_KEY": "e", "DATABASE_URL": directory.file("db.sqlite"),
             "LANG": "C.UTF-8", "MCP_SERVER_ENV": "AWS_PROFILE", "AWS_PROFILE": "docs",
         ], workingDirectory: directory.path)
         #expect(result.exitCode == 0, "\(result.stdoutText) \(result.stderr)")
-        let names = Set(result.json?["tools"]?.arrayValue?.first?["name"]?.stringValue?.split(separator: " ").map(String.init) ?? [])
-        #expect(names.subtracting(["PWD", "SHLVL", "_"]) == ["PATH", "HOME", "LANG", "AWS_PROFILE"], "\(names.sorted())")
+        let names = MCPEnvironmentServer.names(result.json?["tools"]?.arrayValue?.first?["name"]?.stringValue)
+        #expect(names == ["PATH", "HOME", "LANG", "AWS_PROFILE"], "\(names.sorted())")
         #expect(!result.stdoutText.contains("sk-must-not-leak"))
     }
 
