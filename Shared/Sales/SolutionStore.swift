@@ -98,13 +98,15 @@ package struct SolutionStore: Sendable {
         }
     }
 
-    /// Adds one solution (source `api`); a name already taken (case-insensitively the same row
+    /// Adds one solution (source `api`), inside the transaction that stores its vector (so the
+    /// row says its vector is of its text); a name already taken (case-insensitively the same row
     /// is not assumed: names are unique as written) is a conflict.
     package func create(_ draft: SolutionDraft, now: Date, in sql: any SQLExecutor) throws -> Solution {
         let row = try sql.queryOne("""
-            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash, source, last_updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
-            """, Self.arguments(draft) + [now])
+            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash,
+                embedded_hash, source, last_updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
+            """, Self.arguments(draft) + [VectorIndex.contentHash(draft.searchText), now])
         guard let row else {
             throw BundleError(.conflict, "a solution named \"\(draft.name)\" already exists",
                               details: [ErrorDetail(field: "name", problem: "already taken")])

@@ -42,17 +42,13 @@ package struct SolutionVectors: Sendable {
     package func state() throws -> State {
         let counts = try index.countsByModel()
         let current = counts[embedder.model] ?? 0
-        // One pass over the catalogue joined to its vectors: the hash stored with each row
-        // against the hash its vector was made from (rows without a stored hash are not judged).
-        let row = try database.read { sql in
-            try sql.queryOne("""
-                SELECT COUNT(*) AS solutions,
-                    COUNT(*) FILTER (WHERE v.model = ? AND s.search_hash IS NOT NULL AND v.content_hash <> s.search_hash) AS changed
-                FROM sales_solutions s LEFT JOIN retrieval_vectors v ON v.collection = ? AND v.item_id = s.id
-                """, embedder.model, Self.collection)
+        // Rows whose vector was made from other text than they now hold, through the partial
+        // index on exactly this condition (rows without the hashes are not judged here).
+        let (solutions, changed) = try database.read { sql in
+            (try sql.queryOne("SELECT COUNT(*) AS n FROM sales_solutions")?.int("n") ?? 0,
+             try sql.queryOne("SELECT COUNT(*) AS n FROM sales_solutions WHERE embedded_hash <> search_hash")?.int("n") ?? 0)
         }
-        return State(current: current, otherModels: counts.values.reduce(0, +) - current, solutions: try row?.int("solutions") ?? 0,
-                     changed: try row?.int("changed") ?? 0)
+        return State(current: current, otherModels: counts.values.reduce(0, +) - current, solutions: solutions, changed: changed)
     }
 
     /// What one sync did: the solutions it embedded and, when the embedder failed part way, the
@@ -91,7 +87,12 @@ package struct SolutionVectors: Sendable {
                 report.failure = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the embedder failed"))
                 return report
             }
-            try index.store(Array(zip(batch, vectors)).map { (item: $0.0, vector: $0.1) }, model: embedder.model, now: now)
+            try database.write { sql in
+                try index.store(Array(zip(batch, vectors)).map { (item: $0.0, vector: $0.1) }, model: embedder.model, now: now, in: sql)
+                for item in batch {
+                    try sql.execute("UPDATE sales_solutions SET embedded_hash = ? WHERE id = ?", VectorIndex.contentHash(item.text), item.id)
+                }
+            }
             report.embedded += batch.map(\.id)
             start += batch.count
         }
