@@ -16,9 +16,10 @@ package final class PipedProcess: @unchecked Sendable {
     private var buffered: [UInt8] = []
     private var ended = false
 
-    /// Starts `arguments[0]` (looked up in PATH when it has no slash) with the rest as its
-    /// arguments and the current environment plus `environment`.
-    package init(arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `arguments[0]` (looked up in this process's PATH when it has no slash) with the
+    /// rest as its arguments and exactly `environment`: nothing of this process's environment is
+    /// inherited unless the caller put it there (see `minimalEnvironment`).
+    package init(arguments: [String], environment: [String: String]) throws {
         guard let program = arguments.first, !program.isEmpty else {
             throw BundleError(.misconfigured, "the command to start is empty")
         }
@@ -55,10 +56,8 @@ package final class PipedProcess: @unchecked Sendable {
 
         // Without the HTTP_* variables CGI makes from request headers: a client must not be able
         // to set the server's environment by sending a header (httpoxy).
-        var merged = ProcessEnvironment.current().filter { !$0.key.hasPrefix("HTTP_") }
-        for (name, value) in environment { merged[name] = value }
         let argv = arguments.map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let envp = environment.filter { !$0.key.hasPrefix("HTTP_") }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }

@@ -97,7 +97,7 @@ package struct VectorIndex: Sendable {
 
     package func search(_ query: [Float], model: String, filter: SQLFilter? = nil, limit: Int, in sql: any SQLExecutor) throws -> [Hit] {
         guard limit > 0, !query.isEmpty else { return [] }
-        let unit = VectorMath.normalized(query)
+        let unit = UnitVector.normalized(query)
         var statement = "SELECT item_id, vector FROM retrieval_vectors WHERE collection = ? AND model = ? AND dimensions = ?"
         var arguments: [any SQLBindable] = [collection, model, unit.count]
         if let filter {

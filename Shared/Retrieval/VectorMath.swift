@@ -1,20 +1,13 @@
+import Core
+
 /// The float32 vector format of `retrieval_vectors.vector` (little-endian, unit length) and the
 /// dot product the scan runs over the stored bytes in place, sixteen lanes at a time.
 package enum VectorMath {
-    /// Unit length (a zero or non-finite vector becomes zeros: it matches nothing).
-    package static func normalized(_ vector: [Float]) -> [Float] {
-        var sum: Float = 0
-        for value in vector where value.isFinite { sum += value * value }
-        guard sum > 0, sum.isFinite else { return [Float](repeating: 0, count: vector.count) }
-        let scale = 1 / sum.squareRoot()
-        return vector.map { $0.isFinite ? $0 * scale : 0 }
-    }
-
     /// The bytes stored for a vector (normalised first).
     package static func blob(_ vector: [Float]) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(vector.count * 4)
-        for value in normalized(vector) {
+        for value in UnitVector.normalized(vector) {
             let bits = value.bitPattern.littleEndian
             withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
         }

@@ -8,7 +8,9 @@ import Runtime
 extension FunctionContext {
     /// Tier 1 over the stored catalogue (loaded on first use): hybrid search with the configured
     /// embedder, fusion weights from `SALES_SEARCH_FULL_TEXT_WEIGHT` and
-    /// `SALES_SEARCH_VECTOR_WEIGHT` (default 1 each); a model change queues `reembed-solutions`.
+    /// `SALES_SEARCH_VECTOR_WEIGHT` (default 1 each), the floor under which a hit found only by
+    /// vectors is dropped from `SOLUTION_MIN_SIMILARITY` (default by embedder, see
+    /// `SolutionSearch.defaultMinimumSimilarity`); a model change queues `reembed-solutions`.
     package func solutionMatching() throws -> any SolutionMatching {
         try solutionSearch()
     }
@@ -24,6 +26,8 @@ extension FunctionContext {
             database: database, embedder: embedder,
             fullTextWeight: try config.double("SALES_SEARCH_FULL_TEXT_WEIGHT", default: 1, in: 0...100),
             vectorWeight: try config.double("SALES_SEARCH_VECTOR_WEIGHT", default: 1, in: 0...100),
+            minimumSimilarity: try config.double("SOLUTION_MIN_SIMILARITY", default: SolutionSearch.defaultMinimumSimilarity(provider: embedder.provider),
+                                                 in: -1...1),
             logger: logger, now: { clock.now() },
             onModelChange: { state in
                 // One job per model change: the key names the model and how many vectors of other

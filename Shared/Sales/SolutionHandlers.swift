@@ -3,6 +3,7 @@ import Jobs
 import Providers
 import Retrieval
 import Runtime
+import Store
 
 /// `GET /api/v1/solutions`: the catalogue (loaded on first use), paged, by category and industry.
 package struct ListSolutionsHandler: FunctionHandler {
@@ -121,7 +122,9 @@ package struct CreateSolutionHandler: FunctionHandler {
 }
 
 /// `POST /api/v1/solutions/reload`: reads the catalogue again (bundled or `SALES_SOLUTIONS_CSV`),
-/// adds new solutions, updates changed ones by name, and re-embeds what changed.
+/// adds new solutions, updates changed ones by name, and re-embeds what changed. When the
+/// embedder fails the saved catalogue stays (nothing is lost) and the error says what was and was
+/// not re-embedded; search embeds the rest (their vectors' text no longer matches) later.
 package struct ReloadSolutionsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {}
 
@@ -155,11 +158,31 @@ package struct ReloadSolutionsHandler: FunctionHandler {
         let database = try context.database()
         let summary = try SolutionStore(database: database).upsertCatalogue(drafts, now: context.clock.now())
         let embedder = try context.embedder()
-        let embedded = try await SolutionVectors(database: database, embedder: embedder).sync(deadline: context.deadline, now: context.clock.now())
+        let report = try await SolutionVectors(database: database, embedder: embedder).syncReport(deadline: context.deadline, now: context.clock.now())
         context.logger.info("sales.catalogue_reloaded", ["added": .number(Double(summary.added)), "updated": .number(Double(summary.updated)),
-                                                         "embedded": .number(Double(embedded))])
+                                                         "embedded": .number(Double(report.embedded.count)), "pending": .number(Double(report.pending.count))])
+        if let failure = report.failure { throw try Self.embeddingFailed(failure, summary: summary, report: report, database: database) }
         return Output(source: SolutionCatalogue.source(context.config), added: summary.added, updated: summary.updated,
-                      unchanged: summary.unchanged, embedded: embedded, provider: embedder.provider, model: embedder.model)
+                      unchanged: summary.unchanged, embedded: report.embedded.count, provider: embedder.provider, model: embedder.model)
+    }
+
+    /// The embedder's error (its code, so a retry is tried when one can help), saying that the
+    /// catalogue step succeeded and the embedding step did not, and which solutions still have
+    /// no vector of their current text (search embeds them on its next call).
+    static func embeddingFailed(_ failure: BundleError, summary: SolutionStore.UpsertSummary, report: SolutionVectors.SyncReport,
+                                database: any Database) throws -> BundleError {
+        let solutions = try SolutionStore(database: database).solutions(report.pending)
+        let names = report.pending.compactMap { solutions[$0]?.name }
+        let listed = names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", and \(names.count - 20) more" : "")
+        let total = report.embedded.count + report.pending.count
+        return BundleError(failure.code, """
+            the catalogue was saved (\(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged) but embedding failed \
+            after \(report.embedded.count) of \(total) solutions: \(failure.message); search re-embeds the rest on its next call
+            """, details: [
+                ErrorDetail(field: "embedding", problem: failure.message),
+                ErrorDetail(field: "embedded", problem: "\(report.embedded.count) of \(total) solutions"),
+                ErrorDetail(field: "not_embedded", problem: listed),
+            ])
     }
 }
 

@@ -4,9 +4,11 @@ import Store
 /// is an external-content FTS5 table over `sales_solutions` (name, description, use cases,
 /// keywords; Porter stemming so "databases" finds "database"), kept by triggers in the same
 /// transaction as the row, so it can never drift from the catalogue. The vectors live in
-/// `retrieval_vectors` (collection `sales.solutions`).
+/// `retrieval_vectors` (collection `sales.solutions`); each row also keeps the hash of its search
+/// text and of the text its vector was made from, so a vector of older text is found through an
+/// index instead of hashing the whole catalogue on every search.
 package enum SolutionSearchSchema {
-    package static let migrations: [Migration] = [fullText]
+    package static let migrations: [Migration] = [fullText, searchHash]
 
     static let fullText = Migration("sales.solution_search", """
         CREATE VIRTUAL TABLE sales_solutions_fts USING fts5(
@@ -30,5 +32,15 @@ package enum SolutionSearchSchema {
             INSERT INTO sales_solutions_fts (rowid, name, description, use_cases, keywords)
             VALUES (new.id, new.name, new.description, new.use_cases, new.keywords);
         END;
+        """)
+
+    /// `search_hash`: the hash of the row's search text, written with the row; `embedded_hash`:
+    /// the hash of the text its vector was made from, written with the vector. A row where they
+    /// differ has a vector of old text; the partial index finds those without a scan. Rows
+    /// written before this (or by hand) have neither and are judged by `SolutionVectors.sync`.
+    static let searchHash = Migration("sales.solution_search_hash", """
+        ALTER TABLE sales_solutions ADD COLUMN search_hash TEXT;
+        ALTER TABLE sales_solutions ADD COLUMN embedded_hash TEXT;
+        CREATE INDEX sales_solutions_embedded_stale ON sales_solutions (id) WHERE embedded_hash <> search_hash;
         """)
 }

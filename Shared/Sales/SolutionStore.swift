@@ -38,7 +38,7 @@ package struct SolutionStore: Sendable {
             if let industry {
                 // The JSON array holds quoted strings: matching `"industry"` matches a whole entry.
                 parts.append(#"(LOWER(industries) LIKE ? ESCAPE '\' OR LOWER(industries) LIKE '%"all"%' OR LOWER(industries) LIKE '%"cross-industry"%')"#)
-                arguments.append("%" + Self.likeEscaped(JSONValue.string(industry.lowercased()).jsonText) + "%")
+                arguments.append("%" + SQLFilter.likeEscaped(JSONValue.string(industry.lowercased()).jsonText) + "%")
             }
             return parts.isEmpty ? nil : SQLFilter(parts.joined(separator: " AND "), arguments)
         }
@@ -46,15 +46,6 @@ package struct SolutionStore: Sendable {
         /// The same as a condition on another table's id column (`item_id`, `rowid`).
         package func restricting(_ column: String) -> SQLFilter? {
             condition.map { SQLFilter("\(column) IN (SELECT id FROM sales_solutions WHERE \($0.sql))", $0.arguments) }
-        }
-
-        static func likeEscaped(_ text: String) -> String {
-            var escaped = ""
-            for character in text {
-                if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-                escaped.append(character)
-            }
-            return escaped
         }
     }
 
@@ -107,13 +98,15 @@ package struct SolutionStore: Sendable {
         }
     }
 
-    /// Adds one solution (source `api`); a name already taken (case-insensitively the same row
+    /// Adds one solution (source `api`), inside the transaction that stores its vector (so the
+    /// row says its vector is of its text); a name already taken (case-insensitively the same row
     /// is not assumed: names are unique as written) is a conflict.
     package func create(_ draft: SolutionDraft, now: Date, in sql: any SQLExecutor) throws -> Solution {
         let row = try sql.queryOne("""
-            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, source, last_updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
-            """, Self.arguments(draft) + [now])
+            INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash,
+                embedded_hash, source, last_updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'api', ?) ON CONFLICT (name) DO NOTHING RETURNING *
+            """, Self.arguments(draft) + [VectorIndex.contentHash(draft.searchText), now])
         guard let row else {
             throw BundleError(.conflict, "a solution named \"\(draft.name)\" already exists",
                               details: [ErrorDetail(field: "name", problem: "already taken")])
@@ -136,17 +129,17 @@ package struct SolutionStore: Sendable {
             var summary = UpsertSummary()
             for draft in drafts {
                 let inserted = try sql.queryOne("""
-                    INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, source, last_updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT (name) DO NOTHING RETURNING id
+                    INSERT INTO sales_solutions (name, category, description, use_cases, industries, keywords, pricing_model, docs_url, search_hash, source, last_updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'catalogue', ?) ON CONFLICT (name) DO NOTHING RETURNING id
                     """, Self.arguments(draft) + [now])
                 if inserted != nil { summary.added += 1; continue }
                 let changed = try sql.execute("""
                     UPDATE sales_solutions SET category = ?, description = ?, use_cases = ?, industries = ?, keywords = ?,
-                        pricing_model = ?, docs_url = ?, last_updated = ?
+                        pricing_model = ?, docs_url = ?, search_hash = ?, last_updated = ?
                     WHERE name = ? AND source = 'catalogue' AND (category <> ? OR description <> ? OR use_cases <> ? OR industries <> ?
                         OR keywords <> ? OR pricing_model <> ? OR COALESCE(docs_url, '') <> ?)
                     """, [draft.category, draft.description, Self.json(draft.useCases), Self.json(draft.industries), Self.json(draft.keywords),
-                          draft.pricingModel, draft.docsURL, now, draft.name, draft.category, draft.description, Self.json(draft.useCases),
+                          draft.pricingModel, draft.docsURL, VectorIndex.contentHash(draft.searchText), now, draft.name, draft.category, draft.description, Self.json(draft.useCases),
                           Self.json(draft.industries), Self.json(draft.keywords), draft.pricingModel, draft.docsURL ?? ""] as [any SQLBindable])
                 if changed > 0 { summary.updated += 1 } else { summary.unchanged += 1 }
             }
@@ -158,6 +151,6 @@ package struct SolutionStore: Sendable {
 
     private static func arguments(_ draft: SolutionDraft) -> [any SQLBindable] {
         [draft.name, draft.category, draft.description, json(draft.useCases), json(draft.industries), json(draft.keywords),
-         draft.pricingModel, draft.docsURL]
+         draft.pricingModel, draft.docsURL, VectorIndex.contentHash(draft.searchText)]
     }
 }

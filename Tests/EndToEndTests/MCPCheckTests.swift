@@ -45,6 +45,20 @@ import Testing
         #expect(stdio.json?["search"] == [])
     }
 
+    @Test func aStdioServerSeesNoSecretOnlyTheMinimalEnvironmentAndTheAllowList() throws {
+        let script = directory.file("env-server.sh")
+        try MCPEnvironmentServer.script.write(toFile: script, atomically: true, encoding: .utf8)
+        let result = try Binaries.run("mcp-check", stdin: "{}", environment: [
+            "MCP_SERVER_COMMAND": "/bin/sh " + script, "MCP_TIMEOUT_SECONDS": "10",
+            "OPENAI_API_KEY": "sk-must-not-leak", "TWILIO_AUTH_TOKEN": "t", "EMBEDDINGS_API_KEY": "e", "DATABASE_URL": directory.file("db.sqlite"),
+            "LANG": "C.UTF-8", "MCP_SERVER_ENV": "AWS_PROFILE", "AWS_PROFILE": "docs",
+        ], workingDirectory: directory.path)
+        #expect(result.exitCode == 0, "\(result.stdoutText) \(result.stderr)")
+        let names = MCPEnvironmentServer.names(result.json?["tools"]?.arrayValue?.first?["name"]?.stringValue)
+        #expect(names == ["PATH", "HOME", "LANG", "AWS_PROFILE"], "\(names.sorted())")
+        #expect(!result.stdoutText.contains("sk-must-not-leak"))
+    }
+
     @Test func anAbsentServerIsUnavailableAndABadSettingIsNamed() throws {
         let absent = try Binaries.run("mcp-check", stdin: "{}", environment: ["MCP_SERVER_URL": "http://127.0.0.1:9/mcp", "MCP_TIMEOUT_SECONDS": "3"],
                                       workingDirectory: directory.path)

@@ -129,3 +129,19 @@ import Testing
         #expect(Config(["EMBEDDINGS_API_KEY": "sk-embeddings-secret"]).secretValues.contains("sk-embeddings-secret"))
     }
 }
+
+/// Vectors whose squared length overflows or underflows a Float still come back at unit length.
+@Suite struct EmbeddingsExtremeValuesTests {
+    @Test func hugeAndTinyComponentsAreNormalisedNotPassedThrough() async throws {
+        let server = try LoopbackServer.sequence([.json(200, ["data": [
+            ["index": 0, "embedding": EmbeddingsTests.floats([3e30, -4e30, 0])],
+            ["index": 1, "embedding": EmbeddingsTests.floats([3e-30, 4e-30, 0])],
+        ]])])
+        let embedder = OpenAIEmbedder(baseURL: server.baseURL, apiKey: nil, model: "m", transport: CurlTransport())
+        let vectors = try await embedder.embed(["huge", "tiny"], deadline: Deadline(seconds: 10))
+        #expect(vectors.count == 2)
+        for (vector, expected) in zip(vectors, [[Float(0.6), -0.8, 0], [0.6, 0.8, 0]]) {
+            #expect(vector.count == expected.count && zip(vector, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(vector)")
+        }
+    }
+}

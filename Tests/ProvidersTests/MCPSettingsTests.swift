@@ -28,6 +28,18 @@ import Testing
         #expect(stdio.timeout == .milliseconds(2500) && stdio.serverLabel == "uvx")
     }
 
+    @Test func aStdioServerGetsTheMinimalEnvironmentAndTheAllowListOnly() throws {
+        let secrets = ["OPENAI_API_KEY": "sk-1", "TWILIO_AUTH_TOKEN": "t", "EMBEDDINGS_API_KEY": "e", "DATABASE_URL": "postgres://u:p@h/db"]
+        let base = ["MCP_SERVER_COMMAND": "uvx server", "PATH": "/usr/bin:/bin", "HOME": "/home/app", "LANG": "C.UTF-8"].merging(secrets) { $1 }
+        #expect(try settings(base).serverEnvironment == ["PATH": "/usr/bin:/bin", "HOME": "/home/app", "LANG": "C.UTF-8"])
+        let allowed = try settings(base.merging(["MCP_SERVER_ENV": " AWS_PROFILE, OPENAI_API_KEY,,UNSET ", "AWS_PROFILE": "docs"]) { $1 })
+        #expect(allowed.serverEnvironment == ["PATH": "/usr/bin:/bin", "HOME": "/home/app", "LANG": "C.UTF-8", "AWS_PROFILE": "docs", "OPENAI_API_KEY": "sk-1"])
+        #expect(try settings(["MCP_SERVER_URL": "http://127.0.0.1:9/mcp", "PATH": "/bin"]).serverEnvironment.isEmpty)
+        for bad in ["HTTP_PROXY", "http_proxy", "AWS-PROFILE", "1ABC", "A B"] {
+            #expect(misconfigured(["MCP_SERVER_COMMAND": "uvx server", "MCP_SERVER_ENV": bad]) == "MCP_SERVER_ENV", "\(bad)")
+        }
+    }
+
     @Test func serversStartedByTheSameProgramAreCachedApart() throws {
         let docs = try settings(["MCP_SERVER_COMMAND": "uvx awslabs.aws-documentation-mcp-server@latest --key s3cr3t"])
         let other = try settings(["MCP_SERVER_COMMAND": "uvx other-server"])

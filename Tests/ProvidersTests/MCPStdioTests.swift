@@ -1,5 +1,6 @@
 import Core
 import Providers
+import TestSupport
 import Testing
 
 /// The stdio channel against a scripted server (a shell script, no SDK needed): log lines on
@@ -34,6 +35,23 @@ import Testing
         try await client.start(deadline: Deadline(seconds: 20))
         #expect(await client.protocolVersion == "2025-11-25")
         await client.close(deadline: Deadline(seconds: 1))
+    }
+
+    @Test func theServerSeesOnlyTheMinimalEnvironmentNotTheBundlesSecrets() async throws {
+        // What the official SDKs pass, the locale, TMPDIR and TZ.
+        let minimal: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "TZ", "SHELL", "TERM"]
+        let inherited = Set(ProcessEnvironment.current().keys).subtracting(MCPEnvironmentServer.shellVariables)
+        #expect(!inherited.subtracting(minimal).isEmpty, "the test runner's environment holds only the minimal variables: nothing to keep back")
+        let command = ["/bin/sh", "-c", MCPEnvironmentServer.script]
+        let client = MCPClient(channel: try StdioChannel(command: command))
+        let names = MCPEnvironmentServer.names(try await client.tools(deadline: Deadline(seconds: 20)).first?.name)
+        await client.close(deadline: Deadline(seconds: 1))
+        #expect(names.contains("PATH"))
+        #expect(names == inherited.intersection(minimal), "leaked: \(names.subtracting(minimal).sorted())")
+
+        let chosen = MCPClient(channel: try StdioChannel(command: command, environment: ["ONLY_THIS": "1"]))
+        #expect(MCPEnvironmentServer.names(try await chosen.tools(deadline: Deadline(seconds: 20)).first?.name) == ["ONLY_THIS"])
+        await chosen.close(deadline: Deadline(seconds: 1))
     }
 
     @Test func repliesToServerRequestsOnlyForRequests() {

@@ -131,9 +131,9 @@ import Testing
     @Test func theScanAgreesWithAPlainDotProduct() throws {
         var generator = SeededGenerator(seed: 7)
         let items = (1...300).map { VectorIndex.Item(id: $0, text: "\($0)") }
-        let vectors = items.map { _ in VectorMath.normalized((0..<384).map { _ in Float.random(in: -1...1, using: &generator) }) }
+        let vectors = items.map { _ in UnitVector.normalized((0..<384).map { _ in Float.random(in: -1...1, using: &generator) }) }
         try index.store(Array(zip(items, vectors)).map { (item: $0.0, vector: $0.1) }, model: "big", now: Date())
-        let query = VectorMath.normalized((0..<384).map { _ in Float.random(in: -1...1, using: &generator) })
+        let query = UnitVector.normalized((0..<384).map { _ in Float.random(in: -1...1, using: &generator) })
         let expected = vectors.enumerated().map { ($0.offset + 1, zip($0.element, query).reduce(Float(0)) { $0 + $1.0 * $1.1 }) }
             .sorted { $0.1 > $1.1 }.prefix(5)
         let hits = try index.search(query, model: "big", limit: 5)

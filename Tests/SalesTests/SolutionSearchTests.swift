@@ -37,29 +37,13 @@ struct FailingEmbedder: Embedder {
     }
 }
 
-@Suite struct SolutionSearchTests {
+@Suite struct SolutionSearchTests: SolutionSearchHarness {
     let directory: TemporaryDirectory
     let database: SQLiteDatabase
 
     init() throws {
-        directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"),
-                                      migrations: ProvidersSchema.migrations + JobsSchema.migrations + SalesSchema.migrations + RetrievalSchema.migrations)
+        (directory, database) = try Self.makeDatabase()
     }
-
-    func context(_ embedder: any Embedder = OfflineEmbedder(), _ values: [String: String] = [:], http: JSONValue? = nil) -> FunctionContext {
-        let context = FunctionContext(function: "test", requestID: "req-test", config: Config(values),
-                                      clock: BundleClock(frozenAt: Timestamp.parse("2026-06-01T09:00:00Z")!), logger: .discarding,
-                                      deadline: Deadline(seconds: 60), http: http, database: database, transport: NoNetwork())
-        context.provide(embedder, as: (any Embedder).self)
-        return context
-    }
-
-    func call<H: FunctionHandler>(_ handler: H, _ input: JSONValue, context: FunctionContext? = nil) async throws -> JSONValue {
-        try JSONValue(encoding: try await handler.handle(try input.decode(as: H.Input.self), context: context ?? self.context()))
-    }
-
-    func names(_ output: JSONValue) -> [String] { output["results"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? [] }
 
     @Test func theBundledCatalogueHoldsFortyRealServicesWithTheirPages() throws {
         let drafts = try SolutionCatalogue.parse(SolutionCatalogueCSV.text)

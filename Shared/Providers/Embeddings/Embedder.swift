@@ -12,15 +12,3 @@ package protocol Embedder: Sendable {
     /// One vector per text, in the order given, each L2-normalised.
     func embed(_ texts: [String], deadline: Deadline) async throws -> [[Float]]
 }
-
-/// Vector helpers every embedder shares.
-package enum EmbeddingMath {
-    /// `vector` scaled to length 1 (a zero vector stays zero: it matches nothing).
-    package static func normalized(_ vector: [Float]) -> [Float] {
-        var sum: Float = 0
-        for value in vector { sum += value * value }
-        guard sum > 0, sum.isFinite else { return vector.map { $0.isFinite ? $0 : 0 } }
-        let scale = 1 / sum.squareRoot()
-        return vector.map { $0 * scale }
-    }
-}

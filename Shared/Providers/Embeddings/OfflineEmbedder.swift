@@ -41,7 +41,7 @@ package struct OfflineEmbedder: Embedder {
                 for start in 0...(characters.count - 3) { add("c:" + String(characters[start..<start + 3]), 0.25) }
             }
         }
-        return EmbeddingMath.normalized(vector)
+        return UnitVector.normalized(vector)
     }
 
     /// 64-bit FNV-1a: stable across processes and platforms (Swift's `Hasher` is seeded per run).

@@ -92,7 +92,7 @@ package struct OpenAIEmbedder: Embedder {
             guard !vector.isEmpty, vector.count <= 16_384 else { throw failure("an embedding has \(vector.count) dimensions") }
             if let dimensions, dimensions != vector.count { throw failure("embeddings of different dimensions") }
             dimensions = vector.count
-            vectors[index] = EmbeddingMath.normalized(vector)
+            vectors[index] = UnitVector.normalized(vector)
         }
         return vectors.map { $0 ?? [] }
     }

@@ -26,15 +26,27 @@ package struct DocumentationTools: Sendable {
     }
 
     package func search(_ tool: MCPTool, phrase: String, limit: Int, deadline: Deadline) async throws(MCPError) -> [DocumentationHit] {
+        let answer = try await client.call(tool.name, arguments: Self.searchArguments(for: tool, phrase: phrase, limit: limit), deadline: deadline)
+        return Self.hits(in: answer, limit: limit)
+    }
+
+    /// `{search_phrase, limit}`; for a search tool that takes no `search_phrase`, the phrase goes
+    /// in its first required argument whose type is string (a required number or list must not
+    /// receive text), with `limit` when it takes one.
+    package static func searchArguments(for tool: MCPTool, phrase: String, limit: Int) -> JSONValue {
         var arguments: [String: JSONValue] = ["search_phrase": .string(phrase), "limit": .number(Double(limit))]
         let names = tool.argumentNames
-        if !names.isEmpty && !names.contains("search_phrase") {
-            // A search tool with another argument name: use the first required string one.
-            if let other = (tool.inputSchema?["required"]?.arrayValue ?? []).compactMap(\.stringValue).first { arguments = [other: .string(phrase)] }
+        guard !names.isEmpty && !names.contains("search_phrase") else { return .object(arguments) }
+        let properties = tool.inputSchema?["properties"]
+        let required = (tool.inputSchema?["required"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if let text = required.first(where: { name in
+            let type = properties?[name]?["type"]
+            return type?.stringValue == "string" || (type?.arrayValue?.contains(.string("string")) ?? false)
+        }) {
+            arguments = [text: .string(phrase)]
             if names.contains("limit") { arguments["limit"] = .number(Double(limit)) }
         }
-        let answer = try await client.call(tool.name, arguments: .object(arguments), deadline: deadline)
-        return Self.hits(in: answer, limit: limit)
+        return .object(arguments)
     }
 
     /// What the availability tool says about `product` in `region` (its parsed answer, bounded).

@@ -22,7 +22,7 @@ package struct MCPConnector: Sendable {
             guard let transport, let url = settings.url else { throw BundleError(.misconfigured, "MCP_SERVER_URL is not set") }
             return MCPClient(channel: StreamableHTTPChannel(url: url, authHeaders: settings.authHeaders, transport: transport))
         case .stdio:
-            return MCPClient(channel: try StdioChannel(command: settings.command))
+            return MCPClient(channel: try StdioChannel(command: settings.command, environment: settings.serverEnvironment))
         }
     }
 }

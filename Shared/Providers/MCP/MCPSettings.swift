@@ -1,11 +1,14 @@
 import Core
 import FoundationEssentials
+import Processes
 
 /// The MCP server the bundle talks to, from the environment: `MCP_PROVIDER` (`offline`, `http`,
 /// `stdio`; by default whichever of `MCP_SERVER_URL` / `MCP_SERVER_COMMAND` is set, else
 /// offline), the server, the whole tier-2 budget (`MCP_TIMEOUT_SECONDS`), the tool names and
 /// credentials (`MCP_AUTH_TOKEN` as a bearer token, or basic auth from the URL's userinfo,
-/// which is then taken out of the URL). Bad values are `misconfigured`, naming the variable.
+/// which is then taken out of the URL), and what a stdio server may see of the environment (the
+/// minimal set plus the names `MCP_SERVER_ENV` lists, never the bundle's secrets by default).
+/// Bad values are `misconfigured`, naming the variable.
 package struct MCPSettings: Sendable {
     package enum Provider: String, Sendable, CaseIterable {
         case offline, http, stdio
@@ -19,6 +22,9 @@ package struct MCPSettings: Sendable {
     package var url: String?
     /// The program and its arguments (stdio).
     package var command: [String]
+    /// The whole environment of the stdio server: `PipedProcess.baseEnvironmentNames` and the
+    /// names in `MCP_SERVER_ENV` (comma-separated), with their values from the configuration.
+    package var serverEnvironment: [String: String]
     package var authHeaders: [(name: String, value: String)]
     package var timeout: Duration
     package var searchTool: String
@@ -41,6 +47,7 @@ package struct MCPSettings: Sendable {
             provider = url != nil ? .http : command != nil ? .stdio : .offline
         }
         self.command = []
+        serverEnvironment = [:]
         self.url = nil
         authHeaders = []
         switch provider {
@@ -53,6 +60,8 @@ package struct MCPSettings: Sendable {
             guard let command else { throw BundleError.misconfigured(variable: "MCP_SERVER_COMMAND", "is required when MCP_PROVIDER is stdio") }
             self.command = try CommandWords.split(command)
             guard !self.command.isEmpty else { throw BundleError.misconfigured(variable: "MCP_SERVER_COMMAND", "names no program") }
+            let passed = try Self.passedVariables(config)
+            serverEnvironment = PipedProcess.minimalEnvironment(passing: passed) { config[$0] }
         }
         if let token = config["MCP_AUTH_TOKEN"]?.trimmingWhitespace().nilIfEmpty {
             guard token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
@@ -85,6 +94,27 @@ package struct MCPSettings: Sendable {
         case .http: url ?? ""
         case .stdio: "stdio:" + String(SHA256.hex(SHA256.hash(command.joined(separator: "\u{0}"))).prefix(32))
         }
+    }
+
+    /// `MCP_SERVER_ENV`: names of variables the stdio server needs (its own key, say), each a
+    /// plain variable name and never `HTTP_*` (CGI fills those from request headers).
+    private static func passedVariables(_ config: Config) throws -> [String] {
+        guard let list = config["MCP_SERVER_ENV"] else { return [] }
+        var names: [String] = []
+        for part in list.split(separator: ",") {
+            let name = part.trimmingWhitespace()
+            guard !name.isEmpty else { continue }
+            guard let first = name.utf8.first, first < 0x30 || first > 0x39, name.utf8.allSatisfy({ byte in
+                byte == 0x5F || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            }) else {
+                throw BundleError.misconfigured(variable: "MCP_SERVER_ENV", "must list variable names (letters, digits, _) separated by commas, got \"\(name.prefixed(40))\"")
+            }
+            guard !name.uppercased().hasPrefix("HTTP_") else {
+                throw BundleError.misconfigured(variable: "MCP_SERVER_ENV", "cannot pass \(name): HTTP_* variables come from request headers under CGI")
+            }
+            names.append(name)
+        }
+        return names
     }
 
     private static func toolName(_ config: Config, _ variable: String, default fallback: String) throws -> String {

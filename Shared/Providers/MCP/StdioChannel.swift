@@ -4,7 +4,8 @@ import Synchronization
 
 /// MCP over stdio: the server is a child process (`MCP_SERVER_COMMAND`) reading newline-delimited
 /// JSON-RPC on stdin and answering on stdout; its stderr (its log) is discarded so it can never
-/// block on it. Each exchange waits on its own thread and gives up at the deadline; `close`
+/// block on it. It sees only `environment` (by default the minimal one: no secret of the
+/// bundle's reaches it). Each exchange waits on its own thread and gives up at the deadline; `close`
 /// (and the deadline's caller, through `close`) kills the child. Exchanges that overlap take
 /// turns (one pipe, one reader).
 package final class StdioChannel: MCPChannel {
@@ -16,7 +17,7 @@ package final class StdioChannel: MCPChannel {
     private let maxLineBytes: Int
     private let maxSkipped: Int
 
-    package init(command: [String], environment: [String: String] = [:], maxLineBytes: Int = 8 << 20, maxSkipped: Int = 1_000) throws {
+    package init(command: [String], environment: [String: String] = PipedProcess.minimalEnvironment(), maxLineBytes: Int = 8 << 20, maxSkipped: Int = 1_000) throws {
         self.command = command
         self.maxLineBytes = maxLineBytes
         self.maxSkipped = maxSkipped
