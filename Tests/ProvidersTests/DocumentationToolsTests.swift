@@ -33,7 +33,7 @@ import Testing
         let channel = RecordingChannel()
         let client = MCPClient(channel: channel)
         _ = try await DocumentationTools(client: client).search(MCPTool(name: "search", inputSchema: schema), phrase: "object storage",
-                                                                limit: 3, deadline: Deadline(seconds: 5))
+                                                                limit: 3, deadline: Deadline(seconds: 60))
         return channel.calls.withLock { $0.last }
     }
 

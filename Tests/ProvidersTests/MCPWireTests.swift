@@ -58,11 +58,11 @@ import Testing
             return HTTPResponse(status: 200)
         }
         let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, authHeaders: [("Authorization", "Bearer t")], transport: fake))
-        let tools = try await client.tools(deadline: Deadline(seconds: 5))
+        let tools = try await client.tools(deadline: Deadline(seconds: 60))
         #expect(tools.map(\.name) == ["one", "two"])
         #expect(await client.protocolVersion == "2025-06-18")
-        #expect(try await client.tools(deadline: Deadline(seconds: 5)).count == 2, "listed once per session")
-        await client.close(deadline: Deadline(seconds: 5))
+        #expect(try await client.tools(deadline: Deadline(seconds: 60)).count == 2, "listed once per session")
+        await client.close(deadline: Deadline(seconds: 60))
         #expect(fake.unexpected.isEmpty && fake.pendingCount == 0)
         #expect(fake.received.allSatisfy { $0.header("Authorization") == "Bearer t" })
     }
@@ -83,7 +83,7 @@ import Testing
             return .json(200, Self.result(id, ["content": [["type": "text", "text": "fine"]], "structuredContent": ["ok": true]]))
         }
         let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: fake))
-        let deadline = Deadline(seconds: 5)
+        let deadline = Deadline(seconds: 60)
         await #expect(throws: MCPError(.toolFailed, "")) { try await client.call("read", arguments: [:], deadline: deadline) }
         do {
             _ = try await client.call("nope", arguments: [:], deadline: deadline)
@@ -107,7 +107,7 @@ import Testing
         }
         let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: fake))
         let texts = try await withThrowingTaskGroup(of: String.self) { group in
-            for index in 0..<4 { group.addTask { try await client.call("tool-\(index)", arguments: [:], deadline: Deadline(seconds: 5)).text } }
+            for index in 0..<4 { group.addTask { try await client.call("tool-\(index)", arguments: [:], deadline: Deadline(seconds: 60)).text } }
             var texts: [String] = []
             for try await text in group { texts.append(text) }
             return texts.sorted()
@@ -130,7 +130,7 @@ import Testing
             return .json(200, Self.result(id, ["tools": []]))
         }
         let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: fake))
-        #expect(try await client.tools(deadline: Deadline(seconds: 5)).isEmpty)
+        #expect(try await client.tools(deadline: Deadline(seconds: 60)).isEmpty)
         #expect(fake.pendingCount == 0 && fake.unexpected.isEmpty)
     }
 
@@ -141,17 +141,17 @@ import Testing
             return .json(200, Self.result(id, ["protocolVersion": "2023-01-01", "capabilities": [:]]))
         }
         let client = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: fake))
-        await #expect(throws: MCPError(.unsupportedVersion, "")) { try await client.start(deadline: Deadline(seconds: 5)) }
+        await #expect(throws: MCPError(.unsupportedVersion, "")) { try await client.start(deadline: Deadline(seconds: 60)) }
 
         let other = FakeTransport()
         other.expect("POST", Self.url, respond: Self.sse([["jsonrpc": "2.0", "method": "notifications/progress"]]))
         let second = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: other))
-        await #expect(throws: MCPError(.malformed, "")) { try await second.start(deadline: Deadline(seconds: 5)) }
+        await #expect(throws: MCPError(.malformed, "")) { try await second.start(deadline: Deadline(seconds: 60)) }
 
         let refused = FakeTransport()
         refused.expect("POST", Self.url) { _ in throw TransportError(.connection, host: "mcp.example.com", "connection refused") }
         let third = MCPClient(channel: StreamableHTTPChannel(url: Self.url, transport: refused))
-        await #expect(throws: MCPError(.unreachable, "")) { try await third.start(deadline: Deadline(seconds: 5)) }
+        await #expect(throws: MCPError(.unreachable, "")) { try await third.start(deadline: Deadline(seconds: 60)) }
     }
 
     @Test func readsSearchResultsDefensively() {
