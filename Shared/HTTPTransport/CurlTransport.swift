@@ -36,7 +36,7 @@ package struct CurlTransport: Transport {
             throw TransportError(.timeout, host: host, "no time left before the deadline")
         }
         let settings = self
-        return try await Self.onOwnThread {
+        return try await OwnThread.run {
             try settings.perform(request, budget: budget, host: host)
         }
     }
@@ -155,29 +155,4 @@ package struct CurlTransport: Transport {
             return TransportError(.connection, host: host, message)
         }
     }
-
-    /// Runs blocking work on a new thread and resumes the caller when it finishes.
-    private static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let job = Unmanaged.passRetained(ThreadJob {
-                continuation.resume(with: Result { try work() })
-            })
-            var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { context in
-                let job = Unmanaged<ThreadJob>.fromOpaque(context!).takeRetainedValue()
-                job.run()
-                return nil
-            }, job.toOpaque())
-            if status == 0 {
-                pthread_detach(thread)
-            } else {
-                job.takeRetainedValue().run()
-            }
-        }
-    }
-}
-
-private final class ThreadJob: @unchecked Sendable {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
 }

@@ -1,10 +1,9 @@
-import Core
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs blocking work (poll(2) on a child's pipes) on a thread of its own, so it never holds one
-/// of the few threads of Swift's cooperative pool while it waits.
+/// Runs blocking work (libcurl's transfer, poll(2) on a child's pipes) on a thread of its own, so
+/// it never holds one of the few threads of Swift's cooperative pool while it waits.
 package enum OwnThread {
     package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
