@@ -10,6 +10,9 @@ package struct CSVSource: Sendable, Equatable {
     package var fileName: String?
     /// SHA-256 of the bytes as received, so the same file uploaded twice is recognised.
     package var sha256: String
+    /// How many bytes were received (a decoded Windows-1252 file is longer as UTF-8 text):
+    /// what a size limit is checked against.
+    package var byteCount: Int
 
     package static func resolve(csv: String?, bodyText: String?, contentBase64: String?, fileName: String?,
                                 files: [JSONValue]?) throws -> CSVSource {
@@ -43,6 +46,7 @@ package struct CSVSource: Sendable, Equatable {
     package init(bytes: [UInt8], fileName: String?) throws {
         self.fileName = fileName.map { String($0.prefix(255)) }
         sha256 = SHA256.hex(SHA256.hash(bytes))
+        byteCount = bytes.count
         text = try Self.decode(bytes)
     }
 
@@ -52,6 +56,7 @@ package struct CSVSource: Sendable, Equatable {
         let bytes = Array(text.utf8)
         self.fileName = fileName.map { String($0.prefix(255)) }
         sha256 = SHA256.hex(SHA256.hash(bytes))
+        byteCount = bytes.count
         try Self.refuseBinary(bytes)
         self.text = text
     }

@@ -29,7 +29,7 @@ package struct ImportProspectsHandler: FunctionHandler {
         var updated: Int
         var skipped: Int
         var errors: [ProspectSheet.RowError]
-        var `import`: ProspectImport
+        var `import`: ProspectImport.Ledger
         var message: String
 
         enum CodingKeys: String, CodingKey {
@@ -57,7 +57,7 @@ package struct ImportProspectsHandler: FunctionHandler {
             "import_id": Schema.integer(minimum: 1),
             "already_imported": Schema.boolean("true when this exact file was imported before: the counts are that import's"),
             "created": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
-            "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.schema, "message": Schema.string(),
+            "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.Ledger.schema, "message": Schema.string(),
         ]),
         timeoutSeconds: 120
     )
@@ -67,7 +67,7 @@ package struct ImportProspectsHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let source = try CSVSource.resolve(csv: input.csv, bodyText: input.bodyText, contentBase64: input.contentBase64,
                                            fileName: input.fileName, files: input.files)
-        let size = source.text.utf8.count
+        let size = source.byteCount
         guard size <= Self.maxFileBytes else {
             throw BundleError(.payloadTooLarge, "the file is \(size) bytes; import at most \(Self.maxFileBytes >> 20) MB at a time (split it)")
         }
@@ -81,7 +81,7 @@ package struct ImportProspectsHandler: FunctionHandler {
         let message: String = created ? "imported \(record.rows) rows: " + counts
             : "this file was already imported (import \(record.id) at \(record.createdAt)); nothing was changed"
         return Output(importID: record.id, alreadyImported: !created, created: record.created, updated: record.updated,
-                      skipped: record.skipped, errors: record.errors, import: record, message: message)
+                      skipped: record.skipped, errors: record.errors, import: record.ledger, message: message)
     }
 }
 
