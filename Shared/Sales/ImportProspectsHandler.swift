@@ -73,15 +73,16 @@ package struct ImportProspectsHandler: FunctionHandler {
         }
         let sheet = try ProspectSheet(text: source.text)
         let (record, created) = try ProspectStore(database: try context.database()).importSheet(sheet, source: source, now: context.clock.now())
-        let fields: [String: JSONValue] = ["import": .number(Double(record.id)), "rows": .number(Double(record.rows)),
+        let ledger = record.ledger
+        let fields: [String: JSONValue] = ["import": .number(Double(ledger.id)), "rows": .number(Double(ledger.rows)),
                                            "created": .number(Double(record.created)), "updated": .number(Double(record.updated)),
                                            "skipped": .number(Double(record.skipped)), "again": .bool(!created)]
         context.logger.info("prospects.imported", fields)
         let counts: String = "\(record.created) created, \(record.updated) updated, \(record.skipped) skipped"
-        let message: String = created ? "imported \(record.rows) rows: " + counts
-            : "this file was already imported (import \(record.id) at \(record.createdAt)); nothing was changed"
-        return Output(importID: record.id, alreadyImported: !created, created: record.created, updated: record.updated,
-                      skipped: record.skipped, errors: record.errors, import: record.ledger, message: message)
+        let message: String = created ? "imported \(ledger.rows) rows: " + counts
+            : "this file was already imported (import \(ledger.id) at \(ledger.createdAt)); nothing was changed"
+        return Output(importID: ledger.id, alreadyImported: !created, created: record.created, updated: record.updated,
+                      skipped: record.skipped, errors: record.errors, import: ledger, message: message)
     }
 }
 

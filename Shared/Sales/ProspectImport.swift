@@ -2,49 +2,31 @@ import Core
 import FoundationEssentials
 import Store
 
-/// One prospect import as the API shows it: what the file held, what was created, updated or
-/// skipped, and each skipped row with its line and reason.
-package struct ProspectImport: Codable, Sendable, Equatable {
-    package var id: Int
-    package var fileName: String?
-    package var sha256: String
-    package var delimiter: String
-    package var columns: [String: String]
-    package var rows: Int
+/// One stored prospect import: its ledger (what the file held) and what was created, updated
+/// or skipped, with each skipped row's line and reason. The import's answer carries the counts
+/// and errors at its top level and the ledger under `import`.
+package struct ProspectImport: Sendable, Equatable {
+    package var ledger: Ledger
     package var created: Int
     package var updated: Int
     package var skipped: Int
-    package var companiesCreated: Int
     package var errors: [ProspectSheet.RowError]
-    package var createdAt: String
 
     /// At most this many row errors are kept and shown (the count says how many there were).
     package static let maxErrors = 1000
 
-    enum CodingKeys: String, CodingKey {
-        case id, sha256, delimiter, columns, rows, created, updated, skipped, errors
-        case fileName = "file_name"
-        case companiesCreated = "companies_created"
-        case createdAt = "created_at"
-    }
-
     init(row: Row) throws {
-        id = try row.int("id")
-        fileName = row.optionalString("file_name")
-        sha256 = try row.string("sha256")
-        delimiter = try row.string("delimiter")
-        columns = try row.decode("columns", as: [String: String].self)
-        rows = try row.int("rows")
+        ledger = Ledger(id: try row.int("id"), fileName: row.optionalString("file_name"), sha256: try row.string("sha256"),
+                        delimiter: try row.string("delimiter"), columns: try row.decode("columns", as: [String: String].self),
+                        rows: try row.int("rows"), companiesCreated: try row.int("companies_created"),
+                        createdAt: Timestamp.format(try row.date("created_at")))
         created = try row.int("created")
         updated = try row.int("updated")
         skipped = try row.int("skipped")
-        companiesCreated = try row.int("companies_created")
         errors = try row.decode("errors", as: [ProspectSheet.RowError].self)
-        createdAt = Timestamp.format(try row.date("created_at"))
     }
 
-    /// The import as its answer's `import` shows it: what the ledger knows beyond the counts and
-    /// row errors, which the answer carries once, at its top level.
+    /// What the import's ledger row knows beyond the counts and row errors.
     package struct Ledger: Codable, Sendable, Equatable {
         package var id: Int
         package var fileName: String?
@@ -68,14 +50,9 @@ package struct ProspectImport: Codable, Sendable, Equatable {
             "delimiter": Schema.string("The separator the file used"),
             "columns": Schema.map(Schema.string(), "Each header and the field it was read as (\"ignored\" when none)"),
             "rows": Schema.integer("Data rows other than blank ones", minimum: 0),
-            "companies_created": Schema.integer(minimum: 0),
+            "companies_created": Schema.integer("Companies this import created (not those it found)", minimum: 0),
             "created_at": Schema.string(format: "date-time"),
         ])
-    }
-
-    package var ledger: Ledger {
-        Ledger(id: id, fileName: fileName, sha256: sha256, delimiter: delimiter, columns: columns, rows: rows,
-               companiesCreated: companiesCreated, createdAt: createdAt)
     }
 }
 

@@ -96,7 +96,7 @@ package struct ProspectStore: Sendable {
                     (lower(p.full_name) LIKE ? ESCAPE '\\' OR lower(p.title) LIKE ? ESCAPE '\\' OR lower(p.company_name) LIKE ? ESCAPE '\\'
                      OR lower(COALESCE(p.email, '')) LIKE ? ESCAPE '\\')
                     """)
-                let pattern = "%" + Self.likeEscaped(word.lowercased()) + "%"
+                let pattern = LikePattern.containing(word.lowercased())
                 arguments += [pattern, pattern, pattern, pattern]
             }
         }
@@ -107,15 +107,6 @@ package struct ProspectStore: Sendable {
                                     arguments + [limit, offset])
             return (try rows.map(Prospect.init(row:)), total)
         }
-    }
-
-    static func likeEscaped(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 
     /// Applies a checked edit; a new company name re-links the prospect to that company.
