@@ -125,6 +125,16 @@ package struct CSVTable: Sendable {
             // Runs of ordinary bytes are passed over (unquoted: they stay in the file) or copied
             // whole (quoted) before the byte-by-byte rules below.
             if !inQuotes, !collecting {
+                if fields.isEmpty, fieldStart == index {
+                    // Empty lines at the start of a record are passed over in one run.
+                    while index < count, bytes[index] == lf || bytes[index] == cr {
+                        if bytes[index] == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
+                        index += 1
+                        line += 1
+                    }
+                    fieldStart = index
+                    recordLine = line
+                }
                 while index < count, bytes[index] != delimiter, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
                 guard index < count else { break }
             } else if inQuotes {
@@ -162,7 +172,9 @@ package struct CSVTable: Sendable {
                 fieldWasQuoted = true
                 quoteOpened = (index, recordLine)
             case cr, lf:
-                guard endRecord(at: index) else { break reading }
+                // An empty line has nothing to end (files padded with thousands of them are common).
+                let emptyLine = fields.isEmpty && !collecting && fieldStart == index
+                guard emptyLine || endRecord(at: index) else { break reading }
                 if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
                 fieldStart = index + 1
                 line += 1
