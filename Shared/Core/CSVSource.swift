@@ -14,6 +14,36 @@ package struct CSVSource: Sendable, Equatable {
     /// what a size limit is checked against.
     package var byteCount: Int
 
+    /// The ways a function's input can carry one CSV file, as their JSON fields: a handler that
+    /// takes nothing else uses it as its `Input` and `schema` as its input schema.
+    package struct Upload: Codable, Sendable {
+        package var csv: String?
+        package var bodyText: String?
+        package var contentBase64: String?
+        package var fileName: String?
+        package var files: [JSONValue]?
+
+        enum CodingKeys: String, CodingKey {
+            case csv, files
+            case bodyText = "body_text"
+            case contentBase64 = "content_base64"
+            case fileName = "file_name"
+        }
+
+        package static let schema: JSONValue = Schema.object([
+            "csv": Schema.string("The CSV text"),
+            "body_text": Schema.string("A text/csv request body (set by the HTTP gateway)"),
+            "content_base64": Schema.string("The file's bytes, base64 (for files that are not UTF-8)"),
+            "file_name": Schema.string(maxLength: 255),
+            "files": Schema.array(Schema.any, "Multipart files (set by the HTTP gateway): send one, in any field"),
+        ], required: [])
+
+        /// The file, from whichever field carried it.
+        package func source() throws -> CSVSource {
+            try CSVSource.resolve(csv: csv, bodyText: bodyText, contentBase64: contentBase64, fileName: fileName, files: files)
+        }
+    }
+
     package static func resolve(csv: String?, bodyText: String?, contentBase64: String?, fileName: String?,
                                 files: [JSONValue]?) throws -> CSVSource {
         let given = [csv != nil, bodyText != nil, contentBase64 != nil, !(files ?? []).isEmpty].filter { $0 }.count
