@@ -89,12 +89,24 @@ package struct CSVTable: Sendable {
         // Whether a field of the record being read holds more than ASCII whitespace; a record
         // without one is blank and is not kept.
         var recordHasContent = false
+        // Empty fields read while the record had no content, not stored yet: a blank record
+        // (",,,,") costs no strings; they become empty strings once a field has content.
+        var blankFields = 0
         var truncated = false
 
         func endField(at end: Int) {
             if !recordHasContent {
                 recordHasContent = collecting ? field.contains(where: { !isSpace($0) })
-                    : bytes[fieldStart..<end].contains(where: { !isSpace($0) })
+                    : fieldStart < end && bytes[fieldStart..<end].contains(where: { !isSpace($0) })
+                let isEmpty = collecting ? field.isEmpty : fieldStart >= end
+                if !recordHasContent, isEmpty {
+                    blankFields += 1
+                    collecting = false
+                    fieldWasQuoted = false
+                    return
+                }
+                fields.append(contentsOf: repeatElement("", count: blankFields))
+                blankFields = 0
             }
             if collecting {
                 fields.append(String(decoding: field, as: UTF8.self))
@@ -111,6 +123,7 @@ package struct CSVTable: Sendable {
             defer {
                 fields.removeAll(keepingCapacity: true)
                 recordHasContent = false
+                blankFields = 0
             }
             guard recordHasContent else { return true }
             guard records.count < maxRecords else {
@@ -125,7 +138,7 @@ package struct CSVTable: Sendable {
             // Runs of ordinary bytes are passed over (unquoted: they stay in the file) or copied
             // whole (quoted) before the byte-by-byte rules below.
             if !inQuotes, !collecting {
-                if fields.isEmpty, fieldStart == index {
+                if fields.isEmpty, blankFields == 0, fieldStart == index {
                     // Empty lines at the start of a record are passed over in one run.
                     while index < count, bytes[index] == lf || bytes[index] == cr {
                         if bytes[index] == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
@@ -173,7 +186,7 @@ package struct CSVTable: Sendable {
                 quoteOpened = (index, recordLine)
             case cr, lf:
                 // An empty line has nothing to end (files padded with thousands of them are common).
-                let emptyLine = fields.isEmpty && !collecting && fieldStart == index
+                let emptyLine = fields.isEmpty && blankFields == 0 && !collecting && fieldStart == index
                 guard emptyLine || endRecord(at: index) else { break reading }
                 if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
                 fieldStart = index + 1
@@ -185,7 +198,7 @@ package struct CSVTable: Sendable {
             index += 1
         }
         let fieldIsEmpty = collecting ? field.isEmpty : fieldStart >= count
-        if !truncated, !fieldIsEmpty || !fields.isEmpty || fieldWasQuoted { _ = endRecord(at: count) }
+        if !truncated, !fieldIsEmpty || !fields.isEmpty || blankFields > 0 || fieldWasQuoted { _ = endRecord(at: count) }
         let endsWithLineBreak = bytes.last == lf || bytes.last == cr
         var table = CSVTable(delimiter: ",", records: records, lastLine: endsWithLineBreak && !truncated ? line - 1 : line)
         table.truncated = truncated

@@ -57,6 +57,8 @@ import Testing
 
     @Test func emptyFieldsAndAMissingFinalNewline() {
         #expect(fields("a,,c\n,,\nx,y,z") == [["a", "", "c"], ["x", "y", "z"]], "a record of separators only is blank")
+        #expect(fields("h,i,j\n,,x\n, ,y\n\"\",,z\n") == [["h", "i", "j"], ["", "", "x"], ["", " ", "y"], ["", "", "z"]],
+                "empty and blank fields before the first value are kept as they were")
         #expect(fields("a,\"\"\n") == [["a", ""]])
     }
 
