@@ -5,8 +5,6 @@ import Core
 /// uploads, lists split on commas, semicolons, pipes, bullets and line breaks, and years of
 /// experience are read from the ways people write them ("5+", "3,5", "5-7 yrs", "18 months").
 package enum FieldNormalizer {
-    static let placeholders: Set<String> = ["", "-", "--", "—", "–", "n/a", "n.a.", "none", "null", "nil", "tbd", "unknown", "?", "#n/a"]
-
     /// Trimmed text with inner runs of whitespace collapsed; nil for an empty cell or a placeholder.
     package static func text(_ raw: String?, keepLines: Bool = false) -> String? {
         guard let raw else { return nil }
@@ -16,7 +14,7 @@ package enum FieldNormalizer {
     /// `text` read `Character` by `Character`: what the ASCII path must equal.
     package static func textByCharacter(_ raw: String, keepLines: Bool) -> String? {
         let trimmed = raw.trimmingWhitespace()
-        if placeholders.contains(trimmed.lowercased()) { return nil }
+        if CellText.placeholders.contains(trimmed.lowercased()) { return nil }
         if keepLines {
             let lines = trimmed.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { collapse($0) }
             return lines.joined(separator: "\n")
@@ -29,57 +27,12 @@ package enum FieldNormalizer {
     }
 
     /// A lower-cased address; `Name <a@b.com>` and `mailto:` forms are unwrapped. nil when it is
-    /// not an address.
-    package static func email(_ raw: String) -> String? {
-        withASCII(raw, asciiEmailCell) ?? emailByCharacter(raw)
-    }
+    /// not an address. (The rule lives in Core, which Sales shares.)
+    package static func email(_ raw: String) -> String? { EmailAddress.normalized(raw) }
 
-    /// `email` read `Character` by `Character`.
-    package static func emailByCharacter(_ raw: String) -> String? {
-        // Several addresses in one cell ("a@x.com; b@y.com"): the first one that is an address.
-        let parts = raw.split(whereSeparator: { ";,/\n".contains($0) || $0 == "\r\n" })
-        if parts.count > 1, !raw.contains("<") {
-            return parts.lazy.compactMap { single(String($0)) }.first
-        }
-        return single(raw)
-    }
-
-    private static func single(_ raw: String) -> String? {
-        var value = raw.trimmingWhitespace()
-        if let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
-            value = String(value[value.index(after: open)..<close])
-        }
-        if value.lowercased().hasPrefix("mailto:") { value = String(value.dropFirst(7)) }
-        value = value.trimmingWhitespace().lowercased()
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, value.count <= 254 else { return nil }
-        let domain = parts[1]
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
-              let top = labels.last, top.count >= 2, top.allSatisfy(\.isLetter),
-              domain.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }),
-              !parts[0].contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }),
-              !parts[0].hasPrefix("."), !parts[0].hasSuffix("."), !parts[0].contains("..")
-        else { return nil }
-        return value
-    }
-
-    /// `https://www.linkedin.com/in/<slug>` for any spelling of a member profile URL (no
-    /// scheme, a country subdomain, a trailing slash, tracking parameters); nil when the value
-    /// is not one.
-    package static func linkedin(_ raw: String) -> String? {
-        // Percent escapes can decode to anything: those take the `Character` way.
-        var copy = raw
-        let ascii: String?? = copy.withUTF8 { bytes in
-            isASCII(bytes) && !bytes.contains(UInt8(ascii: "%")) ? .some(asciiLinkedin(bytes)) : .none
-        }
-        return ascii ?? linkedinByCharacter(raw)
-    }
-
-    /// `linkedin` read `Character` by `Character` (the rule itself lives in Core, which Sales shares).
-    package static func linkedinByCharacter(_ raw: String) -> String? {
-        LinkedInURL.normalizedByCharacter(raw)
-    }
+    /// `https://www.linkedin.com/in/<slug>` for any spelling of a member profile URL; nil when
+    /// the value is not one. (The rule lives in Core, which Sales shares.)
+    package static func linkedin(_ raw: String) -> String? { LinkedInURL.normalized(raw) }
 
     /// Items of a list cell, trimmed, without placeholders, each once (first spelling kept).
     package static func list(_ raw: String?) -> [String] {

@@ -10,6 +10,39 @@ package struct CSVSource: Sendable, Equatable {
     package var fileName: String?
     /// SHA-256 of the bytes as received, so the same file uploaded twice is recognised.
     package var sha256: String
+    /// How many bytes were received (a decoded Windows-1252 file is longer as UTF-8 text):
+    /// what a size limit is checked against.
+    package var byteCount: Int
+
+    /// The ways a function's input can carry one CSV file, as their JSON fields: a handler that
+    /// takes nothing else uses it as its `Input` and `schema` as its input schema.
+    package struct Upload: Codable, Sendable {
+        package var csv: String?
+        package var bodyText: String?
+        package var contentBase64: String?
+        package var fileName: String?
+        package var files: [JSONValue]?
+
+        enum CodingKeys: String, CodingKey {
+            case csv, files
+            case bodyText = "body_text"
+            case contentBase64 = "content_base64"
+            case fileName = "file_name"
+        }
+
+        package static let schema: JSONValue = Schema.object([
+            "csv": Schema.string("The CSV text"),
+            "body_text": Schema.string("A text/csv request body (set by the HTTP gateway)"),
+            "content_base64": Schema.string("The file's bytes, base64 (for files that are not UTF-8)"),
+            "file_name": Schema.string(maxLength: 255),
+            "files": Schema.array(Schema.any, "Multipart files (set by the HTTP gateway): send one, in any field"),
+        ], required: [])
+
+        /// The file, from whichever field carried it.
+        package func source() throws -> CSVSource {
+            try CSVSource.resolve(csv: csv, bodyText: bodyText, contentBase64: contentBase64, fileName: fileName, files: files)
+        }
+    }
 
     package static func resolve(csv: String?, bodyText: String?, contentBase64: String?, fileName: String?,
                                 files: [JSONValue]?) throws -> CSVSource {
@@ -43,6 +76,7 @@ package struct CSVSource: Sendable, Equatable {
     package init(bytes: [UInt8], fileName: String?) throws {
         self.fileName = fileName.map { String($0.prefix(255)) }
         sha256 = SHA256.hex(SHA256.hash(bytes))
+        byteCount = bytes.count
         text = try Self.decode(bytes)
     }
 
@@ -52,6 +86,7 @@ package struct CSVSource: Sendable, Equatable {
         let bytes = Array(text.utf8)
         self.fileName = fileName.map { String($0.prefix(255)) }
         sha256 = SHA256.hex(SHA256.hash(bytes))
+        byteCount = bytes.count
         try Self.refuseBinary(bytes)
         self.text = text
     }

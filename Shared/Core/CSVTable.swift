@@ -5,7 +5,10 @@
 /// the rest of the file. The delimiter is found from
 /// the header line (comma, semicolon or tab; Excel's `sep=;` first line is honoured), since
 /// spreadsheets in many locales export semicolons. Each record keeps the line it starts on, so
-/// problems can be reported where a person will look for them.
+/// problems can be reported where a person will look for them. Blank records (empty lines, or
+/// nothing but separators and ASCII whitespace, as sheets pad their ends) are dropped as they are
+/// read, never stored, and `maxRecords` stops the reading once that many records were kept, so
+/// memory follows the content kept, not the size of the file.
 package struct CSVTable: Sendable {
     package struct Record: Sendable, Equatable {
         /// 1-based physical line where the record starts.
@@ -17,14 +20,16 @@ package struct CSVTable: Sendable {
     package var records: [Record]
     /// The lines whose opening quote never closed (read with that quote as text).
     package var unclosedQuoteLines: [Int] = []
-    /// The last physical line of the file.
+    /// The last physical line of the file (of the part read, when `truncated`).
     package var lastLine: Int
+    /// Whether reading stopped at `maxRecords` with another non-blank record still to come.
+    package var truncated = false
 
     private static let quote = UInt8(ascii: "\"")
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    package static func parse(_ text: String) -> CSVTable {
+    package static func parse(_ text: String, maxRecords: Int = .max) -> CSVTable {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var start = 0
@@ -40,7 +45,7 @@ package struct CSVTable: Sendable {
         var literal: Set<Int> = []
         var unclosed: [Int] = []
         while true {
-            var table = parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literal)
+            var table = parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literal, maxRecords: maxRecords)
             if let quote = table.unclosedQuote, literal.count < 1000 {
                 literal.insert(quote.index)
                 unclosed.append(quote.line)
@@ -55,14 +60,18 @@ package struct CSVTable: Sendable {
     /// Where an opening quote that never closed was, when there was one.
     private var unclosedQuote: (index: Int, line: Int)?
 
-    private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8, literalQuotes: Set<Int>) -> CSVTable {
+    private static func parse(_ bytes: [UInt8], from start: Int, line firstLine: Int, delimiter: UInt8, literalQuotes: Set<Int>,
+                              maxRecords: Int) -> CSVTable {
         bytes.withUnsafeBufferPointer { bytes in
-            parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literalQuotes)
+            parse(bytes, from: start, line: firstLine, delimiter: delimiter, literalQuotes: literalQuotes, maxRecords: maxRecords)
         }
     }
 
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, line firstLine: Int, delimiter: UInt8,
-                              literalQuotes: Set<Int>) -> CSVTable {
+                              literalQuotes: Set<Int>, maxRecords: Int) -> CSVTable {
         var records: [Record] = []
         var fields: [String] = []
         // An unquoted field is read where it lies (`fieldStart` up to the byte being read); once a
@@ -77,8 +86,28 @@ package struct CSVTable: Sendable {
         var fieldWasQuoted = false
         var index = start
         let count = bytes.count
+        // Whether a field of the record being read holds more than ASCII whitespace; a record
+        // without one is blank and is not kept.
+        var recordHasContent = false
+        // Empty fields read while the record had no content, not stored yet: a blank record
+        // (",,,,") costs no strings; they become empty strings once a field has content.
+        var blankFields = 0
+        var truncated = false
 
         func endField(at end: Int) {
+            if !recordHasContent {
+                recordHasContent = collecting ? field.contains(where: { !isSpace($0) })
+                    : fieldStart < end && bytes[fieldStart..<end].contains(where: { !isSpace($0) })
+                let isEmpty = collecting ? field.isEmpty : fieldStart >= end
+                if !recordHasContent, isEmpty {
+                    blankFields += 1
+                    collecting = false
+                    fieldWasQuoted = false
+                    return
+                }
+                fields.append(contentsOf: repeatElement("", count: blankFields))
+                blankFields = 0
+            }
             if collecting {
                 fields.append(String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)
@@ -88,16 +117,37 @@ package struct CSVTable: Sendable {
             collecting = false
             fieldWasQuoted = false
         }
-        func endRecord(at end: Int) {
+        /// Ends the record; false when it is one too many (`maxRecords` were kept already).
+        func endRecord(at end: Int) -> Bool {
             endField(at: end)
+            defer {
+                fields.removeAll(keepingCapacity: true)
+                recordHasContent = false
+                blankFields = 0
+            }
+            guard recordHasContent else { return true }
+            guard records.count < maxRecords else {
+                truncated = true
+                return false
+            }
             records.append(Record(line: recordLine, fields: fields))
-            fields.removeAll(keepingCapacity: true)
+            return true
         }
 
-        while index < count {
+        reading: while index < count {
             // Runs of ordinary bytes are passed over (unquoted: they stay in the file) or copied
             // whole (quoted) before the byte-by-byte rules below.
             if !inQuotes, !collecting {
+                if fields.isEmpty, blankFields == 0, fieldStart == index {
+                    // Empty lines at the start of a record are passed over in one run.
+                    while index < count, bytes[index] == lf || bytes[index] == cr {
+                        if bytes[index] == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
+                        index += 1
+                        line += 1
+                    }
+                    fieldStart = index
+                    recordLine = line
+                }
                 while index < count, bytes[index] != delimiter, bytes[index] != quote, bytes[index] != cr, bytes[index] != lf { index += 1 }
                 guard index < count else { break }
             } else if inQuotes {
@@ -135,7 +185,9 @@ package struct CSVTable: Sendable {
                 fieldWasQuoted = true
                 quoteOpened = (index, recordLine)
             case cr, lf:
-                endRecord(at: index)
+                // An empty line has nothing to end (files padded with thousands of them are common).
+                let emptyLine = fields.isEmpty && blankFields == 0 && !collecting && fieldStart == index
+                guard emptyLine || endRecord(at: index) else { break reading }
                 if byte == cr, index + 1 < count, bytes[index + 1] == lf { index += 1 }
                 fieldStart = index + 1
                 line += 1
@@ -146,10 +198,11 @@ package struct CSVTable: Sendable {
             index += 1
         }
         let fieldIsEmpty = collecting ? field.isEmpty : fieldStart >= count
-        if !fieldIsEmpty || !fields.isEmpty || fieldWasQuoted { endRecord(at: count) }
+        if !truncated, !fieldIsEmpty || !fields.isEmpty || blankFields > 0 || fieldWasQuoted { _ = endRecord(at: count) }
         let endsWithLineBreak = bytes.last == lf || bytes.last == cr
-        var table = CSVTable(delimiter: ",", records: records, lastLine: endsWithLineBreak ? line - 1 : line)
-        table.unclosedQuote = quoteOpened
+        var table = CSVTable(delimiter: ",", records: records, lastLine: endsWithLineBreak && !truncated ? line - 1 : line)
+        table.truncated = truncated
+        table.unclosedQuote = truncated ? nil : quoteOpened
         return table
     }
 

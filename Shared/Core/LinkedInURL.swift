@@ -1,6 +1,5 @@
 /// LinkedIn member profile URLs in one spelling, so the same person is recognised whichever way
-/// a sheet or a form wrote the link. Candidates and Sales both key people by it; Candidates
-/// keeps its own byte-level path for upload cells, which must agree with this one.
+/// a sheet or a form wrote the link. Candidates and Sales both key people by it.
 package enum LinkedInURL {
     /// `https://www.linkedin.com/in/<slug>` for any spelling of a member profile URL (no
     /// scheme, a country subdomain, a trailing slash, tracking parameters, upper case); nil when
@@ -11,7 +10,7 @@ package enum LinkedInURL {
         let fast: String?? = copy.withUTF8 { bytes in
             var union: UInt8 = 0
             for byte in bytes { union |= byte }
-            return union < 0x80 && !bytes.contains(UInt8(ascii: "%")) ? .some(normalizedASCII(Array(bytes))) : .none
+            return union < 0x80 && !bytes.contains(UInt8(ascii: "%")) ? .some(normalizedASCII(bytes)) : .none
         }
         return fast ?? normalizedByCharacter(raw)
     }
@@ -33,36 +32,64 @@ package enum LinkedInURL {
         return "https://www.linkedin.com/\(kind)/" + slug
     }
 
-    /// `normalized` for ASCII bytes without `%`: the same steps on bytes.
-    static func normalizedASCII(_ raw: [UInt8]) -> String? {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    /// `normalized` for ASCII bytes without `%`, read where the bytes lie: the only allocation
+    /// is the answer.
+    static func normalizedASCII(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
         var start = 0
         var end = raw.count
-        while start < end, isSpace(raw[start]) { start += 1 }
-        while end > start, isSpace(raw[end - 1]) { end -= 1 }
-        var index = start
-        while index + 2 < end {
-            if raw[index] == UInt8(ascii: ":"), raw[index + 1] == UInt8(ascii: "/"), raw[index + 2] == UInt8(ascii: "/") { start = index + 3; break }
-            index += 1
+        while start < end, CellText.isSpace(raw[start]) { start += 1 }
+        while end > start, CellText.isSpace(raw[end - 1]) { end -= 1 }
+        if let scheme = (start..<max(start, end - 2)).first(where: {
+            raw[$0] == UInt8(ascii: ":") && raw[$0 + 1] == UInt8(ascii: "/") && raw[$0 + 2] == UInt8(ascii: "/")
+        }) { start = scheme + 3 }
+        if let cut = (start..<end).first(where: { raw[$0] == UInt8(ascii: "?") || raw[$0] == UInt8(ascii: "#") }) { end = cut }
+        // Segments between slashes, empty ones skipped.
+        var cursor = start
+        func nextSegment() -> Range<Int>? {
+            while cursor < end, raw[cursor] == UInt8(ascii: "/") { cursor += 1 }
+            guard cursor < end else { return nil }
+            let segmentStart = cursor
+            while cursor < end, raw[cursor] != UInt8(ascii: "/") { cursor += 1 }
+            return segmentStart..<cursor
         }
-        if let cut = raw[start..<end].firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { end = cut }
-        let segments = raw[start..<end].split(separator: UInt8(ascii: "/")).map { $0.map(lower) }
-        guard segments.count >= 3 else { return nil }
-        let host = segments[0]
-        let domain = Array("linkedin.com".utf8)
-        guard host == domain || (host.count > domain.count && host.suffix(domain.count + 1).elementsEqual([UInt8(ascii: ".")] + domain))
-        else { return nil }
-        let kind = segments[1]
-        let isPub = kind == Array("pub".utf8)
-        guard isPub || kind == Array("in".utf8) else { return nil }
-        let parts = isPub ? Array(segments[2...].prefix(4)) : [segments[2]]
-        var slug: [UInt8] = []
-        for part in parts {
-            if !slug.isEmpty { slug.append(UInt8(ascii: "/")) }
-            slug += part
+        guard let host = nextSegment(), let kind = nextSegment(), let first = nextSegment() else { return nil }
+        let domain: StaticString = ".linkedin.com"
+        let domainLength = domain.utf8CodeUnitCount
+        let isLinkedIn = host.count == domainLength - 1 ? CellText.hasPrefix(raw, at: host.lowerBound, lowercased: "linkedin.com")
+            : host.count >= domainLength && CellText.hasPrefix(raw, at: host.upperBound - domainLength, lowercased: domain)
+        let isPub = kind.count == 3 && CellText.hasPrefix(raw, at: kind.lowerBound, lowercased: "pub")
+        guard isLinkedIn, isPub || (kind.count == 2 && CellText.hasPrefix(raw, at: kind.lowerBound, lowercased: "in")) else { return nil }
+        // Old public profiles (/pub/name/1a/2b/3c) need every segment to name one person.
+        var parts = [first, nil, nil, nil] as [Range<Int>?]
+        var slugLength = first.count
+        if isPub {
+            for index in 1..<4 {
+                guard let part = nextSegment() else { break }
+                parts[index] = part
+                slugLength += 1 + part.count
+            }
         }
-        guard !slug.isEmpty, slug.count <= 100, !slug.contains(where: isSpace) else { return nil }
-        return (isPub ? "https://www.linkedin.com/pub/" : "https://www.linkedin.com/in/") + String(decoding: slug, as: UTF8.self)
+        guard slugLength <= 100 else { return nil }
+        for case let part? in parts where part.contains(where: { CellText.isSpace(raw[$0]) }) { return nil }
+        let prefix: StaticString = isPub ? "https://www.linkedin.com/pub/" : "https://www.linkedin.com/in/"
+        let prefixLength = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: prefixLength + slugLength) { output in
+            var count = 0
+            for offset in 0..<prefixLength {
+                output[count] = prefix.utf8Start[offset]
+                count += 1
+            }
+            for case let part? in parts {
+                if count > prefixLength {
+                    output[count] = UInt8(ascii: "/")
+                    count += 1
+                }
+                for index in part {
+                    output[count] = CellText.lowercased(raw[index])
+                    count += 1
+                }
+            }
+            return count
+        }
     }
 }

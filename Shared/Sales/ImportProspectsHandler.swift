@@ -7,20 +7,7 @@ import Runtime
 /// by normalised name; each bad row is reported with its line and skipped. The same file again
 /// is the same import: the answer says so and repeats the first result.
 package struct ImportProspectsHandler: FunctionHandler {
-    package struct Input: Codable, Sendable {
-        var csv: String?
-        var bodyText: String?
-        var contentBase64: String?
-        var fileName: String?
-        var files: [JSONValue]?
-
-        enum CodingKeys: String, CodingKey {
-            case csv, files
-            case bodyText = "body_text"
-            case contentBase64 = "content_base64"
-            case fileName = "file_name"
-        }
-    }
+    package typealias Input = CSVSource.Upload
 
     package struct Output: Codable, Sendable {
         var importID: Int
@@ -29,7 +16,7 @@ package struct ImportProspectsHandler: FunctionHandler {
         var updated: Int
         var skipped: Int
         var errors: [ProspectSheet.RowError]
-        var `import`: ProspectImport
+        var `import`: ProspectImport.Ledger
         var message: String
 
         enum CodingKeys: String, CodingKey {
@@ -46,18 +33,12 @@ package struct ImportProspectsHandler: FunctionHandler {
         name: "import-prospects",
         summary: "Imports a CSV of prospects (multipart, text/csv, {csv} or {content_base64}; loose headers; 10 MB): created, updated and skipped counts, row errors by line.",
         routes: [Route("POST", "/api/v1/prospects/import/csv")],
-        input: Schema.object([
-            "csv": Schema.string("The CSV text"),
-            "body_text": Schema.string("A text/csv request body (set by the HTTP gateway)"),
-            "content_base64": Schema.string("The file's bytes, base64 (for files that are not UTF-8)"),
-            "file_name": Schema.string(maxLength: 255),
-            "files": Schema.array(Schema.any, "Multipart files (set by the HTTP gateway): send one, in any field"),
-        ], required: []),
+        input: CSVSource.Upload.schema,
         output: Schema.object([
             "import_id": Schema.integer(minimum: 1),
             "already_imported": Schema.boolean("true when this exact file was imported before: the counts are that import's"),
             "created": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
-            "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.schema, "message": Schema.string(),
+            "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.Ledger.schema, "message": Schema.string(),
         ]),
         timeoutSeconds: 120
     )
@@ -65,23 +46,23 @@ package struct ImportProspectsHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        let source = try CSVSource.resolve(csv: input.csv, bodyText: input.bodyText, contentBase64: input.contentBase64,
-                                           fileName: input.fileName, files: input.files)
-        let size = source.text.utf8.count
+        let source = try input.source()
+        let size = source.byteCount
         guard size <= Self.maxFileBytes else {
             throw BundleError(.payloadTooLarge, "the file is \(size) bytes; import at most \(Self.maxFileBytes >> 20) MB at a time (split it)")
         }
         let sheet = try ProspectSheet(text: source.text)
         let (record, created) = try ProspectStore(database: try context.database()).importSheet(sheet, source: source, now: context.clock.now())
-        let fields: [String: JSONValue] = ["import": .number(Double(record.id)), "rows": .number(Double(record.rows)),
+        let ledger = record.ledger
+        let fields: [String: JSONValue] = ["import": .number(Double(ledger.id)), "rows": .number(Double(ledger.rows)),
                                            "created": .number(Double(record.created)), "updated": .number(Double(record.updated)),
                                            "skipped": .number(Double(record.skipped)), "again": .bool(!created)]
         context.logger.info("prospects.imported", fields)
         let counts: String = "\(record.created) created, \(record.updated) updated, \(record.skipped) skipped"
-        let message: String = created ? "imported \(record.rows) rows: " + counts
-            : "this file was already imported (import \(record.id) at \(record.createdAt)); nothing was changed"
-        return Output(importID: record.id, alreadyImported: !created, created: record.created, updated: record.updated,
-                      skipped: record.skipped, errors: record.errors, import: record, message: message)
+        let message: String = created ? "imported \(ledger.rows) rows: " + counts
+            : "this file was already imported (import \(ledger.id) at \(ledger.createdAt)); nothing was changed"
+        return Output(importID: ledger.id, alreadyImported: !created, created: record.created, updated: record.updated,
+                      skipped: record.skipped, errors: record.errors, import: ledger, message: message)
     }
 }
 

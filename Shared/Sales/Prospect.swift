@@ -83,8 +83,9 @@ package struct FieldProblems: Error, Sendable {
 }
 
 /// The fields a person gives for a prospect (create, import row, edit), checked and normalised:
-/// the LinkedIn URL in its one spelling, text trimmed with whitespace collapsed, an email
-/// lower-cased and checked, the status from the list.
+/// the LinkedIn URL in its one spelling, text trimmed with whitespace collapsed, an email in its
+/// one spelling (`EmailAddress`), a placeholder ("N/A", "-", "none") in an optional field
+/// empty, the status from the list.
 package struct ProspectFields: Sendable, Equatable {
     package var linkedinURL: String
     package var fullName: String
@@ -132,7 +133,8 @@ package struct ProspectFields: Sendable, Equatable {
         var problems: [ErrorDetail] = []
         func text(_ given: String?, _ field: String, required: Bool) -> String? {
             let value = given.map(CellText.collapsed)
-            guard let value, !value.isEmpty else {
+            // An optional cell holding "N/A", "-", "none", ... is empty, as in a candidate upload.
+            guard let value, !value.isEmpty, required || !CellText.isPlaceholder(value) else {
                 if required { problems.append(ErrorDetail(field: field, problem: "is required")) }
                 return nil
             }
@@ -158,8 +160,8 @@ package struct ProspectFields: Sendable, Equatable {
         }
         var email = text(raw.email, "email", required: false)
         if let given = email {
-            email = given.lowercased()
-            if !Self.looksLikeEmail(email!) { problems.append(ErrorDetail(field: "email", problem: "is not an email address")) }
+            email = EmailAddress.normalized(given)
+            if email == nil { problems.append(ErrorDetail(field: "email", problem: "is not an email address")) }
         }
         let status = text(raw.status, "status", required: false).map { $0.lowercased() }
         if let status, !Prospect.statuses.contains(status) {
@@ -171,16 +173,5 @@ package struct ProspectFields: Sendable, Equatable {
                                     location: text(raw.location, "location", required: false), email: email,
                                     phone: text(raw.phone, "phone", required: false), status: status, companyKey: companyKey)
         return problems.isEmpty ? .success(fields) : .failure(FieldProblems(details: problems))
-    }
-
-    /// One `@`, something before it, a dotted domain after it (no empty label), no spaces. The
-    /// text is already collapsed, so a space is the only whitespace it can hold.
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex, !bytes.contains(0x20) else { return false }
-        let domain = bytes[bytes.index(after: at)...]
-        guard !domain.contains(UInt8(ascii: "@")) else { return false }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 }

@@ -1,9 +1,14 @@
+import Core
+
 /// Which column of an imported sheet holds which prospect field, matched loosely: case, spaces,
 /// punctuation and underscores do not matter, and the names CRMs and LinkedIn exports use are
 /// known ("LinkedIn Profile URL", "Full Name", "Job Title", "Organisation", "Employees", ...).
 /// First and last name columns are joined when there is no full-name column. A column no rule
-/// knows is reported as ignored, never guessed.
+/// knows is reported as ignored, never guessed. Exact names win over loose rules wherever they
+/// stand in the row (CRM exports put "Account Owner" before "Account Name"), and loose rules
+/// never take a column about something else (an owner, a website, an id, an opt-out flag).
 package struct ProspectColumns: Sendable, Equatable {
+    /// A prospect field a column can hold; the raw value is the API's name for it.
     package enum Field: String, Sendable, CaseIterable {
         case linkedinURL = "linkedin_url", fullName = "full_name", firstName = "first_name", lastName = "last_name", title
         case companyName = "company_name", companySize = "company_size", industry, location, email, phone, status
@@ -13,12 +18,22 @@ package struct ProspectColumns: Sendable, Equatable {
     package var fields: [Int: Field]
     package var headers: [String]
 
+    /// The most header columns read; a wider first line is refused (it is not a header).
+    package static let maxColumns = 500
+
+    /// Matches in two passes over headers folded once: exact names first, then loose rules for
+    /// the fields still unassigned.
     package init(headers raw: [String]) {
-        headers = raw.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        headers = raw.map(CellText.collapsed)
         fields = [:]
+        let keys = headers.map(Self.folded)
         var taken: Set<Field> = []
-        for (index, header) in headers.enumerated() {
-            guard let field = Self.field(for: header), taken.insert(field).inserted else { continue }
+        for (index, key) in keys.enumerated() {
+            guard let field = Self.aliases[key], taken.insert(field).inserted else { continue }
+            fields[index] = field
+        }
+        for (index, key) in keys.enumerated() where fields[index] == nil {
+            guard let field = Self.looseField(for: key), taken.insert(field).inserted else { continue }
             fields[index] = field
         }
     }
@@ -51,12 +66,21 @@ package struct ProspectColumns: Sendable, Equatable {
         String(String.UnicodeScalarView(header.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 
+    /// The field a header names on its own (the first pass would take it first in a sheet).
     static func field(for header: String) -> Field? {
         let key = folded(header)
-        guard !key.isEmpty else { return nil }
-        if let exact = aliases[key] { return exact }
-        // Looser rules for the rest, most specific first.
+        return aliases[key] ?? looseField(for: key)
+    }
+
+    /// Folded keys a loose rule must not read as a prospect field: about someone else, a link
+    /// or a flag (the LinkedIn rule still reads URLs, the one link a prospect has).
+    private static let unrelated = ["owner", "website", "domain", "optout", "unsubscribe"]
+
+    /// Looser rules for a folded header no exact name matched, most specific first.
+    static func looseField(for key: String) -> Field? {
+        guard !key.isEmpty, !unrelated.contains(where: key.contains), !key.hasSuffix("id") else { return nil }
         if key.contains("linkedin") { return key.contains("company") || key.contains("org") ? nil : .linkedinURL }
+        if key.contains("url") { return nil }
         if key.contains("email") || key.hasSuffix("mail") { return .email }
         if key.contains("phone") || key.contains("mobile") { return .phone }
         if key.contains("employee") || key.contains("headcount") { return .companySize }

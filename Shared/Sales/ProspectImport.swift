@@ -2,60 +2,58 @@ import Core
 import FoundationEssentials
 import Store
 
-/// One prospect import as the API shows it: what the file held, what was created, updated or
-/// skipped, and each skipped row with its line and reason.
-package struct ProspectImport: Codable, Sendable, Equatable {
-    package var id: Int
-    package var fileName: String?
-    package var sha256: String
-    package var delimiter: String
-    package var columns: [String: String]
-    package var rows: Int
+/// One stored prospect import: its ledger (what the file held) and what was created, updated
+/// or skipped, with each skipped row's line and reason. The import's answer carries the counts
+/// and errors at its top level and the ledger under `import`.
+package struct ProspectImport: Sendable, Equatable {
+    package var ledger: Ledger
     package var created: Int
     package var updated: Int
     package var skipped: Int
-    package var companiesCreated: Int
     package var errors: [ProspectSheet.RowError]
-    package var createdAt: String
 
     /// At most this many row errors are kept and shown (the count says how many there were).
     package static let maxErrors = 1000
 
-    enum CodingKeys: String, CodingKey {
-        case id, sha256, delimiter, columns, rows, created, updated, skipped, errors
-        case fileName = "file_name"
-        case companiesCreated = "companies_created"
-        case createdAt = "created_at"
-    }
-
     init(row: Row) throws {
-        id = try row.int("id")
-        fileName = row.optionalString("file_name")
-        sha256 = try row.string("sha256")
-        delimiter = try row.string("delimiter")
-        columns = try row.decode("columns", as: [String: String].self)
-        rows = try row.int("rows")
+        ledger = Ledger(id: try row.int("id"), fileName: row.optionalString("file_name"), sha256: try row.string("sha256"),
+                        delimiter: try row.string("delimiter"), columns: try row.decode("columns", as: [String: String].self),
+                        rows: try row.int("rows"), companiesCreated: try row.int("companies_created"),
+                        createdAt: Timestamp.format(try row.date("created_at")))
         created = try row.int("created")
         updated = try row.int("updated")
         skipped = try row.int("skipped")
-        companiesCreated = try row.int("companies_created")
         errors = try row.decode("errors", as: [ProspectSheet.RowError].self)
-        createdAt = Timestamp.format(try row.date("created_at"))
     }
 
-    package static let schema: JSONValue = Schema.object([
-        "id": Schema.integer(minimum: 1), "file_name": Schema.nullable(Schema.string()),
-        "sha256": Schema.string("Of the file's bytes: the same file again is this import"),
-        "delimiter": Schema.string("The separator the file used"),
-        "columns": Schema.map(Schema.string(), "Each header and the field it was read as (\"ignored\" when none)"),
-        "rows": Schema.integer("Data rows other than blank ones", minimum: 0),
-        "created": Schema.integer("New prospects", minimum: 0),
-        "updated": Schema.integer("Rows whose LinkedIn URL was already known (stored, or earlier in this file): that prospect was updated", minimum: 0),
-        "skipped": Schema.integer("Rows with errors, not stored", minimum: 0),
-        "companies_created": Schema.integer(minimum: 0),
-        "errors": Schema.array(ProspectSheet.RowError.schema, "The skipped rows (the first 1,000)"),
-        "created_at": Schema.string(format: "date-time"),
-    ])
+    /// What the import's ledger row knows beyond the counts and row errors.
+    package struct Ledger: Codable, Sendable, Equatable {
+        package var id: Int
+        package var fileName: String?
+        package var sha256: String
+        package var delimiter: String
+        package var columns: [String: String]
+        package var rows: Int
+        package var companiesCreated: Int
+        package var createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, sha256, delimiter, columns, rows
+            case fileName = "file_name"
+            case companiesCreated = "companies_created"
+            case createdAt = "created_at"
+        }
+
+        package static let schema: JSONValue = Schema.object([
+            "id": Schema.integer(minimum: 1), "file_name": Schema.nullable(Schema.string()),
+            "sha256": Schema.string("Of the file's bytes: the same file again is this import"),
+            "delimiter": Schema.string("The separator the file used"),
+            "columns": Schema.map(Schema.string(), "Each header and the field it was read as (\"ignored\" when none)"),
+            "rows": Schema.integer("Data rows other than blank ones", minimum: 0),
+            "companies_created": Schema.integer("Companies this import created (not those it found)", minimum: 0),
+            "created_at": Schema.string(format: "date-time"),
+        ])
+    }
 }
 
 extension ProspectStore {
@@ -74,7 +72,7 @@ extension ProspectStore {
             }
             let stamp = Timestamp.format(now, milliseconds: true)
             var companies: [String: Int] = [:]
-            let companiesBefore = try db.queryOne("SELECT COUNT(*) AS n FROM sales_companies")?.optionalInt("n") ?? 0
+            var companiesCreated = 0
             var seen: Set<String> = []
             var created = 0
             var updated = 0
@@ -84,8 +82,10 @@ extension ProspectStore {
                 if let known = companies[fields.companyKey] {
                     companyID = known
                 } else {
-                    companyID = try Self.companyID(named: fields.companyName, key: fields.companyKey, industry: fields.industry,
+                    let company = try Self.company(named: fields.companyName, key: fields.companyKey, industry: fields.industry,
                                                    size: fields.companySize, now: now, db)
+                    companyID = company.id
+                    if company.created { companiesCreated += 1 }
                     companies[fields.companyKey] = companyID
                 }
                 let stored = try db.query(Self.upsert, values: [
@@ -97,12 +97,11 @@ extension ProspectStore {
                 let isNew = seen.insert(fields.linkedinURL).inserted && stored.first?.optionalInt("import_id") == importID
                 if isNew { created += 1 } else { updated += 1 }
             }
-            let companiesAfter = try db.queryOne("SELECT COUNT(*) AS n FROM sales_companies")?.optionalInt("n") ?? 0
             let errors = Array(sheet.errors.prefix(ProspectImport.maxErrors))
             try db.execute("""
                 UPDATE sales_prospect_imports SET columns = ?, rows = ?, created = ?, updated = ?, skipped = ?, companies_created = ?, errors = ?
                 WHERE id = ?
-                """, [try JSONValue(encoding: sheet.columns.described), sheet.rowCount, created, updated, sheet.errors.count, companiesAfter - companiesBefore,
+                """, [try JSONValue(encoding: sheet.columns.described), sheet.rowCount, created, updated, sheet.errors.count, companiesCreated,
                       try JSONValue(encoding: errors), importID])
             return (importID, true)
         }

@@ -17,6 +17,7 @@ package struct ProspectSheet: Sendable {
         ])
     }
 
+    /// A row that passed the checks: the line where it starts and its normalised fields.
     package struct Row: Sendable {
         package var line: Int
         package var fields: ProspectFields
@@ -32,9 +33,18 @@ package struct ProspectSheet: Sendable {
     package var rowCount = 0
 
     package init(text: String) throws {
-        let table = CSVTable.parse(text)
+        // The header and one row more than accepted: reading stops there. Blank rows are not
+        // records, so they neither count nor cost memory.
+        let table = CSVTable.parse(text, maxRecords: Self.maxRows + 1)
         guard let header = table.records.first else {
             throw BundleError.validation(field: "csv", "the file is empty: send a header line and one row per prospect (GET /api/v1/prospects/import/template)")
+        }
+        guard header.fields.count <= ProspectColumns.maxColumns else {
+            throw BundleError.validation(field: "csv", "the header (line \(header.line)) has \(header.fields.count) columns; "
+                                         + "at most \(ProspectColumns.maxColumns) are read: is the first line the header?")
+        }
+        guard !table.truncated else {
+            throw BundleError(.payloadTooLarge, "the file has more than \(Self.maxRows) prospect rows; import at most \(Self.maxRows) at a time")
         }
         columns = ProspectColumns(headers: header.fields)
         delimiter = String(table.delimiter)
@@ -44,9 +54,6 @@ package struct ProspectSheet: Sendable {
                                          + missing.joined(separator: "; ") + "; found: " + columns.headers.prefix(30).joined(separator: ", "))
         }
         let data = table.records.dropFirst()
-        guard data.count <= Self.maxRows else {
-            throw BundleError(.payloadTooLarge, "the file has \(data.count) rows; import at most \(Self.maxRows) at a time")
-        }
         let positions = Dictionary(uniqueKeysWithValues: columns.fields.map { ($0.value, $0.key) })
         rows.reserveCapacity(data.count)
         for record in data {

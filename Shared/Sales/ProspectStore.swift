@@ -16,14 +16,24 @@ package struct ProspectStore: Sendable {
     /// size fill in what the company does not know yet; they never overwrite.
     static func companyID(named name: String, key: String? = nil, industry: String?, size: String?, now: Date,
                           _ db: any SQLExecutor) throws -> Int {
-        let row = try db.queryOne("""
+        try company(named: name, key: key, industry: industry, size: size, now: now, db).id
+    }
+
+    /// `companyID`, saying whether this call created the company (counted where the insert
+    /// happens, so imports running at once each count only their own).
+    static func company(named name: String, key: String? = nil, industry: String?, size: String?, now: Date,
+                        _ db: any SQLExecutor) throws -> (id: Int, created: Bool) {
+        let key = key ?? CompanyName.key(name)
+        let inserted = try db.queryOne("""
             INSERT INTO sales_companies (name, name_key, industry, size, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (name_key) DO UPDATE SET industry = COALESCE(sales_companies.industry, excluded.industry),
-                size = COALESCE(sales_companies.size, excluded.size)
-            RETURNING id
-            """, [CompanyName.display(name), key ?? CompanyName.key(name), industry, size, now, now])
+            ON CONFLICT (name_key) DO NOTHING RETURNING id
+            """, [CompanyName.display(name), key, industry, size, now, now])
+        if let id = inserted?.optionalInt("id") { return (id, true) }
+        let row = try db.queryOne("""
+            UPDATE sales_companies SET industry = COALESCE(industry, ?), size = COALESCE(size, ?) WHERE name_key = ? RETURNING id
+            """, [industry, size, key])
         guard let id = row?.optionalInt("id") else { throw BundleError(.internal, "the company row was not returned") }
-        return id
+        return (id, false)
     }
 
     /// Creates a prospect; one with the same LinkedIn URL already stored is a conflict naming it.
@@ -86,7 +96,7 @@ package struct ProspectStore: Sendable {
                     (lower(p.full_name) LIKE ? ESCAPE '\\' OR lower(p.title) LIKE ? ESCAPE '\\' OR lower(p.company_name) LIKE ? ESCAPE '\\'
                      OR lower(COALESCE(p.email, '')) LIKE ? ESCAPE '\\')
                     """)
-                let pattern = "%" + Self.likeEscaped(word.lowercased()) + "%"
+                let pattern = LikePattern.containing(word.lowercased())
                 arguments += [pattern, pattern, pattern, pattern]
             }
         }
@@ -97,15 +107,6 @@ package struct ProspectStore: Sendable {
                                     arguments + [limit, offset])
             return (try rows.map(Prospect.init(row:)), total)
         }
-    }
-
-    static func likeEscaped(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
     }
 
     /// Applies a checked edit; a new company name re-links the prospect to that company.

@@ -34,8 +34,31 @@ import Testing
         #expect(fields("\"quoted\"tail,x\n") == [["quotedtail", "x"]])
     }
 
+    @Test func blankRecordsAreDroppedAndLinesStayPhysical() {
+        let table = CSVTable.parse("name,email\n\n,,\n \t, \nAnn,a@x.io\r\n\r\n\"\",\n\"Bo\nB\",b@x.io\n,,,\n")
+        #expect(table.records.map(\.fields) == [["name", "email"], ["Ann", "a@x.io"], ["Bo\nB", "b@x.io"]])
+        #expect(table.records.map(\.line) == [1, 5, 8])
+        #expect(!table.truncated)
+        let padded = CSVTable.parse("a,b\n" + String(repeating: ",,,\n", count: 50_000) + "x,y\n")
+        #expect(padded.records.count == 2, "blank records are not kept")
+        #expect(padded.records.last?.line == 50_002)
+    }
+
+    @Test func maxRecordsStopsReadingAndSaysSo() {
+        let text = "h\n1\n\n2\n,\n3\n"
+        let two = CSVTable.parse(text, maxRecords: 3)
+        #expect(two.records.map(\.fields) == [["h"], ["1"], ["2"]])
+        #expect(two.truncated, "a fourth non-blank record followed")
+        let exact = CSVTable.parse("h\n1\n2\n\n,,\n", maxRecords: 3)
+        #expect(exact.records.count == 3)
+        #expect(!exact.truncated, "only blank records followed")
+        #expect(CSVTable.parse("h\n1\n2\nlast", maxRecords: 3).truncated, "a final record without a line break counts")
+    }
+
     @Test func emptyFieldsAndAMissingFinalNewline() {
-        #expect(fields("a,,c\n,,\nx,y,z") == [["a", "", "c"], ["", "", ""], ["x", "y", "z"]])
+        #expect(fields("a,,c\n,,\nx,y,z") == [["a", "", "c"], ["x", "y", "z"]], "a record of separators only is blank")
+        #expect(fields("h,i,j\n,,x\n, ,y\n\"\",,z\n") == [["h", "i", "j"], ["", "", "x"], ["", " ", "y"], ["", "", "z"]],
+                "empty and blank fields before the first value are kept as they were")
         #expect(fields("a,\"\"\n") == [["a", ""]])
     }
 

@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: cells)
     func emailAgrees(cell: String) {
-        #expect(FieldNormalizer.email(cell) == FieldNormalizer.emailByCharacter(cell))
+        #expect(FieldNormalizer.email(cell) == EmailAddress.normalizedByCharacter(cell))
     }
 
     static let urls: [String] = [
@@ -51,7 +51,7 @@ import Testing
 
     @Test(arguments: urls)
     func linkedinAgrees(url: String) {
-        #expect(FieldNormalizer.linkedin(url) == FieldNormalizer.linkedinByCharacter(url))
+        #expect(FieldNormalizer.linkedin(url) == LinkedInURL.normalizedByCharacter(url))
     }
 
     @Test(arguments: ["5", "5+", "3,5", "3.5", "5-7 yrs", "18 months", "2 Years 6 Months", "about 10 yrs", "~4y", "10.", "1,2,3",

@@ -139,6 +139,24 @@ import Testing
         #expect(reply.json?["error"]?["code"] == "payload_too_large")
     }
 
+    @Test func thePipedImportTakesTenMegabytesAndRefusesOneByteMore() throws {
+        let directory = try TemporaryDirectory()
+        func piped(_ size: Int) throws -> (exitCode: Int32, json: JSONValue?) {
+            let head = "Name,LinkedIn,Title,Company,Notes\nAnn,linkedin.com/in/ann,CTO,Acme,"
+            let csv = head + String(repeating: "x", count: size - head.utf8.count - 1) + "\n"
+            let input = JSONValue.object(["csv": .string(csv)]).jsonText
+            let result = try Binaries.run("import-prospects", stdin: input, environment: ["BUNDLE_NOW": "2026-12-02T09:00:00Z"],
+                                          workingDirectory: directory.path)
+            return (result.exitCode, result.json)
+        }
+        let over = try piped((10 << 20) + 1)
+        #expect(over.exitCode == 64)
+        #expect(over.json?["error"]?["code"] == "payload_too_large")
+        let under = try piped(10 << 20)
+        #expect(under.exitCode == 0)
+        #expect(under.json?["created"] == 1)
+    }
+
     static func multipart(file: (name: String, content: String)) -> (String, String) {
         let boundary = "----bundle-prospects-5d1c"
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv\r\n\r\n"

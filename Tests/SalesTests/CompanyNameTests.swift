@@ -15,12 +15,18 @@ import Testing
 
     @Test func aNameThatIsOnlyALegalFormKeepsIt() {
         #expect(CompanyName.key("Company") == "company")
-        #expect(CompanyName.key("The Co.") == "the")
+        #expect(CompanyName.key("The Co.") == "the co", "only a stopword would remain")
+        #expect(CompanyName.key("The Company") != CompanyName.key("The Limited"))
+        #expect(CompanyName.key("The") == "the")
         #expect(CompanyName.key("!!!").isEmpty)
     }
 
     @Test func differentCompaniesStayApart() {
         #expect(CompanyName.key("Acme Corp") != CompanyName.key("Acme Logistics Corp"))
         #expect(CompanyName.key("Corp Acme") == "corp acme", "only a trailing legal form is dropped")
+        #expect(CompanyName.key("Acme") != CompanyName.key("Acme Labs"))
+        #expect(CompanyName.key("Day Spa") == "day spa", "spa is a word unless dotted")
+        #expect(CompanyName.key("Day Spa") != CompanyName.key("Day Corp"))
+        #expect(CompanyName.key("Vela Seguros S.p.A.") == "vela seguros")
     }
 }

@@ -1,4 +1,4 @@
-import Sales
+import Core
 import Testing
 
 /// The byte-level paths must answer exactly what the `Character` paths answer.
