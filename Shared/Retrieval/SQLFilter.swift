@@ -13,15 +13,3 @@ package struct SQLFilter: Sendable {
         self.arguments = arguments
     }
 }
-
-extension SQLFilter {
-    /// `text` for a `LIKE … ESCAPE '\'` pattern: its `%`, `_` and `\` match themselves.
-    package static func likeEscaped(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
-}

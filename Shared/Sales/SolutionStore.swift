@@ -38,7 +38,7 @@ package struct SolutionStore: Sendable {
             if let industry {
                 // The JSON array holds quoted strings: matching `"industry"` matches a whole entry.
                 parts.append(#"(LOWER(industries) LIKE ? ESCAPE '\' OR LOWER(industries) LIKE '%"all"%' OR LOWER(industries) LIKE '%"cross-industry"%')"#)
-                arguments.append("%" + SQLFilter.likeEscaped(JSONValue.string(industry.lowercased()).jsonText) + "%")
+                arguments.append(LikePattern.containing(JSONValue.string(industry.lowercased()).jsonText))
             }
             return parts.isEmpty ? nil : SQLFilter(parts.joined(separator: " AND "), arguments)
         }
