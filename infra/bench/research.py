@@ -63,7 +63,11 @@ def main():
     database = os.path.join(work, "bundle.sqlite")
     env = dict(os.environ, DATABASE_URL=database, LOG_LEVEL="error", LLM_PROVIDER="openai", LLM_BASE_URL=f"http://127.0.0.1:{port}/v1",
                LLM_API_KEY="bench", SEARCH_PROVIDER="youcom", YOUCOM_API_KEY="bench", YOUCOM_BASE_URL=f"http://127.0.0.1:{port}",
-               MCP_SERVER_URL="http://127.0.0.1:9/mcp", WORKFLOW_RETRY_BASE_SECONDS="0")
+               EMBEDDINGS_PROVIDER="offline", WORKFLOW_RETRY_BASE_SECONDS="0")
+    # Tier 1 embeds offline and tier 2 enriches from the catalogue (the defaults): only the web
+    # search and the LLM are upstreams here, each with its fixed delay.
+    env.pop("MCP_SERVER_URL", None)
+    env.pop("MCP_SERVER_COMMAND", None)
 
     def run(function, payload):
         done = subprocess.run([f"{bin_dir}/{function}"], input=json.dumps(payload).encode(), capture_output=True, env=env)
