@@ -5,7 +5,8 @@ import Core
 /// and neither does a trailing legal form (Corp, Inc, Ltd, LLC, GmbH, SA, AG, PLC, Co, ...),
 /// which people add or drop as they please. A name that is nothing but a legal form, or a
 /// legal form and words like "the", keeps it ("The Company" is not "The Limited"). "SpA" is
-/// a legal form only dotted ("S.p.A."): undotted it is a word ("Day Spa").
+/// a legal form dotted ("S.p.A.") or written the Italian way ("Ferrari SpA"); any other
+/// spelling is a word ("Day Spa", "DAY SPA").
 package enum CompanyName {
     /// Legal forms as words (after punctuation is gone: "S.A." is "s a", joined below).
     static let legalForms: Set<String> = [
@@ -25,7 +26,7 @@ package enum CompanyName {
         var words = CellText.words(name)
         // Dotted initials ("S.A.", "B.V.") arrive as one-letter words: join a trailing run of them.
         var trailingLetters = 0
-        var dotted: String?
+        var dotted: String? = Self.endsInItalianSpA(name) ? "spa" : nil
         while trailingLetters < words.count, words[words.count - 1 - trailingLetters].count == 1 { trailingLetters += 1 }
         if trailingLetters >= 2, trailingLetters < words.count {
             let joined = words.suffix(trailingLetters).joined()
@@ -42,6 +43,12 @@ package enum CompanyName {
             if words.count > 1, words.last == "and" { words.removeLast() }  // "Smith and Co"
         }
         return words.joined(separator: " ")
+    }
+
+    /// Whether the name's last word is "SpA" exactly as Italian companies write it.
+    static func endsInItalianSpA(_ name: String) -> Bool {
+        let last = name.split(whereSeparator: { $0.isWhitespace || $0 == "," }).last
+        return last.map { $0 == "SpA" || $0 == "SpA." } ?? false
     }
 
     /// A display name: trimmed, inner whitespace collapsed.

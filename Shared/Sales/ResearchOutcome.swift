@@ -24,12 +24,12 @@ package enum ResearchOutcome {
             // meanwhile makes this update miss, and the merge is made again over its lists.
             let changed = try sql.execute("""
                 UPDATE sales_companies SET tech_stack = ?, pain_points = ?, updated_at = ?
-                WHERE id = ? AND updated_at = ? AND tech_stack IS ? AND pain_points IS ?
+                WHERE id = ? AND updated_at = ? AND tech_stack IS NOT DISTINCT FROM ? AND pain_points IS NOT DISTINCT FROM ?
                 """, JSONValue.array(stack.map(JSONValue.string)), JSONValue.array(pains.map(JSONValue.string)), now,
                 try row.int("id"), try row.string("updated_at"), row.optionalString("tech_stack"), row.optionalString("pain_points"))
             if changed == 1 { return }
         }
-        throw BundleError(.conflict, "the company of prospect \(prospectID) kept changing while research merged its findings; retry")
+        throw BundleError(.unavailable, "the company of prospect \(prospectID) kept changing while research merged its findings; retry")
     }
 
     /// The stored list followed by the new items it lacks (compared without case), at most 30.

@@ -95,11 +95,32 @@ package struct WorkflowRunner: Sendable {
         }
         let result = steps.last.flatMap { outputs[$0.name] }
         let onSuccess = self.onSuccess
-        guard try store.finishRun(runID, owner: owner, succeeded: true, result: result, failedStep: nil, error: nil, now: clock.now(),
-                                  then: onSuccess.map { hook in { sql in try hook(sql, claimed.input, result) } }) else {
-            return try lost(runID, fallback: claimed)
+        let finished: Bool
+        do {
+            finished = try store.finishRun(runID, owner: owner, succeeded: true, result: result, failedStep: nil, error: nil, now: clock.now(),
+                                           then: onSuccess.map { hook in { sql in try hook(sql, claimed.input, result) } })
+        } catch {
+            return try recordingFailure(of: Self.successHookStep, error, runID: runID, claimed: claimed)
         }
+        guard finished else { return try lost(runID, fallback: claimed) }
         logger.info("workflow.succeeded", ["run": .number(Double(runID))])
+        return (try store.run(runID) ?? claimed, true)
+    }
+
+    /// The name a run's failure carries when every step succeeded but storing the result (the
+    /// success hook, in the same transaction) did not: the next run reuses all the steps and
+    /// tries only that again.
+    package static let successHookStep = "record_result"
+
+    /// Ends the run as failed at `stepName` in a transaction of its own (the one that failed was
+    /// rolled back), so the run never stays `running` and a later request can resume it.
+    private func recordingFailure(of stepName: String, _ error: any Error, runID: Int,
+                                  claimed: WorkflowRun) throws -> (run: WorkflowRun, ran: Bool) {
+        let failure = BundleError.converting(error, otherwise: BundleError(.internal, "storing the result of the run failed unexpectedly"))
+        let errorJSON: JSONValue = ["code": .string(failure.code.rawValue), "message": .string(failure.message)]
+        guard try store.finishRun(runID, owner: owner, succeeded: false, result: nil, failedStep: stepName, error: errorJSON,
+                                  now: clock.now()) else { return try lost(runID, fallback: claimed) }
+        logger.warning("workflow.failed", ["run": .number(Double(runID)), "step": .string(stepName), "code": .string(failure.code.rawValue)])
         return (try store.run(runID) ?? claimed, true)
     }
 

@@ -27,6 +27,9 @@ import Testing
         #expect(CompanyName.key("Acme") != CompanyName.key("Acme Labs"))
         #expect(CompanyName.key("Day Spa") == "day spa", "spa is a word unless dotted")
         #expect(CompanyName.key("Day Spa") != CompanyName.key("Day Corp"))
+        #expect(CompanyName.key("Ferrari SpA") == "ferrari" && CompanyName.key("Ferrari S.p.A.") == "ferrari",
+                "the Italian legal form, as Italian companies write it")
+        #expect(CompanyName.key("DAY SPA") == "day spa")
         #expect(CompanyName.key("Vela Seguros S.p.A.") == "vela seguros")
     }
 }

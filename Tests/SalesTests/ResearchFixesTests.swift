@@ -28,20 +28,20 @@ import Workflows
         (research["confidence_reasons"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 
-    @Test func theOutcomeIsStoredWithTheSuccessSoARetryRecordsIt() async throws {
+    @Test func anOutcomeThatCannotBeStoredFailsTheRunAndTheNextRequestStoresItWithoutRepeatingSteps() async throws {
         let harness = try ResearchHarness()
         try harness.database.write { sql in
             try sql.execute("CREATE TRIGGER refuse_company_update BEFORE UPDATE ON sales_companies BEGIN SELECT RAISE(ABORT, 'disk gone'); END")
         }
-        await #expect(throws: (any Error).self) { _ = try await harness.research() }
-        let run = try #require(try WorkflowStore(database: harness.database).run(1))
-        #expect(run.status == .running, "the success was rolled back with the outcome that could not be written")
+        let first = try await harness.research()
+        #expect(first["research"]?["status"] == "failed" && first["research"]?["failed_step"] == "record_result",
+                "never left running, never succeeded without its outcome: \(first)")
         #expect(try harness.database.read { try $0.queryOne("SELECT status FROM sales_prospects WHERE id = 1")?.string("status") } == "new")
 
         try harness.database.write { sql in try sql.execute("DROP TRIGGER refuse_company_update") }
-        let retried = try await harness.call(RunResearchHandler(), ["id": 1], context: harness.context())
-        #expect(retried["ran"] == true, "the same job's retry takes its run back at once")
-        #expect(retried["research"]?["status"] == "succeeded")
+        let retried = try await harness.research()
+        #expect(retried["ran"] == true && retried["research"]?["status"] == "succeeded")
+        #expect(retried["research"]?["resumed_from_run_id"] == 1)
         let (status, stack) = try harness.database.read { sql in
             (try sql.queryOne("SELECT status FROM sales_prospects WHERE id = 1")?.string("status"),
              try sql.queryOne("SELECT tech_stack FROM sales_companies WHERE id = 1")?.string("tech_stack"))

@@ -95,25 +95,35 @@ import Workflows
         #expect(try store.claim(run.id, owner: "job-7", until: until, now: Self.now) != nil, "a retry of job 7 needs no wait")
     }
 
-    @Test func whatASuccessChangesIsStoredWithItOrNotAtAll() async throws {
+    @Test func whatASuccessChangesIsStoredWithItOrNotAtAllAndAFailedStoreIsResumed() async throws {
         try database.write { sql in
             try sql.execute("CREATE TABLE outcomes (run_input TEXT NOT NULL, result TEXT)")
         }
         let (run, _) = try store.createRun(workflow: "demo", subject: "thing:5", input: ["seed": "x"], now: Self.now)
-        let step = WorkflowStep("only", summarize: { _ in "" }) { _, _ in ["answer": 42] }
+        let calls = Mutex(0)
+        let step = WorkflowStep("only", summarize: { _ in "" }) { _, _ in
+            calls.withLock { $0 += 1 }
+            return ["answer": 42]
+        }
         let failing = runner { sql, _, _ in
             try sql.execute("INSERT INTO outcomes (run_input, result) VALUES ('x', 'partial')", [])
             throw BundleError(.internal, "the outcome could not be written")
         }
-        await #expect(throws: BundleError.self) { _ = try await failing.execute(run.id, steps: [step]) }
-        #expect(try store.run(run.id)?.status == .running, "not succeeded without its outcome")
+        // The steps succeeded but their result could not be stored: the run fails at that point
+        // (never left `running`, never succeeded without its outcome), and nothing partial stays.
+        let (failed, ranFailing) = try await failing.execute(run.id, steps: [step])
+        #expect(ranFailing && failed.status == .failed && failed.failedStep == WorkflowRunner.successHookStep)
         #expect(try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM outcomes")?.int("n") } == 0)
 
+        // The next run of the subject resumes it: every step reused, only the storing tried again.
+        let (resumed, created) = try store.createRun(workflow: "demo", subject: "thing:5", input: ["seed": "x"], now: Self.now)
+        #expect(created && resumed.resumedFromRunID == run.id)
         let working = runner { sql, input, result in
             try sql.execute("INSERT INTO outcomes (run_input, result) VALUES (?, ?)", input, result)
         }
-        let (done, ran) = try await working.execute(run.id, steps: [step])
-        #expect(ran && done.status == .succeeded)
+        let (done, ran) = try await working.execute(resumed.id, steps: [step])
+        #expect(ran && done.status == .succeeded && calls.withLock { $0 } == 1)
+        #expect(done.steps.map(\.status) == [.reused])
         let row = try database.read { try $0.queryOne("SELECT run_input, result FROM outcomes") }
         #expect(try row?.json("result") == ["answer": 42] && row?.json("run_input") == ["seed": "x"])
     }
