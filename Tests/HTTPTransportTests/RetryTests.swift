@@ -100,7 +100,7 @@ import Testing
                                                   .text(200, "fast")])
         let sleeper = RecordingSleeper()
         let response = try await transport(sleeper: sleeper)
-            .send(HTTPRequest(url: server.baseURL, timeout: .milliseconds(300)), deadline: Deadline(seconds: 5))
+            .send(HTTPRequest(url: server.baseURL, timeout: .milliseconds(300)), deadline: Deadline(seconds: 30))
         #expect(response.text == "fast")
         #expect(server.requests.count == 2)
         #expect(sleeper.recorded == [.milliseconds(250)])
@@ -130,7 +130,7 @@ import Testing
         let server = try LoopbackServer.sequence([.json(400, ["error": ["code": "try_again"]]), .json(200, ["ok": true])])
         let sleeper = RecordingSleeper()
         let policy = RetryPolicy().with { $0.json?["error"]?["code"] == "try_again" ? true : nil }
-        let response = try await transport(policy, sleeper: sleeper).send(HTTPRequest(url: server.baseURL), deadline: Deadline(seconds: 5))
+        let response = try await transport(policy, sleeper: sleeper).send(HTTPRequest(url: server.baseURL), deadline: Deadline(seconds: 30))
         #expect(response.status == 200)
         #expect(server.requests.count == 2)
     }
@@ -162,9 +162,9 @@ import Testing
     }
 
     @Test func aConnectionErrorIsThrownAtOnceWhenTheBackoffWouldPassTheDeadline() async throws {
-        let server = try LoopbackServer { _ in .text(200, "") }
-        let url = server.baseURL
-        server.stop()
+        // Port 9 (discard) of the loopback: nothing listens there. A port freed by a stopped
+        // server could be taken by another test's server before the call.
+        let url = "http://127.0.0.1:9/"
         let sleeper = RecordingSleeper()
         await #expect(throws: TransportError(.connection, host: "", "")) {
             _ = try await transport(sleeper: sleeper).send(HTTPRequest(url: url), deadline: Deadline(after: .milliseconds(150)))
@@ -259,9 +259,9 @@ final class RecordingSleeper: Sendable {
     }
 
     @Test func connectionErrorsAreRetriedThenThrown() async throws {
-        let server = try LoopbackServer { _ in .text(200, "") }
-        let url = server.baseURL
-        server.stop()
+        // Port 9 (discard) of the loopback: nothing listens there. A port freed by a stopped
+        // server could be taken by another test's server before the call.
+        let url = "http://127.0.0.1:9/"
         let sleeper = RecordingSleeper()
         await #expect(throws: TransportError(.connection, host: "", "")) {
             _ = try await transport(sleeper: sleeper).send(HTTPRequest(url: url), deadline: Deadline(seconds: 10))
