@@ -99,9 +99,11 @@ package struct ResearchWorkflow: Sendable {
                 return Analysis(items: kept, summary: evidence.scrub(result.output.summary),
                                 dropped: result.output.painPoints.count - kept.count, llm: result.usage)
             },
-            .typed("match_solutions", summarize: { outputs in "tier 1 over: " + Self.matchQuery(outputs) }) { outputs, _ in
-                try await matchSolutions(query: Self.matchQuery(outputs), industry: (try? outputs.decode("gather_context", as: ResearchContext.self))?.industry,
-                                         pains: (try? outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self))?.items ?? [])
+            .typed("match_solutions", summarize: { outputs in "tier 1 over: " + ((try? MatchInputs(outputs))?.query ?? "?") }) { outputs, _ in
+                // The earlier steps' outputs are read strictly: one that does not decode fails this
+                // step by name rather than searching for a default text.
+                let inputs = try MatchInputs(outputs)
+                return try await matchSolutions(query: inputs.query, industry: inputs.context.industry, pains: inputs.pains)
             },
             .typed("synthesize_research", summarize: { _ in "the outputs of the five steps before" }) { outputs, _ in
                 try await synthesize(outputs)
@@ -138,13 +140,23 @@ package struct ResearchWorkflow: Sendable {
         return "context and \(results) web results"
     }
 
-    /// Tier 1's text: the industry, the pains and the stack that earlier steps found.
-    static func matchQuery(_ outputs: WorkflowOutputs) -> String {
-        let context = try? outputs.decode("gather_context", as: ResearchContext.self)
-        let pains = (try? outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self))?.items.map(\.pain) ?? []
-        let stack = (try? outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self))?.items.map(\.name) ?? []
-        let parts = [context?.industry].compactMap { $0 } + pains + stack
-        return String((parts.isEmpty ? ["cloud migration", context?.prospect.title ?? ""] : parts).joined(separator: "; ").prefix(1000))
+    /// What tier 1 is asked from: the context, and the pains and stack that earlier steps found.
+    struct MatchInputs {
+        var context: ResearchContext
+        var pains: [PainPointsTask.Pain]
+        var stack: [TechStackTask.Technology]
+
+        init(_ outputs: WorkflowOutputs) throws {
+            context = try outputs.decode("gather_context", as: ResearchContext.self)
+            pains = try outputs.decode("identify_pain_points", as: Analysis<PainPointsTask.Pain>.self).items
+            stack = try outputs.decode("analyze_tech_stack", as: Analysis<TechStackTask.Technology>.self).items
+        }
+
+        /// Tier 1's text: the industry, the pains and the stack (a generic one when none is known).
+        var query: String {
+            let parts = [context.industry].compactMap { $0 } + pains.map(\.pain) + stack.map(\.name)
+            return String((parts.isEmpty ? ["cloud migration", context.prospect.title] : parts).joined(separator: "; ").prefix(1000))
+        }
     }
 
     /// Both searches at once (the step waits for the slower, not the sum); results keep the
