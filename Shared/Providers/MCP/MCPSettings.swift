@@ -76,11 +76,12 @@ package struct MCPSettings: Sendable {
         region = config["AWS_REGION"]?.trimmingWhitespace().nilIfEmpty
     }
 
-    /// How results name the server: the URL (without credentials) or the program's name.
+    /// How results and logs name the server: the URL without credentials, query or fragment (a
+    /// key passed as `?api_key=` must not reach an answer or a log line), or the program's name.
     package var serverLabel: String? {
         switch provider {
         case .offline: nil
-        case .http: url
+        case .http: url.map { String($0.prefix { $0 != "?" && $0 != "#" }) }
         case .stdio: command.first.map { String($0.split(separator: "/").last ?? Substring($0)) }
         }
     }
