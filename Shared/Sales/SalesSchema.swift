@@ -2,12 +2,15 @@ import Store
 
 /// The tables Sales owns, all named `sales_*`: companies, prospects, interactions and the solution
 /// catalogue here; the search index, imports, research runs and the enrichment cache in the files
-/// next to the code that uses them. Registered in `Catalog.migrations`; append new steps to the
+/// next to the code that uses them (communications, events, outreach drafts, the architecture
+/// search cache too). Registered in `Catalog.migrations`; append new steps to the
 /// list of the concern they belong to, never edit a released one.
 package enum SalesSchema {
     package static let migrations: [Migration] =
         [core] + SolutionSearchSchema.migrations + ProspectImportSchema.migrations
         + ResearchSchema.migrations + EnrichmentCacheSchema.migrations
+        + CommunicationsSchema.migrations + EventsSchema.migrations + OutreachSchema.migrations
+        + ReferenceArchitectureSchema.migrations
 
     /// Companies are unique by `name_key` (the name folded: case, punctuation and legal suffixes
     /// removed), so "Acme Corp" and "ACME Corp." are one company; `name` keeps the first spelling.

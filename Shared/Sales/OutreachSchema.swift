@@ -1,0 +1,29 @@
+import Store
+
+/// The table of outreach drafts (one per succeeded outreach run, `run_id` unique so a retried
+/// success stores it once); part of `SalesSchema.migrations`. `event_id` is set on invitations
+/// written for an event; `suggested_solutions`, `context_used` and `warnings` hold JSON text.
+package enum OutreachSchema {
+    package static let migrations: [Migration] = [drafts]
+
+    static let drafts = Migration("sales.outreach_drafts", """
+        CREATE TABLE sales_outreach_drafts (
+            id INTEGER PRIMARY KEY,
+            prospect_id INTEGER NOT NULL REFERENCES sales_prospects (id),
+            event_id INTEGER REFERENCES sales_events (id),
+            run_id INTEGER UNIQUE,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            suggested_solutions TEXT NOT NULL DEFAULT '[]',
+            context_used TEXT NOT NULL DEFAULT '{}',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            without_research INTEGER NOT NULL DEFAULT 0,
+            edited_at TEXT,
+            sent_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX sales_outreach_drafts_by_prospect ON sales_outreach_drafts (prospect_id, id);
+        CREATE INDEX sales_outreach_drafts_by_event ON sales_outreach_drafts (event_id, id);
+        """)
+}

@@ -1,0 +1,54 @@
+import Core
+import Store
+
+/// An event prospects are invited to (a summit, a workshop, a webinar): who it is for
+/// (`target_industries`, `target_roles`) and which solutions it features. Field names are the
+/// original system's.
+package struct SalesEvent: Codable, Sendable, Equatable {
+    package var id: Int
+    package var title: String
+    package var description: String
+    package var eventType: String
+    package var eventDate: String
+    package var location: String?
+    package var targetIndustries: [String]
+    package var targetRoles: [String]
+    package var featuredSolutions: [String]
+    package var createdAt: String
+    package var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, location
+        case eventType = "event_type"
+        case eventDate = "event_date"
+        case targetIndustries = "target_industries"
+        case targetRoles = "target_roles"
+        case featuredSolutions = "aws_solutions_featured"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    package static let selectColumns = """
+        id, title, description, event_type, event_date, location, target_industries, target_roles,
+        aws_solutions_featured, created_at, updated_at FROM sales_events
+        """
+
+    init(row: Row) throws {
+        id = try row.int("id")
+        title = try row.string("title")
+        description = try row.string("description")
+        eventType = try row.string("event_type")
+        eventDate = try row.string("event_date")
+        location = row.optionalString("location")
+        targetIndustries = ResearchContext.list(row.optionalString("target_industries"))
+        targetRoles = ResearchContext.list(row.optionalString("target_roles"))
+        featuredSolutions = ResearchContext.list(row.optionalString("aws_solutions_featured"))
+        createdAt = Timestamp.format(try row.date("created_at"))
+        updatedAt = Timestamp.format(try row.date("updated_at"))
+    }
+
+    /// The event `id`, or nil when there is none.
+    package static func load(_ id: Int, sql: any SQLExecutor) throws -> SalesEvent? {
+        try sql.queryOne("SELECT \(selectColumns) WHERE id = ?", id).map(SalesEvent.init(row:))
+    }
+}
