@@ -74,6 +74,7 @@ package enum Catalog {
         BundleFunction("run-research", RunResearchHandler.self),
         BundleFunction("list-research", ListResearchHandler.self),
         BundleFunction("latest-research", LatestResearchHandler.self),
+        BundleFunction("search-reference-architectures", SearchReferenceArchitecturesHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

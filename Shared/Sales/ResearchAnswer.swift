@@ -15,6 +15,7 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
     package var keyInsights: [String]
     package var recommendedSolutions: [RecommendedSolution]
     package var referenceArchitectures: [ReferenceArchitecture]
+    package var referenceArchitecturesNote: String?
     package var confidenceScore: Double?
     package var confidenceReasons: [String]
     package var sources: [String]
@@ -42,6 +43,7 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
         case keyInsights = "key_insights"
         case recommendedSolutions = "recommended_solutions"
         case referenceArchitectures = "reference_architectures"
+        case referenceArchitecturesNote = "reference_architectures_note"
         case confidenceScore = "confidence_score"
         case confidenceReasons = "confidence_reasons"
         case painPoints = "pain_points"
@@ -74,6 +76,7 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
             keyInsights = findings.keyInsights
             recommendedSolutions = findings.recommendedSolutions
             referenceArchitectures = findings.referenceArchitectures
+            referenceArchitecturesNote = findings.referenceArchitecturesNote
             confidenceScore = findings.confidenceScore
             confidenceReasons = findings.confidenceReasons
             sources = findings.sources
@@ -92,6 +95,7 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
         keyInsights = []
         recommendedSolutions = matching?.recommendedSolutions ?? []
         referenceArchitectures = []
+        referenceArchitecturesNote = matching?.architectureNote
         confidenceScore = nil
         confidenceReasons = []
         sources = web?.results.map(\.url) ?? []
@@ -116,8 +120,12 @@ package struct ResearchAnswer: Codable, Sendable, Equatable {
             "pricing_model": Schema.string(), "docs_url": Schema.nullable(Schema.string()),
             "tier1": Schema.any, "tier2": Schema.nullable(Schema.object([:], required: [], additionalProperties: true)),
         ], required: ["solution_id", "name", "tier1"], additionalProperties: true), "Tier-1 matches; the top five carry tier-2 enrichment when it worked"),
-        "reference_architectures": Schema.array(Schema.object(["title": Schema.string(), "url": Schema.string(),
-                                                               "solution": Schema.nullable(Schema.string())], required: ["title", "url"])),
+        "reference_architectures": Schema.array(Schema.object([
+            "title": Schema.string(), "url": Schema.string(), "solution": Schema.nullable(Schema.string()),
+            "summary": Schema.string(), "solutions": Schema.array(Schema.string(), "Catalogue solutions it uses"),
+            "source": Schema.string("Who found it: mcp (documentation server), web (web search), catalogue (offline)"),
+        ], required: ["title", "url"]), "Reference-architecture search's best three, then architecture pages among the research's own URLs"),
+        "reference_architectures_note": Schema.nullable(Schema.string("What reference-architecture search said: offline, a provider down, or why it found none")),
         "confidence_score": Schema.nullable(Schema.number("0–1, computed from evidence counts", minimum: 0, maximum: 1)),
         "confidence_reasons": Schema.array(Schema.string()),
         "sources": Schema.array(Schema.string(), "URLs that came from searches: web search and the documentation a live MCP server found; never invented, never catalogue data"),

@@ -49,24 +49,6 @@ package struct RecommendedSolution: Codable, Sendable, Equatable {
     }
 }
 
-/// A reference architecture found among the research's URLs (never made up).
-package struct ReferenceArchitecture: Codable, Sendable, Equatable {
-    package var title: String
-    package var url: String
-    /// The solution whose tier-2 documentation gave it; nil when it came from web search.
-    package var solution: String?
-
-    /// Where AWS publishes architectures: the Architecture Center, its docs and the Solutions Library.
-    static let prefixes = ["https://aws.amazon.com/architecture", "https://docs.aws.amazon.com/architecture",
-                           "https://aws.amazon.com/solutions/", "https://aws.amazon.com/solutions/implementations"]
-
-    static func isArchitecture(_ url: String) -> Bool {
-        var lower = url.lowercased()
-        if lower.hasPrefix("http://") { lower = "https://" + lower.dropFirst(7) }
-        return prefixes.contains { lower.hasPrefix($0) }
-    }
-}
-
 /// The confidence in a research result, 0–1, computed from counts of evidence (not asked of a
 /// model), with the reasons that explain it.
 package struct ResearchConfidence: Codable, Sendable, Equatable {
@@ -162,6 +144,9 @@ package struct ResearchFindings: Codable, Sendable, Equatable {
     package var llmProvider: String
     package var searchProvider: String
     package var offline: Bool
+    /// What reference-architecture search said about `referenceArchitectures` (answered offline
+    /// from the catalogue, a provider down) or why it found none; nil when it had nothing to say.
+    package var referenceArchitecturesNote: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case technologies, sources, offline
@@ -177,5 +162,6 @@ package struct ResearchFindings: Codable, Sendable, Equatable {
         case mcpUnavailableReason = "mcp_unavailable_reason"
         case llmProvider = "llm_provider"
         case searchProvider = "search_provider"
+        case referenceArchitecturesNote = "reference_architectures_note"
     }
 }

@@ -4,8 +4,9 @@ import Runtime
 import Store
 
 /// The upstreams research uses, each made only when a step needs it: web search, tier 1
-/// (hybrid solution search), tier 2 (live MCP enrichment), the LLM client, and a count of the
-/// LLM calls made so far (for each step's `llm_calls`). The handler takes the real ones from the
+/// (hybrid solution search), tier 2 (live MCP enrichment), the LLM client, a count of the
+/// LLM calls made so far (for each step's `llm_calls`), and reference-architecture search (nil:
+/// `match_solutions` does not ask for architectures). The handler takes the real ones from the
 /// invocation context; tests hand in fakes with `context.provide(ResearchServices(...))`.
 package struct ResearchServices: Sendable {
     package var search: @Sendable () throws -> any SearchProvider
@@ -13,15 +14,18 @@ package struct ResearchServices: Sendable {
     package var enriching: @Sendable () throws -> any SolutionEnriching
     package var llm: @Sendable () throws -> LLMClient
     package var countLLMCalls: @Sendable () -> Int
+    package var architectures: (@Sendable () throws -> any ReferenceArchitectureSearching)?
 
     package init(search: @escaping @Sendable () throws -> any SearchProvider, matching: @escaping @Sendable () throws -> any SolutionMatching,
                  enriching: @escaping @Sendable () throws -> any SolutionEnriching, llm: @escaping @Sendable () throws -> LLMClient,
-                 countLLMCalls: @escaping @Sendable () -> Int) {
+                 countLLMCalls: @escaping @Sendable () -> Int,
+                 architectures: (@Sendable () throws -> any ReferenceArchitectureSearching)? = nil) {
         self.search = search
         self.matching = matching
         self.enriching = enriching
         self.llm = llm
         self.countLLMCalls = countLLMCalls
+        self.architectures = architectures
     }
 
     /// The calls recorded in `llm_calls` under this request id.
@@ -41,7 +45,8 @@ extension FunctionContext {
             ResearchServices(search: { try context.search() }, matching: { try context.solutionMatching() },
                              enriching: { try context.solutionEnriching() },
                              llm: { try context.llm().workflow("research") },
-                             countLLMCalls: ResearchServices.llmCallCounter(database: { try context.database() }, requestID: context.requestID))
+                             countLLMCalls: ResearchServices.llmCallCounter(database: { try context.database() }, requestID: context.requestID),
+                             architectures: { try context.referenceArchitectureSearching() })
         }
     }
 }

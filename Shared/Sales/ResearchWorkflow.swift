@@ -33,6 +33,8 @@ package struct ResearchWorkflow: Sendable {
     static let resultsPerSearch = 5
     static let tierOneLimit = 10
     static let tierTwoCount = 5
+    /// How many reference architectures `match_solutions` asks for (the seed's "top 3").
+    static let architectureCount = 3
 
     /// `research_company`'s output: the searches made and what they found (the run's web sources).
     package struct WebResearch: Codable, Sendable, Equatable {
@@ -49,19 +51,26 @@ package struct ResearchWorkflow: Sendable {
         package var llm: LLMUsageSummary
     }
 
-    /// `match_solutions`' output.
+    /// `match_solutions`' output. The architecture fields are nil in runs recorded before
+    /// reference-architecture search, and when research was not given one.
     package struct Matching: Codable, Sendable, Equatable {
         package var query: String
         package var recommendedSolutions: [RecommendedSolution]
         package var mcpUnavailable: Bool
         package var reason: String?
         package var enrichmentProvider: String?
+        /// The best `architectureCount` that reference-architecture search found.
+        package var referenceArchitectures: [ArchitectureResult]?
+        /// What the search said (offline, a provider down), or why it failed.
+        package var architectureNote: String?
 
         enum CodingKeys: String, CodingKey {
             case query, reason
             case recommendedSolutions = "recommended_solutions"
             case mcpUnavailable = "mcp_unavailable"
             case enrichmentProvider = "enrichment_provider"
+            case referenceArchitectures = "reference_architectures"
+            case architectureNote = "architecture_note"
         }
     }
 
@@ -183,6 +192,8 @@ package struct ResearchWorkflow: Sendable {
     func matchSolutions(query: String, industry: String?, pains: [PainPointsTask.Pain]) async throws -> Matching {
         let matches = try await services.matching().match(SolutionQuery(text: query, limit: Self.tierOneLimit), deadline: deadline)
         let top = Array(matches.prefix(Self.tierTwoCount))
+        // Architectures are searched while tier 2 runs: the step waits for the slower of the two.
+        async let architectures = searchArchitectures(Self.architectureQuery(matches: matches, fallback: query, industry: industry))
         var outcome: EnrichmentOutcome
         if top.isEmpty {
             outcome = EnrichmentOutcome(enrichments: [], mcpUnavailable: false, reason: nil, provider: "none")
@@ -201,8 +212,31 @@ package struct ResearchWorkflow: Sendable {
         let recommended = matches.enumerated().map { index, match in
             RecommendedSolution(match, rank: index + 1, enrichment: index < Self.tierTwoCount ? byName[match.name.lowercased()] : nil)
         }
+        let found = await architectures
         return Matching(query: query, recommendedSolutions: recommended, mcpUnavailable: outcome.mcpUnavailable, reason: outcome.reason,
-                        enrichmentProvider: top.isEmpty ? nil : outcome.provider)
+                        enrichmentProvider: top.isEmpty ? nil : outcome.provider, referenceArchitectures: found?.results,
+                        architectureNote: found?.note)
+    }
+
+    /// What architectures are searched for: the best tier-1 solutions by name (the pages that
+    /// use what research recommends), or tier 1's own text when it found none.
+    static func architectureQuery(matches: [SolutionMatch], fallback: String, industry: String?) -> ArchitectureQuery {
+        let names = matches.prefix(architectureCount).map(\.name)
+        let text = names.isEmpty ? String(fallback.prefix(300)) : names.joined(separator: ", ")
+        return ArchitectureQuery(text: text, industry: industry, limit: architectureCount)
+    }
+
+    /// The search's best three and its note; a search that fails (or cannot be set up) leaves
+    /// none and says why, never failing research. Nil when research has no search.
+    func searchArchitectures(_ query: ArchitectureQuery) async -> (results: [ArchitectureResult], note: String?)? {
+        guard let make = services.architectures else { return nil }
+        do {
+            let answer = try await make().search(query, deadline: deadline)
+            return (Array(answer.results.prefix(Self.architectureCount)), answer.note)
+        } catch {
+            let failure = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "reference-architecture search failed"))
+            return ([], "reference architectures unavailable: " + failure.message)
+        }
     }
 
     func synthesize(_ outputs: WorkflowOutputs) async throws -> ResearchFindings {
@@ -221,14 +255,7 @@ package struct ResearchWorkflow: Sendable {
                                        solutions: matching.recommendedSolutions, results: web.results)
         let result = try await services.llm().run(task, deadline: deadline)
         let insights = result.output.keyInsights.filter { evidence.accepts($0.evidence) }
-        var architectures: [ReferenceArchitecture] = []
-        var seen = Set<String>()
-        for (solution, link) in documentation where ReferenceArchitecture.isArchitecture(link.url) && seen.insert(link.url).inserted {
-            architectures.append(ReferenceArchitecture(title: link.title, url: link.url, solution: solution))
-        }
-        for source in web.results where ReferenceArchitecture.isArchitecture(source.url) && seen.insert(source.url).inserted {
-            architectures.append(ReferenceArchitecture(title: source.title, url: source.url, solution: nil))
-        }
+        let architectures = Self.architectures(searched: matching.referenceArchitectures ?? [], documentation: documentation, web: web.results)
         let dropped = stack.dropped + pains.dropped + (result.output.keyInsights.count - insights.count)
         let confidence = ResearchConfidence.compute(sources: evidence.sources.count, technologies: stack.items.count, pains: pains.items.count,
                                                     solutions: matching.recommendedSolutions.count,
@@ -240,6 +267,26 @@ package struct ResearchWorkflow: Sendable {
                                 recommendedSolutions: matching.recommendedSolutions, referenceArchitectures: architectures,
                                 confidenceScore: confidence.score, confidenceReasons: confidence.reasons, sources: evidence.sources,
                                 mcpUnavailable: matching.mcpUnavailable, mcpUnavailableReason: matching.reason,
-                                llmProvider: result.provider, searchProvider: web.provider, offline: offline || web.provider == "offline")
+                                llmProvider: result.provider, searchProvider: web.provider, offline: offline || web.provider == "offline",
+                                referenceArchitecturesNote: matching.architectureNote)
+    }
+
+    /// The architectures research shows: those reference-architecture search found for the
+    /// recommended solutions, then those among the research's own URLs (a live tier-2
+    /// documentation link, a web result), each URL once.
+    static func architectures(searched: [ArchitectureResult], documentation: [(String, DocumentationLink)],
+                              web: [SearchResult]) -> [ReferenceArchitecture] {
+        var architectures: [ReferenceArchitecture] = []
+        var seen = Set<String>()
+        for result in searched where seen.insert(ReferenceArchitecture.key(result.url)).inserted {
+            architectures.append(ReferenceArchitecture(result))
+        }
+        for (solution, link) in documentation where ReferenceArchitecture.isArchitecture(link.url) && seen.insert(ReferenceArchitecture.key(link.url)).inserted {
+            architectures.append(ReferenceArchitecture(title: link.title, url: link.url, solution: solution, summary: link.excerpt ?? "", source: "mcp"))
+        }
+        for source in web where ReferenceArchitecture.isArchitecture(source.url) && seen.insert(ReferenceArchitecture.key(source.url)).inserted {
+            architectures.append(ReferenceArchitecture(title: source.title, url: source.url, solution: nil, summary: source.snippet, source: "web"))
+        }
+        return architectures
     }
 }

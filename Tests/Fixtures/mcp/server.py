@@ -19,6 +19,9 @@ Usage:
   hang-after-2  the first two searches answer, the rest never do
   protocol    search_documentation answers a JSON-RPC error (-32603)
   tool-error  search_documentation answers isError: true
+  architectures  search_documentation answers AWS architecture and solution pages (and one
+              ordinary guide, and one page twice under another spelling of its URL), for the
+              reference-architecture search tests
 --calls-file FILE appends one line per search call (the tests count upstream calls with it).
 --hang-if-exists FILE makes searches hang while FILE exists (a server that starts hanging).
 """
@@ -45,7 +48,27 @@ def build(mode: str, calls_file: str | None, hang_file: str | None = None) -> MC
             with open(calls_file, "a", encoding="utf-8") as handle:
                 handle.write(phrase.replace("\n", " ") + "\n")
 
+    def architectures(phrase: str, limit: int) -> dict:
+        words = [word.strip(",.") for word in phrase.split()[:3]]
+        slug = "-".join(word.lower() for word in words) or "empty"
+        head = " ".join(words)
+        found = [
+            {"url": f"https://aws.amazon.com/solutions/implementations/{slug}/", "title": f"{head} on AWS | Solutions Library",
+             "context": "Deploys Amazon API Gateway, AWS Lambda and Amazon DynamoDB in your account."},
+            {"url": f"https://docs.aws.amazon.com/test/{slug}/guide.html", "title": f"{head} developer guide",
+             "context": "An ordinary documentation page, not an architecture."},
+            {"url": f"https://aws.amazon.com/architecture/{slug}-reference-architecture/", "title": f"{head} reference architecture",
+             "context": "Runs containers on Amazon EKS with Amazon RDS for PostgreSQL behind Amazon CloudFront."},
+            {"url": f"http://AWS.amazon.com/architecture/{slug}-reference-architecture", "title": f"{head} reference architecture (again)",
+             "context": "The same page under another spelling of its URL."},
+            {"url": f"https://aws.amazon.com/blogs/architecture/{slug}-at-scale/", "title": f"How to run {head} at scale",
+             "context": "Streams events through Amazon Kinesis into S3 and queries them with Amazon Athena."},
+        ]
+        return {"search_results": [dict(item, rank_order=index + 1) for index, item in enumerate(found[: max(0, min(limit, 10))])]}
+
     def results(phrase: str, limit: int) -> dict:
+        if mode == "architectures":
+            return architectures(phrase, limit)
         slug = "-".join(phrase.lower().split()[:3]) or "empty"
         found = [
             {
@@ -124,7 +147,7 @@ def main() -> None:
     parser.add_argument("transport", choices=["stdio", "http"])
     parser.add_argument("--port-file")
     parser.add_argument("--json-response", action="store_true")
-    parser.add_argument("--mode", default="normal", choices=["normal", "prefixed", "hang", "hang-after-2", "protocol", "tool-error"])
+    parser.add_argument("--mode", default="normal", choices=["normal", "prefixed", "hang", "hang-after-2", "protocol", "tool-error", "architectures"])
     parser.add_argument("--calls-file")
     parser.add_argument("--hang-if-exists")
     arguments = parser.parse_args()
