@@ -69,8 +69,8 @@ package struct MCPArchitectureSource: ArchitectureSource {
 }
 
 /// Web search scoped to AWS's architecture pages: the Architecture Center and the Solutions
-/// Library, asked at once (the slower answer is the cost, not the sum). Either query answering
-/// is an answer; both failing is the provider's failure.
+/// Library, asked at once (the slower answer is the cost, not the sum) and interleaved by rank.
+/// Either query answering is an answer; both failing is the provider's failure.
 package struct WebArchitectureSource: ArchitectureSource {
     package let name = "web"
     let provider: any SearchProvider
@@ -104,19 +104,22 @@ package struct WebArchitectureSource: ArchitectureSource {
             for await answer in group { answers.append(answer) }
             return answers.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var hits: [ArchitectureHit] = []
+        var lists: [[SearchResult]] = []
         var failure: (any Error)?
-        var answered = false
         for answer in answers {
             switch answer {
-            case .success(let results):
-                answered = true
-                hits += results.map { ArchitectureHit(title: $0.title, url: $0.url, summary: $0.snippet) }
-            case .failure(let error):
-                failure = failure ?? error
+            case .success(let results): lists.append(results)
+            case .failure(let error): failure = failure ?? error
             }
         }
-        if !answered, let failure { throw failure }
+        if lists.isEmpty, let failure { throw failure }
+        // Each query's best first: the lists interleaved by rank.
+        var hits: [ArchitectureHit] = []
+        for rank in 0..<(lists.map(\.count).max() ?? 0) {
+            for list in lists where rank < list.count {
+                hits.append(ArchitectureHit(title: list[rank].title, url: list[rank].url, summary: list[rank].snippet))
+            }
+        }
         return hits
     }
 }
