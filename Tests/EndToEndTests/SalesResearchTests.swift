@@ -174,7 +174,13 @@ import Testing
         let second = runs[0]
         let statuses = second["steps"]?.arrayValue?.map { $0["status"]?.stringValue ?? "" } ?? []
         #expect(Array(statuses.prefix(4)) == ["reused", "reused", "succeeded", "succeeded"])
-        #expect(upstreams.server.requests.filter { $0.path.hasPrefix("/v1/search") }.count == 2, "the web search was not paid again")
+        // The company's searches; the resumed run's match_solutions also asked web search for
+        // reference architectures (scoped to aws.amazon.com), twice.
+        let company = upstreams.server.requests.filter { $0.path.hasPrefix("/v1/search") && !$0.path.contains("aws.amazon.com") }
+        #expect(company.count == 2, "the web search was not paid again")
+        #expect(upstreams.server.requests.filter { $0.path.hasPrefix("/v1/search") }.count == 4)
+        #expect(second["reference_architectures_note"]?.stringValue?.contains("results from web search only") == true,
+                "the MCP server is down for architecture search too: \(second["reference_architectures_note"] ?? .null)")
         #expect(second["technologies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Kubernetes"], "the made-up citation is dropped")
         // Every call is recorded under the job's function: three failed tries, then what the resumed run paid for.
         let usage = try server.send("GET", "/metrics/llm-usage?function=run-research", headers: json).json
