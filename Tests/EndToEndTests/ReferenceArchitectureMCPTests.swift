@@ -110,4 +110,38 @@ struct ReferenceArchitectureMCPTests {
         #expect(found.json?["providers"] == ["mcp"] && found.json?["results"]?.arrayValue?.count == 3)
         #expect(found.json?["results"]?.arrayValue?.first?["url"] == "https://aws.amazon.com/solutions/implementations/event-streaming-reference/")
     }
+
+    /// Research as the worker runs it, with the MCP server live: `match_solutions` asks it for
+    /// the top 3 architectures, which lead the findings' `reference_architectures`.
+    @Test func researchCarriesTheArchitecturesTheMCPServerFound() throws {
+        #expect(MCPTestServer.packageInstalled, "\(MCPTestServer.missingPackage)")
+        let mcp = try MCPTestServer(jsonResponse: true, mode: "architectures")
+        try SalesResearchTests.insertProspect(directory.file("bundle.sqlite"))
+        let environment = ["MCP_SERVER_URL": mcp.url, "SEARCH_PROVIDER": "offline", "WORKFLOW_RETRY_BASE_SECONDS": "0"]
+        let base = ["DATABASE_URL": directory.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-03-02T10:00:00Z",
+                    "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
+        let requested = try Binaries.run("research-prospect", stdin: #"{"id": 1}"#, environment: base, workingDirectory: directory.path)
+        #expect(requested.exitCode == 0, "\(requested.stdoutText)")
+        let ran = try Binaries.run("run-research", stdin: #"{"id": 1}"#, environment: base, workingDirectory: directory.path)
+        let research = try #require(ran.json?["research"], "\(ran.stdoutText) \(ran.stderr)")
+        #expect(research["status"] == "succeeded", "\(research)")
+        let architectures = try #require(research["reference_architectures"]?.arrayValue)
+        let searched = architectures.prefix(3)
+        #expect(searched.count == 3 && searched.allSatisfy { $0["source"] == "mcp" && $0["solution"] == .null }, "\(architectures)")
+        #expect(searched.first?["url"]?.stringValue?.hasPrefix("https://aws.amazon.com/solutions/implementations/") == true)
+        #expect(searched.first?["solutions"] == ["Amazon API Gateway", "AWS Lambda", "Amazon DynamoDB"])
+        #expect(research["reference_architectures_note"] == "web search is offline (SEARCH_PROVIDER)")
+        let urls = architectures.compactMap { $0["url"]?.stringValue.map(ReferenceArchitectureKey.of) }
+        #expect(Set(urls).count == urls.count, "each page once: \(urls)")
+    }
 }
+
+/// The URL as the search compares them (scheme and host in lower case, no trailing slash).
+enum ReferenceArchitectureKey {
+    static func of(_ url: String) -> String {
+        var text = url.lowercased().replacingOccurrences(of: "http://", with: "https://")
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+}
+
