@@ -6,8 +6,9 @@ import Testing
 /// `search-reference-architectures` against the loopback MCP server (the official Python SDK,
 /// `Tests/Fixtures/mcp/server.py --mode architectures`) and the loopback You.com at once: pages
 /// merged, only architecture and solution pages kept, each URL once, the catalogue solutions
-/// named, a second search served from the cache; either provider down leaves the other's
-/// results with a note; the MCP server alone over stdio; the route through nginx.
+/// named, a second search served from the cache; either provider down (or the server hanging
+/// past its budget) leaves the other's results with a note; the MCP server alone over stdio; the
+/// route through nginx; research carrying what the server found.
 @Suite(.serialized, .enabled(if: MCPTestServer.enabled, "needs the PyPI package mcp (python3 -m pip install mcp)"))
 struct ReferenceArchitectureMCPTests {
     static let input = #"{"q": "serverless order processing", "industry": "Retail", "limit": 5}"#
@@ -78,6 +79,11 @@ struct ReferenceArchitectureMCPTests {
         #expect(mcpDown.json?["providers"] == ["web"] && mcpDown.json?["results"]?.arrayValue?.count == 3)
         #expect(mcpDown.json?["note"]?.stringValue?.contains("the MCP documentation server failed") == true, "\(mcpDown.stdoutText)")
         #expect(mcpDown.json?["note"]?.stringValue?.contains("-32603") == true)
+        // A server that hangs is given up at MCP_TIMEOUT_SECONDS; web search's answer stands.
+        let hanging = try MCPTestServer(jsonResponse: false, mode: "hang")
+        let slow = try run(Self.web(web).merging(["MCP_SERVER_URL": hanging.url, "MCP_TIMEOUT_SECONDS": "2"]) { $1 })
+        #expect(slow.exitCode == 0 && slow.json?["providers"] == ["web"], "\(slow.stdoutText)")
+        #expect(slow.json?["note"]?.stringValue?.contains("in time") == true, "\(slow.stdoutText)")
         // Not cached: with the server back, the next search asks it.
         let healed = try run(Self.web(web).merging(["MCP_SERVER_URL": mcp.url]) { $1 })
         #expect(healed.json?["providers"] == ["mcp", "web"] && healed.json?["cached"] == false)
