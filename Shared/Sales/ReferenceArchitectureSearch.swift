@@ -121,15 +121,24 @@ package struct ReferenceArchitectureSearch: ReferenceArchitectureSearching {
 
     /// The catalogue's answer: tier 1's best solutions for the question, each with its real
     /// documentation page (a solution without one is left out; no URL is made up).
+    /// When no solution is listed for the industry, those for any industry answer (and the note
+    /// says so) rather than nothing.
     func offlineAnswer(_ query: ArchitectureQuery, deadline: Deadline) async throws -> ArchitectureSearchAnswer {
-        let matches = try await catalogue().match(SolutionQuery(text: query.text, industry: query.industry, limit: query.limit), deadline: deadline)
+        let tierOne = try catalogue()
+        var matches = try await tierOne.match(SolutionQuery(text: query.text, industry: query.industry, limit: query.limit), deadline: deadline)
+        var widened = false
+        if matches.isEmpty, query.industry != nil {
+            matches = try await tierOne.match(SolutionQuery(text: query.text, limit: query.limit), deadline: deadline)
+            widened = !matches.isEmpty
+        }
         let results = matches.compactMap { match in
             match.docsURL.map { url in
                 ArchitectureResult(title: match.name, url: url, summary: match.description, solutions: [match.name], source: "catalogue")
             }
         }
-        let note = "offline: " + skipped.joined(separator: " and ")
+        var note = "offline: " + skipped.joined(separator: " and ")
             + ", so these are the shipped catalogue's solutions for the question with their documentation pages, not searched reference architectures"
+        if widened, let industry = query.industry { note += " (none is listed for \(industry), so these are for any industry)" }
         logger.info("sales.architectures_offline", ["results": .number(Double(results.count))])
         return ArchitectureSearchAnswer(results: results, providers: ["catalogue"], cached: false, offline: true, note: note)
     }

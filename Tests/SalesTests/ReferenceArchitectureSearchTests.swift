@@ -128,6 +128,12 @@ import Testing
         #expect(answer.results == [ArchitectureResult(title: "AWS Lambda", url: "https://aws.amazon.com/lambda/", summary: "Run code without servers.",
                                                       solutions: ["AWS Lambda"], source: "catalogue")], "no URL made up for the one without a page")
         #expect(answer.note?.hasPrefix("offline: no MCP server is configured (MCP_PROVIDER is offline) and web search is offline") == true)
+
+        // No solution listed for the industry: those for any industry, and the note says so.
+        let energy = try await search([], skipped: ["no MCP server is configured (MCP_PROVIDER is offline)"], catalogue: catalogue)
+            .search(ArchitectureQuery(text: "serverless", industry: "Energy"), deadline: Deadline(seconds: 10))
+        #expect(energy.results.map(\.title) == ["AWS Lambda"])
+        #expect(energy.note?.hasSuffix("(none is listed for Energy, so these are for any industry)") == true, "\(energy.note ?? "")")
     }
 
     @Test func solutionNamesAreWholeWordsOrUnmistakableShortForms() {
@@ -174,8 +180,10 @@ final class FakeArchitectureSource: ArchitectureSource, Sendable {
     }
 }
 
-/// Tier 1 answering fixed matches.
+/// Tier 1 answering fixed matches, none when asked for the Energy industry (none listed for it).
 struct FixedMatching: SolutionMatching {
     let matches: [SolutionMatch]
-    func match(_ query: SolutionQuery, deadline: Deadline) async throws -> [SolutionMatch] { Array(matches.prefix(query.limit)) }
+    func match(_ query: SolutionQuery, deadline: Deadline) async throws -> [SolutionMatch] {
+        query.industry == "Energy" ? [] : Array(matches.prefix(query.limit))
+    }
 }
