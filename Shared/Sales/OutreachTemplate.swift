@@ -27,12 +27,14 @@ enum OutreachTemplate {
             optional.append(TextRules.truncate(first, words: 30))
         }
         if let pain = context.research?.painPoints.first {
-            optional.append("From what we have seen, \(company) is working on \(Self.lowered(pain)).")
+            optional.append("One challenge we noticed at \(company): \(Self.lowered(pain)).")
         }
         let descriptions = Dictionary((context.research?.solutions ?? []).map { ($0.name.lowercased(), $0.description) }, uniquingKeysWith: { first, _ in first })
-        for solution in strategy.solutions.prefix(2) {
-            let what = descriptions[solution.lowercased()].map { TextRules.sentences($0).first ?? $0 }.map { " \(TextRules.truncate($0, words: 25))" } ?? ""
-            optional.append("\(solution) could help here.\(what)")
+        for (index, solution) in strategy.solutions.prefix(2).enumerated() {
+            var what = descriptions[solution.lowercased()].map { TextRules.truncate(TextRules.sentences($0).first ?? $0, words: 20) } ?? ""
+            while let last = what.last, ".!?…".contains(last) { what.removeLast() }
+            let named = what.isEmpty ? solution : "\(solution) (\(Self.lowered(what)))"
+            optional.append(named + (index == 0 ? " could help here." : " is also worth a look."))
         }
         for proof in strategy.proofPoints.prefix(2) {
             let link = proof.source.hasPrefix("http") ? " (\(proof.source))" : ""
