@@ -137,6 +137,10 @@ import Testing
         let id = try #require(draft["id"]?.intValue)
         #expect(try server.send("GET", "/api/v1/outreach/\(id)", headers: json).json?["id"]?.intValue == id)
         #expect(try server.send("GET", "/api/v1/outreach/999", headers: json).status == 404)
+        let runID = try #require(start.json?["run_id"]?.intValue)
+        let shown = try server.send("POST", "/api/v1/outreach-runs/\(runID)/run", headers: json, body: "{}")
+        #expect(shown.status == 202 && shown.json?["queued"] == false && shown.json?["draft"]?["id"]?.intValue == id,
+                "a finished run is shown, not run again: \(shown.text)")
 
         let unknown = try server.send("PATCH", "/api/v1/outreach/\(id)", headers: json, body: #"{"subjct": "Hi"}"#)
         #expect(unknown.status == 422 && unknown.text.contains("subject"), "did-you-mean names the field: \(unknown.text)")

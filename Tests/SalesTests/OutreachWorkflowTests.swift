@@ -152,6 +152,27 @@ import Workflows
         #expect(output["run"]?["error"]?["message"]?.stringValue?.contains("must have 150 to 200 words") == true)
     }
 
+    @Test func inProcessDraftingRunsToTheEndAndSaysHowItEnded() async throws {
+        let harness = try await OutreachHarness()
+        let drafting = try harness.context().outreachDrafting()
+        let outcome = try await drafting.draft(OutreachRequest(prospectID: 1, eventID: 1), deadline: Deadline(seconds: 60))
+        #expect(outcome.status == "succeeded" && outcome.failedStep == nil && outcome.error == nil)
+        let draftID = try #require(outcome.draftID)
+        let draft = try #require(try OutreachStore(database: harness.database).draft(draftID))
+        #expect(draft.eventID == 1 && draft.runID == outcome.runID && draft.body.contains("Modernization Day Berlin"))
+        let steps = try #require(try WorkflowStore(database: harness.database).run(outcome.runID)?.steps)
+        #expect(steps.map(\.llmCalls) == [0, 0, 1, 1, 1, 1], "each run counts its own calls")
+
+        let failing = scripted(["outreach_subject": { _ in ["subject": "A guarantee for Acme Corp"] }])
+        let failed = try await harness.context(llm: failing).outreachDrafting()
+            .draft(OutreachRequest(prospectID: 1, eventID: 2), deadline: Deadline(seconds: 60))
+        #expect(failed.status == "failed" && failed.draftID == nil && failed.failedStep == "generate_subject")
+        #expect(failed.error?.contains("disallowed claim") == true, "\(failed.error ?? "")")
+        await #expect(throws: BundleError.self) {
+            try await harness.context().outreachDrafting().draft(OutreachRequest(prospectID: 1, eventID: 99), deadline: Deadline(seconds: 60))
+        }
+    }
+
     @Test func editsAreCheckedIntoWarningsAndSendingRecordsTheEmailAndContactsTheProspect() async throws {
         let harness = try await OutreachHarness()
         let draft = try #require(try await harness.draft()["draft"])
