@@ -35,14 +35,15 @@ package enum OutreachRuns {
     }
 
     /// Runs the run's steps under `owner`; the draft is stored in the transaction that marks it succeeded.
-    static func execute(_ runID: Int, owner: String, context: FunctionContext,
+    static func execute(_ runID: Int, owner: String, context: FunctionContext, deadline: Deadline? = nil,
                         progress: (@Sendable (Int, String) -> Void)? = nil) async throws -> (run: WorkflowRun, ran: Bool) {
+        let deadline = deadline ?? context.deadline
         let database = try context.database()
         let services = context.outreachServices()
         let (llm, counter) = CountingLLMRecorder.counting(try services.llm())
         let clock = context.clock
         let runner = WorkflowRunner(store: WorkflowStore(database: database), retry: try WorkflowRetry(config: context.config), clock: clock,
-                                    logger: context.logger, deadline: context.deadline, owner: owner, leaseSeconds: RunOutreachHandler.leaseSeconds,
+                                    logger: context.logger, deadline: deadline, owner: owner, leaseSeconds: RunOutreachHandler.leaseSeconds,
                                     countLLMCalls: { counter.count }, progress: progress,
                                     onSuccess: { sql, _, result in
                                         guard let draft = try result?.decode(as: OutreachResult.self) else {
@@ -50,7 +51,7 @@ package enum OutreachRuns {
                                         }
                                         try OutreachStore.save(draft, sql: sql, now: clock.now())
                                     })
-        let workflow = OutreachWorkflow(services: services, llm: llm, database: database, deadline: context.deadline)
+        let workflow = OutreachWorkflow(services: services, llm: llm, database: database, deadline: deadline)
         return try await runner.execute(runID, steps: workflow.steps())
     }
 
