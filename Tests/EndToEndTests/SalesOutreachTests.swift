@@ -22,13 +22,26 @@ import Testing
         return body + "\nBest regards"
     }()
 
+    /// What the fake's generate_body answers: `good`, `long` (400 words), `link` (an invented URL), `claim` (a disallowed claim).
+    final class BodyMode: Sendable {
+        let value = Mutex("good")
+    }
+
+    static func body(_ mode: String) -> String {
+        switch mode {
+        case "long": goodBody + String(repeating: " more", count: 240)
+        case "link": goodBody.replacingOccurrences(of: "Best regards", with: "Details: https://invented.example/acme-plan\nBest regards")
+        case "claim": goodBody.replacingOccurrences(of: "Best regards", with: "Results are guaranteed.\nBest regards")
+        default: goodBody
+        }
+    }
+
     final class Upstreams: Sendable {
         let server: LoopbackServer
-        /// Answer generate_body with a body of 400 words.
-        let tooLong = SalesResearchTests.Switch()
+        let mode = BodyMode()
 
         init() throws {
-            let tooLong = self.tooLong
+            let mode = self.mode
             server = try LoopbackServer { request in
                 if request.method == "GET", request.path.hasPrefix("/v1/search") {
                     return .json(200, ["results": ["web": [["url": .string(SalesOutreachTests.newsURL), "title": "Acme Corp leaves its data center",
@@ -49,7 +62,7 @@ import Testing
                      "proof_points": [["point": "Acme is leaving its data center", "source": .string(SalesOutreachTests.newsURL)]]]
                 case "outreach_subject": ["subject": "Acme Corp's data center exit"]
                 case "outreach_body":
-                    ["body": .string(tooLong.on.withLock { $0 } ? SalesOutreachTests.goodBody + String(repeating: " more", count: 240) : SalesOutreachTests.goodBody)]
+                    ["body": .string(SalesOutreachTests.body(mode.value.withLock { $0 }))]
                 case "outreach_refine": ["subject": "Acme Corp's data center exit", "body": .string(SalesOutreachTests.goodBody), "changes": []]
                 default: [:]
                 }
@@ -108,6 +121,35 @@ import Testing
         #expect(try pipe("update-outreach", "edit-subject.json").errorCode == "conflict", "a sent draft's text cannot change")
     }
 
+    /// The piped functions against the loopback fake answering a bad body: the repair round asks
+    /// again naming the problem, then the run is failed at generate_body with the reason.
+    @Test(arguments: [("long", "must have 150 to 200 words"), ("link", "https://invented.example/acme-plan, which is not one of the sources"),
+                      ("claim", "makes a disallowed claim: \"guarantee\"")])
+    func aBadBodyFromTheModelIsRepairedOnceThenFailsTheRun(mode: String, reason: String) throws {
+        let upstreams = try Upstreams()
+        upstreams.mode.value.withLock { $0 = mode }
+        let directory = try TemporaryDirectory()
+        let environment = upstreams.environment.merging(["BUNDLE_NOW": "2026-03-02T10:00:00Z"]) { $1 }
+        func run(_ function: String, _ input: String) throws -> ProcessResult {
+            try Binaries.run(function, stdin: input, environment: environment, workingDirectory: directory.path)
+        }
+        try SalesResearchTests.insertProspect(directory.file("var/bundle.sqlite"))
+        #expect(try run("research-prospect", #"{"id": 1}"#).exitCode == 0)
+        #expect(try run("run-research", #"{"id": 1}"#).json?["research"]?["status"] == "succeeded")
+        #expect(try run("draft-outreach", #"{"id": 1}"#).json?["run_id"] == 2)
+        let ran = try run("run-outreach", #"{"id": 2}"#)
+        #expect(ran.exitCode == 0, "the job did its work; the run says it failed: \(ran.stdoutText)")
+        let outreach = try #require(ran.json?["run"])
+        #expect(outreach["status"] == "failed" && outreach["failed_step"] == "generate_body" && ran.json?["draft"] == .null)
+        #expect(outreach["error"]?["code"] == "upstream_failed")
+        #expect(outreach["error"]?["message"]?.stringValue?.contains(reason) == true, "\(outreach["error"] ?? .null)")
+        let bodies = upstreams.server.requests.filter { $0.json?["response_format"]?["json_schema"]?["name"] == "outreach_body" }
+        #expect(bodies.count == 2, "one answer and one repair")
+        let repair = bodies.last?.json?["messages"]?.arrayValue?.last?["content"]?.stringValue ?? ""
+        #expect(repair.contains(reason), "the repair names the problem: \(repair)")
+        #expect(try run("list-outreach", #"{"id": 1}"#).json?["latest_run"]?["failed_step"] == "generate_body")
+    }
+
     @Test func outreachThroughNginxAndTheWorker() throws {
         let upstreams = try Upstreams()
         let server = try NginxServer(mode: .direct, environment: upstreams.environment)
@@ -154,7 +196,7 @@ import Testing
         #expect(try server.send("PATCH", "/api/v1/outreach/\(id)", headers: json, body: #"{"subject": "Changed"}"#).status == 409)
 
         // A model that keeps writing too much: repaired once, then the run fails at generate_body.
-        upstreams.tooLong.on.withLock { $0 = true }
+        upstreams.mode.value.withLock { $0 = "long" }
         let bodiesBefore = upstreams.requests(schema: "outreach_body")
         #expect(try server.send("POST", "/api/v1/prospects/1/outreach", headers: json, body: "{}").status == 202)
         #expect(try work().json?["succeeded"] == 1)
@@ -165,7 +207,7 @@ import Testing
         #expect(failed["total"] == 1, "no draft from the failed run")
 
         // The model fixed: a new request resumes the failed run from generate_body.
-        upstreams.tooLong.on.withLock { $0 = false }
+        upstreams.mode.value.withLock { $0 = "good" }
         let strategiesBefore = upstreams.requests(schema: "email_strategy")
         let resumed = try server.send("POST", "/api/v1/prospects/1/outreach", headers: json, body: "{}")
         #expect(resumed.json?["resumed_from_run_id"] == failed["latest_run"]?["run_id"], "\(resumed.text)")
