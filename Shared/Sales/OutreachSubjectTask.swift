@@ -43,7 +43,7 @@ package struct OutreachSubjectTask: StructuredTask {
         let company = context.companyName
         var subject: String
         if let event = context.event {
-            subject = "Invitation: \(event.title) on \(OutreachChecks.readableDate(event.date) ?? String(event.date.prefix(10)))"
+            subject = "Invitation: \(event.title) on \(OutreachChecks.readableDate(event.date) ?? event.date)"
         } else if let solution = strategy.solutions.first {
             subject = "\(company) and \(solution): an idea for \(context.firstName)"
         } else {

@@ -13,7 +13,7 @@ enum OutreachTemplate {
         var opening: String
         var closing: String
         if let event = context.event {
-            let date = OutreachChecks.readableDate(event.date) ?? String(event.date.prefix(10))
+            let date = OutreachChecks.readableDate(event.date) ?? event.date
             opening = "I would like to invite you to \(event.title) on \(date)\(event.location.map { " in \($0)" } ?? ""), "
                 + "which I think is relevant for \(company)."
             closing = "Would you like me to reserve a seat for you at \(event.title) on \(date)?"

@@ -74,7 +74,9 @@ import Testing
             "solutions": [["name": "AWS Mainframe Modernization", "description": .string(long)], ["name": "Amazon EKS", "description": "Managed Kubernetes."]],
         ]
         let claims = OutreachChecks.defaultDisallowedClaims + ["workshops"]
-        for (event, research, notes) in [(nil, research, "note"), (Self.eventJSON, research, nil), (nil, nil, nil), (Self.eventJSON, nil, "x")]
+        let undated = Self.eventJSON.merging(["date": "the first Tuesday of spring"])
+        for (event, research, notes) in [(nil, research, "note"), (Self.eventJSON, research, nil), (nil, nil, nil), (Self.eventJSON, nil, "x"),
+                                         (undated, research, nil)]
             as [(JSONValue?, JSONValue?, String?)] {
             let json: JSONValue = [
                 "prospect": ["id": 1, "full_name": "Jane Doe", "title": "CTO", "company_name": "Acme Corp", "industry": "Manufacturing", "status": "researched"],
