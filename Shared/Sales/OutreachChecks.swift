@@ -64,14 +64,15 @@ package struct OutreachChecks: Sendable, Equatable {
             problems.append(ErrorDetail(field: field, problem: "must have \(Self.words.lowerBound) to \(Self.words.upperBound) words, has \(count)"))
         }
         let lower = body.lowercased()
-        if !lower.contains(firstName.lowercased()), !lower.contains(fullName.lowercased()) {
+        // Whole words: "Al" is not found in "also", nor "Acme" in "Acmeville".
+        if !Self.occurs(firstName.lowercased(), in: lower), !Self.occurs(fullName.lowercased(), in: lower) {
             problems.append(ErrorDetail(field: field, problem: "must address the prospect by name (\(firstName) or \(fullName))"))
         }
-        if !lower.contains(companyName.lowercased()) {
+        if !Self.occurs(companyName.lowercased(), in: lower) {
             problems.append(ErrorDetail(field: field, problem: "must name the company, \(companyName)"))
         }
         if let event {
-            if !lower.contains(event.title.lowercased()) {
+            if !Self.occurs(event.title.lowercased(), in: lower) {
                 problems.append(ErrorDetail(field: field, problem: "must name the event it invites to, \"\(event.title)\""))
             }
             if !Self.mentionsDate(event.date, in: lower) {
@@ -97,7 +98,7 @@ package struct OutreachChecks: Sendable, Equatable {
             let own = event.title.lowercased()
             for other in event.otherTitles {
                 let title = other.lowercased()
-                if title.count >= 4, !own.contains(title), lower.contains(title) {
+                if title.count >= 4, !own.contains(title), Self.occurs(title, in: lower) {
                     problems.append(ErrorDetail(field: field, problem: "names another event, \"\(other)\": an invitation is about \"\(event.title)\" only"))
                 }
             }

@@ -30,6 +30,8 @@ import Testing
         #expect(checks.body(Self.words(170, "Dear Ms Doe at ACME CORP,")).isEmpty == false, "the first name or the full name is needed")
         #expect(checks.body(Self.words(170, "Dear Jane Doe at ACME CORP,")).isEmpty, "names compare without case")
         #expect(checks.body(Self.words(170, "Hi Jane,")).map(\.problem) == ["must name the company, Acme Corp"])
+        #expect(checks.body(Self.words(170, "Hi Janet, Acme Corporation")).map(\.problem)
+                == ["must address the prospect by name (Jane or Jane Doe)", "must name the company, Acme Corp"], "whole words only")
     }
 
     @Test func claimsFromTheDefaultsAndTheEnvironmentAreRefused() {
