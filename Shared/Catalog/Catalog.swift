@@ -75,6 +75,11 @@ package enum Catalog {
         BundleFunction("list-research", ListResearchHandler.self),
         BundleFunction("latest-research", LatestResearchHandler.self),
         BundleFunction("search-reference-architectures", SearchReferenceArchitecturesHandler.self),
+        BundleFunction("draft-outreach", DraftOutreachHandler.self),
+        BundleFunction("run-outreach", RunOutreachHandler.self),
+        BundleFunction("list-outreach", ListOutreachHandler.self),
+        BundleFunction("get-outreach", GetOutreachHandler.self),
+        BundleFunction("update-outreach", UpdateOutreachHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

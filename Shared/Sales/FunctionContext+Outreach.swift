@@ -1,9 +1,29 @@
 import Core
+import Jobs
 import Runtime
+import Workflows
 
 extension FunctionContext {
     /// The outreach workflow, run in this process (for event invitations).
     package func outreachDrafting() throws -> any OutreachDrafting {
-        throw BundleError(.unavailable, "outreach drafting is not built yet")  // placeholder
+        InProcessOutreachDrafting(context: self)
+    }
+}
+
+/// Outreach drafting for callers that need the draft now (event matching's invitations): the
+/// same checks as `POST /api/v1/prospects/{id}/outreach`, then a recorded run (a failed one for
+/// the same prospect and event resumed) run to its end here, its draft stored with its success.
+/// A run another worker holds at that moment is reported as it is (`running`, no draft).
+struct InProcessOutreachDrafting: OutreachDrafting {
+    let context: FunctionContext
+
+    func draft(_ request: OutreachRequest, deadline: Deadline) async throws -> OutreachOutcome {
+        let (run, _, _) = try OutreachRuns.start(request, context: context)
+        // Runs drafted side by side in one process each hold their own lease.
+        let owner = (context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)") + "-outreach-\(run.id)-\(UInt32.random(in: 0...UInt32.max))"
+        let (finished, _) = try await OutreachRuns.execute(run.id, owner: owner, context: context, deadline: deadline)
+        let draft = finished.status == .succeeded ? try OutreachStore(database: try context.database()).draft(runID: run.id) : nil
+        return OutreachOutcome(runID: run.id, draftID: draft?.id, status: finished.status.rawValue, failedStep: finished.failedStep,
+                               error: finished.error?["message"]?.stringValue)
     }
 }
