@@ -74,6 +74,12 @@ package enum Catalog {
         BundleFunction("run-research", RunResearchHandler.self),
         BundleFunction("list-research", ListResearchHandler.self),
         BundleFunction("latest-research", LatestResearchHandler.self),
+        BundleFunction("create-event", CreateEventHandler.self),
+        BundleFunction("list-events", ListEventsHandler.self),
+        BundleFunction("get-event", GetEventHandler.self),
+        BundleFunction("match-prospects", MatchProspectsHandler.self),
+        BundleFunction("run-event-match", RunEventMatchHandler.self),
+        BundleFunction("list-event-matches", ListEventMatchesHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
