@@ -31,15 +31,16 @@ package struct EventStore: Sendable {
     }
 
     package func list(_ when: When, today: String, limit: Int, offset: Int) throws -> (events: [SalesEvent], total: Int) {
-        let (condition, order): (String, String) = switch when {
-        case .upcoming: ("event_date >= ?", "event_date ASC, id ASC")
-        case .past: ("event_date < ?", "event_date DESC, id DESC")
-        case .all: ("? IS NOT NULL", "event_date ASC, id ASC")
+        // Days and date-times compare as text: "2026-05-14" sorts before "2026-05-14T09:00:00Z".
+        let (condition, arguments, order): (String, [any SQLBindable], String) = switch when {
+        case .upcoming: ("event_date >= ?", [today], "event_date ASC, id ASC")
+        case .past: ("event_date < ?", [today], "event_date DESC, id DESC")
+        case .all: ("1 = 1", [], "event_date ASC, id ASC")
         }
         return try database.read { sql in
             let events = try sql.query("SELECT \(SalesEvent.selectColumns) WHERE \(condition) ORDER BY \(order) LIMIT ? OFFSET ?",
-                                       today, limit, offset).map(SalesEvent.init(row:))
-            let total = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_events WHERE \(condition)", today)?.int("n") ?? 0
+                                       arguments + [limit, offset]).map(SalesEvent.init(row:))
+            let total = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_events WHERE \(condition)", arguments)?.int("n") ?? 0
             return (events, total)
         }
     }
