@@ -89,6 +89,23 @@ import Workflows
         #expect(rows.filter { $0["draft_sent_at"] != .null }.count == 2)
     }
 
+    @Test func anInvitationThisRunAlreadyDraftedIsReusedNotDraftedTwice() async throws {
+        let harness = try EventMatchHarness()
+        let queued = try await harness.call(MatchProspectsHandler(), ["id": 1, "max_matches": 3], context: harness.context())
+        let runID = try #require(queued["run_id"]?.intValue)
+        // As if an earlier attempt of generate_invitations had drafted for prospect 1 (the best) before failing.
+        let earlier = try await harness.outreach.draft(OutreachRequest(prospectID: 1, eventID: 1), deadline: Deadline(seconds: 10))
+        harness.outreach.requests.withLock { $0 = [] }
+        let run = try await harness.call(RunEventMatchHandler(), ["id": .number(Double(runID))], context: harness.context())["run"]
+        #expect(run?["status"] == "succeeded")
+        let rows = try await harness.matches(["id": 1, "status": "selected"])["matches"]?.arrayValue ?? []
+        #expect(rows.map { $0["prospect_id"]?.intValue ?? 0 } == [1, 2, 5], "5 ties 4 at 98 and wins on similarity (4 has no research)")
+        let first = try #require(rows.first { $0["prospect_id"] == 1 })
+        #expect(first["invitation_status"] == "reused" && first["draft_id"]?.intValue == earlier.draftID)
+        #expect(harness.outreach.requests.withLock { $0 }.map(\.prospectID).contains(1) == false)
+        #expect(try drafts(harness).count == 3)
+    }
+
     @Test func theOfflineScoreFollowsWhatTheEventAndProspectShare() throws {
         let harness = try EventMatchHarness()
         let event = try #require(try harness.database.read { sql in try SalesEvent.load(1, sql: sql) })
