@@ -149,11 +149,11 @@ package struct RunEventMatchHandler: FunctionHandler {
                                     deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
                                     progress: { percent, step in context.reportProgress(percent, "event match: \(step) done") },
-                                    onSuccess: { sql, _, result in
+                                    onSuccess: { [runID = run.id] sql, _, result in
                                         guard let result = try result?.decode(as: EventMatchResult.self) else {
                                             throw BundleError(.internal, "a succeeded event match has no result")
                                         }
-                                        try EventMatchOutcome.record(result, sql: sql, now: clock.now())
+                                        try EventMatchOutcome.record(result, runID: runID, sql: sql, now: clock.now())
                                     })
         let workflow = EventMatchWorkflow(services: services, database: database, deadline: context.deadline, clock: clock,
                                           progress: { done, total in

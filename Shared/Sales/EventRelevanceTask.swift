@@ -10,6 +10,11 @@ package struct EventRelevanceTask: StructuredTask {
     package struct Output: Codable, Sendable, Equatable {
         package var score: Int
         package var reason: String
+
+        package init(score: Int, reason: String) {
+            self.score = score
+            self.reason = reason
+        }
     }
 
     package let event: SalesEvent
@@ -56,12 +61,13 @@ package struct EventRelevanceTask: StructuredTask {
     }
 
     package func validate(_ output: Output) -> [ErrorDetail] {
-        let body = output.reason.trimmingWhitespace()
-        // One sentence: no sentence end before the last character.
-        let ends = body.dropLast().enumerated().filter { index, character in
-            ".!?".contains(character) && body.dropFirst(index + 1).first == " "
+        // One sentence: no ". " followed by a capital before the end ("Acme Inc. and" passes;
+        // an abbreviation before a capital is rare enough to ask again for).
+        let characters = Array(output.reason.trimmingWhitespace())
+        let second = characters.indices.dropLast(2).contains { index in
+            ".!?".contains(characters[index]) && characters[index + 1] == " " && characters[index + 2].isUppercase
         }
-        return ends.isEmpty ? [] : [ErrorDetail(field: "$.reason", problem: "must be one sentence")]
+        return second ? [ErrorDetail(field: "$.reason", problem: "must be one sentence")] : []
     }
 
     static func list(_ items: [String]) -> String { items.isEmpty ? "none given" : items.joined(separator: ", ") }
