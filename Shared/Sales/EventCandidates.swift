@@ -74,8 +74,9 @@ package struct CandidatePool: Codable, Sendable, Equatable {
 package struct EventCandidateFinder: Sendable {
     package static let researchCollection = "sales.event_research"
     package static let eventCollection = "sales.events"
-    /// At most this many prospects are read past the filters (the newest are dropped beyond it).
-    static let poolLimit = 20_000
+    /// At most this many prospects are read past the filters, oldest first: each brings its
+    /// research result, so this bounds the memory one run takes (`candidate_limit` is at most 2,000).
+    static let poolLimit = 5_000
     static let batchSize = 64
 
     let database: any Database

@@ -61,3 +61,29 @@ struct EventAudienceTests {
         #expect(bySQL == [1, 2, 3, 4, 6, 11], "CTO spelled out, VP as vice president, punctuation ignored; MVP is not VP")
     }
 }
+
+/// The fan-out scoring and invitations use: never wider than asked, every item once, results in
+/// the items' order, each completion told.
+struct BoundedFanOutTests {
+    actor Gauge {
+        var now = 0
+        var peak = 0
+        func enter() { now += 1; peak = max(peak, now) }
+        func leave() { now -= 1 }
+    }
+
+    @Test func atMostWidthRunAtOnceAndOrderIsKept() async throws {
+        let gauge = Gauge()
+        var completions: [Int] = []
+        let results = await BoundedFanOut.map(Array(0..<40), width: 3, done: { completions.append($0) }) { item in
+            await gauge.enter()
+            try? await Task.sleep(for: .milliseconds(item % 4 == 0 ? 20 : 2))
+            await gauge.leave()
+            return item * 2
+        }
+        #expect(results == (0..<40).map { $0 * 2 })
+        #expect(completions == Array(1...40))
+        #expect(await gauge.peak <= 3)
+        #expect(await BoundedFanOut.map([Int](), width: 5) { $0 }.isEmpty)
+    }
+}
