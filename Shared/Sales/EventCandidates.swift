@@ -58,11 +58,14 @@ package struct CandidatePool: Codable, Sendable, Equatable {
     package var withResearch: Int
     package var embedded: Int
     package var embedder: String
+    /// Why candidates are not ordered by similarity (the embedder failed); nil when they are.
+    package var similarityUnavailable: String?
     package var candidates: [EventCandidate]
 
     enum CodingKeys: String, CodingKey {
         case event, considered, embedded, embedder, candidates
         case withResearch = "with_research"
+        case similarityUnavailable = "similarity_unavailable"
     }
 }
 
@@ -114,24 +117,14 @@ package struct EventCandidateFinder: Sendable {
         let staleResearch = try research.stale(items, model: embedder.model)
         let eventStale = try !events.stale([eventItem], model: embedder.model).isEmpty
         var embedded = 0
-        if eventStale || !staleResearch.isEmpty {
-            // The event's text rides with the first batch: no call of its own.
-            var queue = (eventStale ? [(eventItem, true)] : []) + staleResearch.map { ($0, false) }
-            while !queue.isEmpty {
-                let batch = Array(queue.prefix(Self.batchSize))
-                queue.removeFirst(batch.count)
-                let vectors = try await embedder.embed(batch.map(\.0.text), deadline: deadline)
-                guard vectors.count == batch.count else {
-                    throw BundleError(.upstreamFailed, "the embedder returned \(vectors.count) vectors for \(batch.count) texts")
-                }
-                let now = clock.now()
-                try database.write { sql in
-                    let pairs = zip(batch, vectors)
-                    try events.store(pairs.filter { $0.0.1 }.map { (item: $0.0.0, vector: $0.1) }, model: embedder.model, now: now, in: sql)
-                    try research.store(pairs.filter { !$0.0.1 }.map { (item: $0.0.0, vector: $0.1) }, model: embedder.model, now: now, in: sql)
-                }
-                embedded += batch.count
-            }
+        do {
+            embedded = try await embed(eventStale ? eventItem : nil, staleResearch, events: events, research: research)
+        } catch let failure as EmbedderFailure {
+            // Similarity only orders the candidates: without the embedder they come in id order,
+            // and the pool says why, rather than the match failing (storage errors still throw).
+            var ranked = rank(pool, researched: researched, hits: [], limit: limit, event: event, embedded: failure.embedded)
+            ranked.similarityUnavailable = "\(failure.error.code.rawValue): \(String(failure.error.message.prefix(300)))"
+            return ranked
         }
         let eventVector = try database.read { sql in
             try sql.queryOne("SELECT vector FROM retrieval_vectors WHERE collection = ? AND item_id = ? AND model = ?",
@@ -142,6 +135,51 @@ package struct EventCandidateFinder: Sendable {
         } ?? []
         let hits = try research.search(eventVector, model: embedder.model, filter: SQLFilter("item_id IN (SELECT p.id FROM sales_prospects p WHERE \(filter.sql))",
                                                                                                filter.arguments), limit: limit)
+        return rank(pool, researched: researched, hits: hits, limit: limit, event: event, embedded: embedded)
+    }
+
+    /// The embedder failed (not the store): what it said and how many vectors were stored before.
+    struct EmbedderFailure: Error {
+        var error: BundleError
+        var embedded: Int
+    }
+
+    /// Embeds the stale texts in batches (the event's, when stale, with the first) and stores
+    /// each batch's vectors; returns how many were made.
+    func embed(_ eventItem: VectorIndex.Item?, _ staleResearch: [VectorIndex.Item], events: VectorIndex, research: VectorIndex) async throws -> Int {
+        var embedded = 0
+        if eventItem != nil || !staleResearch.isEmpty {
+            // The event's text rides with the first batch: no call of its own.
+            var queue = (eventItem.map { [($0, true)] } ?? []) + staleResearch.map { ($0, false) }
+            while !queue.isEmpty {
+                let batch = Array(queue.prefix(Self.batchSize))
+                queue.removeFirst(batch.count)
+                let vectors: [[Float]]
+                do {
+                    vectors = try await embedder.embed(batch.map(\.0.text), deadline: deadline)
+                    guard vectors.count == batch.count else {
+                        throw BundleError(.upstreamFailed, "the embedder returned \(vectors.count) vectors for \(batch.count) texts")
+                    }
+                } catch {
+                    throw EmbedderFailure(error: BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the embedder failed")),
+                                          embedded: embedded)
+                }
+                let now = clock.now()
+                try database.write { sql in
+                    let pairs = zip(batch, vectors)
+                    try events.store(pairs.filter { $0.0.1 }.map { (item: $0.0.0, vector: $0.1) }, model: embedder.model, now: now, in: sql)
+                    try research.store(pairs.filter { !$0.0.1 }.map { (item: $0.0.0, vector: $0.1) }, model: embedder.model, now: now, in: sql)
+                }
+                embedded += batch.count
+            }
+        }
+        return embedded
+    }
+
+    /// Researched candidates by similarity (best first), then researched ones the scan did not
+    /// reach, then those without research by id, at most `limit`.
+    func rank(_ pool: [EventCandidate], researched: [EventCandidate], hits: [VectorIndex.Hit], limit: Int, event: SalesEvent,
+              embedded: Int) -> CandidatePool {
         let byID = Dictionary(pool.map { ($0.prospectID, $0) }, uniquingKeysWith: { first, _ in first })
         var candidates: [EventCandidate] = []
         var taken = Set<Int>()
@@ -159,7 +197,7 @@ package struct EventCandidateFinder: Sendable {
         }
         for candidate in pool where candidates.count < limit && candidate.research == nil { candidates.append(candidate) }
         return CandidatePool(event: event, considered: pool.count, withResearch: researched.count, embedded: embedded,
-                             embedder: "\(embedder.provider)/\(embedder.model)", candidates: candidates)
+                             embedder: "\(embedder.provider)/\(embedder.model)", similarityUnavailable: nil, candidates: candidates)
     }
 
     /// What the event's vector is made from.

@@ -61,7 +61,7 @@ final class EventMatchHarness: Sendable {
     }
 
     /// A context as the worker gives the job: the real LLM client against the loopback fake.
-    func context(requestID: String = "req-match") -> FunctionContext {
+    func context(requestID: String = "req-match", embedder: (any Embedder)? = nil) -> FunctionContext {
         let config = Config(["LLM_PROVIDER": "openai", "LLM_BASE_URL": llm.server.baseURL + "/v1", "LLM_API_KEY": "sk-match-test",
                              "UPSTREAM_MAX_ATTEMPTS": "1", "MAX_CONCURRENT_LLM_CALLS": "5", "EMBEDDINGS_PROVIDER": "offline",
                              "WORKFLOW_RETRY_ATTEMPTS": "2", "WORKFLOW_RETRY_BASE_SECONDS": "0"])
@@ -70,7 +70,7 @@ final class EventMatchHarness: Sendable {
                                       deadline: Deadline(seconds: 300), database: database)
         let outreach = self.outreach
         let database = self.database
-        context.provide(EventMatchServices(embedder: { try context.embedder() }, llm: { try context.llm().workflow("event_match") },
+        context.provide(EventMatchServices(embedder: { try embedder ?? context.embedder() }, llm: { try context.llm().workflow("event_match") },
                                            outreach: { outreach }, concurrency: 5,
                                            countLLMCalls: ResearchServices.llmCallCounter(database: { database }, requestID: requestID)))
         return context
@@ -81,10 +81,10 @@ final class EventMatchHarness: Sendable {
     }
 
     /// Requests a match of event 1 and runs it as the worker would; returns the run.
-    func match(_ input: JSONValue = ["id": 1]) async throws -> JSONValue {
-        let queued = try await call(MatchProspectsHandler(), input, context: context())
+    func match(_ input: JSONValue = ["id": 1], embedder: (any Embedder)? = nil) async throws -> JSONValue {
+        let queued = try await call(MatchProspectsHandler(), input, context: context(embedder: embedder))
         guard let runID = queued["run_id"]?.intValue else { throw BundleError(.internal, "no run_id: \(queued)") }
-        return try await call(RunEventMatchHandler(), ["id": .number(Double(runID))], context: context())["run"] ?? .null
+        return try await call(RunEventMatchHandler(), ["id": .number(Double(runID))], context: context(embedder: embedder))["run"] ?? .null
     }
 
     func matches(_ input: JSONValue = ["id": 1, "limit": 200]) async throws -> JSONValue {
@@ -152,5 +152,14 @@ final class FakeOutreach: OutreachDrafting, Sendable {
                 """, request.prospectID, request.eventID, runID)!.int("id")
             return OutreachOutcome(runID: runID, draftID: draftID, status: "succeeded", failedStep: nil, error: nil)
         }
+    }
+}
+
+/// An embeddings server that is down.
+struct DownEmbedder: Embedder {
+    let provider = "openai"
+    let model = "text-embedding-3-small"
+    func embed(_ texts: [String], deadline: Deadline) async throws -> [[Float]] {
+        throw BundleError(.unavailable, "the embeddings server answered 503")
     }
 }

@@ -106,6 +106,18 @@ import Workflows
         #expect(try drafts(harness).count == 3)
     }
 
+    @Test func withTheEmbedderDownCandidatesComeInIdOrderAndTheRunGoesOn() async throws {
+        let harness = try EventMatchHarness()
+        let run = try await harness.match(["id": 1, "candidate_limit": 120, "max_matches": 3], embedder: DownEmbedder())
+        #expect(run["status"] == "succeeded", "\(run)")
+        let pool = try #require(run["steps"]?.arrayValue?.first?["output"])
+        #expect(pool["similarity_unavailable"]?.stringValue?.contains("503") == true)
+        let ids = pool["candidates"]?.arrayValue?.compactMap { $0["prospect_id"]?.intValue } ?? []
+        #expect(ids == Array(stride(from: 1, through: 199, by: 2)) + Array(stride(from: 2, through: 40, by: 2)),
+                "researched prospects by id, then the others, 120 in all")
+        #expect(harness.llm.load.state.withLock { $0.calls } == 120)
+    }
+
     @Test func theOfflineScoreFollowsWhatTheEventAndProspectShare() throws {
         let harness = try EventMatchHarness()
         let event = try #require(try harness.database.read { sql in try SalesEvent.load(1, sql: sql) })
