@@ -80,6 +80,12 @@ package enum Catalog {
         BundleFunction("list-outreach", ListOutreachHandler.self),
         BundleFunction("get-outreach", GetOutreachHandler.self),
         BundleFunction("update-outreach", UpdateOutreachHandler.self),
+        BundleFunction("create-event", CreateEventHandler.self),
+        BundleFunction("list-events", ListEventsHandler.self),
+        BundleFunction("get-event", GetEventHandler.self),
+        BundleFunction("match-prospects", MatchProspectsHandler.self),
+        BundleFunction("run-event-match", RunEventMatchHandler.self),
+        BundleFunction("list-event-matches", ListEventMatchesHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

@@ -28,6 +28,12 @@ package struct SalesEvent: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
     }
 
+    /// The columns `init(row:)` reads (for `RETURNING`).
+    package static let columns = """
+        id, title, description, event_type, event_date, location, target_industries, target_roles,
+        aws_solutions_featured, created_at, updated_at
+        """
+
     package static let selectColumns = """
         id, title, description, event_type, event_date, location, target_industries, target_roles,
         aws_solutions_featured, created_at, updated_at FROM sales_events
@@ -46,6 +52,17 @@ package struct SalesEvent: Codable, Sendable, Equatable {
         createdAt = Timestamp.format(try row.date("created_at"))
         updatedAt = Timestamp.format(try row.date("updated_at"))
     }
+
+    /// The JSON Schema of an event in answers.
+    package static let schema: JSONValue = Schema.object([
+        "id": Schema.integer(minimum: 1), "title": Schema.string(), "description": Schema.string(),
+        "event_type": Schema.string("summit, workshop, webinar, …"),
+        "event_date": Schema.string("An ISO date (2026-05-14) or a UTC date-time"),
+        "location": Schema.nullable(Schema.string()),
+        "target_industries": Schema.array(Schema.string()), "target_roles": Schema.array(Schema.string()),
+        "aws_solutions_featured": Schema.array(Schema.string()),
+        "created_at": Schema.string(format: "date-time"), "updated_at": Schema.string(format: "date-time"),
+    ])
 
     /// The event `id`, or nil when there is none.
     package static func load(_ id: Int, sql: any SQLExecutor) throws -> SalesEvent? {

@@ -1,0 +1,149 @@
+import Core
+import Foundation
+import Sales
+import Store
+import Testing
+import Workflows
+
+/// Event matching over 200 prospects against a loopback LLM that fails for some and is slow for
+/// others: the concurrency cap holds, failures are skipped with their reason, exactly the best
+/// prospects at or above 70 (at most 20, ties broken stably) get invitations, and a re-run keeps
+/// sent invitations and replaces the unsent ones.
+@Suite(.serialized) struct EventMatchingTests {
+    @Test func twoHundredProspectsAreScoredUnderTheCapAndTheBestInvited() async throws {
+        let harness = try EventMatchHarness()
+        harness.outreach.failing.withLock { $0 = [4] }
+        let run = try await harness.match()
+        #expect(run["status"] == "succeeded", "\(run)")
+        #expect(run["steps"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == EventMatchWorkflow.stepNames)
+
+        let load = harness.llm.load.state.withLock { $0 }
+        #expect(load.calls == EventMatchHarness.candidates, "one call per candidate, the failures not retried past the cap")
+        #expect(load.peak <= 5, "the fake saw \(load.peak) calls at once")
+        #expect(load.peak >= 2, "calls ran concurrently")
+
+        let pool = try #require(run["steps"]?.arrayValue?.first?["output"])
+        #expect(pool["considered"] == 200 && pool["candidates"]?.arrayValue?.count == 200, "the three unfit prospects are filtered out")
+        #expect(pool["candidates"]?.arrayValue?.prefix(100).allSatisfy { $0["research"] != .null } == true, "researched prospects rank first")
+        let similarity = Dictionary(uniqueKeysWithValues: (pool["candidates"]?.arrayValue ?? []).map {
+            ($0["prospect_id"]?.intValue ?? 0, $0["similarity"]?.doubleValue ?? 0)
+        })
+
+        let listed = try await harness.matches()
+        let rows = try #require(listed["matches"]?.arrayValue)
+        #expect(listed["total"] == 200 && listed["latest_run"]?["status"] == "succeeded")
+        let skipped = rows.filter { $0["status"] == "skipped" }
+        #expect(Set(skipped.compactMap { $0["prospect_id"]?.intValue }) == Set((1...200).filter(FakeRelevanceLLM.fails)))
+        #expect(skipped.allSatisfy { $0["skip_reason"]?.stringValue?.hasPrefix("invalid_request") == true || $0["skip_reason"]?.stringValue?.isEmpty == false })
+
+        // Expected: every prospect that did not fail, scoring at least 70, by score, similarity, id; the first 20.
+        let expected = (1...200).filter { !FakeRelevanceLLM.fails($0) && FakeRelevanceLLM.score($0) >= 70 }.sorted { a, b in
+            let (x, y) = (FakeRelevanceLLM.score(a), FakeRelevanceLLM.score(b))
+            if x != y { return x > y }
+            if similarity[a] != similarity[b] { return (similarity[a] ?? 0) > (similarity[b] ?? 0) }
+            return a < b
+        }
+        #expect(expected.count > 20, "more prospects qualify than max_matches")
+        let selected = rows.filter { $0["status"] == "selected" }
+        #expect(selected.compactMap { $0["prospect_id"]?.intValue } == Array(expected.prefix(20)))
+        #expect(selected.compactMap { $0["rank"]?.intValue } == Array(1...20))
+        #expect(rows.filter { $0["status"] == "over_limit" }.count == expected.count - 20)
+        #expect(rows.filter { $0["status"] == "below_threshold" }.allSatisfy { ($0["score"]?.intValue ?? 100) < 70 })
+
+        // Invitations: one outreach run per selected prospect, with the event; prospect 4's failed.
+        let requests = harness.outreach.requests.withLock { $0 }
+        #expect(Set(requests.map(\.prospectID)) == Set(expected.prefix(20)) && requests.count == 20)
+        #expect(requests.allSatisfy { $0.eventID == 1 })
+        let failed = try #require(selected.first { $0["prospect_id"] == 4 })
+        #expect(failed["invitation_status"] == "failed" && failed["draft_id"] == .null)
+        #expect(failed["invitation_error"]?.stringValue?.contains("outreach LLM failed") == true)
+        #expect(selected.filter { $0["invitation_status"] == "drafted" }.count == 19)
+        #expect(try drafts(harness).count == 19)
+        #expect(run["counts"]?["selected"] == 20 && run["counts"]?["drafted"] == 19 && run["counts"]?["invitation_failed"] == 1)
+    }
+
+    @Test func aRerunKeepsSentInvitationsAndReplacesUnsentOnes() async throws {
+        let harness = try EventMatchHarness()
+        let first = try await harness.match(["id": 1, "max_matches": 5])
+        #expect(first["status"] == "succeeded", "\(first)")
+        let before = try drafts(harness)
+        #expect(before.count == 5)
+        let sent = Array(before.keys.sorted().prefix(2))
+        try harness.database.write { sql in
+            for id in sent { try sql.execute("UPDATE sales_outreach_drafts SET sent_at = '2026-03-03T09:00:00Z' WHERE id = ?", id) }
+        }
+        let sentProspects = Set(sent.compactMap { before[$0] })
+        harness.outreach.requests.withLock { $0 = [] }
+
+        let second = try await harness.match(["id": 1, "max_matches": 5])
+        #expect(second["status"] == "succeeded", "\(second)")
+        let requests = harness.outreach.requests.withLock { $0 }
+        #expect(requests.count == 3 && Set(requests.map(\.prospectID)).isDisjoint(with: sentProspects), "no new draft for a sent invitation")
+        let after = try drafts(harness)
+        #expect(Set(after.keys).isSuperset(of: sent), "sent invitations are kept")
+        #expect(after.count == 5 && Set(after.keys).intersection(before.keys) == Set(sent), "the unsent ones were replaced")
+        let listed = try await harness.matches(["id": 1, "status": "selected"])
+        let rows = try #require(listed["matches"]?.arrayValue)
+        #expect(rows.count == 5 && listed["matches_run_id"] == second["run_id"])
+        #expect(rows.filter { $0["invitation_status"] == "kept_sent" }.compactMap { $0["draft_id"]?.intValue }.sorted() == sent)
+        #expect(rows.filter { $0["draft_sent_at"] != .null }.count == 2)
+    }
+
+    @Test func anInvitationThisRunAlreadyDraftedIsReusedNotDraftedTwice() async throws {
+        let harness = try EventMatchHarness()
+        let queued = try await harness.call(MatchProspectsHandler(), ["id": 1, "max_matches": 3], context: harness.context())
+        let runID = try #require(queued["run_id"]?.intValue)
+        // As if an earlier attempt of generate_invitations had drafted for prospect 1 (the best) before failing.
+        let earlier = try await harness.outreach.draft(OutreachRequest(prospectID: 1, eventID: 1), deadline: Deadline(seconds: 10))
+        harness.outreach.requests.withLock { $0 = [] }
+        let run = try await harness.call(RunEventMatchHandler(), ["id": .number(Double(runID))], context: harness.context())["run"]
+        #expect(run?["status"] == "succeeded")
+        let rows = try await harness.matches(["id": 1, "status": "selected"])["matches"]?.arrayValue ?? []
+        #expect(rows.map { $0["prospect_id"]?.intValue ?? 0 } == [1, 2, 5], "5 ties 4 at 98 and wins on similarity (4 has no research)")
+        let first = try #require(rows.first { $0["prospect_id"] == 1 })
+        #expect(first["invitation_status"] == "reused" && first["draft_id"]?.intValue == earlier.draftID)
+        #expect(harness.outreach.requests.withLock { $0 }.map(\.prospectID).contains(1) == false)
+        #expect(try drafts(harness).count == 3)
+    }
+
+    @Test func withTheEmbedderDownCandidatesComeInIdOrderAndTheRunGoesOn() async throws {
+        let harness = try EventMatchHarness()
+        let run = try await harness.match(["id": 1, "candidate_limit": 120, "max_matches": 3], embedder: DownEmbedder())
+        #expect(run["status"] == "succeeded", "\(run)")
+        let pool = try #require(run["steps"]?.arrayValue?.first?["output"])
+        #expect(pool["similarity_unavailable"]?.stringValue?.contains("503") == true)
+        let ids = pool["candidates"]?.arrayValue?.compactMap { $0["prospect_id"]?.intValue } ?? []
+        #expect(ids == Array(stride(from: 1, through: 199, by: 2)) + Array(stride(from: 2, through: 40, by: 2)),
+                "researched prospects by id, then the others, 120 in all")
+        #expect(harness.llm.load.state.withLock { $0.calls } == 120)
+    }
+
+    @Test func theOfflineScoreFollowsWhatTheEventAndProspectShare() throws {
+        let harness = try EventMatchHarness()
+        let event = try #require(try harness.database.read { sql in try SalesEvent.load(1, sql: sql) })
+        func candidate(_ title: String, _ industry: String?, solutions: [String]) throws -> EventCandidate {
+            try JSONValue.object(["prospect_id": 1, "full_name": "Ann Lee", "title": .string(title), "company_name": "Acme Inc.",
+                                  "industry": industry.map(JSONValue.string) ?? .null, "status": "new", "similarity": 0.4,
+                                  "research": ["summary": "Acme runs a mainframe.", "pain_points": ["Legacy mainframes slow change"],
+                                               "solutions": .array(solutions.map(JSONValue.string))]]).decode(as: EventCandidate.self)
+        }
+        let best = EventRelevanceTask(event: event, candidate: try candidate("CTO", "Manufacturing", solutions: ["AWS Mainframe Modernization", "EKS"]))
+            .offlineAnswer()
+        #expect(best.score == 35 + 25 + 20 + 5)
+        #expect(EventRelevanceTask(event: event, candidate: try candidate("CTO", "Manufacturing", solutions: [])).validate(best).isEmpty)
+        let task = EventRelevanceTask(event: event, candidate: try candidate("CTO", "Manufacturing", solutions: []))
+        #expect(task.validate(.init(score: 80, reason: "Ann Lee leads IT at Acme Inc. and runs a mainframe.")).isEmpty)
+        #expect(task.validate(.init(score: 80, reason: "Ann Lee leads IT. She runs a mainframe.")).map(\.field) == ["$.reason"])
+        #expect(best.reason.contains("Ann Lee") && best.reason.contains("Acme Inc") && !best.reason.dropLast().contains(". "))
+        let weak = EventRelevanceTask(event: event, candidate: try candidate("Data Analyst", "Retail", solutions: [])).offlineAnswer()
+        #expect(weak.score == 5 && weak.score < best.score)
+    }
+
+    func drafts(_ harness: EventMatchHarness) throws -> [Int: Int] {
+        try harness.database.read { sql in
+            Dictionary(uniqueKeysWithValues: try sql.query("SELECT id, prospect_id FROM sales_outreach_drafts WHERE event_id = 1").map {
+                (try $0.int("id"), try $0.int("prospect_id"))
+            })
+        }
+    }
+}
