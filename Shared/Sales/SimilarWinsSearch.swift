@@ -62,9 +62,24 @@ package struct SimilarWinsSearch: SimilarWinsSearching {
         return best.compactMap { entry in
             guard let communication = communications[entry.communication] else { return nil }
             return PastWin(communicationID: communication.id, prospectID: communication.prospectID, companyName: communication.companyName,
-                           subject: communication.subject, excerpt: String(entry.excerpt.prefix(600)), outcome: communication.outcome ?? "",
+                           subject: communication.subject, excerpt: Self.excerpt(entry.excerpt, for: text), outcome: communication.outcome ?? "",
                            date: communication.communicationDate, score: entry.hit.score, foundBy: entry.hit.foundBy.map(\.list))
         }
+    }
+
+    /// The part of a chunk to quote: from the line sharing the most words with the query, at
+    /// most `length` characters (the whole chunk would bury the match).
+    static func excerpt(_ chunk: String, for query: String, length: Int = 600) -> String {
+        let wanted = Set(Words.split(query.prefix(4_096)).map { $0.lowercased() })
+        let lines = chunk.split(separator: "\n")
+        var best = 0
+        var bestCount = 0
+        for (index, line) in lines.enumerated() {
+            let count = Set(Words.split(line).map { $0.lowercased() }).intersection(wanted).count
+            if count > bestCount { (best, bestCount) = (index, count) }
+        }
+        guard !lines.isEmpty else { return "" }
+        return String(lines[best...].joined(separator: "\n").prefix(length))
     }
 
     /// Each chunk's communication and text.
