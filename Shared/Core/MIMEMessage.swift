@@ -29,8 +29,8 @@ package struct MIMEMessage: Sendable {
         package var isAttachment: Bool
         package var body: [UInt8]
 
-        /// The body as text in its charset.
-        package var text: String { MIMEDecoding.decode(body, charset: charset) }
+        /// The body as text in its charset, line breaks as LF (mail's canonical CRLF dropped).
+        package var text: String { MIMEDecoding.decode(body, charset: charset).replacing("\r\n", with: "\n") }
     }
 
     package var headers: [Header]

@@ -88,6 +88,9 @@ package struct CommunicationStore: Sendable {
     }
 
     private func insert(_ draft: Draft, upload: UploadFile?, uploadID: Int?, now: Date, _ sql: any SQLExecutor) throws -> (Int, [Int]) {
+        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows).
+        var draft = draft
+        draft.content = draft.content.replacing("\r\n", with: "\n")
         var companyName = draft.companyName
         var companyID: Int?
         if let prospectID = draft.prospectID {
