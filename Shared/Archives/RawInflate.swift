@@ -20,6 +20,8 @@ package enum RawInflate {
     /// Inflates `input` completely; bytes after the end of the DEFLATE stream are ignored (ZIP
     /// sizes are the archive's claim; the stream's own end is what counts).
     package static func inflate(_ input: ArraySlice<UInt8>, limit: Int) throws(Failure) -> [UInt8] {
+        // zlib counts input in 32 bits; archives are read from memory far below that.
+        guard input.count <= Int(UInt32.max) else { throw .corrupt("the compressed entry is larger than 4 GB") }
         var stream = z_stream()
         guard bundle_inflate_init_raw(&stream) == Z_OK else { throw .corrupt("zlib could not start") }
         defer { inflateEnd(&stream) }

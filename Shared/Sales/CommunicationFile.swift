@@ -129,7 +129,7 @@ package struct CommunicationFile: Sendable {
     }
 
     static func refuseBinary(_ bytes: [UInt8], type: String) throws {
-        if bytes.contains(0) || ZipArchiveMagic.isArchive(bytes) || bytes.starts(with: Array("%PDF".utf8)) {
+        if bytes.contains(0) || ArchiveMagic.isArchive(bytes) || bytes.starts(with: Array("%PDF".utf8)) {
             throw BundleError.validation(field: "file", "the .\(type) file holds binary data, not text; was another file renamed?")
         }
     }
@@ -142,7 +142,7 @@ package struct CommunicationFile: Sendable {
 }
 
 /// The magic numbers of archives (a `.docx` renamed to `.txt` starts with one).
-enum ZipArchiveMagic {
+enum ArchiveMagic {
     static func isArchive(_ bytes: [UInt8]) -> Bool {
         bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x1F, 0x8B]) || bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
     }

@@ -89,6 +89,12 @@ package struct UploadCommunicationsHandler: FunctionHandler {
         if file.lines != nil {
             file.dropRows(withProspectsOtherThan: try store.existingProspects(Set(file.drafts.compactMap(\.prospectID))))
         }
+        // A file none of whose rows can be stored is refused, not recorded: fixed and sent again,
+        // it must not be taken for a duplicate.
+        guard !file.drafts.isEmpty else {
+            throw BundleError(.validationFailed, "no row of the file could be stored: " + (file.errors.first?.message ?? "no rows"),
+                              details: file.errors.prefix(50).map { ErrorDetail(field: "line \($0.line)", problem: $0.message) })
+        }
         let sha256 = SHA256.hex(SHA256.hash(bytes))
         let errors = try JSONValueEncoder.encode(file.errors)
         let upload = CommunicationStore.UploadFile(fileName: fileName, fileType: file.fileType, sha256: sha256, byteCount: bytes.count, errors: errors)

@@ -150,6 +150,10 @@ import Testing
         #expect(rows.map { $0["outcome_kind"] } == ["win", "loss"])
         #expect(rows[1]["company_name"] == "Northwind Logistics")
         #expect(rows[1]["content"] == "Multi-line\nbody")
+        let allBad = await harness.error { _ = try await harness.upload(Array("content,prospect_id\nHello,998\n".utf8), name: "bad.csv") }
+        #expect(allBad?.code == .validationFailed)
+        #expect(allBad?.message.contains("line 2: prospect_id 998 does not exist") == true)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_uploads WHERE file_name = ?", "bad.csv") == 0, "not recorded")
         let missing = await harness.error { _ = try await harness.upload(Array("a,b\n1,2\n".utf8), name: "x.csv") }
         #expect(missing?.message.contains("no content column") == true)
     }
