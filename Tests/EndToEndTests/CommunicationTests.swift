@@ -53,6 +53,25 @@ import Testing
         #expect(unknown["error"]?["code"] == "not_found")
     }
 
+    /// The upload is claimed by the file's SHA-256 under a unique constraint: processes sending the
+    /// same file at once store it once, and every other one answers `duplicate: true`.
+    @Test func theSameFileSentByFourProcessesAtOnceIsStoredOnce() throws {
+        let directory = try TemporaryDirectory()
+        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z"]
+        // Migrate first, so the four race on the upload rather than on creating the schema.
+        _ = try Binaries.run("list-communications", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        let input = Array(try Fixtures.text("upload-communications/history.json").utf8)
+        let running = try (0..<4).map { _ in
+            try Binaries.start(Binaries.path("upload-communications"), stdinBytes: input, environment: environment, workingDirectory: directory.path)
+        }
+        let results = try running.map { try $0.wait() }
+        #expect(results.allSatisfy { $0.exitCode == 0 }, "\(results.map(\.stderr))")
+        #expect(results.filter { $0.json?["duplicate"] == false }.count == 1)
+        #expect(Set(results.compactMap { $0.json?["upload_id"]?.intValue }).count == 1)
+        let list = try Binaries.run("list-communications", stdin: "{}", environment: environment, workingDirectory: directory.path)
+        #expect(list.json?["total"] == 2, "the file's two rows, once")
+    }
+
     @Test func communicationRoutesThroughNginx() throws {
         let server = try NginxServer(mode: .direct)
         let key = try server.createKey()
