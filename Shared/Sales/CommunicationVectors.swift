@@ -50,6 +50,16 @@ package struct CommunicationVectors: Sendable {
         }
     }
 
+    /// How many chunks have no vector of the current model.
+    package func missingCount() throws -> Int {
+        try database.read { sql in
+            try sql.queryOne("""
+                SELECT COUNT(*) AS n FROM sales_communication_chunks c
+                WHERE NOT EXISTS (SELECT 1 FROM retrieval_vectors v WHERE v.collection = ? AND v.item_id = c.id AND v.model = ?)
+                """, Self.collection, embedder.model)?.int("n") ?? 0
+        }
+    }
+
     /// What a chunk's vector is made from: the subject gives a short chunk its topic.
     static func embeddingText(subject: String, text: String) -> String { subject + "\n\n" + text }
 

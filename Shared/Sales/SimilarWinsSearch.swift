@@ -15,6 +15,9 @@ package struct SimilarWinsSearch: SimilarWinsSearching {
     package let embedder: any Embedder
     package var minimumSimilarity: Double
     package var logger: Logger?
+    /// Called when chunks lack a vector of the current model (a model change, a failed
+    /// embedding whose job is gone): queues `reembed-communications`, which fills them in.
+    package var onMissingVectors: (@Sendable (Int) throws -> Void)?
 
     package static let fullTextIndex = FullTextSearch(table: "sales_communication_chunks_fts")
     /// Chunks of won communications, written against the column each search names.
@@ -22,7 +25,9 @@ package struct SimilarWinsSearch: SimilarWinsSearching {
         SQLFilter("\(column) IN (SELECT c.id FROM sales_communication_chunks c JOIN sales_communications m ON m.id = c.communication_id WHERE m.outcome_kind = 'win')")
     }
 
-    package init(database: any Database, embedder: any Embedder, minimumSimilarity: Double? = nil, logger: Logger? = nil) {
+    package init(database: any Database, embedder: any Embedder, minimumSimilarity: Double? = nil, logger: Logger? = nil,
+                 onMissingVectors: (@Sendable (Int) throws -> Void)? = nil) {
+        self.onMissingVectors = onMissingVectors
         self.database = database
         self.embedder = embedder
         self.minimumSimilarity = minimumSimilarity ?? SolutionSearch.defaultMinimumSimilarity(provider: embedder.provider)
@@ -39,6 +44,14 @@ package struct SimilarWinsSearch: SimilarWinsSearching {
             logger?.warning("sales.similar_wins_vectors_unavailable", ["provider": .string(embedder.provider)])
         }
         let vectors = CommunicationVectors(database: database, embedder: embedder)
+        if let onMissingVectors, queryVector != nil {
+            let missing = try vectors.missingCount()
+            if missing > 0 {
+                do { try onMissingVectors(missing) } catch {
+                    logger?.warning("sales.reembed_not_queued", ["missing": .number(Double(missing))])
+                }
+            }
+        }
         let (fullText, nearest) = try database.read { sql in
             (try Self.fullTextIndex.search(sql, text: text, filter: Self.wins("rowid"), limit: pool),
              try queryVector.map { try vectors.index.search($0, model: embedder.model, filter: Self.wins("item_id"), limit: pool, in: sql) } ?? [])

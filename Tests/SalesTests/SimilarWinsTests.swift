@@ -95,6 +95,17 @@ import Testing
         #expect(byMeaning.contains { $0.communicationID == stored.id && $0.foundBy.contains("vector") })
     }
 
+    @Test func aModelChangeQueuesTheJobAndSearchAnswersByWordsMeanwhile() async throws {
+        let stored = try await add("Customs automation", "Automated customs filings for the EU lanes.", outcome: "won", embedder: ConceptEmbedder())
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 0)
+        let hits = try await search("customs filings")
+        #expect(hits.map(\.communicationID) == [stored.id])
+        #expect(hits.first?.foundBy == ["full_text"], "no vector of the offline model yet")
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs WHERE function = ?", "reembed-communications") == 1)
+        _ = try await search("customs filings")
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 1, "the active job is reused")
+    }
+
     @Test func chunksFollowLinesAndCutOverlongOnesAtSpaces() {
         #expect(CommunicationChunks.split("  \n\n ") == [])
         #expect(CommunicationChunks.split("one\ntwo") == ["one\ntwo"])
