@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "CProcessShim", path: "CModules/CProcessShim"),
         // SHA-256 blocks with the CPU's SHA instructions, for Core's SHA256.
         .target(name: "CHashShim", path: "CModules/CHashShim"),
+        .systemLibrary(name: "CZlib", path: "CModules/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Shared library modules, lowest first.
         .target(name: "Core", dependencies: ["CHashShim"], path: "Shared/Core"),
@@ -31,6 +32,10 @@ let package = Package(
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
         .target(name: "Calendars", dependencies: ["Core"], path: "Shared/Calendars"),
+        // ZIP reading (uploaded .docx files, chat exports) over the system's static libz, linked
+        // like libsqlite3 above: nothing to load at start for functions that never open an archive.
+        .target(name: "Archives", dependencies: ["Core", "CZlib"], path: "Shared/Archives",
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libz.a"])]),
         // The invocation core: handlers, their context, and the one function that runs them.
         // It imports no provider, gateway or jobs module; those extend the context instead.
         .target(name: "Runtime", dependencies: ["Core", "Store", "CProcessShim"], path: "Shared/Runtime"),
@@ -51,7 +56,7 @@ let package = Package(
                 path: "Shared/Interviews"),
         .target(name: "Candidates", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs"],
                 path: "Shared/Candidates"),
-        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows", "Retrieval"],
+        .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows", "Retrieval", "Archives"],
                 path: "Shared/Sales"),
         .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workflows", "Retrieval"],
                 path: "Shared/Catalog"),
@@ -83,9 +88,10 @@ let package = Package(
                     path: "Tests/InterviewsTests"),
         .testTarget(name: "CandidatesTests", dependencies: ["Core", "Candidates", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "TestSupport"],
                     path: "Tests/CandidatesTests"),
-        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "Retrieval", "TestSupport"],
+        .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "Retrieval", "Archives", "TestSupport"],
                     path: "Tests/SalesTests"),
         .testTarget(name: "RetrievalTests", dependencies: ["Core", "Retrieval", "Store", "TestSupport"], path: "Tests/RetrievalTests"),
+        .testTarget(name: "ArchivesTests", dependencies: ["Archives", "Core", "TestSupport"], path: "Tests/ArchivesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "WorkflowsTests", dependencies: ["Core", "Store", "Workflows", "TestSupport"], path: "Tests/WorkflowsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),

@@ -1,0 +1,225 @@
+import FoundationEssentials
+
+/// The decoding steps of MIME (RFC 2045–2047) and the RFC 5322 date, each one linear pass:
+/// multipart sections, quoted-printable and base64 bodies, charsets, encoded-word headers.
+package enum MIMEDecoding {
+    /// Header bytes as text: UTF-8 (RFC 6532), else Latin-1.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        String(validating: bytes, as: UTF8.self) ?? latin1(bytes)
+    }
+
+    static func latin1(_ bytes: some Sequence<UInt8>) -> String {
+        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    }
+
+    /// Bytes in a charset as text. UTF-8 that is not valid UTF-8 is read as Windows-1252 rather
+    /// than refused (mislabelled mail is common); unknown charsets are read as UTF-8, leniently.
+    package static func decode(_ bytes: [UInt8], charset: String?) -> String {
+        switch charset?.lowercased() {
+        case "iso-8859-1", "latin1", "latin-1", "iso8859-1", "iso-8859-15", "us-ascii", "ascii":
+            return latin1(bytes)
+        case "windows-1252", "cp1252":
+            return TextBytes.windows1252(bytes)
+        default:
+            return String(validating: bytes, as: UTF8.self) ?? TextBytes.windows1252(bytes)
+        }
+    }
+
+    /// The bodies between `--boundary` delimiter lines, up to the closing `--boundary--`; the
+    /// line break before a delimiter belongs to it. The preamble and epilogue are dropped.
+    static func sections(_ body: ArraySlice<UInt8>, boundary: [UInt8]) -> [ArraySlice<UInt8>] {
+        var sections: [ArraySlice<UInt8>] = []
+        var sectionStart: Int?
+        var lineStart = body.startIndex
+        while lineStart < body.endIndex {
+            var lineEnd = lineStart
+            while lineEnd < body.endIndex, body[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd < body.endIndex ? lineEnd + 1 : lineEnd
+            if body[lineStart] == 0x2D, lineEnd - lineStart >= boundary.count + 2, body[lineStart + 1] == 0x2D,
+               body[(lineStart + 2)..<(lineStart + 2 + boundary.count)].elementsEqual(boundary) {
+                if let start = sectionStart {
+                    var end = lineStart
+                    if end > start, body[end - 1] == 0x0A { end -= 1 }
+                    if end > start, body[end - 1] == 0x0D { end -= 1 }
+                    sections.append(body[start..<max(start, end)])
+                }
+                let after = lineStart + 2 + boundary.count
+                if after + 1 <= lineEnd, after + 1 < body.endIndex, body[after] == 0x2D, body[after + 1] == 0x2D { return sections }
+                sectionStart = next
+            }
+            lineStart = next
+        }
+        // No closing delimiter: the last section runs to the end (truncated mail still reads).
+        if let start = sectionStart, start < body.endIndex { sections.append(body[start...]) }
+        return sections
+    }
+
+    /// Undoes a Content-Transfer-Encoding; 7bit, 8bit, binary and unknown ones are kept as they are.
+    package static func transferDecode(_ body: ArraySlice<UInt8>, encoding: String) -> [UInt8] {
+        switch encoding {
+        case "base64": return base64(body)
+        case "quoted-printable": return quotedPrintable(body, underscoreIsSpace: false)
+        default: return Array(body)
+        }
+    }
+
+    /// Base64 ignoring line breaks and anything outside the alphabet; stops at padding.
+    static func base64(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            let value: UInt32
+            switch byte {
+            case 0x41...0x5A: value = UInt32(byte - 0x41)
+            case 0x61...0x7A: value = UInt32(byte - 0x61 + 26)
+            case 0x30...0x39: value = UInt32(byte - 0x30 + 52)
+            case 0x2B, 0x2D: value = 62
+            case 0x2F, 0x5F: value = 63
+            case 0x3D: return output
+            default: continue
+            }
+            buffer = buffer << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return output
+    }
+
+    /// Quoted-printable: `=XX` is a byte, `=` at a line's end joins it to the next (soft break);
+    /// a malformed `=` is kept as it is. In encoded words (`Q`), `_` is a space.
+    static func quotedPrintable(_ bytes: ArraySlice<UInt8>, underscoreIsSpace: Bool) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x3D {
+                // Soft line break: "=" then optional spaces then CRLF or LF.
+                var probe = index + 1
+                while probe < bytes.endIndex, bytes[probe] == 0x20 || bytes[probe] == 0x09 { probe += 1 }
+                if probe < bytes.endIndex, bytes[probe] == 0x0D, probe + 1 < bytes.endIndex, bytes[probe + 1] == 0x0A { index = probe + 2; continue }
+                if probe < bytes.endIndex, bytes[probe] == 0x0A { index = probe + 1; continue }
+                if probe == bytes.endIndex { break }
+                if index + 2 < bytes.endIndex, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                    output.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                output.append(byte)
+            } else if byte == 0x5F && underscoreIsSpace {
+                output.append(0x20)
+            } else {
+                output.append(byte)
+            }
+            index += 1
+        }
+        return output
+    }
+
+    static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// A header value with RFC 2047 encoded words (`=?charset?B|Q?text?=`) decoded; whitespace
+    /// between two adjacent encoded words is dropped, as the RFC says.
+    package static func decodeWords(_ value: String) -> String {
+        guard value.contains("=?") else { return value }
+        var result = ""
+        var pendingSpace = ""
+        var lastWasEncoded = false
+        var rest = Substring(value)
+        while !rest.isEmpty {
+            if rest.hasPrefix("=?"), let (decoded, after) = encodedWord(rest) {
+                if !lastWasEncoded { result += pendingSpace }
+                pendingSpace = ""
+                result += decoded
+                lastWasEncoded = true
+                rest = after
+                continue
+            }
+            let character = rest.removeFirst()
+            if character == " " || character == "\t" {
+                pendingSpace.append(character)
+            } else {
+                result += pendingSpace
+                pendingSpace = ""
+                result.append(character)
+                lastWasEncoded = false
+            }
+        }
+        return result + pendingSpace
+    }
+
+    /// One encoded word at the start of `text`, decoded, and the text after it.
+    private static func encodedWord(_ text: Substring) -> (String, Substring)? {
+        let body = text.dropFirst(2)
+        guard let charsetEnd = body.firstIndex(of: "?") else { return nil }
+        let charset = String(body[..<charsetEnd].split(separator: "*").first ?? "")  // RFC 2231 language suffix
+        let afterCharset = body[body.index(after: charsetEnd)...]
+        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
+        let payload = afterCharset.dropFirst(2)
+        // An encoded word is at most 75 characters: a bounded look, so many unclosed "=?" stay linear.
+        guard let end = payload.prefix(1_100).firstRange(of: "?=") else { return nil }
+        let encoded = Array(payload[..<end.lowerBound].utf8)
+        guard encoded.count <= 1_000, !encoded.contains(0x20) else { return nil }
+        let bytes: [UInt8]
+        switch encoding {
+        case "B", "b": bytes = base64(encoded)
+        case "Q", "q": bytes = quotedPrintable(encoded[...], underscoreIsSpace: true)
+        default: return nil
+        }
+        return (decode(bytes, charset: charset), payload[end.upperBound...])
+    }
+
+    /// An RFC 5322 date-time (`Tue, 1 Dec 2026 10:15:00 +0100`, obsolete zone names too), in UTC.
+    package static func date(_ text: String) -> Date? {
+        var words = text.replacing(",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
+        if let first = words.first, first.count == 3, Int(first) == nil { words.removeFirst() }
+        guard words.count >= 4, let day = Int(words[0]), let year = Int(words[2]) else { return nil }
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        guard let monthIndex = months.firstIndex(of: String(words[1].lowercased().prefix(3))) else { return nil }
+        let fullYear = year < 50 ? 2000 + year : year < 1000 ? 1900 + year : year
+        let time = words[3].split(separator: ":").compactMap { Int($0) }
+        guard time.count >= 2, (1...31).contains(day), (0...23).contains(time[0]), (0...59).contains(time[1]) else { return nil }
+        var offsetMinutes = 0
+        if words.count >= 5 {
+            let zone = words[4]
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+                offsetMinutes = (value / 100 * 60 + value % 100) * (sign == "-" ? -1 : 1)
+            } else {
+                let named = ["ut": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360,
+                             "pst": -480, "pdt": -420]
+                offsetMinutes = named[zone.lowercased()] ?? 0
+            }
+        }
+        let days = Timestamp.days(fromCivil: Int64(fullYear), Int64(monthIndex + 1), Int64(day))
+        let seconds = days * 86_400 + Int64(time[0] * 3_600 + time[1] * 60 + (time.count > 2 ? time[2] : 0)) - Int64(offsetMinutes * 60)
+        return Date(timeIntervalSince1970: Double(seconds))
+    }
+}
+
+/// Byte-to-text mappings shared by the readers of uploaded text.
+package enum TextBytes {
+    /// Windows-1252: Latin-1 except 0x80–0x9F, which hold typographic quotes, dashes and €.
+    package static func windows1252(_ bytes: some Sequence<UInt8>) -> String {
+        String(String.UnicodeScalarView(bytes.map(windows1252Scalar)))
+    }
+
+    private static let high: [UInt32] = [0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
+                              0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
+                              0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178]
+
+    static func windows1252Scalar(_ byte: UInt8) -> Unicode.Scalar {
+        let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+}

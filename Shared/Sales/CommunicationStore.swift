@@ -1,0 +1,203 @@
+import Core
+import FoundationEssentials
+import Store
+
+/// Communications, their chunks and uploads in the database. A batch (one entry, or every
+/// communication of one uploaded file) is written in one transaction with its chunks and, through
+/// the triggers, their full-text index, so a communication is searchable by words as soon as it is
+/// stored. An upload is claimed by its SHA-256 with `INSERT … ON CONFLICT DO NOTHING RETURNING`:
+/// the same file sent twice, even at once, stores its communications once.
+package struct CommunicationStore: Sendable {
+    package let database: any Database
+
+    package init(database: any Database) {
+        self.database = database
+    }
+
+    /// A communication before it is stored (fields already checked and trimmed).
+    package struct Draft: Sendable, Equatable {
+        package var prospectID: Int?
+        package var companyName: String?
+        package var subject: String
+        package var content: String
+        package var sender: String?
+        package var outcome: String?
+        package var date: Date
+
+        package init(prospectID: Int? = nil, companyName: String? = nil, subject: String, content: String, sender: String? = nil,
+                     outcome: String? = nil, date: Date) {
+            self.prospectID = prospectID
+            self.companyName = companyName
+            self.subject = subject
+            self.content = content
+            self.sender = sender
+            self.outcome = outcome
+            self.date = date
+        }
+    }
+
+    /// The file a batch came from.
+    package struct UploadFile: Sendable {
+        package var fileName: String
+        package var fileType: String
+        package var sha256: String
+        package var byteCount: Int
+        /// Rows of the file that were not stored, as JSON (line and reason).
+        package var errors: JSONValue
+    }
+
+    /// What storing a batch did.
+    package struct Stored: Sendable {
+        package var ids: [Int]
+        package var chunkIDs: [Int]
+        package var uploadID: Int?
+        /// True when the file had been uploaded before: `ids` are that upload's communications.
+        package var duplicate: Bool
+        package var errors: JSONValue
+    }
+
+    /// Stores the drafts (and the upload that brought them) in one transaction. A prospect that
+    /// does not exist is `not_found` and nothing is stored.
+    package func store(_ drafts: [Draft], upload: UploadFile?, now: Date) throws -> Stored {
+        try database.write { sql in
+            var uploadID: Int?
+            if let upload {
+                let claimed = try sql.queryOne("""
+                    INSERT INTO sales_communication_uploads (sha256, file_name, file_type, byte_count, communications, errors, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
+                    """, [upload.sha256, upload.fileName, upload.fileType, upload.byteCount, drafts.count, upload.errors, now])
+                guard let id = claimed?.optionalInt("id") else {
+                    let existing = try sql.queryOne("SELECT id, errors FROM sales_communication_uploads WHERE sha256 = ?", upload.sha256)
+                    let existingID = try existing?.int("id")
+                    let ids = try sql.query("SELECT id FROM sales_communications WHERE upload_id = ? ORDER BY id", existingID ?? 0)
+                        .map { try $0.int("id") }
+                    return Stored(ids: ids, chunkIDs: [], uploadID: existingID, duplicate: true,
+                                  errors: try existing?.optionalJSON("errors") ?? [])
+                }
+                uploadID = id
+            }
+            var ids: [Int] = []
+            var chunkIDs: [Int] = []
+            for draft in drafts {
+                let (id, chunks) = try insert(draft, upload: upload, uploadID: uploadID, now: now, sql)
+                ids.append(id)
+                chunkIDs += chunks
+            }
+            return Stored(ids: ids, chunkIDs: chunkIDs, uploadID: uploadID, duplicate: false, errors: upload?.errors ?? [])
+        }
+    }
+
+    private func insert(_ draft: Draft, upload: UploadFile?, uploadID: Int?, now: Date, _ sql: any SQLExecutor) throws -> (Int, [Int]) {
+        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows).
+        var draft = draft
+        draft.content = draft.content.replacing("\r\n", with: "\n")
+        var companyName = draft.companyName
+        var companyID: Int?
+        if let prospectID = draft.prospectID {
+            guard let prospect = try sql.queryOne("SELECT company_name, company_id FROM sales_prospects WHERE id = ?", prospectID) else {
+                throw BundleError(.notFound, "prospect \(prospectID) does not exist",
+                                  details: [ErrorDetail(field: "prospect_id", problem: "no prospect has id \(prospectID)")])
+            }
+            companyName = companyName ?? prospect.optionalString("company_name")
+            companyID = prospect.optionalInt("company_id")
+        }
+        let companyKey = companyName.map(CompanyName.key)
+        if let companyKey, companyID == nil || draft.companyName != nil {
+            // A named company links to the stored one of that name, when there is one.
+            companyID = try sql.queryOne("SELECT id FROM sales_companies WHERE name_key = ?", companyKey)?.optionalInt("id") ?? companyID
+        }
+        guard let row = try sql.queryOne("""
+            INSERT INTO sales_communications (prospect_id, company_id, company_name, company_key, subject, content, sender, outcome,
+                outcome_kind, communication_date, source, upload_id, file_name, file_sha256, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [draft.prospectID, companyID, companyName, companyKey, draft.subject, draft.content, draft.sender, draft.outcome,
+                  OutcomeKind.classify(draft.outcome), draft.date, upload == nil ? "manual" : "upload", uploadID, upload?.fileName,
+                  upload?.sha256, now]), let id = row.optionalInt("id") else {
+            throw BundleError(.internal, "the communication row was not returned")
+        }
+        var chunkIDs: [Int] = []
+        for (position, text) in CommunicationChunks.split(draft.content).enumerated() {
+            let chunk = try sql.queryOne("""
+                INSERT INTO sales_communication_chunks (communication_id, position, subject, text) VALUES (?, ?, ?, ?) RETURNING id
+                """, [id, position, draft.subject, text])
+            if let chunkID = chunk?.optionalInt("id") { chunkIDs.append(chunkID) }
+        }
+        return (id, chunkIDs)
+    }
+
+    package func communications(_ ids: [Int]) throws -> [Communication] {
+        guard !ids.isEmpty else { return [] }
+        return try database.read { sql in
+            var found: [Int: Communication] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[start..<min(start + 500, ids.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+                for row in try sql.query("SELECT \(Communication.selectColumns) WHERE m.id IN (\(marks))", part) {
+                    let communication = try Communication(row: row)
+                    found[communication.id] = communication
+                }
+            }
+            return ids.compactMap { found[$0] }
+        }
+    }
+
+    /// What a list may be narrowed by.
+    package struct Filter: Sendable {
+        package var prospectID: Int?
+        /// Any spelling of the company's name.
+        package var company: String?
+        package var outcomeKind: String?
+        /// Words that must all appear (full text over subject and content).
+        package var query: String?
+
+        package init(prospectID: Int? = nil, company: String? = nil, outcomeKind: String? = nil, query: String? = nil) {
+            self.prospectID = prospectID
+            self.company = company
+            self.outcomeKind = outcomeKind
+            self.query = query
+        }
+    }
+
+    /// A page of communications, newest first (by date, then id), and how many match in all.
+    package func list(_ filter: Filter, limit: Int, offset: Int) throws -> (communications: [Communication], total: Int) {
+        var conditions: [String] = []
+        var arguments: [any SQLBindable] = []
+        if let prospectID = filter.prospectID { conditions.append("m.prospect_id = ?"); arguments.append(prospectID) }
+        if let company = filter.company?.trimmingWhitespace(), !company.isEmpty {
+            conditions.append("m.company_key = ?")
+            arguments.append(CompanyName.key(company))
+        }
+        if let kind = filter.outcomeKind { conditions.append("m.outcome_kind = ?"); arguments.append(kind) }
+        if let query = filter.query?.trimmingWhitespace(), !query.isEmpty {
+            for word in Words.split(query).prefix(8) {
+                conditions.append("(lower(m.subject) LIKE ? ESCAPE '\\' OR lower(m.content) LIKE ? ESCAPE '\\')")
+                let pattern = LikePattern.containing(word.lowercased())
+                arguments += [pattern, pattern]
+            }
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try database.read { sql in
+            let total = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_communications m" + whereClause, arguments)?.optionalInt("n") ?? 0
+            let rows = try sql.query("SELECT \(Communication.selectColumns)\(whereClause) ORDER BY m.communication_date DESC, m.id DESC LIMIT ? OFFSET ?",
+                                     arguments + [limit, offset])
+            return (try rows.map(Communication.init(row:)), total)
+        }
+    }
+}
+
+extension CommunicationStore {
+    /// Which of these prospect ids exist.
+    package func existingProspects(_ ids: Set<Int>) throws -> Set<Int> {
+        guard !ids.isEmpty else { return [] }
+        let list = Array(ids)
+        return try database.read { sql in
+            var found: Set<Int> = []
+            for start in stride(from: 0, to: list.count, by: 500) {
+                let part = Array(list[start..<min(start + 500, list.count)])
+                let marks = Array(repeating: "?", count: part.count).joined(separator: ", ")
+                for row in try sql.query("SELECT id FROM sales_prospects WHERE id IN (\(marks))", part) { found.insert(try row.int("id")) }
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Core
+import FoundationEssentials
+import Runtime
+
+/// `POST /api/v1/communications/upload`: a file of past communications (multipart, or
+/// `{file_name, content_base64}` so a fixture can be piped), read by `CommunicationFile`, with
+/// optional fields that apply to a single document (prospect_id, company_name, outcome, date,
+/// subject). 10 MB at most, counted on the bytes received. The same file again is the same upload:
+/// the answer says `duplicate: true` and lists the first upload's communications.
+package struct UploadCommunicationsHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var files: [JSONValue]?
+        var fileName: String?
+        var contentBase64: String?
+        var prospectID: Int?
+        var companyName: String?
+        var outcome: String?
+        var date: String?
+        var subject: String?
+
+        enum CodingKeys: String, CodingKey {
+            case files, outcome, date, subject
+            case fileName = "file_name"
+            case contentBase64 = "content_base64"
+            case prospectID = "prospect_id"
+            case companyName = "company_name"
+        }
+    }
+
+    package struct Output: Codable, Sendable {
+        var uploadID: Int?
+        var fileName: String
+        var fileType: String
+        var sha256: String
+        var duplicate: Bool
+        var created: Int
+        var communications: [Communication]
+        var errors: JSONValue
+        var embedding: CommunicationEmbedding
+        var message: String
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, duplicate, created, communications, errors, embedding, message
+            case uploadID = "upload_id"
+            case fileName = "file_name"
+            case fileType = "file_type"
+        }
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "upload-communications",
+        summary: "Uploads past communications from a file (.txt, .md, .eml, .csv one per row, .docx; 10 MB), chunked and embedded for similar-wins search.",
+        routes: [Route("POST", "/api/v1/communications/upload")],
+        successStatus: 201,
+        input: Schema.object([
+            "files": Schema.array(Schema.any, "Multipart files (set by the HTTP gateway): send one, in any field"),
+            "file_name": Schema.string("The file's name; its extension gives the type", maxLength: 255),
+            "content_base64": Schema.string("The file's bytes, base64 (with file_name)"),
+            "prospect_id": Schema.integer("The prospect a single document is with", minimum: 1),
+            "company_name": Schema.string(maxLength: 300),
+            "outcome": Schema.string("What came of it (\"closed won\", \"no reply\"…)", maxLength: 2_000),
+            "date": Schema.string("ISO-8601 time or YYYY-MM-DD", maxLength: 40),
+            "subject": Schema.string(maxLength: 500),
+        ], required: []),
+        output: Schema.object([
+            "upload_id": Schema.nullable(Schema.integer(minimum: 1)), "file_name": Schema.string(), "file_type": Schema.string(enum: CommunicationFile.acceptedTypes),
+            "sha256": Schema.string(), "duplicate": Schema.boolean("true when this exact file was uploaded before: nothing new was stored"),
+            "created": Schema.integer(minimum: 0), "communications": Schema.array(Communication.schema),
+            "errors": Schema.array(CommunicationFile.RowError.schema), "embedding": CommunicationEmbedding.schema, "message": Schema.string(),
+        ]),
+        timeoutSeconds: 300
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let (bytes, fileName) = try Self.file(input)
+        let now = context.clock.now()
+        var defaults = CommunicationFile.Defaults(prospectID: input.prospectID, outcome: Self.optional(input.outcome), subject: Self.optional(input.subject))
+        defaults.companyName = Self.optional(input.companyName)
+        if let text = Self.optional(input.date) {
+            guard let date = Timestamp.parse(text) else {
+                throw BundleError.validation(field: "date", "must be an ISO-8601 time or YYYY-MM-DD, got \"\(text.prefix(40))\"")
+            }
+            defaults.date = date
+        }
+        var file = try CommunicationFile(bytes: bytes, fileName: fileName, defaults: defaults, now: now)
+        let store = CommunicationStore(database: try context.database())
+        if file.lines != nil {
+            file.dropRows(withProspectsOtherThan: try store.existingProspects(Set(file.drafts.compactMap(\.prospectID))))
+        }
+        // A file none of whose rows can be stored is refused, not recorded: fixed and sent again,
+        // it must not be taken for a duplicate.
+        guard !file.drafts.isEmpty else {
+            throw BundleError(.validationFailed, "no row of the file could be stored: " + (file.errors.first?.message ?? "no rows"),
+                              details: file.errors.prefix(50).map { ErrorDetail(field: "line \($0.line)", problem: $0.message) })
+        }
+        let sha256 = SHA256.hex(SHA256.hash(bytes))
+        let errors = try JSONValueEncoder.encode(file.errors)
+        let upload = CommunicationStore.UploadFile(fileName: fileName, fileType: file.fileType, sha256: sha256, byteCount: bytes.count, errors: errors)
+        let stored = try store.store(file.drafts, upload: upload, now: now)
+        let communications = try store.communications(Array(stored.ids.prefix(200)))
+        let embedding = stored.duplicate ? CommunicationEmbedding(status: "complete", embedded: 0, pending: 0)
+            : try await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        context.logger.info("sales.communications_uploaded", ["type": .string(file.fileType), "created": .number(Double(stored.duplicate ? 0 : stored.ids.count)),
+                                                              "skipped": .number(Double(file.errors.count)), "duplicate": .bool(stored.duplicate)])
+        let message = stored.duplicate
+            ? "this file was already uploaded (upload \(stored.uploadID ?? 0)); nothing new was stored"
+            : "stored \(stored.ids.count) communication\(stored.ids.count == 1 ? "" : "s") from \(fileName)"
+                + (file.errors.isEmpty ? "" : "; \(file.errors.count) row\(file.errors.count == 1 ? "" : "s") skipped")
+        return Output(uploadID: stored.uploadID, fileName: fileName, fileType: file.fileType, sha256: sha256, duplicate: stored.duplicate,
+                      created: stored.duplicate ? 0 : stored.ids.count, communications: communications, errors: stored.errors,
+                      embedding: embedding, message: message)
+    }
+
+    static func optional(_ text: String?) -> String? { text?.trimmingWhitespace().isEmpty == false ? text?.trimmingWhitespace() : nil }
+
+    /// The file's bytes and name, from a multipart file or `content_base64`; the size is checked
+    /// on the bytes before anything is read.
+    static func file(_ input: Input) throws -> ([UInt8], String) {
+        let files = input.files ?? []
+        guard files.isEmpty || input.contentBase64 == nil else {
+            throw BundleError.validation(field: "files", "send the file one way: a multipart file or content_base64")
+        }
+        if let encoded = input.contentBase64 {
+            guard let name = optional(input.fileName) else {
+                throw BundleError.validation(field: "file_name", "is required with content_base64 (its extension gives the type)")
+            }
+            // Checked on the encoded length first, so an oversized upload is never decoded.
+            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes + 3 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
+            guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                throw BundleError.validation(field: "content_base64", "is not base64")
+            }
+            guard data.count <= CommunicationFile.maxBytes else { throw tooLarge(data.count) }
+            return (Array(data), name)
+        }
+        guard let file = files.first else {
+            throw BundleError.validation(field: "files", "no file was sent: upload one as multipart (field \"file\") or send {file_name, content_base64}")
+        }
+        guard files.count == 1 else { throw BundleError.validation(field: "files", "send one file per upload, not \(files.count)") }
+        guard let name = file["filename"]?.stringValue ?? optional(input.fileName) else {
+            throw BundleError.validation(field: "files", "the uploaded file has no name; its extension gives the type")
+        }
+        if let size = file["size"]?.intValue, size > CommunicationFile.maxBytes { throw tooLarge(size) }
+        if let text = file["text"]?.stringValue { return (Array(text.utf8), name) }
+        guard let encoded = file["content_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
+            throw BundleError.validation(field: "files", "the uploaded file has no content")
+        }
+        return (Array(data), name)
+    }
+
+    static func tooLarge(_ size: Int) -> BundleError {
+        BundleError(.payloadTooLarge, "the file is \(size) bytes; upload at most \(CommunicationFile.maxBytes >> 20) MB at a time")
+    }
+}

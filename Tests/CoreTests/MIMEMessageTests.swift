@@ -1,0 +1,51 @@
+import Core
+import Testing
+
+/// The e-mail reader's decoders and bounds (messages written by Python's `email` package are read
+/// in SalesTests' upload tests).
+@Suite struct MIMEMessageTests {
+    @Test func encodedWordsAreDecodedAndJoined() {
+        #expect(MIMEDecoding.decodeWords("=?UTF-8?B?w4lsw6lnYW50?= =?UTF-8?Q?_caf=C3=A9?=") == "Élégant café")
+        #expect(MIMEDecoding.decodeWords("Re: =?iso-8859-1?q?r=E9union?= today") == "Re: réunion today")
+        #expect(MIMEDecoding.decodeWords("plain =? not encoded ?=") == "plain =? not encoded ?=")
+        #expect(MIMEDecoding.decodeWords("=?utf-8?x?abc?=") == "=?utf-8?x?abc?=", "unknown encoding kept")
+        let many = String(repeating: "=?", count: 50_000)
+        #expect(MIMEDecoding.decodeWords(many) == many, "unclosed words stay text (and linear)")
+    }
+
+    @Test func transferEncodingsAreUndone() {
+        #expect(MIMEDecoding.transferDecode(Array("caf=C3=A9 =\r\nau lait=3D".utf8)[...], encoding: "quoted-printable") == Array("café au lait=".utf8))
+        #expect(MIMEDecoding.transferDecode(Array("aGVs\r\nbG8=\r\n".utf8)[...], encoding: "base64") == Array("hello".utf8))
+        #expect(MIMEDecoding.transferDecode(Array("=ZZ kept".utf8)[...], encoding: "quoted-printable") == Array("=ZZ kept".utf8))
+        #expect(MIMEDecoding.decode([0x93, 0x71, 0x94], charset: "windows-1252") == "“q”")
+        #expect(MIMEDecoding.decode([0xE9], charset: "utf-8") == "é", "mislabelled Latin-1 still reads")
+    }
+
+    @Test func datesAreReadInUTC() {
+        #expect(MIMEDecoding.date("Tue, 1 Dec 2026 10:15:00 +0100").map { Timestamp.format($0) } == "2026-12-01T09:15:00Z")
+        #expect(MIMEDecoding.date("1 Dec 26 10:15 PST").map { Timestamp.format($0) } == "2026-12-01T18:15:00Z")
+        #expect(MIMEDecoding.date("yesterday") == nil)
+    }
+
+    @Test func foldedHeadersAndNestedPartsAreBounded() throws {
+        let folded = try MIMEMessage(bytes: Array("Subject: one\r\n two\r\n\tthree\r\n\r\nbody".utf8))
+        #expect(folded.subject == "one two\tthree")
+        #expect(folded.text == "body")
+
+        func nested(_ depth: Int) -> String {
+            var message = "Content-Type: text/plain\r\n\r\ninner"
+            for level in 0..<depth {
+                message = "Content-Type: multipart/mixed; boundary=b\(level)\r\n\r\n--b\(level)\r\n\(message)\r\n--b\(level)--\r\n"
+            }
+            return "Subject: deep\r\n" + message
+        }
+        #expect(try MIMEMessage(bytes: Array(nested(8).utf8)).text == "inner")
+        #expect(throws: BundleError.self) { try MIMEMessage(bytes: Array(nested(9).utf8)) }
+
+        let parts = (0..<201).map { "--b\r\nContent-Type: text/plain\r\n\r\npart \($0)\r\n" }.joined()
+        let wide = "Subject: wide\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" + parts + "--b--\r\n"
+        #expect(throws: BundleError.self) { try MIMEMessage(bytes: Array(wide.utf8)) }
+        let headers = String(repeating: "X-A: b\r\n", count: 501) + "\r\nbody"
+        #expect(throws: BundleError.self) { try MIMEMessage(bytes: Array(headers.utf8)) }
+    }
+}
