@@ -42,8 +42,8 @@ let package = Package(
         .target(name: "Providers", dependencies: ["Core", "Store", "HTTPTransport", "Runtime", "Calendars", "Processes"], path: "Shared/Providers"),
         .target(name: "Gateway", dependencies: ["Core", "Store"], path: "Shared/Gateway"),
         .target(name: "Jobs", dependencies: ["Core", "Store", "Processes", "Runtime"], path: "Shared/Jobs"),
-        // Workflows of named steps, each recorded, retried and resumable (Sales research, later agents).
-        .target(name: "Workflows", dependencies: ["Core", "Store"], path: "Shared/Workflows"),
+        // Workflows of named steps, each recorded, retried and resumable, run by jobs (Sales research, outreach, event matching).
+        .target(name: "Workflows", dependencies: ["Core", "Store", "Runtime", "Jobs"], path: "Shared/Workflows"),
         // Search by meaning and by words, for any domain: stored vectors, FTS5 queries, rank fusion.
         .target(name: "Retrieval", dependencies: ["Core", "Store"], path: "Shared/Retrieval"),
 

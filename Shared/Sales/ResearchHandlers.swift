@@ -82,7 +82,7 @@ package struct ResearchProspectHandler: FunctionHandler {
         if let failed, notes?.isEmpty ?? true { runInput = failed.input.objectValue ?? runInput }
         let (run, created) = try store.createRun(workflow: ResearchWorkflow.name, subject: subject, input: .object(runInput), now: now)
         let note = created ? Self.note(run: run, failed: failed) : nil
-        let jobID = try RunResearchHandler.ensureJob(for: run, context: context)
+        let jobID = try RunResearchHandler.job.ensureJob(for: run, context: context)
         context.logger.info("research.requested", ["run": .number(Double(run.id)), "job": .number(Double(jobID)), "created": .bool(created)])
         return Output(runID: run.id, jobID: jobID, prospectID: input.id, status: run.status.rawValue, created: created,
                       resumedFromRunID: run.resumedFromRunID, note: note, statusURL: "/jobs/\(jobID)",
@@ -140,10 +140,9 @@ package struct RunResearchHandler: FunctionHandler {
 
     package init() {}
 
-    /// How long a worker holds a run without renewing (it renews before every step attempt)
-    /// before another may take it over: longer than the job may run, so a live worker is never
-    /// overtaken by a follow-up job.
-    package static let leaseSeconds = manifest.timeoutSeconds + 60
+    /// The job kind that runs research runs (its keys, lease and follow-ups).
+    package static let job = WorkflowJob(function: manifest.name, keyPrefix: "research-run", timeoutSeconds: manifest.timeoutSeconds)
+    package static let leaseSeconds = job.leaseSeconds
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
@@ -152,23 +151,18 @@ package struct RunResearchHandler: FunctionHandler {
             throw BundleError(.notFound, "no research run with id \(input.id)")
         }
         if context.http != nil {
-            let jobID = run.isActive ? try Self.ensureJob(for: run, context: context) : run.jobID
+            let jobID = run.isActive ? try Self.job.ensureJob(for: run, context: context) : run.jobID
             return Output(queued: run.isActive, ran: false, jobID: jobID, research: ResearchAnswer(run))
         }
         let services = context.researchServices()
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: context.clock, logger: context.logger,
-                                    deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
+                                    deadline: context.deadline, owner: WorkflowJob.owner(context),
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
                                     progress: { percent, step in context.reportProgress(percent, "research: \(step) done") },
                                     onSuccess: Self.recordOutcome(clock: context.clock))
         let workflow = ResearchWorkflow(services: services, database: database, deadline: context.deadline, clock: context.clock)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
-        if !ran, finished.isActive, let jobID = context.jobID {
-            // Another worker holds it (or died holding it): look again when its lease ends, so a
-            // run whose worker was killed resumes without waiting for a new request.
-            let followUp = try Self.enqueue(runID: run.id, key: "research-run-\(run.id)-after-job-\(jobID)",
-                                            after: finished.leaseUntil.flatMap(Timestamp.parse), context: context)
-            context.logger.info("research.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
+        if let followUp = try Self.job.followUp(finished, ran: ran, context: context) {
             return Output(queued: true, ran: false, jobID: followUp, research: ResearchAnswer(finished))
         }
         context.logger.info("research.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue),
@@ -185,27 +179,5 @@ package struct RunResearchHandler: FunctionHandler {
             }
             try ResearchOutcome.record(findings, prospectID: prospectID, sql: sql, now: clock.now())
         }
-    }
-
-    /// The job that will run an active run: its own while that job is waiting or running; a new
-    /// one (after the lease, if a worker holds it) when its job ended without finishing the run
-    /// (a worker died, or the job gave up). One idempotency key per run and job, so repeated
-    /// requests queue at most one.
-    static func ensureJob(for run: WorkflowRun, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        guard let current = run.jobID else { return try enqueue(runID: run.id, key: "research-run-\(run.id)", after: nil, context: context) }
-        if let job = try JobQueue(database: database).job(current), job.status == .queued || job.status == .running { return current }
-        let lease = run.leaseUntil.flatMap(Timestamp.parse)
-        return try enqueue(runID: run.id, key: "research-run-\(run.id)-after-job-\(current)", after: lease, context: context)
-    }
-
-    static func enqueue(runID: Int, key: String, after: Date?, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        let now = context.clock.now()
-        let (job, _) = try JobQueue(database: database).enqueue(.init(
-            function: manifest.name, input: ["id": .number(Double(runID))], idempotencyKey: key, runAfter: after.map { max($0, now) },
-            maxAttempts: 3, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal, requestID: context.requestID), now: now)
-        try WorkflowStore(database: database).attachJob(job.id, toRun: runID, now: now)
-        return job.id
     }
 }
