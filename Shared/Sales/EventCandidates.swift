@@ -41,9 +41,16 @@ package struct EventCandidate: Codable, Sendable, Equatable {
     package var status: String
     package var similarity: Double
     package var research: ResearchDigest?
+    /// Whether the prospect's latest research run succeeded (what outreach requires); nil in
+    /// pools recorded before this was kept, where having a digest stands for it.
+    package var researchSucceeded: Bool?
+
+    /// What outreach without `allow_without_research` needs: the latest research run succeeded.
+    package var hasSucceededResearch: Bool { researchSucceeded ?? (research != nil) }
 
     enum CodingKeys: String, CodingKey {
         case title, industry, status, similarity, research
+        case researchSucceeded = "research_succeeded"
         case prospectID = "prospect_id"
         case fullName = "full_name"
         case companyName = "company_name"
@@ -100,13 +107,16 @@ package struct EventCandidateFinder: Sendable {
             try sql.query("""
                 SELECT p.id, p.full_name, p.title, p.company_name, p.industry, p.status,
                        (SELECT r.result FROM workflow_runs r WHERE r.workflow = ? AND r.subject = 'prospect:' || p.id
-                          AND r.status = 'succeeded' ORDER BY r.id DESC LIMIT 1) AS research
+                          AND r.status = 'succeeded' ORDER BY r.id DESC LIMIT 1) AS research,
+                       (SELECT r.status FROM workflow_runs r WHERE r.workflow = ? AND r.subject = 'prospect:' || p.id
+                          ORDER BY r.id DESC LIMIT 1) AS research_status
                 FROM sales_prospects p WHERE \(filter.sql) ORDER BY p.id LIMIT ?
-                """, [ResearchWorkflow.name] + filter.arguments + [Self.poolLimit]).map { row in
+                """, [ResearchWorkflow.name, ResearchWorkflow.name] + filter.arguments + [Self.poolLimit]).map { row in
                 EventCandidate(prospectID: try row.int("id"), fullName: try row.string("full_name"), title: try row.string("title"),
                                companyName: try row.string("company_name"), industry: row.optionalString("industry"),
                                status: try row.string("status"), similarity: 0,
-                               research: ResearchDigest(result: try row.optionalJSON("research")))
+                               research: ResearchDigest(result: try row.optionalJSON("research")),
+                               researchSucceeded: row.optionalString("research_status") == "succeeded")
             }
         }
         let researched = pool.filter { $0.research != nil }
