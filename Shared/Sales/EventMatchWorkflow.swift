@@ -6,11 +6,11 @@ import Workflows
 
 /// The event matching workflow (the original's §5.3): `find_candidates` (SQL filters and vector
 /// similarity, bounded), `score_relevance` (one structured LLM call per candidate, at most
-/// `concurrency` at once; a failed call skips that prospect with its reason), `select_top_matches`
+/// `concurrency` at once, each score saved as it arrives; a failed call skips that prospect with
+/// its reason, as does missing research unless allowed), `select_top_matches`
 /// (score ≥ threshold, at most `max_matches`, ties broken stably) and `generate_invitations`
 /// (the outreach workflow per match, with the event; a failed draft is recorded on the match).
-/// The run's result holds every row; its success stores them and removes the event's unsent
-/// invitations this run did not keep.
+/// The run's result holds every row; its success stores them (see `EventMatchOutcome`).
 package struct EventMatchWorkflow: Sendable {
     package static let name = "event_match"
     package static let stepNames = ["find_candidates", "score_relevance", "select_top_matches", "generate_invitations"]

@@ -145,6 +145,39 @@ import Workflows
         #expect(harness.llm.load.state.withLock { $0.calls } == 100, "the 20 without research are not scored")
     }
 
+    @Test func everyFilteredProspectIsRankedNotOnlyTheOldest() async throws {
+        let harness = try EventMatchHarness()
+        // 5,000 more fitting prospects without research, then the best fit of all, researched, newest.
+        let best = try harness.database.write { sql in
+            for n in 1_001...6_000 {
+                try sql.execute("""
+                    INSERT INTO sales_prospects (linkedin_url, full_name, title, company_name, industry, status, created_at, updated_at)
+                    VALUES (?, ?, 'CTO', ?, 'Manufacturing', 'new', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')
+                    """, "https://www.linkedin.com/in/person-\(n)", "Person \(n)", "Company \(n)")
+            }
+            let id = try sql.queryOne("""
+                INSERT INTO sales_prospects (linkedin_url, full_name, title, company_name, industry, status, created_at, updated_at)
+                VALUES ('https://www.linkedin.com/in/best', 'Best Fit', 'CTO', 'Mainframe Co', 'Manufacturing', 'new',
+                        '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z') RETURNING id
+                """)!.int("id")
+            let result: JSONValue = ["research_summary": "Modernisation Summit: moving legacy mainframes to AWS and cutting infrastructure costs.",
+                                     "pain_points": [["pain": "Moving legacy mainframes to AWS"]],
+                                     "recommended_solutions": [["name": "AWS Mainframe Modernization"], ["name": "Amazon EKS"]]]
+            try sql.execute("""
+                INSERT INTO workflow_runs (workflow, subject, status, input, result, created_at, updated_at)
+                VALUES ('research', ?, 'succeeded', '{}', ?, '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')
+                """, "prospect:\(id)", result)
+            return id
+        }
+        let context = harness.context()
+        let event = try #require(try harness.database.read { sql in try SalesEvent.load(1, sql: sql) })
+        let pool = try await EventCandidateFinder(database: harness.database, embedder: try context.embedder(), deadline: Deadline(seconds: 120),
+                                                  clock: context.clock).find(event: event, limit: 5)
+        #expect(pool.considered == 5_201 && pool.withResearch == 101 && pool.embedded == 102)
+        #expect(pool.candidates.count == 5 && pool.candidates.first?.prospectID == best, "\(pool.candidates.map(\.prospectID))")
+        #expect(pool.candidates.allSatisfy { $0.research != nil })
+    }
+
     @Test func theOfflineScoreFollowsWhatTheEventAndProspectShare() throws {
         let harness = try EventMatchHarness()
         let event = try #require(try harness.database.read { sql in try SalesEvent.load(1, sql: sql) })
