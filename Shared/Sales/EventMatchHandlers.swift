@@ -145,9 +145,8 @@ package struct RunEventMatchHandler: FunctionHandler {
         }
         let services = try context.eventMatchServices()
         let clock = context.clock
-        // One figure that only rises, from what an earlier attempt of this job reported.
-        let floor = try context.jobID.flatMap { try JobQueue(database: database).job($0)?.progress } ?? 0
-        let progress = EventMatchProgress(floor: floor) { percent, message in context.reportProgress(percent, message) }
+        // One figure that only rises over the attempt (the worker starts each attempt at 0).
+        let progress = EventMatchProgress { percent, message in context.reportProgress(percent, message) }
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: clock, logger: context.logger,
                                     deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,

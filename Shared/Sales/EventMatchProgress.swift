@@ -14,7 +14,7 @@ package final class EventMatchProgress: Sendable {
     let sink: @Sendable (Int, String) -> Void
     let reported: Mutex<Int>
 
-    /// `floor` is what was already reported (an earlier attempt of the same job).
+    /// `floor` is a figure already reported elsewhere, below which nothing is passed on.
     package init(floor: Int = 0, sink: @escaping @Sendable (Int, String) -> Void = { _, _ in }) {
         self.sink = sink
         self.reported = Mutex(max(0, min(100, floor)))
