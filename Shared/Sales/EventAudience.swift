@@ -3,7 +3,7 @@ import Retrieval
 import Store
 
 /// Who an event is for, as filters both SQL and the offline scorer apply the same way: the
-/// industry among the target industries (without case), a title holding one of the target roles
+/// industry among the target industries (without case, Unicode-aware), a title holding one of the target roles
 /// (every word of the role as a word of the title, "VP" also as "vice president", "CTO" also as
 /// "chief technology officer"), and a status other than `inactive`. No targets means no filter.
 package struct EventAudience: Sendable, Equatable {
@@ -50,14 +50,19 @@ package struct EventAudience: Sendable, Equatable {
         return roles.contains { role in role.allSatisfy { spellings in spellings.contains { text.contains(" \($0) ") } } }
     }
 
-    /// The same filters as SQL over `sales_prospects` aliased `p`. The title is normalised in SQL
-    /// with REPLACE (punctuation to spaces), which both backends have.
-    package var sqlFilter: SQLFilter {
+    /// The same filters as SQL over `sales_prospects` aliased `p`. The industry is not compared
+    /// in SQL (SQLite's LOWER only folds ASCII: "ÉNERGIE" would miss "Énergie"): the distinct
+    /// industries stored are read and matched here, in Swift, and SQL takes the exact values
+    /// that passed. The title is normalised in SQL with REPLACE (punctuation to spaces), which
+    /// both backends have.
+    package func sqlFilter(in sql: any SQLExecutor) throws -> SQLFilter {
         var clauses = ["p.status <> 'inactive'"]
         var arguments: [any SQLBindable] = []
         if !industries.isEmpty {
-            clauses.append("LOWER(TRIM(COALESCE(p.industry, ''))) IN (\(Array(repeating: "?", count: industries.count).joined(separator: ", ")))")
-            arguments += industries
+            let values = try sql.query("SELECT DISTINCT industry FROM sales_prospects WHERE industry IS NOT NULL")
+                .compactMap { $0.optionalString("industry") }.filter { matchesIndustry($0) }.sorted()
+            clauses.append(values.isEmpty ? "1 = 0" : "p.industry IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
+            arguments += values
         }
         if !roles.isEmpty {
             var title = "p.title"

@@ -41,9 +41,16 @@ package struct EventCandidate: Codable, Sendable, Equatable {
     package var status: String
     package var similarity: Double
     package var research: ResearchDigest?
+    /// Whether the prospect's latest research run succeeded (what outreach requires); nil in
+    /// pools recorded before this was kept, where having a digest stands for it.
+    package var researchSucceeded: Bool?
+
+    /// What outreach without `allow_without_research` needs: the latest research run succeeded.
+    package var hasSucceededResearch: Bool { researchSucceeded ?? (research != nil) }
 
     enum CodingKeys: String, CodingKey {
         case title, industry, status, similarity, research
+        case researchSucceeded = "research_succeeded"
         case prospectID = "prospect_id"
         case fullName = "full_name"
         case companyName = "company_name"
@@ -73,13 +80,15 @@ package struct CandidatePool: Codable, Sendable, Equatable {
 /// the similarity of their latest research to the event's text (vectors in `retrieval_vectors`:
 /// research under `sales.event_research`, events under `sales.events`, each keyed by its text's
 /// hash so unchanged text is never embedded again; what is stale is embedded in batches, the
-/// event's text with the first), then the ones without research by id, at most `limit`.
+/// event's text with the first), then the ones without research by id, at most `limit`. Every
+/// filtered prospect is ranked: the filtered prospects are read a page at a time to embed what
+/// is stale, the vector search takes the same filter, and only the top rows are loaded after.
 package struct EventCandidateFinder: Sendable {
     package static let researchCollection = "sales.event_research"
     package static let eventCollection = "sales.events"
-    /// At most this many prospects are read past the filters, oldest first: each brings its
-    /// research result, so this bounds the memory one run takes (`candidate_limit` is at most 2,000).
-    static let poolLimit = 5_000
+    /// Filtered prospects are read this many at a time (each brings its research result) while
+    /// their vectors are brought up to date, so memory stays bounded however many pass.
+    static let pageSize = 500
     static let batchSize = 64
 
     let database: any Database
@@ -94,48 +103,92 @@ package struct EventCandidateFinder: Sendable {
         self.clock = clock
     }
 
-    package func find(event: SalesEvent, limit: Int) async throws -> CandidatePool {
-        let filter = EventAudience(event: event).sqlFilter
-        let pool: [EventCandidate] = try database.read { sql in
+    /// Filtered prospects with their research, by id: `extra` narrows them, at most `limit`.
+    func load(_ filter: SQLFilter, extra: SQLFilter, limit: Int) throws -> [EventCandidate] {
+        try database.read { sql in
             try sql.query("""
                 SELECT p.id, p.full_name, p.title, p.company_name, p.industry, p.status,
                        (SELECT r.result FROM workflow_runs r WHERE r.workflow = ? AND r.subject = 'prospect:' || p.id
-                          AND r.status = 'succeeded' ORDER BY r.id DESC LIMIT 1) AS research
-                FROM sales_prospects p WHERE \(filter.sql) ORDER BY p.id LIMIT ?
-                """, [ResearchWorkflow.name] + filter.arguments + [Self.poolLimit]).map { row in
+                          AND r.status = 'succeeded' ORDER BY r.id DESC LIMIT 1) AS research,
+                       (SELECT r.status FROM workflow_runs r WHERE r.workflow = ? AND r.subject = 'prospect:' || p.id
+                          ORDER BY r.id DESC LIMIT 1) AS research_status
+                FROM sales_prospects p WHERE \(filter.sql) AND \(extra.sql) ORDER BY p.id LIMIT ?
+                """, [ResearchWorkflow.name, ResearchWorkflow.name] + filter.arguments + extra.arguments + [limit]).map { row in
                 EventCandidate(prospectID: try row.int("id"), fullName: try row.string("full_name"), title: try row.string("title"),
                                companyName: try row.string("company_name"), industry: row.optionalString("industry"),
                                status: try row.string("status"), similarity: 0,
-                               research: ResearchDigest(result: try row.optionalJSON("research")))
+                               research: ResearchDigest(result: try row.optionalJSON("research")),
+                               researchSucceeded: row.optionalString("research_status") == "succeeded")
             }
         }
-        let researched = pool.filter { $0.research != nil }
+    }
+
+    static func ids(_ ids: [Int], in column: String, not: Bool = false) -> SQLFilter {
+        ids.isEmpty ? SQLFilter(not ? "1 = 1" : "1 = 0")
+            : SQLFilter("\(column) \(not ? "NOT IN" : "IN") (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))", ids)
+    }
+
+    package func find(event: SalesEvent, limit: Int) async throws -> CandidatePool {
+        let filter = try database.read { sql in try EventAudience(event: event).sqlFilter(in: sql) }
         let research = VectorIndex(database: database, collection: Self.researchCollection)
         let events = VectorIndex(database: database, collection: Self.eventCollection)
         let eventItem = VectorIndex.Item(id: event.id, text: Self.eventText(event))
-        let items = researched.map { VectorIndex.Item(id: $0.prospectID, text: $0.research?.text ?? "") }
-        let staleResearch = try research.stale(items, model: embedder.model)
-        let eventStale = try !events.stale([eventItem], model: embedder.model).isEmpty
-        var embedded = 0
-        do {
-            embedded = try await embed(eventStale ? eventItem : nil, staleResearch, events: events, research: research)
-        } catch let failure as EmbedderFailure {
-            // Similarity only orders the candidates: without the embedder they come in id order,
-            // and the pool says why, rather than the match failing (storage errors still throw).
-            var ranked = rank(pool, researched: researched, hits: [], limit: limit, event: event, embedded: failure.embedded)
-            ranked.similarityUnavailable = "\(failure.error.code.rawValue): \(String(failure.error.message.prefix(300)))"
-            return ranked
-        }
-        let eventVector = try database.read { sql in
-            try sql.queryOne("SELECT vector FROM retrieval_vectors WHERE collection = ? AND item_id = ? AND model = ?",
-                             Self.eventCollection, event.id, embedder.model).flatMap { row -> [Float]? in
-                guard case .blob(let bytes) = row["vector"] else { return nil }
-                return bytes.withUnsafeBytes { VectorMath.vector($0) }
+        var eventStale = try !events.stale([eventItem], model: embedder.model).isEmpty
+        var (considered, withResearch, embedded) = (0, 0, 0)
+        var failure: EmbedderFailure?
+        var after = 0
+        while true {
+            let page = try load(filter, extra: SQLFilter("p.id > ?", [after]), limit: Self.pageSize)
+            guard let last = page.last else { break }
+            after = last.prospectID
+            considered += page.count
+            let items = page.compactMap { candidate in candidate.research.map { VectorIndex.Item(id: candidate.prospectID, text: $0.text) } }
+            withResearch += items.count
+            guard failure == nil else { continue }
+            do {
+                embedded += try await embed(eventStale ? eventItem : nil, try research.stale(items, model: embedder.model),
+                                            events: events, research: research)
+                eventStale = false
+            } catch let error as EmbedderFailure {
+                // Similarity only orders the candidates: without the embedder they come in id order,
+                // and the pool says why, rather than the match failing (storage errors still throw).
+                failure = EmbedderFailure(error: error.error, embedded: embedded + error.embedded)
             }
-        } ?? []
-        let hits = try research.search(eventVector, model: embedder.model, filter: SQLFilter("item_id IN (SELECT p.id FROM sales_prospects p WHERE \(filter.sql))",
-                                                                                               filter.arguments), limit: limit)
-        return rank(pool, researched: researched, hits: hits, limit: limit, event: event, embedded: embedded)
+        }
+        if eventStale && failure == nil { embedded += try await embed(eventItem, [], events: events, research: research) }
+        var hits: [VectorIndex.Hit] = []
+        if failure == nil {
+            let eventVector = try database.read { sql in
+                try sql.queryOne("SELECT vector FROM retrieval_vectors WHERE collection = ? AND item_id = ? AND model = ?",
+                                 Self.eventCollection, event.id, embedder.model).flatMap { row -> [Float]? in
+                    guard case .blob(let bytes) = row["vector"] else { return nil }
+                    return bytes.withUnsafeBytes { VectorMath.vector($0) }
+                }
+            } ?? []
+            hits = try research.search(eventVector, model: embedder.model,
+                                       filter: SQLFilter("item_id IN (SELECT p.id FROM sales_prospects p WHERE \(filter.sql))", filter.arguments),
+                                       limit: limit)
+        }
+        // Only the top rows are loaded: the hits, then researched prospects the search did not
+        // reach (no vector of this model), then those without research, by id.
+        let hitRows = Dictionary(try load(filter, extra: Self.ids(hits.map(\.id), in: "p.id"), limit: max(1, hits.count)).map { ($0.prospectID, $0) },
+                                 uniquingKeysWith: { first, _ in first })
+        var candidates: [EventCandidate] = []
+        for hit in hits {
+            guard var candidate = hitRows[hit.id], candidate.research != nil else { continue }
+            candidate.similarity = (hit.similarity * 10_000).rounded() / 10_000
+            candidates.append(candidate)
+        }
+        let researched = "EXISTS (SELECT 1 FROM workflow_runs r WHERE r.workflow = ? AND r.subject = 'prospect:' || p.id AND r.status = 'succeeded')"
+        for without in [false, true] where candidates.count < limit {
+            let taken = Self.ids(candidates.map(\.prospectID), in: "p.id", not: true)
+            let extra = SQLFilter("\(without ? "NOT " : "")\(researched) AND \(taken.sql)", [ResearchWorkflow.name] + taken.arguments)
+            candidates += try load(filter, extra: extra, limit: limit - candidates.count)
+        }
+        return CandidatePool(event: event, considered: considered, withResearch: withResearch, embedded: failure?.embedded ?? embedded,
+                             embedder: "\(embedder.provider)/\(embedder.model)",
+                             similarityUnavailable: failure.map { "\($0.error.code.rawValue): \(String($0.error.message.prefix(300)))" },
+                             candidates: candidates)
     }
 
     /// The embedder failed (not the store): what it said and how many vectors were stored before.
@@ -174,30 +227,6 @@ package struct EventCandidateFinder: Sendable {
             }
         }
         return embedded
-    }
-
-    /// Researched candidates by similarity (best first), then researched ones the scan did not
-    /// reach, then those without research by id, at most `limit`.
-    func rank(_ pool: [EventCandidate], researched: [EventCandidate], hits: [VectorIndex.Hit], limit: Int, event: SalesEvent,
-              embedded: Int) -> CandidatePool {
-        let byID = Dictionary(pool.map { ($0.prospectID, $0) }, uniquingKeysWith: { first, _ in first })
-        var candidates: [EventCandidate] = []
-        var taken = Set<Int>()
-        for hit in hits {
-            guard var candidate = byID[hit.id], candidate.research != nil else { continue }
-            candidate.similarity = (hit.similarity * 10_000).rounded() / 10_000
-            candidates.append(candidate)
-            taken.insert(hit.id)
-        }
-        // Researched prospects the scan did not reach (no vector of this model) and then those
-        // without research, by id, fill what is left.
-        for candidate in researched where candidates.count < limit && !taken.contains(candidate.prospectID) {
-            candidates.append(candidate)
-            taken.insert(candidate.prospectID)
-        }
-        for candidate in pool where candidates.count < limit && candidate.research == nil { candidates.append(candidate) }
-        return CandidatePool(event: event, considered: pool.count, withResearch: researched.count, embedded: embedded,
-                             embedder: "\(embedder.provider)/\(embedder.model)", similarityUnavailable: nil, candidates: candidates)
     }
 
     /// What the event's vector is made from.

@@ -4,35 +4,42 @@ import Store
 
 /// `generate_invitations`: the outreach workflow for each selected prospect, with the event, at
 /// most `concurrency` at once. A prospect already sent an invitation to this event gets no new
-/// one (`kept_sent`); one this run already drafted in an earlier attempt (an unsent draft for the
-/// event from an outreach run newer than this match run) is reused, not drafted twice. A failed
-/// outreach run is recorded on the match, never failing the step.
+/// one (`kept_sent`), nor one with an unsent invitation someone edited (`kept_edited`); one this
+/// run already drafted in an earlier attempt (an unsent draft for the event from an outreach run
+/// newer than this match run, or than the first run it resumed) is reused, not drafted twice. A
+/// failed outreach run is recorded on the match, never failing the step.
 struct EventInvitations: Sendable {
     let services: EventMatchServices
     let database: any Database
     let deadline: Deadline
+    /// Told after each invitation.
+    var progress = EventMatchProgress()
 
-    /// The event's drafts as they stand: per prospect, the newest sent one, the newest unsent one
-    /// this run made, and the newest unsent one at all.
+    /// The event's drafts as they stand: per prospect, the newest sent one, the newest edited
+    /// unsent one, the newest unsent one this run made, and the newest unsent one at all.
     struct Existing {
         var sent: [Int: Int] = [:]
+        var edited: [Int: Int] = [:]
         var fromThisRun: [Int: (draft: Int, run: Int?)] = [:]
         var unsent: [Int: Int] = [:]
     }
 
     func existing(eventID: Int, runID: Int) throws -> Existing {
-        try database.read { sql in
+        // A resumed run continues the runs it resumed: what they drafted counts as its own.
+        let firstRun = try EventMatchScores(database: database).firstRun(of: runID)
+        return try database.read { sql in
             var existing = Existing()
-            for row in try sql.query("SELECT id, prospect_id, run_id, sent_at FROM sales_outreach_drafts WHERE event_id = ? ORDER BY id",
+            for row in try sql.query("SELECT id, prospect_id, run_id, sent_at, edited_at FROM sales_outreach_drafts WHERE event_id = ? ORDER BY id",
                                      eventID) {
                 let (id, prospect, run) = (try row.int("id"), try row.int("prospect_id"), row.optionalInt("run_id"))
                 if row.optionalString("sent_at") != nil {
                     existing.sent[prospect] = id
                 } else {
                     existing.unsent[prospect] = id
+                    if row.optionalString("edited_at") != nil { existing.edited[prospect] = id }
                     // Workflow run ids only grow, and one match run per event is active at a
                     // time: an outreach run newer than this match run was started by it.
-                    if let run, run > runID { existing.fromThisRun[prospect] = (id, run) }
+                    if let run, run > firstRun { existing.fromThisRun[prospect] = (id, run) }
                 }
             }
             return existing
@@ -50,6 +57,9 @@ struct EventInvitations: Sendable {
             if let sent = existing.sent[prospect] {
                 result.matches[index].draftID = sent
                 result.matches[index].invitationStatus = "kept_sent"
+            } else if let edited = existing.edited[prospect] {
+                result.matches[index].draftID = edited
+                result.matches[index].invitationStatus = "kept_edited"
             } else if let mine = existing.fromThisRun[prospect] {
                 result.matches[index].draftID = mine.draft
                 result.matches[index].outreachRunID = mine.run
@@ -64,7 +74,10 @@ struct EventInvitations: Sendable {
         let (eventID, deadline) = (result.eventID, deadline)
         let requests = toDraft.map { OutreachRequest(prospectID: result.matches[$0].prospectID, eventID: eventID, customContext: nil,
                                                      allowWithoutResearch: allowWithoutResearch) }
-        let outcomes = await BoundedFanOut.map(requests, width: services.concurrency) { request -> Result<OutreachOutcome, BundleError> in
+        let (progress, total) = (progress, requests.count)
+        let outcomes = await BoundedFanOut.map(requests, width: services.concurrency, done: { finished in
+            progress.advance("generate_invitations", done: finished, total: total, message: "drafted \(finished) of \(total) invitations")
+        }) { request -> Result<OutreachOutcome, BundleError> in
             do {
                 return .success(try await drafting.get().draft(request, deadline: deadline))
             } catch {

@@ -2,13 +2,15 @@ import Core
 
 /// One prospect's result in an event match: `selected` (ranked, with its invitation),
 /// `over_limit` (scored at or above the threshold but outside the top `max_matches`),
-/// `below_threshold`, or `skipped` (scoring failed; `skip_reason` says why).
+/// `below_threshold`, or `skipped` (scoring failed, or the prospect needs research first;
+/// `skip_reason` says why).
 package struct EventMatch: Codable, Sendable, Equatable {
     package static let statuses = ["selected", "over_limit", "below_threshold", "skipped"]
     /// `drafted` (a new invitation), `reused` (this run drafted it in an earlier attempt),
-    /// `kept_sent` (an invitation to this event was already sent: no new one), `failed` (the
-    /// outreach run failed; an earlier unsent invitation, if any, is kept).
-    package static let invitationStatuses = ["drafted", "reused", "kept_sent", "failed"]
+    /// `kept_sent` (an invitation to this event was already sent: no new one), `kept_edited` (an
+    /// unsent invitation someone edited is kept as it is: no new one), `failed` (the outreach run
+    /// failed; an earlier unsent invitation, if any, is kept).
+    package static let invitationStatuses = ["drafted", "reused", "kept_sent", "kept_edited", "failed"]
 
     package var prospectID: Int
     package var fullName: String

@@ -145,10 +145,12 @@ package struct RunEventMatchHandler: FunctionHandler {
         }
         let services = try context.eventMatchServices()
         let clock = context.clock
+        // One figure that only rises over the attempt (the worker starts each attempt at 0).
+        let progress = EventMatchProgress { percent, message in context.reportProgress(percent, message) }
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: clock, logger: context.logger,
                                     deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
-                                    progress: { percent, step in context.reportProgress(percent, "event match: \(step) done") },
+                                    progress: { _, step in progress.finished(step) },
                                     onSuccess: { [runID = run.id] sql, _, result in
                                         guard let result = try result?.decode(as: EventMatchResult.self) else {
                                             throw BundleError(.internal, "a succeeded event match has no result")
@@ -156,10 +158,7 @@ package struct RunEventMatchHandler: FunctionHandler {
                                         try EventMatchOutcome.record(result, runID: runID, sql: sql, now: clock.now())
                                     })
         let workflow = EventMatchWorkflow(services: services, database: database, deadline: context.deadline, clock: clock,
-                                          progress: { done, total in
-                                              // Scoring is the long part: 25 % to 75 % of the job.
-                                              context.reportProgress(25 + 50 * done / max(1, total), "scored \(done) of \(total) candidates")
-                                          })
+                                          progress: progress)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
         if !ran, finished.isActive, let jobID = context.jobID {
             let followUp = try Self.enqueue(runID: run.id, key: "event-match-run-\(run.id)-after-job-\(jobID)",

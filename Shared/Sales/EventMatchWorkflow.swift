@@ -6,11 +6,11 @@ import Workflows
 
 /// The event matching workflow (the original's §5.3): `find_candidates` (SQL filters and vector
 /// similarity, bounded), `score_relevance` (one structured LLM call per candidate, at most
-/// `concurrency` at once; a failed call skips that prospect with its reason), `select_top_matches`
+/// `concurrency` at once, each score saved as it arrives; a failed call skips that prospect with
+/// its reason, as does missing research unless allowed), `select_top_matches`
 /// (score ≥ threshold, at most `max_matches`, ties broken stably) and `generate_invitations`
 /// (the outreach workflow per match, with the event; a failed draft is recorded on the match).
-/// The run's result holds every row; its success stores them and removes the event's unsent
-/// invitations this run did not keep.
+/// The run's result holds every row; its success stores them (see `EventMatchOutcome`).
 package struct EventMatchWorkflow: Sendable {
     package static let name = "event_match"
     package static let stepNames = ["find_candidates", "score_relevance", "select_top_matches", "generate_invitations"]
@@ -38,11 +38,11 @@ package struct EventMatchWorkflow: Sendable {
     let database: any Database
     let deadline: Deadline
     let clock: BundleClock
-    /// Told how scoring goes (completed, total), for the job's progress.
-    let progress: @Sendable (Int, Int) -> Void
+    /// The job's progress, told as candidates are scored and invitations drafted.
+    let progress: EventMatchProgress
 
     package init(services: EventMatchServices, database: any Database, deadline: Deadline, clock: BundleClock,
-                 progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
+                 progress: EventMatchProgress = EventMatchProgress()) {
         self.services = services
         self.database = database
         self.deadline = deadline
@@ -63,7 +63,11 @@ package struct EventMatchWorkflow: Sendable {
             .typed("score_relevance", summarize: { outputs in
                 let count = (try? outputs.decode("find_candidates", as: CandidatePool.self))?.candidates.count ?? 0
                 return "\(count) candidates, at most \(services.concurrency) calls at once"
-            }) { outputs, _ in try await score(try outputs.decode("find_candidates", as: CandidatePool.self)) },
+            }) { outputs, attempt in
+                let settings = try outputs.input.decode(as: Settings.self)
+                return try await score(try outputs.decode("find_candidates", as: CandidatePool.self), runID: attempt.runID,
+                                       allowWithoutResearch: settings.allowWithoutResearch)
+            },
             .typed("select_top_matches", summarize: { outputs in
                 "threshold \(outputs.input["threshold"]?.intValue ?? 0), at most \(outputs.input["max_matches"]?.intValue ?? 0)"
             }) { outputs, _ in
@@ -79,34 +83,56 @@ package struct EventMatchWorkflow: Sendable {
                 let settings = try outputs.input.decode(as: Settings.self)
                 var result = try outputs.decode("select_top_matches", as: EventMatchResult.self)
                 result.runID = attempt.runID
-                return try await EventInvitations(services: services, database: database, deadline: deadline)
+                return try await EventInvitations(services: services, database: database, deadline: deadline, progress: progress)
                     .invite(result, runID: attempt.runID, allowWithoutResearch: settings.allowWithoutResearch)
             },
         ]
     }
 
-    /// One call per candidate, `concurrency` at a time; a failure skips the candidate with the
-    /// error's message. Fails as a whole only when the deadline passed (nothing to gain from
-    /// recording every candidate as timed out).
-    func score(_ pool: CandidatePool) async throws -> CandidateScores {
-        let llm = try services.llm()
-        let (event, deadline, total) = (pool.event, deadline, pool.candidates.count)
+    /// One call per candidate, `concurrency` at a time, each score saved as it arrives; scores
+    /// this run (an earlier attempt) or the runs it resumed already saved are taken, not paid for
+    /// again. Without `allowWithoutResearch`, a prospect whose latest research has not succeeded
+    /// is not scored: it is skipped with the route that researches it, so it never takes one of
+    /// the `max_matches` invitations its outreach would refuse. A failure skips the candidate with
+    /// the error's message. Fails as a whole only when the deadline passed (the saved scores stay).
+    package func score(_ pool: CandidatePool, runID: Int, allowWithoutResearch: Bool) async throws -> CandidateScores {
+        let store = EventMatchScores(database: database)
+        let saved = try store.saved(eventID: pool.event.id, runID: runID)
+        var scores = pool.candidates.map { candidate -> CandidateScore? in
+            if !allowWithoutResearch && !candidate.hasSucceededResearch {
+                return CandidateScore(prospectID: candidate.prospectID, score: nil, reason: nil,
+                                      skipReason: "needs research: POST /api/v1/prospects/\(candidate.prospectID)/research")
+            }
+            return saved[candidate.prospectID]
+        }
+        let toScore = pool.candidates.indices.filter { scores[$0] == nil }
+        let (event, deadline, clock, total) = (pool.event, deadline, clock, toScore.count)
         let every = max(1, total / 20)
         let progress = self.progress
-        let scores = await BoundedFanOut.map(pool.candidates, width: services.concurrency, done: { finished in
-            if finished % every == 0 || finished == total { progress(finished, total) }
-        }) { candidate in
+        let llm: LLMClient? = toScore.isEmpty ? nil : try services.llm()
+        let fresh = await BoundedFanOut.map(toScore.map { pool.candidates[$0] }, width: services.concurrency, done: { finished in
+            if finished % every == 0 || finished == total {
+                progress.advance("score_relevance", done: finished, total: total, message: "scored \(finished) of \(total) candidates")
+            }
+        }) { (candidate: EventCandidate) -> CandidateScore in
+            let score: CandidateScore
             do {
+                guard let llm else { throw BundleError(.internal, "no LLM client") }
                 let answer = try await llm.run(EventRelevanceTask(event: event, candidate: candidate), deadline: deadline)
-                return CandidateScore(prospectID: candidate.prospectID, score: answer.output.score, reason: answer.output.reason, skipReason: nil)
+                score = CandidateScore(prospectID: candidate.prospectID, score: answer.output.score, reason: answer.output.reason, skipReason: nil)
             } catch {
                 let failure = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the relevance call failed"))
                 return CandidateScore(prospectID: candidate.prospectID, score: nil, reason: nil,
                                       skipReason: "\(failure.code.rawValue): \(String(failure.message.prefix(300)))")
             }
+            // Paid for: kept even if the step fails later. A score that cannot be saved is still used now.
+            try? store.save(score, eventID: event.id, runID: runID, now: clock.now())
+            return score
         }
+        for (index, score) in zip(toScore, fresh) { scores[index] = score }
         if deadline.remainingSeconds <= 0 { throw BundleError(.timeout, "scoring ran out of time after \(total) candidates") }
-        let skipped = scores.filter { $0.score == nil }.count
-        return CandidateScores(scored: scores.count - skipped, skipped: skipped, concurrency: services.concurrency, scores: scores)
+        let all = scores.compactMap { $0 }
+        let skipped = all.filter { $0.score == nil }.count
+        return CandidateScores(scored: all.count - skipped, skipped: skipped, concurrency: services.concurrency, scores: all)
     }
 }

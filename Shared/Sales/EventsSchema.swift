@@ -4,7 +4,7 @@ import Store
 /// List fields (`target_industries`, `target_roles`, `aws_solutions_featured`) hold JSON text,
 /// named as the original system named them.
 package enum EventsSchema {
-    package static let migrations: [Migration] = [events, matches]
+    package static let migrations: [Migration] = [events, matches, scores]
 
     static let events = Migration("sales.events", """
         CREATE TABLE sales_events (
@@ -49,5 +49,24 @@ package enum EventsSchema {
             UNIQUE (run_id, prospect_id)
         );
         CREATE INDEX sales_event_matches_by_event ON sales_event_matches (event_id, run_id, rank);
+        """)
+
+    /// Each relevance score as its call returns, so a deadline or a crash keeps what was paid
+    /// for: a retried step (same run) or a resumed run (its `resumed_from_run_id` chain, same
+    /// settings) reads these first and calls the LLM only for the rest. Unique per run and
+    /// prospect; an event's rows are removed when one of its match runs succeeds (its result
+    /// holds the scores from then on).
+    static let scores = Migration("sales.event_match_scores", """
+        CREATE TABLE sales_event_match_scores (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL REFERENCES sales_events (id),
+            run_id INTEGER NOT NULL,
+            prospect_id INTEGER NOT NULL REFERENCES sales_prospects (id),
+            score INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (run_id, prospect_id)
+        );
+        CREATE INDEX sales_event_match_scores_by_event ON sales_event_match_scores (event_id, run_id);
         """)
 }

@@ -8,6 +8,14 @@ extension FunctionContext {
     package func outreachDrafting() throws -> any OutreachDrafting {
         InProcessOutreachDrafting(context: self)
     }
+
+    /// Who holds outreach run `runID` when this invocation drafts it in process: the job (or the
+    /// request) and the run, nothing random, so a retried match job takes back the runs its
+    /// earlier attempt claimed instead of waiting for their leases to expire. Runs drafted side
+    /// by side differ by run id.
+    package func outreachOwner(runID: Int) -> String {
+        (jobID.map { "job-\($0)" } ?? "request-\(requestID)") + "-outreach-\(runID)"
+    }
 }
 
 /// Outreach drafting for callers that need the draft now (event matching's invitations): the
@@ -19,9 +27,7 @@ struct InProcessOutreachDrafting: OutreachDrafting {
 
     func draft(_ request: OutreachRequest, deadline: Deadline) async throws -> OutreachOutcome {
         let (run, _, _) = try OutreachRuns.start(request, context: context)
-        // Runs drafted side by side in one process each hold their own lease.
-        let owner = (context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)") + "-outreach-\(run.id)-\(UInt32.random(in: 0...UInt32.max))"
-        let (finished, _) = try await OutreachRuns.execute(run.id, owner: owner, context: context, deadline: deadline)
+        let (finished, _) = try await OutreachRuns.execute(run.id, owner: context.outreachOwner(runID: run.id), context: context, deadline: deadline)
         let draft = finished.status == .succeeded ? try OutreachStore(database: try context.database()).draft(runID: run.id) : nil
         return OutreachOutcome(runID: run.id, draftID: draft?.id, status: finished.status.rawValue, failedStep: finished.failedStep,
                                error: finished.error?["message"]?.stringValue)

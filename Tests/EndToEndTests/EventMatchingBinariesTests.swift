@@ -11,7 +11,7 @@ import Testing
 /// recorded as failed on the matches (never failing the run); after, they are drafted.
 @Suite(.serialized) struct EventMatchingBinariesTests {
     /// Three prospects: a researched CTO in manufacturing (scores 75 offline: selected), a Head of
-    /// IT without research (60: below the threshold), and a retail CTO (filtered out).
+    /// IT without research (skipped unscored: it needs research first), and a retail CTO (filtered out).
     static func insertProspects(_ path: String) throws {
         let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
         try database.write { sql in
@@ -61,7 +61,7 @@ import Testing
         #expect(ran.exitCode == 0, "\(ran.stdoutText) \(ran.stderr)")
         #expect(ran.json?["run"]?["status"] == "succeeded", "\(ran.stdoutText)")
         // Invitations run the outreach workflow (its calls count too once it is merged): the first three steps only.
-        #expect(ran.json?["run"]?["steps"]?.arrayValue?.prefix(3).map { $0["llm_calls"]?.intValue ?? -1 } == [0, 2, 0], "one scoring call per candidate")
+        #expect(ran.json?["run"]?["steps"]?.arrayValue?.prefix(3).map { $0["llm_calls"]?.intValue ?? -1 } == [0, 1, 0], "one scoring call per researched candidate")
         let listed = try pipe("list-event-matches", "event-1.json")
         #expect(listed.exitCode == 0, "\(listed.stdoutText) \(listed.stderr)")
         let rows = listed.json?["matches"]?.arrayValue ?? []
@@ -69,7 +69,8 @@ import Testing
         #expect(rows.first?["status"] == "selected" && rows.first?["score"] == 75 && rows.first?["rank"] == 1)
         #expect(rows.first?["reason"]?.stringValue?.contains("Person 1") == true)
         #expect(["drafted", "failed"].contains(rows.first?["invitation_status"]?.stringValue ?? ""))
-        #expect(rows.last?["status"] == "below_threshold" && rows.last?["score"] == 60)
+        #expect(rows.last?["status"] == "skipped" && rows.last?["score"] == .null
+                && rows.last?["skip_reason"] == "needs research: POST /api/v1/prospects/2/research", "\(listed.stdoutText)")
     }
 
     @Test func anEventMatchThroughNginxAndTheWorker() throws {

@@ -128,7 +128,8 @@ final class FakeRelevanceLLM: Sendable {
 }
 
 /// Stores a draft per call (an outreach run row first, as the real workflow would) and records
-/// the requests; fails for the prospects in `failing`.
+/// the requests; fails for the prospects in `failing`, and, like the real one, refuses with
+/// `conflict` a prospect whose latest research has not succeeded unless `allow_without_research`.
 final class FakeOutreach: OutreachDrafting, Sendable {
     let database: SQLiteDatabase
     let requests = Mutex<[OutreachRequest]>([])
@@ -141,6 +142,15 @@ final class FakeOutreach: OutreachDrafting, Sendable {
     func draft(_ request: OutreachRequest, deadline: Deadline) async throws -> OutreachOutcome {
         requests.withLock { $0.append(request) }
         if failing.withLock({ $0.contains(request.prospectID) }) { throw BundleError(.upstreamFailed, "the outreach LLM failed") }
+        if !request.allowWithoutResearch {
+            let latest = try database.read { sql in
+                try sql.queryOne("SELECT status FROM workflow_runs WHERE workflow = 'research' AND subject = ? ORDER BY id DESC LIMIT 1",
+                                 "prospect:\(request.prospectID)")?.optionalString("status")
+            }
+            if latest != "succeeded" {
+                throw BundleError(.conflict, "prospect \(request.prospectID) has no succeeded research yet: run POST /api/v1/prospects/\(request.prospectID)/research first")
+            }
+        }
         return try database.write { sql in
             let runID = try sql.queryOne("""
                 INSERT INTO workflow_runs (workflow, subject, status, input, created_at, updated_at)
