@@ -85,7 +85,7 @@ package struct MatchProspectsHandler: FunctionHandler {
         let store = WorkflowStore(database: database)
         let (run, created) = try store.createRun(workflow: EventMatchWorkflow.name, subject: EventMatchWorkflow.subject(eventID: input.id),
                                                  input: try JSONValue(encoding: settings), now: context.clock.now())
-        let jobID = try RunEventMatchHandler.ensureJob(for: run, context: context)
+        let jobID = try RunEventMatchHandler.job.ensureJob(for: run, context: context)
         context.logger.info("event_match.requested", ["run": .number(Double(run.id)), "job": .number(Double(jobID)), "created": .bool(created)])
         return Output(runID: run.id, jobID: jobID, eventID: input.id, status: run.status.rawValue, created: created,
                       resumedFromRunID: run.resumedFromRunID, settings: (try? run.input.decode(as: EventMatchWorkflow.Settings.self)) ?? settings,
@@ -131,7 +131,9 @@ package struct RunEventMatchHandler: FunctionHandler {
 
     package init() {}
 
-    package static let leaseSeconds = manifest.timeoutSeconds + 60
+    /// The job kind that runs event match runs (its keys, lease and follow-ups).
+    package static let job = WorkflowJob(function: manifest.name, keyPrefix: "event-match-run", timeoutSeconds: manifest.timeoutSeconds)
+    package static let leaseSeconds = job.leaseSeconds
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
@@ -140,7 +142,7 @@ package struct RunEventMatchHandler: FunctionHandler {
             throw BundleError(.notFound, "no event match run with id \(input.id)")
         }
         if context.http != nil {
-            let jobID = run.isActive ? try Self.ensureJob(for: run, context: context) : run.jobID
+            let jobID = run.isActive ? try Self.job.ensureJob(for: run, context: context) : run.jobID
             return Output(queued: run.isActive, ran: false, jobID: jobID, run: EventMatchAnswer(run))
         }
         let services = try context.eventMatchServices()
@@ -148,7 +150,7 @@ package struct RunEventMatchHandler: FunctionHandler {
         // One figure that only rises over the attempt (the worker starts each attempt at 0).
         let progress = EventMatchProgress { percent, message in context.reportProgress(percent, message) }
         let runner = WorkflowRunner(store: store, retry: try WorkflowRetry(config: context.config), clock: clock, logger: context.logger,
-                                    deadline: context.deadline, owner: context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)",
+                                    deadline: context.deadline, owner: WorkflowJob.owner(context),
                                     leaseSeconds: Self.leaseSeconds, countLLMCalls: services.countLLMCalls,
                                     progress: { _, step in progress.finished(step) },
                                     onSuccess: { [runID = run.id] sql, _, result in
@@ -160,30 +162,10 @@ package struct RunEventMatchHandler: FunctionHandler {
         let workflow = EventMatchWorkflow(services: services, database: database, deadline: context.deadline, clock: clock,
                                           progress: progress)
         let (finished, ran) = try await runner.execute(run.id, steps: workflow.steps())
-        if !ran, finished.isActive, let jobID = context.jobID {
-            let followUp = try Self.enqueue(runID: run.id, key: "event-match-run-\(run.id)-after-job-\(jobID)",
-                                            after: finished.leaseUntil.flatMap(Timestamp.parse), context: context)
+        if let followUp = try Self.job.followUp(finished, ran: ran, context: context) {
             return Output(queued: true, ran: false, jobID: followUp, run: EventMatchAnswer(finished))
         }
         context.logger.info("event_match.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue), "ran": .bool(ran)])
         return Output(queued: false, ran: ran, jobID: finished.jobID ?? context.jobID, run: EventMatchAnswer(finished))
-    }
-
-    /// The job that will run an active run (see `RunResearchHandler.ensureJob`: the same rules).
-    static func ensureJob(for run: WorkflowRun, context: FunctionContext) throws -> Int {
-        guard let current = run.jobID else { return try enqueue(runID: run.id, key: "event-match-run-\(run.id)", after: nil, context: context) }
-        if let job = try JobQueue(database: try context.database()).job(current), job.status == .queued || job.status == .running { return current }
-        return try enqueue(runID: run.id, key: "event-match-run-\(run.id)-after-job-\(current)", after: run.leaseUntil.flatMap(Timestamp.parse),
-                           context: context)
-    }
-
-    static func enqueue(runID: Int, key: String, after: Date?, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        let now = context.clock.now()
-        let (job, _) = try JobQueue(database: database).enqueue(.init(
-            function: manifest.name, input: ["id": .number(Double(runID))], idempotencyKey: key, runAfter: after.map { max($0, now) },
-            maxAttempts: 3, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal, requestID: context.requestID), now: now)
-        try WorkflowStore(database: database).attachJob(job.id, toRun: runID, now: now)
-        return job.id
     }
 }
