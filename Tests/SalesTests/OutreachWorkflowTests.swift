@@ -116,7 +116,8 @@ import Workflows
         ("claim", "makes a disallowed claim: \"guarantee\""),
     ])
     func aBodyThatFailsTheChecksIsRepairedOnceThenTheRunFailsAtThatStep(kind: String, reason: String) async throws {
-        let harness = try await OutreachHarness()
+        // The production retry settings: the exhausted repair is not retried by the workflow.
+        let harness = try await OutreachHarness(defaultRetries: true)
         let model = scripted([
             "outreach_body": { request in
                 let good = request.offlineAnswer()["body"]?.stringValue ?? ""
@@ -134,7 +135,8 @@ import Workflows
         #expect(run["error"]?["code"] == "upstream_failed")
         let message = run["error"]?["message"]?.stringValue ?? ""
         #expect(message.contains("generate_body failed validation twice") && message.contains(reason), "\(message)")
-        #expect(run["steps"]?.arrayValue?.last?["llm_calls"] == 2, "one answer and one repair")
+        #expect(run["steps"]?.arrayValue?.last?["llm_calls"] == 2, "one answer and one repair, no workflow retry")
+        #expect(run["steps"]?.arrayValue?.last?["attempts"] == 1)
         #expect(model.requests.filter { $0.schemaName == "outreach_body" }.count == 2)
         let repair = model.requests.last { $0.schemaName == "outreach_body" }?.messages.last?.content ?? ""
         #expect(repair.contains(reason), "the repair round names the problem")
