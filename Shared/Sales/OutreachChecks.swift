@@ -3,7 +3,8 @@ import Providers
 
 /// The local checks every outreach draft must pass, whoever wrote it (a model, the offline
 /// rules, or a person editing it): 150–200 words, the prospect's name and the company's, no
-/// disallowed claim, every URL one of the sources (the research's or the past wins'), and for an
+/// disallowed claim, every link one of the sources (the research's or the past wins'; written
+/// `https://…` or bare, `www.acme.com/x`, see `OutreachLinks`), and for an
 /// invitation, the event's title and date and no other event. The LLM tasks use them as their
 /// `validate` (a failing answer is repaired once); an edit gets them back as warnings.
 package struct OutreachChecks: Sendable, Equatable {
@@ -33,7 +34,7 @@ package struct OutreachChecks: Sendable, Equatable {
 
     /// The checks of a draft for this context: its sources are the research's and the URLs the past wins carry.
     package init(context: OutreachContext, pastWins: [PastWin], disallowedClaims: [String]) {
-        let winURLs = pastWins.flatMap { Self.urls(in: $0.excerpt) + Self.urls(in: $0.subject) }
+        let winURLs = pastWins.flatMap { OutreachLinks.links(in: $0.excerpt) + OutreachLinks.links(in: $0.subject) }
         self.init(fullName: context.prospect.fullName, companyName: context.companyName, sources: (context.research?.sources ?? []) + winURLs,
                   disallowedClaims: disallowedClaims, event: context.event)
     }
@@ -89,8 +90,10 @@ package struct OutreachChecks: Sendable, Equatable {
         for claim in disallowedClaims where lower.contains(claim) {
             problems.append(ErrorDetail(field: field, problem: "makes a disallowed claim: \"\(claim)\""))
         }
-        let allowed = Set(sources)
-        for url in Self.urls(in: text) where !allowed.contains(url) {
+        let ownHost = OutreachLinks.key(companyName).host
+        for url in OutreachLinks.links(in: text) where !OutreachLinks.isAllowed(url, sources: sources) {
+            // A company called "Booking.com" is named, not linked.
+            if !url.contains("://"), OutreachLinks.key(url) == (ownHost, "") { continue }
             problems.append(ErrorDetail(field: field, problem: "links \(url), which is not one of the sources"
                                         + (sources.isEmpty ? " (there are none: use no link)" : "")))
         }

@@ -53,6 +53,25 @@ import Testing
         #expect(OutreachChecks.urls(in: "a <http://x.example/a>, b (https://y.example/b?c=1). http") == ["http://x.example/a", "https://y.example/b?c=1"])
     }
 
+    @Test func bareAddressesAreLinksToo() {
+        let checks = OutreachChecks(fullName: "Jane Doe", companyName: "Acme Corp", sources: ["https://www.acme.com/news/2026"],
+                                    disallowedClaims: [], event: nil)
+        let invented = checks.body(Self.words(170, "Hi Jane, Acme Corp: see www.invented.com/x, (acme-offer.com). Or www.made-up.example"))
+        #expect(invented.map(\.problem) == ["links www.invented.com/x, which is not one of the sources",
+                                            "links acme-offer.com, which is not one of the sources",
+                                            "links www.made-up.example, which is not one of the sources"])
+        let sourced = "Hi Jane, Acme Corp: acme.com/news/2026/, www.acme.com/news/2026 and HTTPS://ACME.COM/news/2026?utm=x on acme.com."
+        #expect(checks.body(Self.words(170, sourced)).isEmpty, "the same host and path (or only the host) as a source")
+        #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: acme.com/careers")).map(\.problem)
+                == ["links acme.com/careers, which is not one of the sources"], "another path on a source's host")
+        let prose = "Hi Jane, Acme Corp, e.g. U.S. plants on ASP.NET or Node.js 3.5, write jane.doe@acme-offer.com. End.Next"
+        #expect(checks.body(Self.words(170, prose)).isEmpty, "abbreviations, versions, products and e-mail addresses are not links")
+        #expect(OutreachLinks.links(in: "https://a.example/x then b.io/y and www.c.example") == ["https://a.example/x", "b.io/y", "www.c.example"])
+        let booking = OutreachChecks(fullName: "Jane Doe", companyName: "Booking.com", sources: [], disallowedClaims: [], event: nil)
+        #expect(booking.body(Self.words(170, "Hi Jane, Booking.com and booking.com/deals")).map(\.problem)
+                == ["links booking.com/deals, which is not one of the sources (there are none: use no link)"], "the company's own name is no link")
+    }
+
     @Test func anInvitationNamesItsEventAndDateAndNoOther() {
         let checks = Self.checks(event: Self.event)
         #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp is invited to Modernization Day Berlin on April 16, 2026.")).isEmpty)

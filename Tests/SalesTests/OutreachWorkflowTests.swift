@@ -222,5 +222,5 @@ import Workflows
 
 /// The links in a text, as the checks find them.
 enum OutreachChecksProbe {
-    static func links(_ text: String) -> [String] { OutreachChecks.urls(in: text) }
+    static func links(_ text: String) -> [String] { OutreachLinks.links(in: text) }
 }
