@@ -145,15 +145,32 @@ package struct OutreachChecks: Sendable, Equatable {
         return months[month - 1].prefix(1).uppercased() + months[month - 1].dropFirst() + " \(day), \(year)"
     }
 
-    /// Whether a lower-cased text gives the date as people write it: 2026-03-12, March 12,
-    /// 12 March, Mar 12 or 12 Mar (a number never read as the start of a longer one).
+    /// Whether a lower-cased text gives the date as people write it: 2026-03-12, or the month
+    /// (March, Mar, Mar.; Sept too) before or after the day, the day plain or ordinal (12, 12th,
+    /// 1st, 22nd, 3rd), "12th of March" (a number never read as the start of a longer one).
     static func mentionsDate(_ date: String, in lower: String) -> Bool {
         guard let (_, month, day) = day(date) else { return lower.contains(date.lowercased()) }
         let name = months[month - 1]
         let short = String(name.prefix(3))
-        let iso = String(date.prefix(10))
-        let spellings = [iso, "\(name) \(day)", "\(day) \(name)", "\(short) \(day)", "\(day) \(short)", "\(name) \(day)th", "\(day)th \(name)"]
+        var monthSpellings = [name, short, short + "."]
+        if month == 9 { monthSpellings += ["sept", "sept."] }
+        let days = ["\(day)", "\(day)\(ordinalSuffix(day))"]
+        var spellings = [String(date.prefix(10))]
+        for month in monthSpellings {
+            for day in days { spellings += ["\(month) \(day)", "\(day) \(month)", "\(day) of \(month)"] }
+        }
         return spellings.contains { occurs($0, in: lower) }
+    }
+
+    /// "st", "nd", "rd" or "th", as English writes the day: 1st, 2nd, 3rd, 11th, 12th, 13th, 21st.
+    static func ordinalSuffix(_ day: Int) -> String {
+        if (11...13).contains(day % 100) { return "th" }
+        switch day % 10 {
+        case 1: return "st"
+        case 2: return "nd"
+        case 3: return "rd"
+        default: return "th"
+        }
     }
 
     /// `needle` in `text` with no digit or letter right before or after it.

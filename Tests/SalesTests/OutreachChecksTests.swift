@@ -87,6 +87,25 @@ import Testing
         #expect(checks.subject("Security Summit Paris and more").count == 1)
     }
 
+    @Test(arguments: [
+        ("2026-04-16", ["April 16th", "16th April", "the 16th of April", "Apr. 16", "16 Apr.", "Apr. 16th"], ["April 16st", "April 6th"]),
+        ("2026-03-01", ["March 1st", "1st of March", "Mar. 1st"], ["March 1th", "March 11th"]),
+        ("2026-05-22", ["May 22nd", "22nd May"], ["May 22th"]),
+        ("2026-10-03", ["Oct. 3rd", "3rd October"], ["October 3th", "October 13rd"]),
+        ("2026-06-12", ["June 12th", "Jun. 12"], ["June 12nd"]),
+        ("2026-09-21", ["Sept. 21st", "21st Sep"], ["September 21th"]),
+    ])
+    func datesMayBeOrdinalAndMonthsAbbreviatedWithADot(date: String, written: [String], wrong: [String]) throws {
+        let event = try Self.eventJSON.merging(["date": .string(date + "T09:00:00Z")]).decode(as: OutreachContext.Event.self)
+        let checks = Self.checks(event: event)
+        for spelling in written {
+            #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: Modernization Day Berlin on \(spelling), 10:00.")).isEmpty, "\(spelling)")
+        }
+        for spelling in wrong {
+            #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: Modernization Day Berlin on \(spelling), 10:00.")).count == 1, "\(spelling)")
+        }
+    }
+
     @Test func theOfflineAnswersPassTheirOwnChecks() throws {
         let long = String(repeating: "Mainframe costs keep rising and audits take months ", count: 20)
         let research: JSONValue = [
