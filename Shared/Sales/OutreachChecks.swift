@@ -69,7 +69,7 @@ package struct OutreachChecks: Sendable, Equatable {
         if !Self.occurs(firstName.lowercased(), in: lower), !Self.occurs(fullName.lowercased(), in: lower) {
             problems.append(ErrorDetail(field: field, problem: "must address the prospect by name (\(firstName) or \(fullName))"))
         }
-        if !Self.occurs(companyName.lowercased(), in: lower) {
+        if !Self.namesCompany(companyName, in: body) {
             problems.append(ErrorDetail(field: field, problem: "must name the company, \(companyName)"))
         }
         if let event {
@@ -171,6 +171,15 @@ package struct OutreachChecks: Sendable, Equatable {
         case 3: return "rd"
         default: return "th"
         }
+    }
+
+    /// Whether the text names the company as stored ("Acme Corp.") or as people write it, without
+    /// its legal form or punctuation ("Acme", "ACME Corporation"): `CompanyName`'s folding, compared
+    /// word by word.
+    static func namesCompany(_ name: String, in text: String) -> Bool {
+        if occurs(name.lowercased(), in: text.lowercased()) { return true }
+        let key = CompanyName.key(name)
+        return !key.isEmpty && occurs(key, in: CellText.words(text).joined(separator: " "))
     }
 
     /// `needle` in `text` with no digit or letter right before or after it.
