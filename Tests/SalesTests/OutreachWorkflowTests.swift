@@ -48,17 +48,11 @@ import Workflows
     @Test func researchIsRequiredUnlessAllowedAndNothingIsStoredBeforeTheChecks() async throws {
         let harness = try await OutreachHarness(researched: false)
         let runsBefore = try harness.count("workflow_runs")
-        await #expect(throws: BundleError.self) { try await harness.draft() }
-        do {
-            _ = try await harness.draft()
-        } catch let error as BundleError {
-            #expect(error.code == .conflict && error.message.contains("POST /api/v1/prospects/1/research"), "\(error.message)")
-        }
-        do {
-            _ = try await harness.draft(["event_id": 99, "allow_without_research": true])
-        } catch let error as BundleError {
-            #expect(error.code == .notFound && error.message.contains("event"))
-        }
+        let unresearched = await #expect(throws: BundleError.self) { try await harness.draft() }
+        #expect(unresearched?.code == .conflict && unresearched?.message.contains("POST /api/v1/prospects/1/research") == true,
+                "\(unresearched?.message ?? "nothing thrown")")
+        let noEvent = await #expect(throws: BundleError.self) { try await harness.draft(["event_id": 99, "allow_without_research": true]) }
+        #expect(noEvent?.code == .notFound && noEvent?.message.contains("event") == true, "\(noEvent?.message ?? "nothing thrown")")
         #expect(try harness.count("workflow_runs") == runsBefore && harness.count("jobs") == 0, "refused requests store nothing")
 
         let output = try await harness.draft(["allow_without_research": true])
@@ -216,18 +210,15 @@ import Workflows
         let interactionCount = try harness.count("sales_interactions")
         #expect(again["sent_at"] == "2026-03-03T11:00:00Z" && interactionCount == 2, "the same time again changes nothing")
         for change in [["body": "New text"], ["sent_at": "2026-03-04T09:00:00Z"]] as [[String: JSONValue]] {
-            do {
-                _ = try await harness.call(UpdateOutreachHandler(), .object(["draft_id": .number(Double(id))].merging(change) { $1 }), context: context)
-                Issue.record("a sent draft accepted \(change)")
-            } catch let error as BundleError {
-                #expect(error.code == .conflict)
+            let refused = await #expect(throws: BundleError.self, "a sent draft accepted \(change)") {
+                try await harness.call(UpdateOutreachHandler(), .object(["draft_id": .number(Double(id))].merging(change) { $1 }), context: context)
             }
+            #expect(refused?.code == .conflict)
         }
-        do {
-            _ = try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "context_used": [:]], context: context)
-        } catch let error as BundleError {
-            #expect(error.code == .validationFailed && error.details?.first?.field == "context_used")
+        let fixed = await #expect(throws: BundleError.self) {
+            try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "context_used": [:]], context: context)
         }
+        #expect(fixed?.code == .validationFailed && fixed?.details?.first?.field == "context_used")
     }
 }
 
