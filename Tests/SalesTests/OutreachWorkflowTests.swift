@@ -195,21 +195,29 @@ import Workflows
                                               context: context)
         #expect(restored["warnings"] == [])
 
-        let sent = try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "sent_at": "2026-03-03T11:00:00Z"],
+        let interactionsBefore = try harness.count("sales_interactions")
+        let future = await #expect(throws: BundleError.self, "a sent_at beyond a few minutes of the clock (10:00)") {
+            try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "sent_at": "2026-03-03T10:06:00Z"], context: context)
+        }
+        #expect(future?.code == .validationFailed && future?.details?.first?.field == "sent_at", "\(future?.message ?? "")")
+        #expect(try harness.count("sales_interactions") == interactionsBefore, "a refused sent_at records nothing")
+        let clock = try #require(Timestamp.parse("2026-03-03T10:00:00Z"))
+        #expect(try OutreachEdit(["sent_at": "2026-03-03T10:04:00Z"], now: clock).sentAt != nil, "a clock a little behind is tolerated")
+        let sent = try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "sent_at": "2026-03-03T09:00:00Z"],
                                           context: context)
-        #expect(sent["sent_at"] == "2026-03-03T11:00:00Z")
+        #expect(sent["sent_at"] == "2026-03-03T09:00:00Z")
         let (status, contacted, interactions) = try harness.database.read { sql in
             (try sql.queryOne("SELECT status FROM sales_prospects WHERE id = 1")?.string("status"),
              try sql.queryOne("SELECT last_contacted FROM sales_prospects WHERE id = 1")?.optionalString("last_contacted"),
              try sql.query("SELECT subject, content FROM sales_interactions WHERE prospect_id = 1 AND interaction_type = 'email'"))
         }
-        #expect(status == "contacted" && contacted?.hasPrefix("2026-03-03T11:00:00") == true)
+        #expect(status == "contacted" && contacted?.hasPrefix("2026-03-03T09:00:00") == true)
         #expect(interactions.count == 1 && interactions.first?.optionalString("content") == draft["body"]?.stringValue)
-        let again = try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "sent_at": "2026-03-03T11:00:00Z"],
+        let again = try await harness.call(UpdateOutreachHandler(), ["draft_id": .number(Double(id)), "sent_at": "2026-03-03T09:00:00Z"],
                                            context: context)
         let interactionCount = try harness.count("sales_interactions")
-        #expect(again["sent_at"] == "2026-03-03T11:00:00Z" && interactionCount == 2, "the same time again changes nothing")
-        for change in [["body": "New text"], ["sent_at": "2026-03-04T09:00:00Z"]] as [[String: JSONValue]] {
+        #expect(again["sent_at"] == "2026-03-03T09:00:00Z" && interactionCount == 2, "the same time again changes nothing")
+        for change in [["body": "New text"], ["sent_at": "2026-03-03T09:30:00Z"]] as [[String: JSONValue]] {
             let refused = await #expect(throws: BundleError.self, "a sent draft accepted \(change)") {
                 try await harness.call(UpdateOutreachHandler(), .object(["draft_id": .number(Double(id))].merging(change) { $1 }), context: context)
             }
