@@ -95,12 +95,22 @@ package struct BundleError: Error, Codable, Sendable, Hashable, CustomStringConv
     package var code: ErrorCode
     package var message: String
     package var details: [ErrorDetail]?
+    /// False when running the same input again cannot help although the code usually can (a
+    /// model's answer that failed validation after its repair round): retries then stop at once.
+    /// Internal to the bundle: not part of the error document.
+    package var retryable: Bool = true
 
-    package init(_ code: ErrorCode, _ message: String, details: [ErrorDetail]? = nil) {
+    private enum CodingKeys: String, CodingKey { case code, message, details }
+
+    package init(_ code: ErrorCode, _ message: String, details: [ErrorDetail]? = nil, retryable: Bool = true) {
         self.code = code
         self.message = message
         self.details = details?.isEmpty == true ? nil : details
+        self.retryable = retryable
     }
+
+    /// Whether running the same input again can succeed: the code's rule, unless this error says no.
+    package var isRetryable: Bool { retryable && code.isRetryable }
 
     package var description: String { "\(code): \(message)" }
 

@@ -3,7 +3,8 @@ import Providers
 
 /// The local checks every outreach draft must pass, whoever wrote it (a model, the offline
 /// rules, or a person editing it): 150–200 words, the prospect's name and the company's, no
-/// disallowed claim, every URL one of the sources (the research's or the past wins'), and for an
+/// disallowed claim, every link one of the sources (the research's or the past wins'; written
+/// `https://…` or bare, `www.acme.com/x`, see `OutreachLinks`), and for an
 /// invitation, the event's title and date and no other event. The LLM tasks use them as their
 /// `validate` (a failing answer is repaired once); an edit gets them back as warnings.
 package struct OutreachChecks: Sendable, Equatable {
@@ -33,7 +34,7 @@ package struct OutreachChecks: Sendable, Equatable {
 
     /// The checks of a draft for this context: its sources are the research's and the URLs the past wins carry.
     package init(context: OutreachContext, pastWins: [PastWin], disallowedClaims: [String]) {
-        let winURLs = pastWins.flatMap { Self.urls(in: $0.excerpt) + Self.urls(in: $0.subject) }
+        let winURLs = pastWins.flatMap { OutreachLinks.links(in: $0.excerpt) + OutreachLinks.links(in: $0.subject) }
         self.init(fullName: context.prospect.fullName, companyName: context.companyName, sources: (context.research?.sources ?? []) + winURLs,
                   disallowedClaims: disallowedClaims, event: context.event)
     }
@@ -68,7 +69,7 @@ package struct OutreachChecks: Sendable, Equatable {
         if !Self.occurs(firstName.lowercased(), in: lower), !Self.occurs(fullName.lowercased(), in: lower) {
             problems.append(ErrorDetail(field: field, problem: "must address the prospect by name (\(firstName) or \(fullName))"))
         }
-        if !Self.occurs(companyName.lowercased(), in: lower) {
+        if !Self.namesCompany(companyName, in: body) {
             problems.append(ErrorDetail(field: field, problem: "must name the company, \(companyName)"))
         }
         if let event {
@@ -89,8 +90,10 @@ package struct OutreachChecks: Sendable, Equatable {
         for claim in disallowedClaims where lower.contains(claim) {
             problems.append(ErrorDetail(field: field, problem: "makes a disallowed claim: \"\(claim)\""))
         }
-        let allowed = Set(sources)
-        for url in Self.urls(in: text) where !allowed.contains(url) {
+        let ownHost = OutreachLinks.key(companyName).host
+        for url in OutreachLinks.links(in: text) where !OutreachLinks.isAllowed(url, sources: sources) {
+            // A company called "Booking.com" is named, not linked.
+            if !url.contains("://"), OutreachLinks.key(url) == (ownHost, "") { continue }
             problems.append(ErrorDetail(field: field, problem: "links \(url), which is not one of the sources"
                                         + (sources.isEmpty ? " (there are none: use no link)" : "")))
         }
@@ -142,15 +145,41 @@ package struct OutreachChecks: Sendable, Equatable {
         return months[month - 1].prefix(1).uppercased() + months[month - 1].dropFirst() + " \(day), \(year)"
     }
 
-    /// Whether a lower-cased text gives the date as people write it: 2026-03-12, March 12,
-    /// 12 March, Mar 12 or 12 Mar (a number never read as the start of a longer one).
+    /// Whether a lower-cased text gives the date as people write it: 2026-03-12, or the month
+    /// (March, Mar, Mar.; Sept too) before or after the day, the day plain or ordinal (12, 12th,
+    /// 1st, 22nd, 3rd), "12th of March" (a number never read as the start of a longer one).
     static func mentionsDate(_ date: String, in lower: String) -> Bool {
         guard let (_, month, day) = day(date) else { return lower.contains(date.lowercased()) }
         let name = months[month - 1]
         let short = String(name.prefix(3))
-        let iso = String(date.prefix(10))
-        let spellings = [iso, "\(name) \(day)", "\(day) \(name)", "\(short) \(day)", "\(day) \(short)", "\(name) \(day)th", "\(day)th \(name)"]
+        var monthSpellings = [name, short, short + "."]
+        if month == 9 { monthSpellings += ["sept", "sept."] }
+        let days = ["\(day)", "\(day)\(ordinalSuffix(day))"]
+        var spellings = [String(date.prefix(10))]
+        for month in monthSpellings {
+            for day in days { spellings += ["\(month) \(day)", "\(day) \(month)", "\(day) of \(month)"] }
+        }
         return spellings.contains { occurs($0, in: lower) }
+    }
+
+    /// "st", "nd", "rd" or "th", as English writes the day: 1st, 2nd, 3rd, 11th, 12th, 13th, 21st.
+    static func ordinalSuffix(_ day: Int) -> String {
+        if (11...13).contains(day % 100) { return "th" }
+        switch day % 10 {
+        case 1: return "st"
+        case 2: return "nd"
+        case 3: return "rd"
+        default: return "th"
+        }
+    }
+
+    /// Whether the text names the company as stored ("Acme Corp.") or as people write it, without
+    /// its legal form or punctuation ("Acme", "ACME Corporation"): `CompanyName`'s folding, compared
+    /// word by word.
+    static func namesCompany(_ name: String, in text: String) -> Bool {
+        if occurs(name.lowercased(), in: text.lowercased()) { return true }
+        let key = CompanyName.key(name)
+        return !key.isEmpty && occurs(key, in: CellText.words(text).joined(separator: " "))
     }
 
     /// `needle` in `text` with no digit or letter right before or after it.

@@ -19,7 +19,11 @@ package struct OutreachEdit: Sendable, Equatable {
         self.sentAt = sentAt
     }
 
-    package init(_ input: JSONValue) throws {
+    /// How far `sent_at` may be ahead of the clock (clocks differ a little); beyond, it is a mistake.
+    static let futureTolerance: TimeInterval = 300
+
+    /// `now` is the bundle's clock: a `sent_at` more than a few minutes after it is refused.
+    package init(_ input: JSONValue, now: Date) throws {
         guard case .object(let fields) = input else { throw BundleError(.invalidRequest, "the body must be a JSON object") }
         var problems: [ErrorDetail] = []
         for field in fields.keys.sorted() where Self.computed.contains(field) {
@@ -37,7 +41,11 @@ package struct OutreachEdit: Sendable, Equatable {
         body = text("body")
         if let value = fields["sent_at"] {
             if let string = value.stringValue, let date = Timestamp.parse(string.trimmingWhitespace()) {
-                sentAt = date
+                if date.timeIntervalSince(now) > Self.futureTolerance {
+                    problems.append(ErrorDetail(field: "sent_at", problem: "is in the future (the time now is \(Timestamp.format(now))): give when the email was sent"))
+                } else {
+                    sentAt = date
+                }
             } else {
                 problems.append(ErrorDetail(field: "sent_at", problem: "must be an ISO-8601 time (when the email was sent); a sent draft cannot be unsent"))
             }
@@ -55,7 +63,7 @@ package struct OutreachEdit: Sendable, Equatable {
             "draft_id": Schema.integer(minimum: 1),
             "subject": Schema.string(minLength: 1, maxLength: 500),
             "body": Schema.string(minLength: 1, maxLength: 20_000),
-            "sent_at": Schema.string("When the email was sent (ISO-8601): marks the draft sent, records an email interaction, moves the prospect to contacted",
+            "sent_at": Schema.string("When the email was sent (ISO-8601, not in the future): marks the draft sent, records an email interaction, moves the prospect to contacted",
                                      format: "date-time"),
             "prospect_id": refused, "event_id": refused, "run_id": refused, "suggested_solutions": refused, "context_used": refused,
             "warnings": refused, "without_research": refused, "word_count": refused, "edited_at": refused, "created_at": refused,

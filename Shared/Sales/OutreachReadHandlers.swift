@@ -114,9 +114,10 @@ package struct UpdateOutreachHandler: FunctionHandler {
         var fields = input.objectValue ?? [:]
         fields["draft_id"] = nil
         fields["_http"] = nil
-        let edit = try OutreachEdit(.object(fields))
+        let now = context.clock.now()
+        let edit = try OutreachEdit(.object(fields), now: now)
         let draft = try OutreachStore(database: try context.database())
-            .update(id, edit, disallowedClaims: OutreachChecks.disallowedClaims(config: context.config), now: context.clock.now())
+            .update(id, edit, disallowedClaims: OutreachChecks.disallowedClaims(config: context.config), now: now)
         context.logger.info("outreach.updated", ["draft": .number(Double(id)), "sent": .bool(edit.sentAt != nil),
                                                  "warnings": .number(Double(draft.warnings.count))])
         return draft

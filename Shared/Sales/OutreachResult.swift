@@ -45,10 +45,15 @@ package struct OutreachResult: Codable, Sendable, Equatable {
     package var suggestedSolutions: [String]
     package var contextUsed: ContextUsed
     package var withoutResearch: Bool
-    package var llm: LLMUsageSummary
+    /// The refining call; nil when its answer was not applied.
+    package var llm: LLMUsageSummary?
+    /// Why the refining pass was not applied (its answer failed the checks even after its
+    /// repair, so the generated subject and body, which passed them, were kept); nil when it was.
+    package var refinementNote: String?
 
     enum CodingKeys: String, CodingKey {
         case subject, body, changes, llm
+        case refinementNote = "refinement_note"
         case runID = "run_id"
         case prospectID = "prospect_id"
         case eventID = "event_id"

@@ -7,7 +7,8 @@ import Workflows
 /// The outreach workflow's six steps (issue 15): load the context (research required unless
 /// allowed without), look for similar past wins, plan the strategy, then write the subject, the
 /// body and a refined pass, each an LLM call whose answer must pass `OutreachChecks` (repaired
-/// once, else the run fails at that step with the reason). The last step's output is the whole
+/// once, else the run fails at that step with the reason; a refined pass that still fails is
+/// not applied, and the written subject and body, which passed, stand). The last step's output is the whole
 /// draft, which the success hook stores in the transaction that marks the run succeeded.
 package struct OutreachWorkflow: Sendable {
     package static let name = "outreach"
@@ -140,8 +141,17 @@ package struct OutreachWorkflow: Sendable {
         let subject = try outputs.decode("generate_subject", as: Text.self)
         let body = try outputs.decode("generate_body", as: Text.self)
         let task = OutreachRefineTask(context: inputs.context, strategy: inputs.strategy, subject: subject.text, body: body.text, checks: inputs.checks)
-        let result = try await llm.run(task, deadline: deadline)
-        let calls = [inputs.strategy.llm, subject.llm, body.llm, result.usage]
+        let result: LLMResult<OutreachRefineTask.Output>?
+        var note: String?
+        do {
+            result = try await llm.run(task, deadline: deadline)
+        } catch let error as BundleError where error.code == .upstreamFailed && !error.retryable {
+            // The answer failed the checks even after its repair. The generated subject and body
+            // passed those same checks, so they stand; the step says why they were not refined.
+            result = nil
+            note = "refinement not applied, the generated subject and body are kept: " + String(error.message.prefix(400))
+        }
+        let calls = [inputs.strategy.llm, subject.llm, body.llm] + (result.map { [$0.usage] } ?? [])
         let providers = Array(Set(calls.map(\.provider))).sorted()
         let used = OutreachResult.ContextUsed(researchRunID: inputs.context.research?.runID, withoutResearch: inputs.context.withoutResearch,
                                               pastWins: inputs.wins.map(\.communicationID), eventID: inputs.context.event?.id,
@@ -150,9 +160,10 @@ package struct OutreachWorkflow: Sendable {
                                               llmProviders: providers, similarWinsNote: inputs.similar.note,
                                               offline: providers == ["offline"])
         return OutreachResult(runID: runID, prospectID: inputs.context.prospect.id, eventID: inputs.context.event?.id,
-                              subject: result.output.subject.trimmingWhitespace(), body: result.output.body.trimmingWhitespace(),
-                              changes: result.output.changes, suggestedSolutions: inputs.strategy.solutions, contextUsed: used,
-                              withoutResearch: inputs.context.withoutResearch, llm: result.usage)
+                              subject: (result?.output.subject ?? subject.text).trimmingWhitespace(),
+                              body: (result?.output.body ?? body.text).trimmingWhitespace(),
+                              changes: result?.output.changes ?? [], suggestedSolutions: inputs.strategy.solutions, contextUsed: used,
+                              withoutResearch: inputs.context.withoutResearch, llm: result?.usage, refinementNote: note)
     }
 
     /// What the writing steps read from the steps before them, strictly (a missing output fails the step by name).

@@ -115,9 +115,9 @@ import Testing
         let edited = try pipe("update-outreach", "edit-subject.json")
         #expect(edited.exitCode == 0 && edited.json?["warnings"] == [] && edited.json?["edited_at"] == "2026-03-02T10:00:00Z", "\(edited.stdoutText)")
         let sent = try pipe("update-outreach", "mark-sent.json")
-        #expect(sent.exitCode == 0 && sent.json?["sent_at"] == "2026-03-02T11:00:00Z", "\(sent.stdoutText)")
+        #expect(sent.exitCode == 0 && sent.json?["sent_at"] == "2026-03-02T09:30:00Z", "\(sent.stdoutText)")
         let prospect = try Binaries.run("get-prospect", stdin: #"{"id": 1}"#, environment: environment, workingDirectory: directory.path)
-        #expect(prospect.json?["status"] == "contacted" && prospect.json?["last_contacted"] == "2026-03-02T11:00:00Z")
+        #expect(prospect.json?["status"] == "contacted" && prospect.json?["last_contacted"] == "2026-03-02T09:30:00Z")
         #expect(try pipe("update-outreach", "edit-subject.json").errorCode == "conflict", "a sent draft's text cannot change")
     }
 

@@ -109,6 +109,8 @@ import Testing
         } catch let error as BundleError {
             #expect(error.code == .upstreamFailed)
             #expect(error.message.contains("failed validation twice"))
+            #expect(!error.isRetryable, "a workflow must not pay for both calls again")
+            #expect(try JSONValue(encoding: error)["retryable"] == nil, "not part of the error document")
         }
         let recorded = try rows()
         #expect(recorded.map { $0.optionalString("outcome") } == ["invalid_output", "invalid_output"])

@@ -30,8 +30,19 @@ import Testing
         #expect(checks.body(Self.words(170, "Dear Ms Doe at ACME CORP,")).isEmpty == false, "the first name or the full name is needed")
         #expect(checks.body(Self.words(170, "Dear Jane Doe at ACME CORP,")).isEmpty, "names compare without case")
         #expect(checks.body(Self.words(170, "Hi Jane,")).map(\.problem) == ["must name the company, Acme Corp"])
-        #expect(checks.body(Self.words(170, "Hi Janet, Acme Corporation")).map(\.problem)
+        #expect(checks.body(Self.words(170, "Hi Janet, Acmeville")).map(\.problem)
                 == ["must address the prospect by name (Jane or Jane Doe)", "must name the company, Acme Corp"], "whole words only")
+    }
+
+    @Test func theCompanyMayBeNamedWithoutItsLegalForm() {
+        let checks = OutreachChecks(fullName: "Jane Doe", companyName: "Acme Corp.", sources: [], disallowedClaims: [], event: nil)
+        for named in ["Hi Jane, Acme Corp.", "Hi Jane, Acme", "Hi Jane, ACME Corporation", "Hi Jane, the acme team"] {
+            #expect(checks.body(Self.words(170, named)).isEmpty, "\(named)")
+        }
+        #expect(checks.body(Self.words(170, "Hi Jane, Acmeville")).map(\.problem) == ["must name the company, Acme Corp."])
+        let smith = OutreachChecks(fullName: "Jane Doe", companyName: "Smith & Sons GmbH", sources: [], disallowedClaims: [], event: nil)
+        #expect(smith.body(Self.words(170, "Hi Jane, Smith and Sons")).isEmpty && smith.body(Self.words(170, "Hi Jane, Smith & Sons")).isEmpty)
+        #expect(!smith.body(Self.words(170, "Hi Jane, Smith")).isEmpty, "every word of the name but the legal form")
     }
 
     @Test func claimsFromTheDefaultsAndTheEnvironmentAreRefused() {
@@ -53,6 +64,25 @@ import Testing
         #expect(OutreachChecks.urls(in: "a <http://x.example/a>, b (https://y.example/b?c=1). http") == ["http://x.example/a", "https://y.example/b?c=1"])
     }
 
+    @Test func bareAddressesAreLinksToo() {
+        let checks = OutreachChecks(fullName: "Jane Doe", companyName: "Acme Corp", sources: ["https://www.acme.com/news/2026"],
+                                    disallowedClaims: [], event: nil)
+        let invented = checks.body(Self.words(170, "Hi Jane, Acme Corp: see www.invented.com/x, (acme-offer.com). Or www.made-up.example"))
+        #expect(invented.map(\.problem) == ["links www.invented.com/x, which is not one of the sources",
+                                            "links acme-offer.com, which is not one of the sources",
+                                            "links www.made-up.example, which is not one of the sources"])
+        let sourced = "Hi Jane, Acme Corp: acme.com/news/2026/, www.acme.com/news/2026 and HTTPS://ACME.COM/news/2026?utm=x on acme.com."
+        #expect(checks.body(Self.words(170, sourced)).isEmpty, "the same host and path (or only the host) as a source")
+        #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: acme.com/careers")).map(\.problem)
+                == ["links acme.com/careers, which is not one of the sources"], "another path on a source's host")
+        let prose = "Hi Jane, Acme Corp, e.g. U.S. plants on ASP.NET or Node.js 3.5, write jane.doe@acme-offer.com. End.Next"
+        #expect(checks.body(Self.words(170, prose)).isEmpty, "abbreviations, versions, products and e-mail addresses are not links")
+        #expect(OutreachLinks.links(in: "https://a.example/x then b.io/y and www.c.example") == ["https://a.example/x", "b.io/y", "www.c.example"])
+        let booking = OutreachChecks(fullName: "Jane Doe", companyName: "Booking.com", sources: [], disallowedClaims: [], event: nil)
+        #expect(booking.body(Self.words(170, "Hi Jane, Booking.com and booking.com/deals")).map(\.problem)
+                == ["links booking.com/deals, which is not one of the sources (there are none: use no link)"], "the company's own name is no link")
+    }
+
     @Test func anInvitationNamesItsEventAndDateAndNoOther() {
         let checks = Self.checks(event: Self.event)
         #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp is invited to Modernization Day Berlin on April 16, 2026.")).isEmpty)
@@ -66,6 +96,25 @@ import Testing
         #expect(checks.body(Self.words(170)).map(\.problem) == ["must name the event it invites to, \"Modernization Day Berlin\"",
                                                                "must give the event's date, April 16, 2026"])
         #expect(checks.subject("Security Summit Paris and more").count == 1)
+    }
+
+    @Test(arguments: [
+        ("2026-04-16", ["April 16th", "16th April", "the 16th of April", "Apr. 16", "16 Apr.", "Apr. 16th"], ["April 16st", "April 6th"]),
+        ("2026-03-01", ["March 1st", "1st of March", "Mar. 1st"], ["March 1th", "March 11th"]),
+        ("2026-05-22", ["May 22nd", "22nd May"], ["May 22th"]),
+        ("2026-10-03", ["Oct. 3rd", "3rd October"], ["October 3th", "October 13rd"]),
+        ("2026-06-12", ["June 12th", "Jun. 12"], ["June 12nd"]),
+        ("2026-09-21", ["Sept. 21st", "21st Sep"], ["September 21th"]),
+    ])
+    func datesMayBeOrdinalAndMonthsAbbreviatedWithADot(date: String, written: [String], wrong: [String]) throws {
+        let event = try Self.eventJSON.merging(["date": .string(date + "T09:00:00Z")]).decode(as: OutreachContext.Event.self)
+        let checks = Self.checks(event: event)
+        for spelling in written {
+            #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: Modernization Day Berlin on \(spelling), 10:00.")).isEmpty, "\(spelling)")
+        }
+        for spelling in wrong {
+            #expect(checks.body(Self.words(170, "Hi Jane, Acme Corp: Modernization Day Berlin on \(spelling), 10:00.")).count == 1, "\(spelling)")
+        }
     }
 
     @Test func theOfflineAnswersPassTheirOwnChecks() throws {

@@ -14,13 +14,16 @@ import Workflows
 final class OutreachHarness: Sendable {
     let research: ResearchHarness
     let wins: FakeSimilarWins
+    /// Whether workflow steps retry as in production (WORKFLOW_RETRY_* unset) rather than once.
+    let defaultRetries: Bool
     var database: SQLiteDatabase { research.database }
 
     static let winURL = "https://customers.example/globex-mainframe-story"
 
-    init(researched: Bool = true) async throws {
+    init(researched: Bool = true, defaultRetries: Bool = false) async throws {
         research = try ResearchHarness()
         wins = FakeSimilarWins()
+        self.defaultRetries = defaultRetries
         if researched { _ = try await research.research() }
         try database.write { sql in
             try sql.execute("""
@@ -36,7 +39,8 @@ final class OutreachHarness: Sendable {
     func context(llm provider: any LLMProvider = OfflineProvider(), config: [String: String] = [:], http: JSONValue? = nil,
                  requestID: String = "req-outreach") -> FunctionContext {
         let llm = LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: database), function: "run-outreach", requestID: requestID)
-        let settings = Config(["WORKFLOW_RETRY_ATTEMPTS": "1", "WORKFLOW_RETRY_BASE_SECONDS": "0"].merging(config) { $1 })
+        let retries = defaultRetries ? [:] : ["WORKFLOW_RETRY_ATTEMPTS": "1", "WORKFLOW_RETRY_BASE_SECONDS": "0"]
+        let settings = Config(retries.merging(config) { $1 })
         let context = FunctionContext(function: "run-outreach", requestID: requestID, config: settings,
                                       clock: BundleClock(frozenAt: Timestamp.parse("2026-03-03T10:00:00Z")!), logger: .discarding,
                                       deadline: Deadline(seconds: 120), http: http, database: database, transport: NoNetwork(), llm: llm)

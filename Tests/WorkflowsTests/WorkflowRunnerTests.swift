@@ -92,6 +92,18 @@ import Workflows
         #expect(journal.count("third") == 0)
     }
 
+    @Test func anUpstreamFailureMarkedNotRetryableFailsAtOnceWithItsCode() async throws {
+        let journal = Journal()
+        let (run, _) = try store.createRun(workflow: "demo", subject: "thing:7", input: [:], now: Self.now)
+        let (done, _) = try await runner(journal).execute(run.id, steps: steps(journal) { _ in
+            BundleError(.upstreamFailed, "the LLM's answer for second failed validation twice", retryable: false)
+        })
+        #expect(done.status == .failed && done.failedStep == "second")
+        #expect(done.error?["code"] == "upstream_failed", "the code stays what callers know")
+        #expect(done.steps[1].attempts == 1 && journal.count("second") == 1)
+        #expect(journal.waits.withLock { $0 }.isEmpty, "no backoff either")
+    }
+
     @Test func aNewRunResumesFromTheFailedStepReusingEarlierOutputs() async throws {
         let journal = Journal()
         let broken = Mutex(true)
@@ -192,5 +204,8 @@ import Workflows
         #expect([1, 2, 3, 4].map(retry.delay(afterAttempt:)) == [1, 2, 4, 5])
         #expect(retry.isRetryable(BundleError(.internal, "x")))
         #expect(!retry.isRetryable(BundleError(.misconfigured, "x")))
+        #expect(retry.isRetryable(BundleError(.upstreamFailed, "x")))
+        #expect(!retry.isRetryable(BundleError(.upstreamFailed, "x", retryable: false)))
+        #expect(!retry.isRetryable(BundleError(.misconfigured, "x", retryable: true)), "the code's rule still holds")
     }
 }

@@ -98,8 +98,9 @@ package struct LLMClient: Sendable {
                 messages.append(LLMMessage(.user, Self.repairPrompt(problems)))
             }
         }
+        // Not retryable: the answer was already repaired once, and a retry would pay for both calls again.
         throw BundleError(.upstreamFailed, "the LLM's answer for \(task.step) failed validation twice: \(Self.summary(lastProblems))",
-                          details: lastProblems)
+                          details: lastProblems, retryable: false)
     }
 
     /// Parses, schema-checks, decodes and rule-checks one answer.
