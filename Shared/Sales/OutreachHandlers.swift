@@ -79,7 +79,7 @@ package struct DraftOutreachHandler: FunctionHandler {
         let request = OutreachRequest(prospectID: input.id, eventID: input.eventID, customContext: input.customContext,
                                       allowWithoutResearch: input.allowWithoutResearch ?? false)
         let (run, created, note) = try OutreachRuns.start(request, context: context)
-        let jobID = try OutreachRuns.ensureJob(for: run, context: context)
+        let jobID = try RunOutreachHandler.job.ensureJob(for: run, context: context)
         context.logger.info("outreach.requested", ["run": .number(Double(run.id)), "job": .number(Double(jobID)), "created": .bool(created)])
         return Output(runID: run.id, jobID: jobID, prospectID: input.id, eventID: input.eventID, status: run.status.rawValue, created: created,
                       resumedFromRunID: run.resumedFromRunID, note: note, statusURL: "/jobs/\(jobID)", outreachURL: "/api/v1/prospects/\(input.id)/outreach")
@@ -125,8 +125,9 @@ package struct RunOutreachHandler: FunctionHandler {
 
     package init() {}
 
-    /// Longer than the job may run, so a live worker is never overtaken by a follow-up job.
-    package static let leaseSeconds = manifest.timeoutSeconds + 60
+    /// The job kind that runs outreach runs (its keys, lease and follow-ups).
+    package static let job = WorkflowJob(function: manifest.name, keyPrefix: "outreach-run", timeoutSeconds: manifest.timeoutSeconds)
+    package static let leaseSeconds = job.leaseSeconds
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
@@ -136,16 +137,13 @@ package struct RunOutreachHandler: FunctionHandler {
         }
         let drafts = OutreachStore(database: database)
         if context.http != nil {
-            let jobID = run.isActive ? try OutreachRuns.ensureJob(for: run, context: context) : run.jobID
+            let jobID = run.isActive ? try RunOutreachHandler.job.ensureJob(for: run, context: context) : run.jobID
             return Output(queued: run.isActive, ran: false, jobID: jobID, run: OutreachRunAnswer(run), draft: try drafts.draft(runID: run.id))
         }
-        let owner = context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)"
+        let owner = WorkflowJob.owner(context)
         let (finished, ran) = try await OutreachRuns.execute(run.id, owner: owner, context: context,
                                                              progress: { percent, step in context.reportProgress(percent, "outreach: \(step) done") })
-        if !ran, finished.isActive, let jobID = context.jobID {
-            let followUp = try OutreachRuns.enqueue(runID: run.id, key: "outreach-run-\(run.id)-after-job-\(jobID)",
-                                                    after: finished.leaseUntil.flatMap(Timestamp.parse), context: context)
-            context.logger.info("outreach.held_elsewhere", ["run": .number(Double(run.id)), "follow_up": .number(Double(followUp))])
+        if let followUp = try Self.job.followUp(finished, ran: ran, context: context) {
             return Output(queued: true, ran: false, jobID: followUp, run: OutreachRunAnswer(finished), draft: nil)
         }
         context.logger.info("outreach.finished", ["run": .number(Double(run.id)), "status": .string(finished.status.rawValue), "ran": .bool(ran)])

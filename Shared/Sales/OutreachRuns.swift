@@ -54,25 +54,4 @@ package enum OutreachRuns {
         let workflow = OutreachWorkflow(services: services, llm: llm, database: database, deadline: deadline)
         return try await runner.execute(runID, steps: workflow.steps())
     }
-
-    /// The job that will run an active run (its own while waiting or running, else a new one after
-    /// the lease), one idempotency key per run and job so repeated requests queue at most one.
-    static func ensureJob(for run: WorkflowRun, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        guard let current = run.jobID else { return try enqueue(runID: run.id, key: "outreach-run-\(run.id)", after: nil, context: context) }
-        if let job = try JobQueue(database: database).job(current), job.status == .queued || job.status == .running { return current }
-        return try enqueue(runID: run.id, key: "outreach-run-\(run.id)-after-job-\(current)", after: run.leaseUntil.flatMap(Timestamp.parse),
-                           context: context)
-    }
-
-    static func enqueue(runID: Int, key: String, after: Date?, context: FunctionContext) throws -> Int {
-        let database = try context.database()
-        let now = context.clock.now()
-        let (job, _) = try JobQueue(database: database).enqueue(.init(
-            function: RunOutreachHandler.manifest.name, input: ["id": .number(Double(runID))], idempotencyKey: key,
-            runAfter: after.map { max($0, now) }, maxAttempts: 3, timeoutSeconds: RunOutreachHandler.manifest.timeoutSeconds,
-            principal: context.principal, requestID: context.requestID), now: now)
-        try WorkflowStore(database: database).attachJob(job.id, toRun: runID, now: now)
-        return job.id
-    }
 }
