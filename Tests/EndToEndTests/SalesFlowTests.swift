@@ -90,7 +90,7 @@ import Testing
         #expect(body.contains("Logistics Cloud Summit"), "\(drafted)")
 
         // Mark it sent (an email interaction, the prospect contacted), then match again.
-        let sent = try server.send("PATCH", "/api/v1/outreach/\(invitation)", headers: json, body: #"{"sent_at": "2026-03-02T11:00:00Z"}"#)
+        let sent = try server.send("PATCH", "/api/v1/outreach/\(invitation)", headers: json, body: #"{"sent_at": "2026-03-02T09:30:00Z"}"#)
         #expect(sent.status == 200, "\(sent.text)")
         let sentProspect = try #require(selected.first?["prospect_id"]?.intValue)
         #expect(try server.send("GET", "/api/v1/prospects/\(sentProspect)", headers: json).json?["status"] == "contacted")
