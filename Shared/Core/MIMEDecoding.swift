@@ -181,19 +181,26 @@ package enum MIMEDecoding {
     }
 
     /// An RFC 5322 date-time (`Tue, 1 Dec 2026 10:15:00 +0100`, obsolete zone names too), in UTC.
+    /// Every number is range-checked before any arithmetic (year 1…9999, at most three time parts,
+    /// seconds 0…60, zone at most ±2359), so no header or CSV cell can overflow it.
     package static func date(_ text: String) -> Date? {
-        var words = text.replacing(",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
+        var words = text.prefix(200).replacing(",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
         if let first = words.first, first.count == 3, Int(first) == nil { words.removeFirst() }
-        guard words.count >= 4, let day = Int(words[0]), let year = Int(words[2]) else { return nil }
+        guard words.count >= 4, let day = number(words[0], digits: 2), let year = number(words[2], digits: 4) else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let monthIndex = months.firstIndex(of: String(words[1].lowercased().prefix(3))) else { return nil }
         let fullYear = year < 50 ? 2000 + year : year < 1000 ? 1900 + year : year
-        let time = words[3].split(separator: ":").compactMap { Int($0) }
-        guard time.count >= 2, (1...31).contains(day), (0...23).contains(time[0]), (0...59).contains(time[1]) else { return nil }
+        let parts = words[3].split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count) else { return nil }
+        let time = parts.compactMap { number($0, digits: 2) }
+        guard time.count == parts.count, (1...9999).contains(fullYear),
+              (1...Timestamp.daysIn(month: Int64(monthIndex + 1), year: Int64(fullYear))).contains(Int64(day)),
+              (0...23).contains(time[0]), (0...59).contains(time[1]), time.count < 3 || (0...60).contains(time[2]) else { return nil }
         var offsetMinutes = 0
         if words.count >= 5 {
             let zone = words[4]
-            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = number(zone.dropFirst(), digits: 4) {
+                guard value <= 2359, value % 100 < 60 else { return nil }
                 offsetMinutes = (value / 100 * 60 + value % 100) * (sign == "-" ? -1 : 1)
             } else {
                 let named = ["ut": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360,
@@ -204,6 +211,12 @@ package enum MIMEDecoding {
         let days = Timestamp.days(fromCivil: Int64(fullYear), Int64(monthIndex + 1), Int64(day))
         let seconds = days * 86_400 + Int64(time[0] * 3_600 + time[1] * 60 + (time.count > 2 ? time[2] : 0)) - Int64(offsetMinutes * 60)
         return Date(timeIntervalSince1970: Double(seconds))
+    }
+
+    /// A run of 1 to `digits` ASCII digits as a number; anything else (a sign, more digits) is nil.
+    private static func number(_ text: some StringProtocol, digits: Int) -> Int? {
+        guard (1...digits).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
     }
 }
 

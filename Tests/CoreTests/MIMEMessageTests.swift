@@ -27,6 +27,20 @@ import Testing
         #expect(MIMEDecoding.date("yesterday") == nil)
     }
 
+    /// Numbers from a header or a CSV cell are range-checked before arithmetic: these used to trap.
+    @Test func outOfRangeDatesAreNotDates() {
+        let refused = ["1 Jan 99999999999999 10:00", "1 Jan 2026 10:00:9223372036854775807", "9223372036854775807 Jan 2026 10:00",
+                       "1 Jan 2026 9223372036854775807:00",
+                       "1 Jan 10000 10:00", "1 Jan 2026 10:00:61", "1 Jan 2026 10:00:00:00", "1 Jan 2026 10:00 +2400", "1 Jan 2026 10:00 +0060",
+                       "31 Feb 2026 10:00", "1 Jan 2026 -1:00", "1 Jan 2026 10:-5", "1 Jan 2026 10:", "0 Jan 2026 10:00"]
+        for text in refused { #expect(MIMEDecoding.date(text) == nil, "\(text)") }
+        // A zone that is not ±hhmm is an unknown name: read as UTC, like any other.
+        #expect(MIMEDecoding.date("1 Jan 2026 10:00 +9223372036854775807").map { Timestamp.format($0) } == "2026-01-01T10:00:00Z")
+        #expect(MIMEDecoding.date("Fri, 31 Dec 9999 23:59:59 +0000").map { Timestamp.format($0) } == "9999-12-31T23:59:59Z")
+        #expect(MIMEDecoding.date("1 Jan 2026 00:00:60 -2359").map { Timestamp.format($0) } == "2026-01-02T00:00:00Z")
+        #expect(MIMEDecoding.date("29 Feb 2028 00:00:00 +2359").map { Timestamp.format($0) } == "2028-02-28T00:01:00Z")
+    }
+
     @Test func foldedHeadersAndNestedPartsAreBounded() throws {
         let folded = try MIMEMessage(bytes: Array("Subject: one\r\n two\r\n\tthree\r\n\r\nbody".utf8))
         #expect(folded.subject == "one two\tthree")

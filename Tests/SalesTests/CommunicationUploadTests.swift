@@ -158,6 +158,18 @@ import Testing
         #expect(missing?.message.contains("no content column") == true)
     }
 
+    /// Dates that overflow arithmetic are no dates: a CSV row is reported, an e-mail falls back to now.
+    @Test func overflowingDatesAreRowErrorsAndMailFallsBackToNow() async throws {
+        let csv = "content,date\nFine,2026-03-01\nHuge year,1 Jan 99999999999999 10:00\nHuge seconds,1 Jan 2026 10:00:9223372036854775807\n"
+        let sheet = try await harness.upload(Array(csv.utf8), name: "dates.csv", ["company_name": "Acme"])
+        #expect(sheet["created"] == 1)
+        #expect(sheet["errors"]?.arrayValue?.compactMap { $0["line"]?.intValue } == [3, 4])
+        #expect(sheet["errors"]?[0]?["message"]?.stringValue?.contains("is not a date") == true)
+        let eml = "Subject: Odd date\r\nDate: Tue, 1 Dec 2026 10:00:9223372036854775807 +0000\r\n\r\nThe pilot went well."
+        let mail = try await harness.upload(Array(eml.utf8), name: "odd.eml", ["company_name": "Acme"])
+        #expect(mail["communications"]?[0]?["communication_date"] == "2026-06-01T09:00:00Z", "now, as when nothing dates it")
+    }
+
     @Test(.enabled(if: CommunicationHarness.docxEnabled, Comment(rawValue: CommunicationHarness.docxMissing)))
     func aWordDocumentWrittenByPythonDocxIsRead() async throws {
         let bytes = try CommunicationHarness.python("""
