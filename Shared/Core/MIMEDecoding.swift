@@ -132,52 +132,72 @@ package enum MIMEDecoding {
     /// A header value with RFC 2047 encoded words (`=?charset?B|Q?text?=`) decoded; whitespace
     /// between two adjacent encoded words is dropped, as the RFC says.
     package static func decodeWords(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
-        var result = ""
-        var pendingSpace = ""
-        var lastWasEncoded = false
-        var rest = Substring(value)
-        while !rest.isEmpty {
-            if rest.hasPrefix("=?"), let (decoded, after) = encodedWord(rest) {
-                if !lastWasEncoded { result += pendingSpace }
-                pendingSpace = ""
-                result += decoded
-                lastWasEncoded = true
-                rest = after
-                continue
-            }
-            let character = rest.removeFirst()
-            if character == " " || character == "\t" {
-                pendingSpace.append(character)
-            } else {
-                result += pendingSpace
-                pendingSpace = ""
-                result.append(character)
-                lastWasEncoded = false
-            }
-        }
-        return result + pendingSpace
+        var work = 0
+        return decodeWords(value, work: &work)
     }
 
-    /// One encoded word at the start of `text`, decoded, and the text after it.
-    private static func encodedWord(_ text: Substring) -> (String, Substring)? {
-        let body = text.dropFirst(2)
-        guard let charsetEnd = body.firstIndex(of: "?") else { return nil }
-        let charset = String(body[..<charsetEnd].split(separator: "*").first ?? "")  // RFC 2231 language suffix
-        let afterCharset = body[body.index(after: charsetEnd)...]
-        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
-        let payload = afterCharset.dropFirst(2)
-        // An encoded word is at most 75 characters: a bounded look, so many unclosed "=?" stay linear.
-        guard let end = payload.prefix(1_100).firstRange(of: "?=") else { return nil }
-        let encoded = Array(payload[..<end.lowerBound].utf8)
-        guard encoded.count <= 1_000, !encoded.contains(0x20) else { return nil }
-        let bytes: [UInt8]
-        switch encoding {
-        case "B", "b": bytes = base64(encoded)
-        case "Q", "q": bytes = quotedPrintable(encoded[...], underscoreIsSpace: true)
+    /// `decodeWords`, counting in `work` the bytes looked at (at most a few per byte of `value`,
+    /// whatever it holds, which a test checks).
+    package static func decodeWords(_ value: String, work: inout Int) -> String {
+        guard value.contains("=?") else { return value }
+        let bytes = Array(value.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace: [UInt8] = []
+        var lastWasEncoded = false
+        var index = 0
+        while index < bytes.count {
+            work += 1
+            if bytes[index] == 0x3D, index + 1 < bytes.count, bytes[index + 1] == 0x3F, let (decoded, after) = encodedWord(bytes, at: index, work: &work) {
+                if !lastWasEncoded { output += pendingSpace }
+                pendingSpace = []
+                output += decoded.utf8
+                lastWasEncoded = true
+                index = after
+                continue
+            }
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace.append(byte)
+            } else {
+                output += pendingSpace
+                pendingSpace = []
+                output.append(byte)
+                lastWasEncoded = false
+            }
+            index += 1
+        }
+        return String(decoding: output + pendingSpace, as: UTF8.self)
+    }
+
+    /// The encoded word starting at `start` (its `=?`), decoded, and the index after it. No piece
+    /// of a word holds `?` or white space (RFC 2047), so every scan stops at the next `?`: a byte
+    /// is looked at from at most three starts, and however many `=?` never close, reading stays linear.
+    private static func encodedWord(_ bytes: [UInt8], at start: Int, work: inout Int) -> (String, Int)? {
+        func question(from: Int) -> Int? {
+            var index = from
+            while index < bytes.count, index - from <= 1_000 {
+                work += 1
+                switch bytes[index] {
+                case 0x3F: return index
+                case 0x20, 0x09, 0x0D, 0x0A: return nil
+                default: index += 1
+                }
+            }
+            return nil
+        }
+        guard let charsetEnd = question(from: start + 2), charsetEnd + 2 < bytes.count, bytes[charsetEnd + 2] == 0x3F,
+              let textEnd = question(from: charsetEnd + 3), textEnd + 1 < bytes.count, bytes[textEnd + 1] == 0x3D else { return nil }
+        // RFC 2231 adds a language after `*`: `=?utf-8*en?Q?…?=`.
+        let charset = String(decoding: bytes[(start + 2)..<charsetEnd].prefix { $0 != 0x2A }, as: UTF8.self)
+        let encoded = bytes[(charsetEnd + 3)..<textEnd]
+        let decoded: [UInt8]
+        switch bytes[charsetEnd + 1] {
+        case 0x42, 0x62: decoded = base64(encoded)
+        case 0x51, 0x71: decoded = quotedPrintable(encoded, underscoreIsSpace: true)
         default: return nil
         }
-        return (decode(bytes, charset: charset), payload[end.upperBound...])
+        return (decode(decoded, charset: charset), textEnd + 2)
     }
 
     /// An RFC 5322 date-time (`Tue, 1 Dec 2026 10:15:00 +0100`, obsolete zone names too), in UTC.

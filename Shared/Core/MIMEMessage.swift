@@ -44,11 +44,14 @@ package struct MIMEMessage: Sendable {
         parts = entity.parts
     }
 
-    /// The first header of this name (case-insensitive), unfolded with encoded words decoded.
+    /// The first header of this name (case-insensitive), unfolded with encoded words decoded;
+    /// only its first `maxHeaderText` characters are read (a subject or sender is cut far shorter).
     package func header(_ name: String) -> String? {
         let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }.map { MIMEDecoding.decodeWords($0.value).trimmingWhitespace() }
+        return headers.first { $0.name.lowercased() == wanted }.map { MIMEDecoding.decodeWords(String($0.value.prefix(Self.maxHeaderText))).trimmingWhitespace() }
     }
+
+    package static let maxHeaderText = 16_384
 
     package var subject: String? { header("Subject") }
     package var from: String? { header("From") }

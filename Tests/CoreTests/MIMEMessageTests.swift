@@ -13,6 +13,23 @@ import Testing
         #expect(MIMEDecoding.decodeWords(many) == many, "unclosed words stay text (and linear)")
     }
 
+    /// Many `=?` that never close cost a few steps per byte, not a bounded look-ahead per `=?`.
+    @Test func unclosedEncodedWordsTakeWorkLinearInTheInput() throws {
+        let spaced = String(repeating: "=?a?Q? ", count: 20_000)
+        let long = String(repeating: "=?a?Q?" + String(repeating: "x", count: 900), count: 200)
+        let questions = String(repeating: "=?=?a?", count: 20_000)
+        for hostile in [spaced, long, questions] {
+            var work = 0
+            #expect(MIMEDecoding.decodeWords(hostile, work: &work) == hostile)
+            #expect(work <= 4 * hostile.utf8.count, "\(work) steps for \(hostile.utf8.count) bytes")
+        }
+        var work = 0
+        #expect(MIMEDecoding.decodeWords("x =?utf-8?q?caf=C3=A9?= =?utf-8*en?B?IGF1IGxhaXQ=?= y", work: &work) == "x café au lait y")
+        let folded = "Subject: " + String(repeating: "=?a?Q? \r\n ", count: 100_000) + "\r\n\r\nbody"
+        let subject = try #require(try MIMEMessage(bytes: Array(folded.utf8)).subject)
+        #expect(subject.count <= MIMEMessage.maxHeaderText && subject.hasPrefix("=?a?Q? =?a?Q?"), "only the header's first 16 KB are decoded")
+    }
+
     @Test func transferEncodingsAreUndone() {
         #expect(MIMEDecoding.transferDecode(Array("caf=C3=A9 =\r\nau lait=3D".utf8)[...], encoding: "quoted-printable") == Array("café au lait=".utf8))
         #expect(MIMEDecoding.transferDecode(Array("aGVs\r\nbG8=\r\n".utf8)[...], encoding: "base64") == Array("hello".utf8))
