@@ -51,7 +51,7 @@ package struct CommunicationStore: Sendable {
         package var ids: [Int]
         package var chunkIDs: [Int]
         package var uploadID: Int?
-        /// True when the file had been uploaded before: `ids` are that upload's communications.
+        /// True when the file had been uploaded before: `ids` (and `chunkIDs`) are that upload's.
         package var duplicate: Bool
         package var errors: JSONValue
     }
@@ -71,7 +71,11 @@ package struct CommunicationStore: Sendable {
                     let existingID = try existing?.int("id")
                     let ids = try sql.query("SELECT id FROM sales_communications WHERE upload_id = ? ORDER BY id", existingID ?? 0)
                         .map { try $0.int("id") }
-                    return Stored(ids: ids, chunkIDs: [], uploadID: existingID, duplicate: true,
+                    let chunkIDs = try sql.query("""
+                        SELECT c.id FROM sales_communication_chunks c JOIN sales_communications m ON m.id = c.communication_id
+                        WHERE m.upload_id = ? ORDER BY c.id
+                        """, existingID ?? 0).map { try $0.int("id") }
+                    return Stored(ids: ids, chunkIDs: chunkIDs, uploadID: existingID, duplicate: true,
                                   errors: try existing?.optionalJSON("errors") ?? [])
                 }
                 uploadID = id

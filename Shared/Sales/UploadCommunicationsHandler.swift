@@ -100,8 +100,8 @@ package struct UploadCommunicationsHandler: FunctionHandler {
         let upload = CommunicationStore.UploadFile(fileName: fileName, fileType: file.fileType, sha256: sha256, byteCount: bytes.count, errors: errors)
         let stored = try store.store(file.drafts, upload: upload, now: now)
         let communications = try store.communications(Array(stored.ids.prefix(200)))
-        let embedding = stored.duplicate ? CommunicationEmbedding(status: "complete", embedded: 0, pending: 0)
-            : try await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        // A duplicate reports (and completes) the first upload's vectors: a retry after a failure must not say complete.
+        let embedding = await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
         context.logger.info("sales.communications_uploaded", ["type": .string(file.fileType), "created": .number(Double(stored.duplicate ? 0 : stored.ids.count)),
                                                               "skipped": .number(Double(file.errors.count)), "duplicate": .bool(stored.duplicate)])
         let message = stored.duplicate
