@@ -30,6 +30,22 @@ package struct CommunicationFile: Sendable {
         }
     }
 
+    /// What makes two uploads of the same bytes the same upload: the file's SHA-256 alone when
+    /// no value was given, else a hash of it with each given value normalised (company by its
+    /// key, outcome lower-cased with spaces collapsed, the date in UTC), so the same notes sent
+    /// for another prospect, company or outcome are another upload.
+    package static func uploadKey(sha256: String, defaults: Defaults) -> String {
+        func collapsed(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let values: [(String, String?)] = [
+            ("prospect_id", defaults.prospectID.map(String.init)), ("company", defaults.companyName.map(CompanyName.key)),
+            ("outcome", defaults.outcome.map { collapsed($0).lowercased() }), ("date", defaults.date.map { Timestamp.format($0) }),
+            ("subject", defaults.subject.map(collapsed)),
+        ]
+        let given = values.compactMap { name, value in value.map { "\(name)=\($0.utf8.count):\($0)" } }
+        guard !given.isEmpty else { return sha256 }
+        return SHA256.hex(SHA256.hash(Array(([sha256] + given).joined(separator: "\n").utf8)))
+    }
+
     /// A row of a CSV that was not stored: its line and why.
     package struct RowError: Codable, Sendable, Equatable {
         package var line: Int

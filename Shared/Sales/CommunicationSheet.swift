@@ -75,7 +75,7 @@ package struct CommunicationSheet: Sendable {
             lines.append(record.line)
             drafts.append(CommunicationStore.Draft(prospectID: prospectID, companyName: cell(.company) ?? defaults.companyName,
                                                    subject: String(subject.prefix(500)), content: content, sender: cell(.sender),
-                                                   outcome: cell(.outcome) ?? defaults.outcome, date: date))
+                                                   outcome: cell(.outcome) ?? defaults.outcome, date: date, row: record.line))
         }
         guard !drafts.isEmpty || !errors.isEmpty else {
             throw BundleError.validation(field: "file", "the CSV has a header but no communication rows")

@@ -170,6 +170,46 @@ import Testing
         #expect(mail["communications"]?[0]?["communication_date"] == "2026-06-01T09:00:00Z", "now, as when nothing dates it")
     }
 
+    /// An upload is the bytes with the values sent with them; a CSV sent again stores the rows
+    /// skipped before and never a row twice.
+    @Test func theSameBytesWithOtherValuesAreAnotherUploadAndSkippedRowsCanBeCompleted() async throws {
+        let first = try await harness.prospect()
+        let notes = Array("Call notes: they liked the pilot.".utf8)
+        let forFirst = try await harness.upload(notes, name: "call.txt", ["prospect_id": .number(Double(first))])
+        let forAcme = try await harness.upload(notes, name: "call.txt", ["company_name": "Acme", "outcome": "won"])
+        let lost = try await harness.upload(notes, name: "call.txt", ["company_name": "ACME Inc.", "outcome": "Lost"])
+        #expect([forFirst, forAcme, lost].map { $0["duplicate"] } == [false, false, false])
+        #expect(Set([forFirst, forAcme, lost].compactMap { $0["upload_id"]?.intValue }).count == 3)
+        #expect(lost["communications"]?[0]?["outcome_kind"] == "loss")
+        let same = try await harness.upload(notes, name: "renamed.txt", ["company_name": "acme", "outcome": "  LOST "])
+        #expect(same["duplicate"] == true, "the same values, normalised")
+        #expect(same["upload_id"] == lost["upload_id"])
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications") == 3)
+
+        let later = first + 1
+        let csv = "content,prospect_id\nFor the first,\(first)\nFor a later one,\(later)\n"
+        let partial = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(partial["created"] == 1)
+        #expect(partial["errors"]?.arrayValue?.compactMap { $0["line"]?.intValue } == [3])
+        #expect(try await harness.prospect("Jun Park", company: "Contoso") == later)
+        let completed = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(completed["duplicate"] == false)
+        #expect(completed["created"] == 1, "only the row skipped before")
+        #expect(completed["upload_id"] == partial["upload_id"])
+        #expect(completed["errors"] == [])
+        #expect(completed["communications"]?.arrayValue?.compactMap { $0["prospect_id"]?.intValue } == [first, later])
+        let again = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(again["duplicate"] == true)
+        #expect(again["created"] == 0)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE upload_id = ?", try #require(partial["upload_id"]?.intValue)) == 2)
+        #expect(throws: (any Error).self, "a row of an upload is unique") {
+            try harness.database.write { sql in
+                try sql.execute("INSERT INTO sales_communications (subject, content, outcome_kind, communication_date, source, upload_id, upload_row, created_at) "
+                                + "VALUES ('s', 'c', 'unknown', '2026-01-01T00:00:00Z', 'upload', ?, 2, '2026-01-01T00:00:00Z')", try #require(partial["upload_id"]?.intValue))
+            }
+        }
+    }
+
     @Test(.enabled(if: CommunicationHarness.docxEnabled, Comment(rawValue: CommunicationHarness.docxMissing)))
     func aWordDocumentWrittenByPythonDocxIsRead() async throws {
         let bytes = try CommunicationHarness.python("""
