@@ -126,7 +126,7 @@ package struct CommunicationFile: Sendable {
 
     static func document(content: String, subject: String?, sender: String?, date: Date?, defaults: Defaults, title: String,
                          now: Date) throws -> CommunicationStore.Draft {
-        let content = content.trimmingWhitespace()
+        let content = StorableText.clean(content).trimmingWhitespace()
         guard !content.isEmpty else { throw BundleError.validation(field: "file", "the file has no text") }
         let subject = [defaults.subject, subject, title].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty } ?? title
         return CommunicationStore.Draft(prospectID: defaults.prospectID, companyName: defaults.companyName, subject: String(subject.prefix(500)),

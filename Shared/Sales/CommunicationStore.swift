@@ -119,9 +119,13 @@ package struct CommunicationStore: Sendable {
 
     /// Stores one communication and its chunks; nil when its upload row was stored before.
     private func insert(_ draft: Draft, upload: UploadFile?, uploadID: Int?, now: Date, _ sql: any SQLExecutor) throws -> (Int, [Int])? {
-        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows).
+        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows); no control characters.
         var draft = draft
-        draft.content = draft.content.replacing("\r\n", with: "\n")
+        draft.content = StorableText.clean(draft.content).replacing("\r\n", with: "\n")
+        draft.subject = StorableText.clean(draft.subject)
+        draft.sender = draft.sender.map(StorableText.clean)
+        draft.outcome = draft.outcome.map(StorableText.clean)
+        draft.companyName = draft.companyName.map(StorableText.clean)
         var companyName = draft.companyName
         var companyID: Int?
         if let prospectID = draft.prospectID {

@@ -30,6 +30,12 @@ import Testing
         #expect(subject.count <= MIMEMessage.maxHeaderText && subject.hasPrefix("=?a?Q? =?a?Q?"), "only the header's first 16 KB are decoded")
     }
 
+    @Test func controlCharactersNeverReachText() {
+        #expect(HTMLText.text("<p>a&#0;b&#x0;c&#27;d&#9;e</p>") == "abcd e")
+        #expect(StorableText.clean("a\u{0}b\u{1B}[1mc\td\r\ne\u{7F}") == "ab[1mc\td\r\ne\u{7F}")
+        #expect(StorableText.clean("plain") == "plain")
+    }
+
     @Test func transferEncodingsAreUndone() {
         #expect(MIMEDecoding.transferDecode(Array("caf=C3=A9 =\r\nau lait=3D".utf8)[...], encoding: "quoted-printable") == Array("café au lait=".utf8))
         #expect(MIMEDecoding.transferDecode(Array("aGVs\r\nbG8=\r\n".utf8)[...], encoding: "base64") == Array("hello".utf8))

@@ -210,6 +210,31 @@ import Testing
         }
     }
 
+    /// NUL and other control characters that decoding produces (QP `=00`, a base64 part, `&#0;`,
+    /// a JSON escape) are never stored: PostgreSQL's TEXT refuses NUL.
+    @Test func decodedControlCharactersAreNotStored() async throws {
+        let eml = "Subject: =?utf-8?q?Pilot=00_won?=\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nThe pilot=00 went=1B well.\r\n--b--\r\n"
+        let mail = try await harness.upload(Array(eml.utf8), name: "nul.eml", ["company_name": "Acme"])
+        #expect(mail["communications"]?[0]?["content"] == "The pilot went well.")
+        #expect(mail["communications"]?[0]?["subject"] == "Pilot won")
+        let base64 = "Subject: b64\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Data("<p>Signed\u{0} &#0;today</p>".utf8).base64EncodedString() + "\r\n"
+        let html = try await harness.upload(Array(base64.utf8), name: "b64.eml", ["company_name": "Acme"])
+        #expect(html["communications"]?[0]?["content"] == "Signed today")
+        let typed = try await harness.run(CreateCommunicationHandler(), ["company_name": "Acme\u{0}", "subject": "Re\u{0}newal",
+                                                                       "content": "Renewed\u{0} for\u{1} two years.\tThanks", "outcome": "won\u{0}"])
+        #expect(typed["communication"]?["content"] == "Renewed for two years.\tThanks")
+        #expect(typed["communication"]?["subject"] == "Renewal")
+        #expect(typed["communication"]?["outcome"] == "won")
+        let blank = await harness.error { _ = try await harness.run(CreateCommunicationHandler(), ["company_name": "Acme", "subject": "s", "content": "\u{0}\u{0}"]) }
+        #expect(blank?.details?.first?.field == "content")
+        #expect(Array(DocxText.text(ofDocumentXML: Array("<w:p><w:t>a&#0;b&#x1B;c</w:t></w:p>".utf8)).utf8) == Array("abc".utf8))
+        let nul = "\u{0}"
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE instr(content, ?) > 0 OR instr(subject, ?) > 0", nul, nul) == 0)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks WHERE instr(text, ?) > 0", nul) == 0)
+    }
+
     @Test(.enabled(if: CommunicationHarness.docxEnabled, Comment(rawValue: CommunicationHarness.docxMissing)))
     func aWordDocumentWrittenByPythonDocxIsRead() async throws {
         let bytes = try CommunicationHarness.python("""
