@@ -69,7 +69,8 @@ package struct UploadCommunicationsHandler: FunctionHandler {
             "created": Schema.integer(minimum: 0), "communications": Schema.array(Communication.schema),
             "errors": Schema.array(CommunicationFile.RowError.schema), "embedding": CommunicationEmbedding.schema, "message": Schema.string(),
         ]),
-        timeoutSeconds: 300
+        timeoutSeconds: 300,
+        maxBodyBytes: CommunicationFile.maxBytes + (64 << 10)
     )
 
     package init() {}
