@@ -13,7 +13,12 @@ package enum HTMLText {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "<") {
+            if byte == UInt8(ascii: "<"), index + 1 < bytes.count, case let next = bytes[index + 1] | 0x20,
+               !(next >= 0x61 && next <= 0x7A) && bytes[index + 1] != UInt8(ascii: "/") && bytes[index + 1] != UInt8(ascii: "!") {
+                // Not a tag: "price < 5" keeps its "< 5".
+                output.append(byte)
+                index += 1
+            } else if byte == UInt8(ascii: "<") {
                 if matches(bytes, index, "<!--") {
                     index = find(bytes, "-->", from: index + 4).map { $0 + 3 } ?? bytes.count
                     continue

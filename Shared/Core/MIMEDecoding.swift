@@ -26,8 +26,9 @@ package enum MIMEDecoding {
     }
 
     /// The bodies between `--boundary` delimiter lines, up to the closing `--boundary--`; the
-    /// line break before a delimiter belongs to it. The preamble and epilogue are dropped.
-    static func sections(_ body: ArraySlice<UInt8>, boundary: [UInt8]) -> [ArraySlice<UInt8>] {
+    /// line break before a delimiter belongs to it. The preamble and epilogue are dropped. At most
+    /// `limit` sections are built (the reader refuses a message with more than it allows).
+    package static func sections(_ body: ArraySlice<UInt8>, boundary: [UInt8], limit: Int = .max) -> [ArraySlice<UInt8>] {
         var sections: [ArraySlice<UInt8>] = []
         var sectionStart: Int?
         var lineStart = body.startIndex
@@ -42,6 +43,7 @@ package enum MIMEDecoding {
                     if end > start, body[end - 1] == 0x0A { end -= 1 }
                     if end > start, body[end - 1] == 0x0D { end -= 1 }
                     sections.append(body[start..<max(start, end)])
+                    if sections.count >= limit { return sections }
                 }
                 let after = lineStart + 2 + boundary.count
                 if after + 1 <= lineEnd, after + 1 < body.endIndex, body[after] == 0x2D, body[after + 1] == 0x2D { return sections }

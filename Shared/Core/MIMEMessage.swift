@@ -84,7 +84,7 @@ package struct MIMEMessage: Sendable {
         let mediaType = contentType.token.isEmpty ? "text/plain" : contentType.token
         if mediaType.hasPrefix("multipart/"), let boundary = contentType.parameters["boundary"], !boundary.isEmpty {
             var parts: [Part] = []
-            for section in MIMEDecoding.sections(body, boundary: Array(boundary.utf8)) {
+            for section in MIMEDecoding.sections(body, boundary: Array(boundary.utf8), limit: limits.maxParts + 1) {
                 partCount += 1
                 guard partCount <= limits.maxParts else {
                     throw BundleError(.validationFailed, "the message has more than \(limits.maxParts) parts")

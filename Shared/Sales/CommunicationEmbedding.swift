@@ -101,13 +101,16 @@ package struct ReembedCommunicationsHandler: FunctionHandler {
 
     package init() {}
 
-    /// Queues the job once: an active one (queued or running) is reused.
-    static func enqueue(context: FunctionContext) throws -> Int {
+    /// Queues the job once: an active one (queued or running) is reused. `hourly` (searches, which
+    /// find the same missing vectors again and again) keys it by the hour, so chunks that can never
+    /// be embedded queue at most one job an hour rather than one per search.
+    static func enqueue(context: FunctionContext, hourly: Bool = false) throws -> Int {
         let queue = JobQueue(database: try context.database())
         let input: JSONValue = [:]
         if let active = try queue.activeJob(function: manifest.name, input: input) { return active.id }
         let now = context.clock.now()
-        return try queue.enqueue(.init(function: manifest.name, input: input, idempotencyKey: "reembed-communications:\(Timestamp.format(now))",
+        let stamp = hourly ? "hour:" + Timestamp.format(now).prefix(13) : Timestamp.format(now)
+        return try queue.enqueue(.init(function: manifest.name, input: input, idempotencyKey: "reembed-communications:\(stamp)",
                                        maxAttempts: 5, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
                                        requestID: context.requestID), now: now).job.id
     }

@@ -134,8 +134,20 @@ package struct CommunicationFile: Sendable {
                                         date: defaults.date ?? date ?? now)
     }
 
-    /// UTF-8 text (a byte order mark dropped); NUL bytes or invalid UTF-8 mean the file is not text.
+    /// UTF-8 text (a byte order mark dropped), or UTF-16 with its byte order mark (as Windows
+    /// saves "Unicode" text, and as CSVs are read); otherwise NUL bytes or invalid UTF-8 mean the
+    /// file is not text.
     static func utf8Text(_ bytes: [UInt8], type: String) throws -> String {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let bigEndian = bytes[0] == 0xFE
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            for index in stride(from: 2, to: bytes.count - 1, by: 2) {
+                let (high, low): (UInt8, UInt8) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+                units.append(UInt16(high) << 8 | UInt16(low))
+            }
+            return String(decoding: units, as: UTF16.self)
+        }
         try refuseBinary(bytes, type: type)
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {

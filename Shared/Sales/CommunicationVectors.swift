@@ -68,6 +68,17 @@ package struct CommunicationVectors: Sendable {
         }
     }
 
+    /// Chunks less vectors of the current model: two counts, no per-chunk lookup, cheap enough for
+    /// every search to ask (the job then finds exactly which chunks lack one).
+    package func missingEstimate() throws -> Int {
+        try database.read { sql in
+            let chunks = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_communication_chunks")?.int("n") ?? 0
+            let vectors = try sql.queryOne("SELECT COUNT(*) AS n FROM retrieval_vectors WHERE collection = ? AND model = ?",
+                                           Self.collection, embedder.model)?.int("n") ?? 0
+            return max(0, chunks - vectors)
+        }
+    }
+
     /// What a chunk's vector is made from: the subject gives a short chunk its topic.
     static func embeddingText(subject: String, text: String) -> String { subject + "\n\n" + text }
 

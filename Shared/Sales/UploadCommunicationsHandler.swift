@@ -129,8 +129,9 @@ package struct UploadCommunicationsHandler: FunctionHandler {
             guard let name = optional(input.fileName) else {
                 throw BundleError.validation(field: "file_name", "is required with content_base64 (its extension gives the type)")
             }
-            // Checked on the encoded length first, so an oversized upload is never decoded.
-            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes + 3 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
+            // A loose check on the encoded length first (line breaks count there), so a far larger
+            // upload is never decoded; the decoded size is the one that counts.
+            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes / 10 * 11 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
                 throw BundleError.validation(field: "content_base64", "is not base64")
             }

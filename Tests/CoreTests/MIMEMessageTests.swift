@@ -36,6 +36,16 @@ import Testing
         #expect(StorableText.clean("plain") == "plain")
     }
 
+    @Test func aLessThanSignThatStartsNoTagIsText() {
+        #expect(HTMLText.text("<p>price < 5 and <b>bold</b>, x<3, a <= b</p><!-- c --><br/>end") == "price < 5 and bold, x<3, a <= b\n\nend")
+    }
+
+    @Test func sectionsStopAtTheLimit() {
+        let body = Array((0..<1_000).map { "--b\r\npart \($0)\r\n" }.joined().utf8)
+        #expect(MIMEDecoding.sections(body[...], boundary: Array("b".utf8), limit: 201).count == 201)
+        #expect(MIMEDecoding.sections(body[...], boundary: Array("b".utf8)).count == 1_000)
+    }
+
     @Test func transferEncodingsAreUndone() {
         #expect(MIMEDecoding.transferDecode(Array("caf=C3=A9 =\r\nau lait=3D".utf8)[...], encoding: "quoted-printable") == Array("café au lait=".utf8))
         #expect(MIMEDecoding.transferDecode(Array("aGVs\r\nbG8=\r\n".utf8)[...], encoding: "base64") == Array("hello".utf8))

@@ -235,6 +235,25 @@ import Testing
         #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks WHERE instr(text, ?) > 0", nul) == 0)
     }
 
+    @Test func utf16TextWithAByteOrderMarkIsRead() async throws {
+        let text = "Notes: café ✓\nThey signed."
+        let little: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let big: [UInt8] = [0xFE, 0xFF] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+        let fromLittle = try await harness.upload(little, name: "notes.txt", ["company_name": "Acme"])
+        #expect(fromLittle["communications"]?[0]?["content"]?.stringValue == text)
+        let fromBig = try await harness.upload(big, name: "notes.md", ["company_name": "Acme"])
+        #expect(fromBig["communications"]?[0]?["content"]?.stringValue == text)
+    }
+
+    /// Base64 with line breaks (as mail programs and `base64` write it) is checked on its decoded size.
+    @Test func base64WithLineBreaksIsCheckedOnTheDecodedSize() async throws {
+        let bytes = Array(repeating: Array("Notes line.\n".utf8), count: (CommunicationFile.maxBytes - 100_000) / 12).flatMap { $0 }
+        let wrapped = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        #expect(wrapped.utf8.count / 4 * 3 > CommunicationFile.maxBytes, "the old check refused it")
+        let result = try await harness.run(UploadCommunicationsHandler(), ["file_name": "notes.txt", "content_base64": .string(wrapped), "company_name": "Acme"])
+        #expect(result["created"] == 1)
+    }
+
     @Test(.enabled(if: CommunicationHarness.docxEnabled, Comment(rawValue: CommunicationHarness.docxMissing)))
     func aWordDocumentWrittenByPythonDocxIsRead() async throws {
         let bytes = try CommunicationHarness.python("""

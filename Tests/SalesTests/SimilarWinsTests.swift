@@ -143,6 +143,11 @@ import Testing
         #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs WHERE function = ?", "reembed-communications") == 1)
         _ = try await search("customs filings")
         #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 1, "the active job is reused")
+        // A job that died (chunks that can never be embedded) is not queued again by every search.
+        try harness.database.write { try $0.execute("UPDATE jobs SET status = 'dead'") }
+        _ = try await search("customs filings")
+        _ = try await search("customs filings")
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 1, "at most one job an hour")
     }
 
     @Test func chunksFollowLinesAndCutOverlongOnesAtSpaces() {
