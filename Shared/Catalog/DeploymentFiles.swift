@@ -40,6 +40,18 @@ package enum DeploymentFiles {
 
     static func nginx(_ manifests: [FunctionManifest], direct: Bool) -> String {
         let maxBody = CGIExchange.defaultMaxBodyBytes / (1 << 20)
+        let fastCGI = [
+            "        include fastcgi_params;",
+            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : executable);",
+            "        fastcgi_param PATH_INFO $uri;",
+            "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
+            "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
+            "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
+            "        # here; a fastcgi_param line per variable works too.",
+            "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
+            "        fastcgi_read_timeout 960s;",
+            "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
+        ]
         var lines: [String] = [String(header.dropLast()), direct
             ? """
               # Direct mode: an nginx map names each route's function and fcgiwrap runs bin/<function> (a link
@@ -93,19 +105,16 @@ package enum DeploymentFiles {
         ] + errorPages.map { page in "    error_page \(page.statuses.map(String.init).joined(separator: " ")) = \(errorPagePrefix)\(page.name);" } + [
             "",
             "    location / {",
-            "        include fastcgi_params;",
-            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : executable);",
-            "        fastcgi_param PATH_INFO $uri;",
-            "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
-            "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
-            "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
-            "        # here; a fastcgi_param line per variable works too.",
-            "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
-            "        fastcgi_read_timeout 960s;",
-            "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
-            "    }",
-            "",
-        ]
+        ] + fastCGI + ["    }", ""]
+        // Routes whose function takes a larger body (uploads: the file's cap plus multipart framing).
+        for manifest in manifests {
+            guard let limit = manifest.maxBodyBytes else { continue }
+            for route in manifest.routes {
+                let pattern = RoutePattern(route.path)
+                let path = pattern.parameters.isEmpty ? NginxText.regexEscaped(route.path) : String(pattern.regularExpression.dropFirst().dropLast())
+                lines += ["    location ~ \"^\(path)/?$\" {", "        client_max_body_size \(limit);"] + fastCGI + ["    }", ""]
+            }
+        }
         for page in errorPages {
             lines += ["    location = \(errorPagePrefix)\(page.name) {", "        internal;", "        default_type application/json;",
                       "        add_header X-Request-Id $bundle_request_id always;"]

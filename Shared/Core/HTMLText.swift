@@ -13,7 +13,12 @@ package enum HTMLText {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "<") {
+            if byte == UInt8(ascii: "<"), index + 1 < bytes.count, case let next = bytes[index + 1] | 0x20,
+               !(next >= 0x61 && next <= 0x7A) && bytes[index + 1] != UInt8(ascii: "/") && bytes[index + 1] != UInt8(ascii: "!") {
+                // Not a tag: "price < 5" keeps its "< 5".
+                output.append(byte)
+                index += 1
+            } else if byte == UInt8(ascii: "<") {
                 if matches(bytes, index, "<!--") {
                     index = find(bytes, "-->", from: index + 4).map { $0 + 3 } ?? bytes.count
                     continue
@@ -111,8 +116,21 @@ package enum XMLEntities {
         if name.hasPrefix("#") {
             let digits = name.dropFirst()
             let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+            // `&#0;` and the other C0 controls but tab and line breaks are dropped: stored text holds none.
+            if let value, value < 0x20, value != 0x09, value != 0x0A, value != 0x0D { return ([], end + 1) }
             if let value, let scalar = Unicode.Scalar(value) { return (Array(String(Character(scalar)).utf8), end + 1) }
         }
         return ([bytes[at]], at + 1)
+    }
+}
+
+/// Text as it may be stored: no NUL (PostgreSQL's TEXT refuses it) and no other C0 control
+/// character but tab, line feed and carriage return, whatever decoding produced them (a
+/// quoted-printable `=00`, a base64 part, a JSON `\u0000`).
+package enum StorableText {
+    package static func clean(_ text: String) -> String {
+        func unwanted(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" }
+        guard text.unicodeScalars.contains(where: unwanted) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { !unwanted($0) }))
     }
 }

@@ -26,8 +26,9 @@ package enum MIMEDecoding {
     }
 
     /// The bodies between `--boundary` delimiter lines, up to the closing `--boundary--`; the
-    /// line break before a delimiter belongs to it. The preamble and epilogue are dropped.
-    static func sections(_ body: ArraySlice<UInt8>, boundary: [UInt8]) -> [ArraySlice<UInt8>] {
+    /// line break before a delimiter belongs to it. The preamble and epilogue are dropped. At most
+    /// `limit` sections are built (the reader refuses a message with more than it allows).
+    package static func sections(_ body: ArraySlice<UInt8>, boundary: [UInt8], limit: Int = .max) -> [ArraySlice<UInt8>] {
         var sections: [ArraySlice<UInt8>] = []
         var sectionStart: Int?
         var lineStart = body.startIndex
@@ -42,6 +43,7 @@ package enum MIMEDecoding {
                     if end > start, body[end - 1] == 0x0A { end -= 1 }
                     if end > start, body[end - 1] == 0x0D { end -= 1 }
                     sections.append(body[start..<max(start, end)])
+                    if sections.count >= limit { return sections }
                 }
                 let after = lineStart + 2 + boundary.count
                 if after + 1 <= lineEnd, after + 1 < body.endIndex, body[after] == 0x2D, body[after + 1] == 0x2D { return sections }
@@ -132,68 +134,95 @@ package enum MIMEDecoding {
     /// A header value with RFC 2047 encoded words (`=?charset?B|Q?text?=`) decoded; whitespace
     /// between two adjacent encoded words is dropped, as the RFC says.
     package static func decodeWords(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
-        var result = ""
-        var pendingSpace = ""
-        var lastWasEncoded = false
-        var rest = Substring(value)
-        while !rest.isEmpty {
-            if rest.hasPrefix("=?"), let (decoded, after) = encodedWord(rest) {
-                if !lastWasEncoded { result += pendingSpace }
-                pendingSpace = ""
-                result += decoded
-                lastWasEncoded = true
-                rest = after
-                continue
-            }
-            let character = rest.removeFirst()
-            if character == " " || character == "\t" {
-                pendingSpace.append(character)
-            } else {
-                result += pendingSpace
-                pendingSpace = ""
-                result.append(character)
-                lastWasEncoded = false
-            }
-        }
-        return result + pendingSpace
+        var work = 0
+        return decodeWords(value, work: &work)
     }
 
-    /// One encoded word at the start of `text`, decoded, and the text after it.
-    private static func encodedWord(_ text: Substring) -> (String, Substring)? {
-        let body = text.dropFirst(2)
-        guard let charsetEnd = body.firstIndex(of: "?") else { return nil }
-        let charset = String(body[..<charsetEnd].split(separator: "*").first ?? "")  // RFC 2231 language suffix
-        let afterCharset = body[body.index(after: charsetEnd)...]
-        guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
-        let payload = afterCharset.dropFirst(2)
-        // An encoded word is at most 75 characters: a bounded look, so many unclosed "=?" stay linear.
-        guard let end = payload.prefix(1_100).firstRange(of: "?=") else { return nil }
-        let encoded = Array(payload[..<end.lowerBound].utf8)
-        guard encoded.count <= 1_000, !encoded.contains(0x20) else { return nil }
-        let bytes: [UInt8]
-        switch encoding {
-        case "B", "b": bytes = base64(encoded)
-        case "Q", "q": bytes = quotedPrintable(encoded[...], underscoreIsSpace: true)
+    /// `decodeWords`, counting in `work` the bytes looked at (at most a few per byte of `value`,
+    /// whatever it holds, which a test checks).
+    package static func decodeWords(_ value: String, work: inout Int) -> String {
+        guard value.contains("=?") else { return value }
+        let bytes = Array(value.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var pendingSpace: [UInt8] = []
+        var lastWasEncoded = false
+        var index = 0
+        while index < bytes.count {
+            work += 1
+            if bytes[index] == 0x3D, index + 1 < bytes.count, bytes[index + 1] == 0x3F, let (decoded, after) = encodedWord(bytes, at: index, work: &work) {
+                if !lastWasEncoded { output += pendingSpace }
+                pendingSpace = []
+                output += decoded.utf8
+                lastWasEncoded = true
+                index = after
+                continue
+            }
+            let byte = bytes[index]
+            if byte == 0x20 || byte == 0x09 {
+                pendingSpace.append(byte)
+            } else {
+                output += pendingSpace
+                pendingSpace = []
+                output.append(byte)
+                lastWasEncoded = false
+            }
+            index += 1
+        }
+        return String(decoding: output + pendingSpace, as: UTF8.self)
+    }
+
+    /// The encoded word starting at `start` (its `=?`), decoded, and the index after it. No piece
+    /// of a word holds `?` or white space (RFC 2047), so every scan stops at the next `?`: a byte
+    /// is looked at from at most three starts, and however many `=?` never close, reading stays linear.
+    private static func encodedWord(_ bytes: [UInt8], at start: Int, work: inout Int) -> (String, Int)? {
+        func question(from: Int) -> Int? {
+            var index = from
+            while index < bytes.count, index - from <= 1_000 {
+                work += 1
+                switch bytes[index] {
+                case 0x3F: return index
+                case 0x20, 0x09, 0x0D, 0x0A: return nil
+                default: index += 1
+                }
+            }
+            return nil
+        }
+        guard let charsetEnd = question(from: start + 2), charsetEnd + 2 < bytes.count, bytes[charsetEnd + 2] == 0x3F,
+              let textEnd = question(from: charsetEnd + 3), textEnd + 1 < bytes.count, bytes[textEnd + 1] == 0x3D else { return nil }
+        // RFC 2231 adds a language after `*`: `=?utf-8*en?Q?…?=`.
+        let charset = String(decoding: bytes[(start + 2)..<charsetEnd].prefix { $0 != 0x2A }, as: UTF8.self)
+        let encoded = bytes[(charsetEnd + 3)..<textEnd]
+        let decoded: [UInt8]
+        switch bytes[charsetEnd + 1] {
+        case 0x42, 0x62: decoded = base64(encoded)
+        case 0x51, 0x71: decoded = quotedPrintable(encoded, underscoreIsSpace: true)
         default: return nil
         }
-        return (decode(bytes, charset: charset), payload[end.upperBound...])
+        return (decode(decoded, charset: charset), textEnd + 2)
     }
 
     /// An RFC 5322 date-time (`Tue, 1 Dec 2026 10:15:00 +0100`, obsolete zone names too), in UTC.
+    /// Every number is range-checked before any arithmetic (year 1…9999, at most three time parts,
+    /// seconds 0…60, zone at most ±2359), so no header or CSV cell can overflow it.
     package static func date(_ text: String) -> Date? {
-        var words = text.replacing(",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
+        var words = text.prefix(200).replacing(",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
         if let first = words.first, first.count == 3, Int(first) == nil { words.removeFirst() }
-        guard words.count >= 4, let day = Int(words[0]), let year = Int(words[2]) else { return nil }
+        guard words.count >= 4, let day = number(words[0], digits: 2), let year = number(words[2], digits: 4) else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let monthIndex = months.firstIndex(of: String(words[1].lowercased().prefix(3))) else { return nil }
         let fullYear = year < 50 ? 2000 + year : year < 1000 ? 1900 + year : year
-        let time = words[3].split(separator: ":").compactMap { Int($0) }
-        guard time.count >= 2, (1...31).contains(day), (0...23).contains(time[0]), (0...59).contains(time[1]) else { return nil }
+        let parts = words[3].split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count) else { return nil }
+        let time = parts.compactMap { number($0, digits: 2) }
+        guard time.count == parts.count, (1...9999).contains(fullYear),
+              (1...Timestamp.daysIn(month: Int64(monthIndex + 1), year: Int64(fullYear))).contains(Int64(day)),
+              (0...23).contains(time[0]), (0...59).contains(time[1]), time.count < 3 || (0...60).contains(time[2]) else { return nil }
         var offsetMinutes = 0
         if words.count >= 5 {
             let zone = words[4]
-            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = number(zone.dropFirst(), digits: 4) {
+                guard value <= 2359, value % 100 < 60 else { return nil }
                 offsetMinutes = (value / 100 * 60 + value % 100) * (sign == "-" ? -1 : 1)
             } else {
                 let named = ["ut": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360,
@@ -204,6 +233,12 @@ package enum MIMEDecoding {
         let days = Timestamp.days(fromCivil: Int64(fullYear), Int64(monthIndex + 1), Int64(day))
         let seconds = days * 86_400 + Int64(time[0] * 3_600 + time[1] * 60 + (time.count > 2 ? time[2] : 0)) - Int64(offsetMinutes * 60)
         return Date(timeIntervalSince1970: Double(seconds))
+    }
+
+    /// A run of 1 to `digits` ASCII digits as a number; anything else (a sign, more digits) is nil.
+    private static func number(_ text: some StringProtocol, digits: Int) -> Int? {
+        guard (1...digits).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
     }
 }
 

@@ -44,11 +44,14 @@ package struct MIMEMessage: Sendable {
         parts = entity.parts
     }
 
-    /// The first header of this name (case-insensitive), unfolded with encoded words decoded.
+    /// The first header of this name (case-insensitive), unfolded with encoded words decoded;
+    /// only its first `maxHeaderText` characters are read (a subject or sender is cut far shorter).
     package func header(_ name: String) -> String? {
         let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }.map { MIMEDecoding.decodeWords($0.value).trimmingWhitespace() }
+        return headers.first { $0.name.lowercased() == wanted }.map { MIMEDecoding.decodeWords(String($0.value.prefix(Self.maxHeaderText))).trimmingWhitespace() }
     }
+
+    package static let maxHeaderText = 16_384
 
     package var subject: String? { header("Subject") }
     package var from: String? { header("From") }
@@ -81,7 +84,7 @@ package struct MIMEMessage: Sendable {
         let mediaType = contentType.token.isEmpty ? "text/plain" : contentType.token
         if mediaType.hasPrefix("multipart/"), let boundary = contentType.parameters["boundary"], !boundary.isEmpty {
             var parts: [Part] = []
-            for section in MIMEDecoding.sections(body, boundary: Array(boundary.utf8)) {
+            for section in MIMEDecoding.sections(body, boundary: Array(boundary.utf8), limit: limits.maxParts + 1) {
                 partCount += 1
                 guard partCount <= limits.maxParts else {
                     throw BundleError(.validationFailed, "the message has more than \(limits.maxParts) parts")

@@ -55,6 +55,10 @@ package struct FunctionManifest: Sendable {
     /// Media types the function may answer with besides JSON (through `_http`), such as
     /// `text/csv` for exports: the OpenAPI document lists them as a second content type.
     package var otherContentTypes: [String]
+    /// The largest request body this function's routes accept, when larger than `MAX_BODY_BYTES`:
+    /// an upload's file cap plus its multipart framing. The gateway and the generated nginx
+    /// location (`client_max_body_size`) both use it.
+    package var maxBodyBytes: Int?
 
     package static let defaultTimeoutSeconds = 30.0
 
@@ -62,7 +66,8 @@ package struct FunctionManifest: Sendable {
                  input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,
                  schedule: String? = nil,
                  timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
-                 otherContentTypes: [String] = []) {
+                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil) {
+        self.maxBodyBytes = maxBodyBytes
         self.name = name
         self.summary = summary
         self.routes = routes

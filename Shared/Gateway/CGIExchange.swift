@@ -56,9 +56,9 @@ package struct CGIExchange: Sendable {
         }
         var bodyRead = false
         // A body over MAX_BODY_BYTES (set below nginx's limit) is refused unread: drop it too.
-        defer { if !bodyRead { drainBody(config: config, readBody: readBody) } }
+        defer { if !bodyRead { drainBody(config: config, readBody: readBody, routeLimit: match.manifest.maxBodyBytes ?? 0) } }
         do {
-            let limit = try bodyLimit(config)
+            let limit = max(try bodyLimit(config), match.manifest.maxBodyBytes ?? 0)
             let length = try CGIRequest.contentLength(request, limit: limit)
             var request = self.request
             request.body = try readBody(length)
@@ -111,10 +111,10 @@ package struct CGIExchange: Sendable {
     /// program that exits with its body unread as a failed exchange and answers 502 in place of
     /// the program's answer (seen above about 64 KB, the pipe's size).
     /// Reads in chunks and keeps nothing; at most what nginx lets through (`client_max_body_size`
-    /// is `defaultMaxBodyBytes`, or `MAX_BODY_BYTES` when that is larger).
-    package func drainBody(config: Config, readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) {
+    /// is `defaultMaxBodyBytes`, `MAX_BODY_BYTES` when that is larger, or the route's own limit).
+    package func drainBody(config: Config, readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }, routeLimit: Int = 0) {
         guard let text = request.header("content-length")?.trimmingWhitespace(), let length = Int(text), length > 0 else { return }
-        var remaining = min(length, max((try? bodyLimit(config)) ?? 0, Self.defaultMaxBodyBytes))
+        var remaining = min(length, max((try? bodyLimit(config)) ?? 0, Self.defaultMaxBodyBytes, routeLimit))
         while remaining > 0 {
             let chunk = min(remaining, 1 << 16)
             guard (try? readBody(chunk)) != nil else { return }

@@ -22,31 +22,46 @@ package struct CommunicationEmbedding: Codable, Sendable, Equatable {
         "job_id": Schema.nullable(Schema.integer(minimum: 1)), "message": Schema.nullable(Schema.string()),
     ])
 
-    /// Embeds the stored chunks now when they are few, else (or when the embedder fails) queues
-    /// `reembed-communications`; never throws for the embedder, since the rows are already stored.
-    static func run(chunkIDs: [Int], context: FunctionContext) async throws -> CommunicationEmbedding {
+    /// Embeds the stored chunks that still lack a vector now when they are few, else (or when
+    /// anything fails: the embedder, its setup, storing vectors) queues `reembed-communications`.
+    /// Never throws: the rows are already committed, so an error here must not turn into a
+    /// failed answer that a client retries (storing the communication again).
+    static func run(chunkIDs: [Int], context: FunctionContext) async -> CommunicationEmbedding {
         guard !chunkIDs.isEmpty else { return CommunicationEmbedding(status: "complete", embedded: 0, pending: 0) }
-        var reason: String
+        let reason: String
         var embedded = 0
         var pending = chunkIDs.count
+        var embedderReady = false
         do {
-            let vectors = CommunicationVectors(database: try context.database(), embedder: try context.embedder())
-            if chunkIDs.count <= CommunicationVectors.inlineLimit {
+            let embedder = try context.embedder()
+            embedderReady = true
+            let vectors = CommunicationVectors(database: try context.database(), embedder: embedder)
+            pending = try vectors.missingCount(ids: chunkIDs)
+            guard pending > 0 else { return CommunicationEmbedding(status: "complete", embedded: 0, pending: 0) }
+            if pending <= CommunicationVectors.inlineLimit {
                 let report = try await vectors.sync(ids: chunkIDs, deadline: context.deadline, now: context.clock.now())
                 embedded = report.embedded
                 pending = report.pending
                 guard let failure = report.failure else { return CommunicationEmbedding(status: "complete", embedded: embedded, pending: 0) }
-                context.logger.warning("sales.communications_not_embedded", ["code": .string(failure.code.rawValue), "pending": .number(Double(pending))])
                 reason = "embedding failed (\(failure.message))"
             } else {
-                reason = "\(chunkIDs.count) chunks are more than a request embeds"
+                reason = "\(pending) chunks are more than a request embeds"
             }
-        } catch let error as BundleError where error.code == .misconfigured {
-            reason = "the embedder is not configured (\(error.message))"
+        } catch {
+            let failure = BundleError.converting(error, otherwise: BundleError(.internal, "the vectors could not be stored"))
+            reason = !embedderReady ? "the embedder is not configured (\(failure.message))" : "embedding failed (\(failure.message))"
         }
-        let jobID = try ReembedCommunicationsHandler.enqueue(context: context)
-        return CommunicationEmbedding(status: "pending", embedded: embedded, pending: pending, jobID: jobID,
-                                      message: "\(reason); the communications are stored and searchable by words, and job \(jobID) adds their vectors")
+        context.logger.warning("sales.communications_not_embedded", ["pending": .number(Double(pending))])
+        let stored = "\(reason); the communications are stored and searchable by words"
+        do {
+            let jobID = try ReembedCommunicationsHandler.enqueue(context: context)
+            return CommunicationEmbedding(status: "pending", embedded: embedded, pending: pending, jobID: jobID,
+                                          message: "\(stored), and job \(jobID) adds their vectors")
+        } catch {
+            context.logger.warning("sales.reembed_not_queued", ["pending": .number(Double(pending))])
+            return CommunicationEmbedding(status: "pending", embedded: embedded, pending: pending, jobID: nil,
+                                          message: "\(stored); the job that adds their vectors could not be queued: POST /api/v1/communications/reembed queues it")
+        }
     }
 }
 
@@ -86,13 +101,16 @@ package struct ReembedCommunicationsHandler: FunctionHandler {
 
     package init() {}
 
-    /// Queues the job once: an active one (queued or running) is reused.
-    static func enqueue(context: FunctionContext) throws -> Int {
+    /// Queues the job once: an active one (queued or running) is reused. `hourly` (searches, which
+    /// find the same missing vectors again and again) keys it by the hour, so chunks that can never
+    /// be embedded queue at most one job an hour rather than one per search.
+    static func enqueue(context: FunctionContext, hourly: Bool = false) throws -> Int {
         let queue = JobQueue(database: try context.database())
         let input: JSONValue = [:]
         if let active = try queue.activeJob(function: manifest.name, input: input) { return active.id }
         let now = context.clock.now()
-        return try queue.enqueue(.init(function: manifest.name, input: input, idempotencyKey: "reembed-communications:\(Timestamp.format(now))",
+        let stamp = hourly ? "hour:" + Timestamp.format(now).prefix(13) : Timestamp.format(now)
+        return try queue.enqueue(.init(function: manifest.name, input: input, idempotencyKey: "reembed-communications:\(stamp)",
                                        maxAttempts: 5, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
                                        requestID: context.requestID), now: now).job.id
     }

@@ -30,6 +30,22 @@ package struct CommunicationFile: Sendable {
         }
     }
 
+    /// What makes two uploads of the same bytes the same upload: the file's SHA-256 alone when
+    /// no value was given, else a hash of it with each given value normalised (company by its
+    /// key, outcome lower-cased with spaces collapsed, the date in UTC), so the same notes sent
+    /// for another prospect, company or outcome are another upload.
+    package static func uploadKey(sha256: String, defaults: Defaults) -> String {
+        func collapsed(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let values: [(String, String?)] = [
+            ("prospect_id", defaults.prospectID.map(String.init)), ("company", defaults.companyName.map(CompanyName.key)),
+            ("outcome", defaults.outcome.map { collapsed($0).lowercased() }), ("date", defaults.date.map { Timestamp.format($0) }),
+            ("subject", defaults.subject.map(collapsed)),
+        ]
+        let given = values.compactMap { name, value in value.map { "\(name)=\($0.utf8.count):\($0)" } }
+        guard !given.isEmpty else { return sha256 }
+        return SHA256.hex(SHA256.hash(Array(([sha256] + given).joined(separator: "\n").utf8)))
+    }
+
     /// A row of a CSV that was not stored: its line and why.
     package struct RowError: Codable, Sendable, Equatable {
         package var line: Int
@@ -110,7 +126,7 @@ package struct CommunicationFile: Sendable {
 
     static func document(content: String, subject: String?, sender: String?, date: Date?, defaults: Defaults, title: String,
                          now: Date) throws -> CommunicationStore.Draft {
-        let content = content.trimmingWhitespace()
+        let content = StorableText.clean(content).trimmingWhitespace()
         guard !content.isEmpty else { throw BundleError.validation(field: "file", "the file has no text") }
         let subject = [defaults.subject, subject, title].compactMap { $0?.trimmingWhitespace() }.first { !$0.isEmpty } ?? title
         return CommunicationStore.Draft(prospectID: defaults.prospectID, companyName: defaults.companyName, subject: String(subject.prefix(500)),
@@ -118,8 +134,20 @@ package struct CommunicationFile: Sendable {
                                         date: defaults.date ?? date ?? now)
     }
 
-    /// UTF-8 text (a byte order mark dropped); NUL bytes or invalid UTF-8 mean the file is not text.
+    /// UTF-8 text (a byte order mark dropped), or UTF-16 with its byte order mark (as Windows
+    /// saves "Unicode" text, and as CSVs are read); otherwise NUL bytes or invalid UTF-8 mean the
+    /// file is not text.
     static func utf8Text(_ bytes: [UInt8], type: String) throws -> String {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let bigEndian = bytes[0] == 0xFE
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            for index in stride(from: 2, to: bytes.count - 1, by: 2) {
+                let (high, low): (UInt8, UInt8) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+                units.append(UInt16(high) << 8 | UInt16(low))
+            }
+            return String(decoding: units, as: UTF16.self)
+        }
         try refuseBinary(bytes, type: type)
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {

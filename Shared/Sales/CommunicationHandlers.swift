@@ -48,14 +48,14 @@ package struct CreateCommunicationHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        func optional(_ text: String?) -> String? { text?.trimmingWhitespace().isEmpty == false ? text?.trimmingWhitespace() : nil }
+        func optional(_ text: String?) -> String? { text.map(StorableText.clean).flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() } }
         var problems: [ErrorDetail] = []
         let company = optional(input.companyName)
         if input.prospectID == nil && company == nil {
             problems.append(ErrorDetail(field: "prospect_id", problem: "give prospect_id or company_name (or both)"))
         }
-        let subject = input.subject.trimmingWhitespace()
-        let content = input.content.trimmingWhitespace()
+        let subject = StorableText.clean(input.subject).trimmingWhitespace()
+        let content = StorableText.clean(input.content).trimmingWhitespace()
         if subject.isEmpty { problems.append(ErrorDetail(field: "subject", problem: "must not be blank")) }
         if content.isEmpty { problems.append(ErrorDetail(field: "content", problem: "must not be blank")) }
         let now = context.clock.now()
@@ -70,7 +70,7 @@ package struct CreateCommunicationHandler: FunctionHandler {
         let draft = CommunicationStore.Draft(prospectID: input.prospectID, companyName: company, subject: subject, content: content,
                                              sender: optional(input.sender), outcome: optional(input.outcome), date: date)
         let stored = try store.store([draft], upload: nil, now: now)
-        let embedding = try await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        let embedding = await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
         guard let communication = try store.communications(stored.ids).first else { throw BundleError(.internal, "the communication was not stored") }
         context.logger.info("sales.communication_created", ["communication": .number(Double(communication.id)),
                                                              "outcome_kind": .string(communication.outcomeKind)])

@@ -51,11 +51,11 @@ package struct CommunicationSheet: Sendable {
             if record.fields.allSatisfy(CellText.isBlank) { continue }
             func cell(_ field: Field) -> String? {
                 guard let index = columns[field], index < record.fields.count else { return nil }
-                let value = record.fields[index].trimmingWhitespace()
+                let value = StorableText.clean(record.fields[index]).trimmingWhitespace()
                 return value.isEmpty ? nil : value
             }
             var problems: [String] = []
-            let content = contentColumn < record.fields.count ? record.fields[contentColumn].trimmingWhitespace() : ""
+            let content = contentColumn < record.fields.count ? StorableText.clean(record.fields[contentColumn]).trimmingWhitespace() : ""
             if content.isEmpty { problems.append("content is empty") }
             var date = defaults.date ?? now
             if let text = cell(.date) {
@@ -75,7 +75,7 @@ package struct CommunicationSheet: Sendable {
             lines.append(record.line)
             drafts.append(CommunicationStore.Draft(prospectID: prospectID, companyName: cell(.company) ?? defaults.companyName,
                                                    subject: String(subject.prefix(500)), content: content, sender: cell(.sender),
-                                                   outcome: cell(.outcome) ?? defaults.outcome, date: date))
+                                                   outcome: cell(.outcome) ?? defaults.outcome, date: date, row: record.line))
         }
         guard !drafts.isEmpty || !errors.isEmpty else {
             throw BundleError.validation(field: "file", "the CSV has a header but no communication rows")

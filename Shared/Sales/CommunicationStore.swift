@@ -5,8 +5,10 @@ import Store
 /// Communications, their chunks and uploads in the database. A batch (one entry, or every
 /// communication of one uploaded file) is written in one transaction with its chunks and, through
 /// the triggers, their full-text index, so a communication is searchable by words as soon as it is
-/// stored. An upload is claimed by its SHA-256 with `INSERT … ON CONFLICT DO NOTHING RETURNING`:
-/// the same file sent twice, even at once, stores its communications once.
+/// stored. An upload is claimed by its key (the file's SHA-256 and the values sent with it) with
+/// `INSERT … ON CONFLICT DO NOTHING RETURNING`, and each of its rows by `(upload_id, upload_row)`:
+/// the same file sent twice, even at once, stores each communication once, and sent again after a
+/// row was skipped (its prospect did not exist yet) stores that row.
 package struct CommunicationStore: Sendable {
     package let database: any Database
 
@@ -23,9 +25,12 @@ package struct CommunicationStore: Sendable {
         package var sender: String?
         package var outcome: String?
         package var date: Date
+        /// Where it is in its file (the CSV line; 1 for a single document): unique per upload.
+        package var row: Int?
 
         package init(prospectID: Int? = nil, companyName: String? = nil, subject: String, content: String, sender: String? = nil,
-                     outcome: String? = nil, date: Date) {
+                     outcome: String? = nil, date: Date, row: Int? = nil) {
+            self.row = row
             self.prospectID = prospectID
             self.companyName = companyName
             self.subject = subject
@@ -41,6 +46,8 @@ package struct CommunicationStore: Sendable {
         package var fileName: String
         package var fileType: String
         package var sha256: String
+        /// The file's hash with the values given with it (`CommunicationFile.uploadKey`).
+        package var key: String
         package var byteCount: Int
         /// Rows of the file that were not stored, as JSON (line and reason).
         package var errors: JSONValue
@@ -51,46 +58,74 @@ package struct CommunicationStore: Sendable {
         package var ids: [Int]
         package var chunkIDs: [Int]
         package var uploadID: Int?
-        /// True when the file had been uploaded before: `ids` are that upload's communications.
+        /// True when the file had been uploaded before and no row of it is new: `ids` (and
+        /// `chunkIDs`) are that upload's.
         package var duplicate: Bool
+        /// How many communications this call stored.
+        package var created: Int
         package var errors: JSONValue
     }
 
     /// Stores the drafts (and the upload that brought them) in one transaction. A prospect that
-    /// does not exist is `not_found` and nothing is stored.
+    /// does not exist is `not_found` and nothing is stored. For an upload sent before, only its
+    /// rows not stored yet are stored, and the answer lists all of the upload's communications.
     package func store(_ drafts: [Draft], upload: UploadFile?, now: Date) throws -> Stored {
         try database.write { sql in
-            var uploadID: Int?
-            if let upload {
-                let claimed = try sql.queryOne("""
-                    INSERT INTO sales_communication_uploads (sha256, file_name, file_type, byte_count, communications, errors, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
-                    """, [upload.sha256, upload.fileName, upload.fileType, upload.byteCount, drafts.count, upload.errors, now])
-                guard let id = claimed?.optionalInt("id") else {
-                    let existing = try sql.queryOne("SELECT id, errors FROM sales_communication_uploads WHERE sha256 = ?", upload.sha256)
-                    let existingID = try existing?.int("id")
-                    let ids = try sql.query("SELECT id FROM sales_communications WHERE upload_id = ? ORDER BY id", existingID ?? 0)
-                        .map { try $0.int("id") }
-                    return Stored(ids: ids, chunkIDs: [], uploadID: existingID, duplicate: true,
-                                  errors: try existing?.optionalJSON("errors") ?? [])
+            guard let upload else {
+                var ids: [Int] = []
+                var chunkIDs: [Int] = []
+                for draft in drafts {
+                    guard let (id, chunks) = try insert(draft, upload: nil, uploadID: nil, now: now, sql) else { continue }
+                    ids.append(id)
+                    chunkIDs += chunks
                 }
-                uploadID = id
+                return Stored(ids: ids, chunkIDs: chunkIDs, uploadID: nil, duplicate: false, created: ids.count, errors: [])
             }
-            var ids: [Int] = []
-            var chunkIDs: [Int] = []
-            for draft in drafts {
-                let (id, chunks) = try insert(draft, upload: upload, uploadID: uploadID, now: now, sql)
-                ids.append(id)
-                chunkIDs += chunks
+            let claimed = try sql.queryOne("""
+                INSERT INTO sales_communication_uploads (sha256, file_sha256, file_name, file_type, byte_count, communications, errors, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id
+                """, [upload.key, upload.sha256, upload.fileName, upload.fileType, upload.byteCount, drafts.count, upload.errors, now])
+            var uploadID = claimed?.optionalInt("id")
+            var created = 0
+            if uploadID == nil {
+                let existing = try sql.queryOne("SELECT id, errors FROM sales_communication_uploads WHERE sha256 = ?", upload.key)
+                uploadID = try existing?.int("id")
+                // Rows stored before rows had numbers cannot be told apart: that upload stays as it is.
+                let legacy = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_communications WHERE upload_id = ? AND upload_row IS NULL",
+                                              uploadID ?? 0)?.int("n") ?? 0
+                if legacy > 0 { return try uploaded(uploadID ?? 0, created: 0, errors: try existing?.optionalJSON("errors") ?? [], sql) }
             }
-            return Stored(ids: ids, chunkIDs: chunkIDs, uploadID: uploadID, duplicate: false, errors: upload?.errors ?? [])
+            let id = uploadID ?? 0
+            for draft in drafts where try insert(draft, upload: upload, uploadID: id, now: now, sql) != nil { created += 1 }
+            if claimed == nil {
+                try sql.execute("""
+                    UPDATE sales_communication_uploads SET errors = ?, communications = (SELECT COUNT(*) FROM sales_communications WHERE upload_id = ?)
+                    WHERE id = ?
+                    """, [upload.errors, id, id])
+            }
+            return try uploaded(id, created: created, errors: upload.errors, sql)
         }
     }
 
-    private func insert(_ draft: Draft, upload: UploadFile?, uploadID: Int?, now: Date, _ sql: any SQLExecutor) throws -> (Int, [Int]) {
-        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows).
+    /// An upload's communications and chunks, as stored.
+    private func uploaded(_ uploadID: Int, created: Int, errors: JSONValue, _ sql: any SQLExecutor) throws -> Stored {
+        let ids = try sql.query("SELECT id FROM sales_communications WHERE upload_id = ? ORDER BY id", uploadID).map { try $0.int("id") }
+        let chunkIDs = try sql.query("""
+            SELECT c.id FROM sales_communication_chunks c JOIN sales_communications m ON m.id = c.communication_id
+            WHERE m.upload_id = ? ORDER BY c.id
+            """, uploadID).map { try $0.int("id") }
+        return Stored(ids: ids, chunkIDs: chunkIDs, uploadID: uploadID, duplicate: created == 0, created: created, errors: errors)
+    }
+
+    /// Stores one communication and its chunks; nil when its upload row was stored before.
+    private func insert(_ draft: Draft, upload: UploadFile?, uploadID: Int?, now: Date, _ sql: any SQLExecutor) throws -> (Int, [Int])? {
+        // Line breaks are stored as LF whatever the file used (CRLF from mail and Windows); no control characters.
         var draft = draft
-        draft.content = draft.content.replacing("\r\n", with: "\n")
+        draft.content = StorableText.clean(draft.content).replacing("\r\n", with: "\n")
+        draft.subject = StorableText.clean(draft.subject)
+        draft.sender = draft.sender.map(StorableText.clean)
+        draft.outcome = draft.outcome.map(StorableText.clean)
+        draft.companyName = draft.companyName.map(StorableText.clean)
         var companyName = draft.companyName
         var companyID: Int?
         if let prospectID = draft.prospectID {
@@ -106,15 +141,15 @@ package struct CommunicationStore: Sendable {
             // A named company links to the stored one of that name, when there is one.
             companyID = try sql.queryOne("SELECT id FROM sales_companies WHERE name_key = ?", companyKey)?.optionalInt("id") ?? companyID
         }
-        guard let row = try sql.queryOne("""
+        let row = try sql.queryOne("""
             INSERT INTO sales_communications (prospect_id, company_id, company_name, company_key, subject, content, sender, outcome,
-                outcome_kind, communication_date, source, upload_id, file_name, file_sha256, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                outcome_kind, communication_date, source, upload_id, upload_row, file_name, file_sha256, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (upload_id, upload_row) DO NOTHING RETURNING id
             """, [draft.prospectID, companyID, companyName, companyKey, draft.subject, draft.content, draft.sender, draft.outcome,
-                  OutcomeKind.classify(draft.outcome), draft.date, upload == nil ? "manual" : "upload", uploadID, upload?.fileName,
-                  upload?.sha256, now]), let id = row.optionalInt("id") else {
-            throw BundleError(.internal, "the communication row was not returned")
-        }
+                  OutcomeKind.classify(draft.outcome), draft.date, upload == nil ? "manual" : "upload", uploadID,
+                  (upload == nil ? nil : draft.row ?? 1) as Int?, upload?.fileName, upload?.sha256, now])
+        guard let row else { return nil }
+        guard let id = row.optionalInt("id") else { throw BundleError(.internal, "the communication row was not returned") }
         var chunkIDs: [Int] = []
         for (position, text) in CommunicationChunks.split(draft.content).enumerated() {
             let chunk = try sql.queryOne("""

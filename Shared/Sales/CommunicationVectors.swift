@@ -50,13 +50,32 @@ package struct CommunicationVectors: Sendable {
         }
     }
 
-    /// How many chunks have no vector of the current model.
-    package func missingCount() throws -> Int {
+    /// How many chunks (optionally only of `ids`) have no vector of the current model.
+    package func missingCount(ids: [Int]? = nil) throws -> Int {
+        let base = """
+            SELECT COUNT(*) AS n FROM sales_communication_chunks c
+            WHERE NOT EXISTS (SELECT 1 FROM retrieval_vectors v WHERE v.collection = ? AND v.item_id = c.id AND v.model = ?)
+            """
+        guard let ids else { return try database.read { try $0.queryOne(base, Self.collection, embedder.model)?.int("n") ?? 0 } }
+        return try database.read { sql in
+            var count = 0
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let group = Array(ids[start..<min(start + 500, ids.count)])
+                let statement = base + " AND c.id IN (" + Array(repeating: "?", count: group.count).joined(separator: ", ") + ")"
+                count += try sql.queryOne(statement, [Self.collection, embedder.model] + group.map { $0 as any SQLBindable })?.int("n") ?? 0
+            }
+            return count
+        }
+    }
+
+    /// Chunks less vectors of the current model: two counts, no per-chunk lookup, cheap enough for
+    /// every search to ask (the job then finds exactly which chunks lack one).
+    package func missingEstimate() throws -> Int {
         try database.read { sql in
-            try sql.queryOne("""
-                SELECT COUNT(*) AS n FROM sales_communication_chunks c
-                WHERE NOT EXISTS (SELECT 1 FROM retrieval_vectors v WHERE v.collection = ? AND v.item_id = c.id AND v.model = ?)
-                """, Self.collection, embedder.model)?.int("n") ?? 0
+            let chunks = try sql.queryOne("SELECT COUNT(*) AS n FROM sales_communication_chunks")?.int("n") ?? 0
+            let vectors = try sql.queryOne("SELECT COUNT(*) AS n FROM retrieval_vectors WHERE collection = ? AND model = ?",
+                                           Self.collection, embedder.model)?.int("n") ?? 0
+            return max(0, chunks - vectors)
         }
     }
 

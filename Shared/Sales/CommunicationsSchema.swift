@@ -2,14 +2,14 @@ import Store
 
 /// The tables of past customer communications (entered or uploaded) and their searchable
 /// chunks; part of `SalesSchema.migrations`. An uploaded file is one row of
-/// `sales_communication_uploads`, unique by its SHA-256, so the same file twice is one upload
-/// even when two arrive at once. Each communication is cut into chunks; the full-text index is an
+/// `sales_communication_uploads`, unique by its key (see `uploadKeys`), so the same file twice is
+/// one upload even when two arrive at once, and each row of it is stored once. Each communication is cut into chunks; the full-text index is an
 /// external-content FTS5 table over the chunks, kept by triggers in the same transaction as the
 /// rows (like `SolutionSearchSchema`); the chunks' vectors live in `retrieval_vectors` under the
 /// collection `sales.communication_chunks` and may lag (a failed embedding leaves the words
 /// searchable and a job fills the vectors in).
 package enum CommunicationsSchema {
-    package static let migrations: [Migration] = [communications, fullText]
+    package static let migrations: [Migration] = [communications, fullText, uploadKeys]
 
     static let communications = Migration("sales.communications", """
         CREATE TABLE sales_communication_uploads (
@@ -72,5 +72,19 @@ package enum CommunicationsSchema {
             VALUES ('delete', old.id, old.subject, old.text);
             INSERT INTO sales_communication_chunks_fts (rowid, subject, text) VALUES (new.id, new.subject, new.text);
         END;
+        """)
+
+    /// An upload is the file's bytes with the values given with it: the column `sha256` (unique
+    /// since the first step, kept to spare a rebuild of the referenced table) now holds that key,
+    /// which is the file's SHA-256 alone when no value was given (so older uploads keep theirs),
+    /// and `file_sha256` the file's hash. A communication from an upload knows its row (the CSV
+    /// line, 1 for a single document), unique per upload: sending a file again stores the rows
+    /// skipped before (a prospect created since) and never a row twice. Older rows have no row
+    /// number; an upload holding them is not completed.
+    static let uploadKeys = Migration("sales.communication_upload_rows", """
+        ALTER TABLE sales_communication_uploads ADD COLUMN file_sha256 TEXT;
+        UPDATE sales_communication_uploads SET file_sha256 = sha256;
+        ALTER TABLE sales_communications ADD COLUMN upload_row INTEGER;
+        CREATE UNIQUE INDEX sales_communications_upload_row ON sales_communications (upload_id, upload_row);
         """)
 }

@@ -40,7 +40,8 @@ package struct ImportProspectsHandler: FunctionHandler {
             "created": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0), "skipped": Schema.integer(minimum: 0),
             "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.Ledger.schema, "message": Schema.string(),
         ]),
-        timeoutSeconds: 120
+        timeoutSeconds: 120,
+        maxBodyBytes: maxFileBytes + (64 << 10)
     )
 
     package init() {}

@@ -45,7 +45,7 @@ package struct SimilarWinsSearch: SimilarWinsSearching {
         }
         let vectors = CommunicationVectors(database: database, embedder: embedder)
         if let onMissingVectors, queryVector != nil {
-            let missing = try vectors.missingCount()
+            let missing = try vectors.missingEstimate()
             if missing > 0 {
                 do { try onMissingVectors(missing) } catch {
                     logger?.warning("sales.reembed_not_queued", ["missing": .number(Double(missing))])

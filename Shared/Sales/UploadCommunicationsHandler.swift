@@ -5,8 +5,9 @@ import Runtime
 /// `POST /api/v1/communications/upload`: a file of past communications (multipart, or
 /// `{file_name, content_base64}` so a fixture can be piped), read by `CommunicationFile`, with
 /// optional fields that apply to a single document (prospect_id, company_name, outcome, date,
-/// subject). 10 MB at most, counted on the bytes received. The same file again is the same upload:
-/// the answer says `duplicate: true` and lists the first upload's communications.
+/// subject). 10 MB at most, counted on the bytes received. The same file with the same values again
+/// is the same upload: rows skipped before (a prospect that did not exist) are stored now, and
+/// when nothing is new the answer says `duplicate: true` and lists the upload's communications.
 package struct UploadCommunicationsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var files: [JSONValue]?
@@ -64,11 +65,12 @@ package struct UploadCommunicationsHandler: FunctionHandler {
         ], required: []),
         output: Schema.object([
             "upload_id": Schema.nullable(Schema.integer(minimum: 1)), "file_name": Schema.string(), "file_type": Schema.string(enum: CommunicationFile.acceptedTypes),
-            "sha256": Schema.string(), "duplicate": Schema.boolean("true when this exact file was uploaded before: nothing new was stored"),
+            "sha256": Schema.string(), "duplicate": Schema.boolean("true when this exact file was uploaded before with the same values: nothing new was stored"),
             "created": Schema.integer(minimum: 0), "communications": Schema.array(Communication.schema),
             "errors": Schema.array(CommunicationFile.RowError.schema), "embedding": CommunicationEmbedding.schema, "message": Schema.string(),
         ]),
-        timeoutSeconds: 300
+        timeoutSeconds: 300,
+        maxBodyBytes: CommunicationFile.maxBytes + (64 << 10)
     )
 
     package init() {}
@@ -97,20 +99,21 @@ package struct UploadCommunicationsHandler: FunctionHandler {
         }
         let sha256 = SHA256.hex(SHA256.hash(bytes))
         let errors = try JSONValueEncoder.encode(file.errors)
-        let upload = CommunicationStore.UploadFile(fileName: fileName, fileType: file.fileType, sha256: sha256, byteCount: bytes.count, errors: errors)
+        let upload = CommunicationStore.UploadFile(fileName: fileName, fileType: file.fileType, sha256: sha256,
+                                                   key: CommunicationFile.uploadKey(sha256: sha256, defaults: defaults), byteCount: bytes.count, errors: errors)
         let stored = try store.store(file.drafts, upload: upload, now: now)
         let communications = try store.communications(Array(stored.ids.prefix(200)))
-        let embedding = stored.duplicate ? CommunicationEmbedding(status: "complete", embedded: 0, pending: 0)
-            : try await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
-        context.logger.info("sales.communications_uploaded", ["type": .string(file.fileType), "created": .number(Double(stored.duplicate ? 0 : stored.ids.count)),
+        // A duplicate reports (and completes) the first upload's vectors: a retry after a failure must not say complete.
+        let embedding = await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        context.logger.info("sales.communications_uploaded", ["type": .string(file.fileType), "created": .number(Double(stored.created)),
                                                               "skipped": .number(Double(file.errors.count)), "duplicate": .bool(stored.duplicate)])
+        let skipped = file.errors.isEmpty ? "" : "; \(file.errors.count) row\(file.errors.count == 1 ? "" : "s") skipped"
         let message = stored.duplicate
-            ? "this file was already uploaded (upload \(stored.uploadID ?? 0)); nothing new was stored"
-            : "stored \(stored.ids.count) communication\(stored.ids.count == 1 ? "" : "s") from \(fileName)"
-                + (file.errors.isEmpty ? "" : "; \(file.errors.count) row\(file.errors.count == 1 ? "" : "s") skipped")
+            ? "this file was already uploaded with these values (upload \(stored.uploadID ?? 0)); nothing new was stored"
+            : "stored \(stored.created) communication\(stored.created == 1 ? "" : "s") from \(fileName)" + skipped
+                + (stored.ids.count > stored.created ? "; \(stored.ids.count - stored.created) were stored by an earlier upload of this file" : "")
         return Output(uploadID: stored.uploadID, fileName: fileName, fileType: file.fileType, sha256: sha256, duplicate: stored.duplicate,
-                      created: stored.duplicate ? 0 : stored.ids.count, communications: communications, errors: stored.errors,
-                      embedding: embedding, message: message)
+                      created: stored.created, communications: communications, errors: stored.errors, embedding: embedding, message: message)
     }
 
     static func optional(_ text: String?) -> String? { text?.trimmingWhitespace().isEmpty == false ? text?.trimmingWhitespace() : nil }
@@ -126,8 +129,9 @@ package struct UploadCommunicationsHandler: FunctionHandler {
             guard let name = optional(input.fileName) else {
                 throw BundleError.validation(field: "file_name", "is required with content_base64 (its extension gives the type)")
             }
-            // Checked on the encoded length first, so an oversized upload is never decoded.
-            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes + 3 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
+            // A loose check on the encoded length first (line breaks count there), so a far larger
+            // upload is never decoded; the decoded size is the one that counts.
+            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes / 10 * 11 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
                 throw BundleError.validation(field: "content_base64", "is not base64")
             }

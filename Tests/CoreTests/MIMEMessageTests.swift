@@ -13,6 +13,39 @@ import Testing
         #expect(MIMEDecoding.decodeWords(many) == many, "unclosed words stay text (and linear)")
     }
 
+    /// Many `=?` that never close cost a few steps per byte, not a bounded look-ahead per `=?`.
+    @Test func unclosedEncodedWordsTakeWorkLinearInTheInput() throws {
+        let spaced = String(repeating: "=?a?Q? ", count: 20_000)
+        let long = String(repeating: "=?a?Q?" + String(repeating: "x", count: 900), count: 200)
+        let questions = String(repeating: "=?=?a?", count: 20_000)
+        for hostile in [spaced, long, questions] {
+            var work = 0
+            #expect(MIMEDecoding.decodeWords(hostile, work: &work) == hostile)
+            #expect(work <= 4 * hostile.utf8.count, "\(work) steps for \(hostile.utf8.count) bytes")
+        }
+        var work = 0
+        #expect(MIMEDecoding.decodeWords("x =?utf-8?q?caf=C3=A9?= =?utf-8*en?B?IGF1IGxhaXQ=?= y", work: &work) == "x café au lait y")
+        let folded = "Subject: " + String(repeating: "=?a?Q? \r\n ", count: 100_000) + "\r\n\r\nbody"
+        let subject = try #require(try MIMEMessage(bytes: Array(folded.utf8)).subject)
+        #expect(subject.count <= MIMEMessage.maxHeaderText && subject.hasPrefix("=?a?Q? =?a?Q?"), "only the header's first 16 KB are decoded")
+    }
+
+    @Test func controlCharactersNeverReachText() {
+        #expect(HTMLText.text("<p>a&#0;b&#x0;c&#27;d&#9;e</p>") == "abcd e")
+        #expect(StorableText.clean("a\u{0}b\u{1B}[1mc\td\r\ne\u{7F}") == "ab[1mc\td\r\ne\u{7F}")
+        #expect(StorableText.clean("plain") == "plain")
+    }
+
+    @Test func aLessThanSignThatStartsNoTagIsText() {
+        #expect(HTMLText.text("<p>price < 5 and <b>bold</b>, x<3, a <= b</p><!-- c --><br/>end") == "price < 5 and bold, x<3, a <= b\n\nend")
+    }
+
+    @Test func sectionsStopAtTheLimit() {
+        let body = Array((0..<1_000).map { "--b\r\npart \($0)\r\n" }.joined().utf8)
+        #expect(MIMEDecoding.sections(body[...], boundary: Array("b".utf8), limit: 201).count == 201)
+        #expect(MIMEDecoding.sections(body[...], boundary: Array("b".utf8)).count == 1_000)
+    }
+
     @Test func transferEncodingsAreUndone() {
         #expect(MIMEDecoding.transferDecode(Array("caf=C3=A9 =\r\nau lait=3D".utf8)[...], encoding: "quoted-printable") == Array("café au lait=".utf8))
         #expect(MIMEDecoding.transferDecode(Array("aGVs\r\nbG8=\r\n".utf8)[...], encoding: "base64") == Array("hello".utf8))
@@ -25,6 +58,20 @@ import Testing
         #expect(MIMEDecoding.date("Tue, 1 Dec 2026 10:15:00 +0100").map { Timestamp.format($0) } == "2026-12-01T09:15:00Z")
         #expect(MIMEDecoding.date("1 Dec 26 10:15 PST").map { Timestamp.format($0) } == "2026-12-01T18:15:00Z")
         #expect(MIMEDecoding.date("yesterday") == nil)
+    }
+
+    /// Numbers from a header or a CSV cell are range-checked before arithmetic: these used to trap.
+    @Test func outOfRangeDatesAreNotDates() {
+        let refused = ["1 Jan 99999999999999 10:00", "1 Jan 2026 10:00:9223372036854775807", "9223372036854775807 Jan 2026 10:00",
+                       "1 Jan 2026 9223372036854775807:00",
+                       "1 Jan 10000 10:00", "1 Jan 2026 10:00:61", "1 Jan 2026 10:00:00:00", "1 Jan 2026 10:00 +2400", "1 Jan 2026 10:00 +0060",
+                       "31 Feb 2026 10:00", "1 Jan 2026 -1:00", "1 Jan 2026 10:-5", "1 Jan 2026 10:", "0 Jan 2026 10:00"]
+        for text in refused { #expect(MIMEDecoding.date(text) == nil, "\(text)") }
+        // A zone that is not ±hhmm is an unknown name: read as UTC, like any other.
+        #expect(MIMEDecoding.date("1 Jan 2026 10:00 +9223372036854775807").map { Timestamp.format($0) } == "2026-01-01T10:00:00Z")
+        #expect(MIMEDecoding.date("Fri, 31 Dec 9999 23:59:59 +0000").map { Timestamp.format($0) } == "9999-12-31T23:59:59Z")
+        #expect(MIMEDecoding.date("1 Jan 2026 00:00:60 -2359").map { Timestamp.format($0) } == "2026-01-02T00:00:00Z")
+        #expect(MIMEDecoding.date("29 Feb 2028 00:00:00 +2359").map { Timestamp.format($0) } == "2028-02-28T00:01:00Z")
     }
 
     @Test func foldedHeadersAndNestedPartsAreBounded() throws {

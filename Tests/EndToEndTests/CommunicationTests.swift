@@ -91,10 +91,18 @@ import Testing
         #expect(binary.status == 422, "\(binary.text)")
         #expect(binary.json?["error"]?["message"]?.stringValue?.contains("binary data") == true)
 
-        let (bigType, bigBody) = Self.multipart(file: ("big.txt", Array(repeating: 0x61, count: (10 << 20) + 10)), fields: [:])
+        // The cap is the file's: multipart framing around a file of exactly 10 MB does not count.
+        let tenMB = Array(repeating: Array("Notes line.\n".utf8), count: (10 << 20) / 12).flatMap { $0 }
+        let exact = tenMB + Array(repeating: 0x2E, count: (10 << 20) - tenMB.count)
+        let (exactType, exactBody) = Self.multipart(file: ("exact.txt", exact), fields: ["company_name": "Acme"])
+        #expect(exactBody.count > 10 << 20)
+        let atCap = try server.send("POST", "/api/v1/communications/upload", headers: ["X-API-Key": key, "Content-Type": exactType], bytes: exactBody)
+        #expect(atCap.status == 201, "\(atCap.text.prefix(300))")
+        let (bigType, bigBody) = Self.multipart(file: ("big.txt", exact + [0x2E]), fields: [:])
         let big = try server.send("POST", "/api/v1/communications/upload", headers: ["X-API-Key": key, "Content-Type": bigType], bytes: bigBody)
         #expect(big.status == 413)
         #expect(big.json?["error"]?["code"] == "payload_too_large")
+        #expect(big.json?["error"]?["message"]?.stringValue?.contains("the file is 10485761 bytes; upload at most 10 MB") == true, "the handler's own answer")
 
         let created = try server.send("POST", "/api/v1/communications", headers: json, body: try Fixtures.text("create-communication/fabrikam-win.json"))
         #expect(created.status == 201, "\(created.text)")

@@ -158,6 +158,102 @@ import Testing
         #expect(missing?.message.contains("no content column") == true)
     }
 
+    /// Dates that overflow arithmetic are no dates: a CSV row is reported, an e-mail falls back to now.
+    @Test func overflowingDatesAreRowErrorsAndMailFallsBackToNow() async throws {
+        let csv = "content,date\nFine,2026-03-01\nHuge year,1 Jan 99999999999999 10:00\nHuge seconds,1 Jan 2026 10:00:9223372036854775807\n"
+        let sheet = try await harness.upload(Array(csv.utf8), name: "dates.csv", ["company_name": "Acme"])
+        #expect(sheet["created"] == 1)
+        #expect(sheet["errors"]?.arrayValue?.compactMap { $0["line"]?.intValue } == [3, 4])
+        #expect(sheet["errors"]?[0]?["message"]?.stringValue?.contains("is not a date") == true)
+        let eml = "Subject: Odd date\r\nDate: Tue, 1 Dec 2026 10:00:9223372036854775807 +0000\r\n\r\nThe pilot went well."
+        let mail = try await harness.upload(Array(eml.utf8), name: "odd.eml", ["company_name": "Acme"])
+        #expect(mail["communications"]?[0]?["communication_date"] == "2026-06-01T09:00:00Z", "now, as when nothing dates it")
+    }
+
+    /// An upload is the bytes with the values sent with them; a CSV sent again stores the rows
+    /// skipped before and never a row twice.
+    @Test func theSameBytesWithOtherValuesAreAnotherUploadAndSkippedRowsCanBeCompleted() async throws {
+        let first = try await harness.prospect()
+        let notes = Array("Call notes: they liked the pilot.".utf8)
+        let forFirst = try await harness.upload(notes, name: "call.txt", ["prospect_id": .number(Double(first))])
+        let forAcme = try await harness.upload(notes, name: "call.txt", ["company_name": "Acme", "outcome": "won"])
+        let lost = try await harness.upload(notes, name: "call.txt", ["company_name": "ACME Inc.", "outcome": "Lost"])
+        #expect([forFirst, forAcme, lost].map { $0["duplicate"] } == [false, false, false])
+        #expect(Set([forFirst, forAcme, lost].compactMap { $0["upload_id"]?.intValue }).count == 3)
+        #expect(lost["communications"]?[0]?["outcome_kind"] == "loss")
+        let same = try await harness.upload(notes, name: "renamed.txt", ["company_name": "acme", "outcome": "  LOST "])
+        #expect(same["duplicate"] == true, "the same values, normalised")
+        #expect(same["upload_id"] == lost["upload_id"])
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications") == 3)
+
+        let later = first + 1
+        let csv = "content,prospect_id\nFor the first,\(first)\nFor a later one,\(later)\n"
+        let partial = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(partial["created"] == 1)
+        #expect(partial["errors"]?.arrayValue?.compactMap { $0["line"]?.intValue } == [3])
+        #expect(try await harness.prospect("Jun Park", company: "Contoso") == later)
+        let completed = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(completed["duplicate"] == false)
+        #expect(completed["created"] == 1, "only the row skipped before")
+        #expect(completed["upload_id"] == partial["upload_id"])
+        #expect(completed["errors"] == [])
+        #expect(completed["communications"]?.arrayValue?.compactMap { $0["prospect_id"]?.intValue } == [first, later])
+        let again = try await harness.upload(Array(csv.utf8), name: "rows.csv")
+        #expect(again["duplicate"] == true)
+        #expect(again["created"] == 0)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE upload_id = ?", try #require(partial["upload_id"]?.intValue)) == 2)
+        #expect(throws: (any Error).self, "a row of an upload is unique") {
+            try harness.database.write { sql in
+                try sql.execute("INSERT INTO sales_communications (subject, content, outcome_kind, communication_date, source, upload_id, upload_row, created_at) "
+                                + "VALUES ('s', 'c', 'unknown', '2026-01-01T00:00:00Z', 'upload', ?, 2, '2026-01-01T00:00:00Z')", try #require(partial["upload_id"]?.intValue))
+            }
+        }
+    }
+
+    /// NUL and other control characters that decoding produces (QP `=00`, a base64 part, `&#0;`,
+    /// a JSON escape) are never stored: PostgreSQL's TEXT refuses NUL.
+    @Test func decodedControlCharactersAreNotStored() async throws {
+        let eml = "Subject: =?utf-8?q?Pilot=00_won?=\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nThe pilot=00 went=1B well.\r\n--b--\r\n"
+        let mail = try await harness.upload(Array(eml.utf8), name: "nul.eml", ["company_name": "Acme"])
+        #expect(mail["communications"]?[0]?["content"] == "The pilot went well.")
+        #expect(mail["communications"]?[0]?["subject"] == "Pilot won")
+        let base64 = "Subject: b64\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Data("<p>Signed\u{0} &#0;today</p>".utf8).base64EncodedString() + "\r\n"
+        let html = try await harness.upload(Array(base64.utf8), name: "b64.eml", ["company_name": "Acme"])
+        #expect(html["communications"]?[0]?["content"] == "Signed today")
+        let typed = try await harness.run(CreateCommunicationHandler(), ["company_name": "Acme\u{0}", "subject": "Re\u{0}newal",
+                                                                       "content": "Renewed\u{0} for\u{1} two years.\tThanks", "outcome": "won\u{0}"])
+        #expect(typed["communication"]?["content"] == "Renewed for two years.\tThanks")
+        #expect(typed["communication"]?["subject"] == "Renewal")
+        #expect(typed["communication"]?["outcome"] == "won")
+        let blank = await harness.error { _ = try await harness.run(CreateCommunicationHandler(), ["company_name": "Acme", "subject": "s", "content": "\u{0}\u{0}"]) }
+        #expect(blank?.details?.first?.field == "content")
+        #expect(Array(DocxText.text(ofDocumentXML: Array("<w:p><w:t>a&#0;b&#x1B;c</w:t></w:p>".utf8)).utf8) == Array("abc".utf8))
+        let nul = "\u{0}"
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE instr(content, ?) > 0 OR instr(subject, ?) > 0", nul, nul) == 0)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks WHERE instr(text, ?) > 0", nul) == 0)
+    }
+
+    @Test func utf16TextWithAByteOrderMarkIsRead() async throws {
+        let text = "Notes: café ✓\nThey signed."
+        let little: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        let big: [UInt8] = [0xFE, 0xFF] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+        let fromLittle = try await harness.upload(little, name: "notes.txt", ["company_name": "Acme"])
+        #expect(fromLittle["communications"]?[0]?["content"]?.stringValue == text)
+        let fromBig = try await harness.upload(big, name: "notes.md", ["company_name": "Acme"])
+        #expect(fromBig["communications"]?[0]?["content"]?.stringValue == text)
+    }
+
+    /// Base64 with line breaks (as mail programs and `base64` write it) is checked on its decoded size.
+    @Test func base64WithLineBreaksIsCheckedOnTheDecodedSize() async throws {
+        let bytes = Array(repeating: Array("Notes line.\n".utf8), count: (CommunicationFile.maxBytes - 100_000) / 12).flatMap { $0 }
+        let wrapped = Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        #expect(wrapped.utf8.count / 4 * 3 > CommunicationFile.maxBytes, "the old check refused it")
+        let result = try await harness.run(UploadCommunicationsHandler(), ["file_name": "notes.txt", "content_base64": .string(wrapped), "company_name": "Acme"])
+        #expect(result["created"] == 1)
+    }
+
     @Test(.enabled(if: CommunicationHarness.docxEnabled, Comment(rawValue: CommunicationHarness.docxMissing)))
     func aWordDocumentWrittenByPythonDocxIsRead() async throws {
         let bytes = try CommunicationHarness.python("""

@@ -95,6 +95,45 @@ import Testing
         #expect(byMeaning.contains { $0.communicationID == stored.id && $0.foundBy.contains("vector") })
     }
 
+    /// Any failure after the rows are committed (here: storing vectors, then queueing the job)
+    /// answers `pending`, never an error a client would retry into a second copy; a retried
+    /// upload reports that upload's real missing vectors, not `complete`.
+    @Test func failuresAfterTheCommitAnswerPendingAndADuplicateUploadReportsItsMissingVectors() async throws {
+        try harness.database.write { try $0.execute("CREATE TRIGGER no_vectors BEFORE INSERT ON retrieval_vectors BEGIN SELECT RAISE(ABORT, 'vector store down'); END") }
+        let stored = try await add("Route planning", "Route planning for 80 vans.", outcome: "won")
+        #expect(stored.output["embedding"]?["status"] == "pending")
+        #expect(stored.output["embedding"]?["pending"] == 1)
+        #expect(stored.output["embedding"]?["job_id"]?.intValue != nil)
+        #expect(stored.output["embedding"]?["message"]?.stringValue?.contains("vector store down") == true)
+
+        try harness.database.write { try $0.execute("CREATE TRIGGER no_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'queue down'); END") }
+        try harness.database.write { try $0.execute("DELETE FROM jobs") }
+        let unqueued = try await add("Depot scheduling", "Depot scheduling for the vans.", outcome: "won")
+        #expect(unqueued.output["embedding"]?["status"] == "pending")
+        #expect(unqueued.output["embedding"]?["job_id"] == .null)
+        #expect(unqueued.output["embedding"]?["message"]?.stringValue?.contains("could not be queued") == true)
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications") == 2, "each stored once, nothing thrown after the commit")
+
+        let notes = Array(("Fleet notes\n" + String(repeating: "Telematics rollout line.\n", count: 100)).utf8)
+        let first = try await harness.upload(notes, name: "fleet.txt", ["company_name": "Acme", "outcome": "won"])
+        #expect(first["embedding"]?["status"] == "pending")
+        let chunks = try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks c JOIN sales_communications m ON m.id = c.communication_id WHERE m.upload_id = ?",
+                                       try #require(first["upload_id"]?.intValue))
+        #expect(chunks > 1)
+        let retried = try await harness.upload(notes, name: "fleet.txt", ["company_name": "Acme", "outcome": "won"])
+        #expect(retried["duplicate"] == true)
+        #expect(retried["embedding"]?["status"] == "pending")
+        #expect(retried["embedding"]?["pending"]?.intValue == chunks, "the upload's own missing vectors")
+
+        try harness.database.write { try $0.execute("DROP TRIGGER no_vectors"); try $0.execute("DROP TRIGGER no_jobs") }
+        let healed = try await harness.upload(notes, name: "fleet.txt", ["company_name": "Acme", "outcome": "won"])
+        #expect(healed["duplicate"] == true)
+        #expect(healed["embedding"]?["status"] == "complete")
+        #expect(healed["embedding"]?["embedded"]?.intValue == chunks, "the retry filled them in")
+        let again = try await harness.upload(notes, name: "fleet.txt", ["company_name": "Acme", "outcome": "won"])
+        #expect(again["embedding"] == ["status": "complete", "embedded": 0, "pending": 0, "job_id": .null, "message": .null])
+    }
+
     @Test func aModelChangeQueuesTheJobAndSearchAnswersByWordsMeanwhile() async throws {
         let stored = try await add("Customs automation", "Automated customs filings for the EU lanes.", outcome: "won", embedder: ConceptEmbedder())
         #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 0)
@@ -104,6 +143,11 @@ import Testing
         #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs WHERE function = ?", "reembed-communications") == 1)
         _ = try await search("customs filings")
         #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 1, "the active job is reused")
+        // A job that died (chunks that can never be embedded) is not queued again by every search.
+        try harness.database.write { try $0.execute("UPDATE jobs SET status = 'dead'") }
+        _ = try await search("customs filings")
+        _ = try await search("customs filings")
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM jobs") == 1, "at most one job an hour")
     }
 
     @Test func chunksFollowLinesAndCutOverlongOnesAtSpaces() {
