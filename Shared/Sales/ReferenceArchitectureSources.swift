@@ -90,19 +90,8 @@ package struct WebArchitectureSource: ArchitectureSource {
         let queries = Self.queries(query)
         let provider = self.provider
         let count = query.askedCount
-        let answers = await withTaskGroup(of: (Int, Result<[SearchResult], any Error>).self) { group in
-            for (index, text) in queries.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await provider.search(text, freshness: .year, count: count, deadline: deadline)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var answers: [(Int, Result<[SearchResult], any Error>)] = []
-            for await answer in group { answers.append(answer) }
-            return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        let answers = await settledInOrder(queries) { text in
+            try await provider.search(text, freshness: .year, count: count, deadline: deadline)
         }
         var lists: [[SearchResult]] = []
         var failure: (any Error)?
@@ -122,4 +111,35 @@ package struct WebArchitectureSource: ArchitectureSource {
         }
         return hits
     }
+}
+
+/// Runs `work` on every item at once and gives each outcome in the items' order, whichever
+/// finished first. The outcome is settled before it is paired with its position: Swift 6.3.1's
+/// optimizer (release builds only) lost the index of a child task that returned
+/// `(index, .success(try await …))` from inside a `do`, so answers came back in completion order.
+func settledInOrder<Item: Sendable, Value: Sendable>(
+    _ items: [Item], _ work: @escaping @Sendable (Item) async throws -> Value
+) async -> [Result<Value, any Error>] {
+    await withTaskGroup(of: SettledOutcome<Value>.self) { group in
+        for (index, item) in items.enumerated() {
+            group.addTask {
+                let result: Result<Value, any Error>
+                do {
+                    result = .success(try await work(item))
+                } catch {
+                    result = .failure(error)
+                }
+                return SettledOutcome(index: index, result: result)
+            }
+        }
+        var outcomes = [Result<Value, any Error>?](repeating: nil, count: items.count)
+        for await settled in group { outcomes[settled.index] = settled.result }
+        return outcomes.map { $0 ?? .failure(CancellationError()) }
+    }
+}
+
+/// One child task's outcome and the position of the item it was for.
+struct SettledOutcome<Value: Sendable>: Sendable {
+    let index: Int
+    let result: Result<Value, any Error>
 }
