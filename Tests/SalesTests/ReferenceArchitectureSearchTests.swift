@@ -80,11 +80,14 @@ import Testing
                                                                                       deadline: Deadline(seconds: 10))
         _ = try await search([mcp], at: Self.start.addingTimeInterval(3600)).search(query, deadline: Deadline(seconds: 10))
         #expect(mcp.calls == 3 && web.calls == 2)
-        // 25 hours on, the entry has expired: asked again and stored again (one row per key).
-        let later = try await search([mcp, web], at: Self.start.addingTimeInterval(25 * 3600)).search(query, deadline: Deadline(seconds: 10))
-        #expect(!later.cached && mcp.calls == 4 && web.calls == 3)
         let rows = try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM sales_architecture_cache")?.int("n") }
         #expect(rows == 3)
+        // 25 hours on, the entry has expired: asked again and stored again (one row per key); the
+        // two stored an hour in have expired too and are deleted in the same write.
+        let later = try await search([mcp, web], at: Self.start.addingTimeInterval(25 * 3600)).search(query, deadline: Deadline(seconds: 10))
+        #expect(!later.cached && mcp.calls == 4 && web.calls == 3)
+        let left = try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM sales_architecture_cache")?.int("n") }
+        #expect(left == 1, "expired answers are deleted, not kept forever")
         let refreshed = try database.read { sql in
             try sql.queryOne("SELECT fetched_at FROM sales_architecture_cache WHERE query = 'order processing' AND industry = 'retail' AND result_limit = 5 AND providers = 'mcp,web'")?
                 .string("fetched_at")
