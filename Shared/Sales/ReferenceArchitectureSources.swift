@@ -69,7 +69,8 @@ package struct MCPArchitectureSource: ArchitectureSource {
 }
 
 /// Web search scoped to AWS's architecture pages: the Architecture Center and the Solutions
-/// Library, asked at once (the slower answer is the cost, not the sum) and interleaved by rank.
+/// Library, asked at once (the slower answer is the cost, not the sum) and interleaved by rank,
+/// of any age (reference architectures stay current for years).
 /// Either query answering is an answer; both failing is the provider's failure.
 package struct WebArchitectureSource: ArchitectureSource {
     package let name = "web"
@@ -91,7 +92,7 @@ package struct WebArchitectureSource: ArchitectureSource {
         let provider = self.provider
         let count = query.askedCount
         let answers = await settledInOrder(queries) { text in
-            try await provider.search(text, freshness: .year, count: count, deadline: deadline)
+            try await provider.search(text, freshness: .anyTime, count: count, deadline: deadline)
         }
         var lists: [[SearchResult]] = []
         var failure: (any Error)?

@@ -129,6 +129,7 @@ import Testing
                                                                             deadline: Deadline(seconds: 10))
         #expect(hits.map(\.url) == ["https://aws.amazon.com/architecture/a1", "https://aws.amazon.com/solutions/s1",
                                     "https://aws.amazon.com/architecture/a2"])
+        #expect(provider.asked.withLock { $0.map(\.freshness) } == [.anyTime, .anyTime], "older Architecture Center pages count too")
     }
 
     @Test func everyProviderDownIsUpstreamFailedNamingEach() async throws {
