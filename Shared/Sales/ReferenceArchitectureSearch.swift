@@ -74,9 +74,13 @@ package struct ReferenceArchitectureSearch: ReferenceArchitectureSearching {
 
     /// Every provider at once; each outcome in the providers' order.
     private func ask(_ query: ArchitectureQuery, deadline: Deadline) async -> [Result<[ArchitectureHit], BundleError>] {
-        let outcomes = await settledInOrder(sources) { source in try await source.find(query, deadline: deadline) }
-        return zip(sources, outcomes).map { source, outcome in
-            outcome.mapError { BundleError.converting($0, otherwise: BundleError(.upstreamFailed, "\(Self.label(source.name)) failed")) }
+        // Settled inside the task, placed by the provider's position (see WebArchitectureSource.find).
+        await BoundedFanOut.map(sources, width: sources.count) { source -> Result<[ArchitectureHit], BundleError> in
+            do {
+                return .success(try await source.find(query, deadline: deadline))
+            } catch {
+                return .failure(BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "\(Self.label(source.name)) failed")))
+            }
         }
     }
 

@@ -91,8 +91,15 @@ package struct WebArchitectureSource: ArchitectureSource {
         let queries = Self.queries(query)
         let provider = self.provider
         let count = query.askedCount
-        let answers = await settledInOrder(queries) { text in
-            try await provider.search(text, freshness: .anyTime, count: count, deadline: deadline)
+        // Each outcome is settled inside the task and placed by the query's position. (A child
+        // returning `(index, .success(try await …))` from a `do` lost its index in Swift 6.3.1's
+        // release builds, which put the answers in completion order.)
+        let answers = await BoundedFanOut.map(queries, width: queries.count) { text -> Result<[SearchResult], any Error> in
+            do {
+                return .success(try await provider.search(text, freshness: .anyTime, count: count, deadline: deadline))
+            } catch {
+                return .failure(error)
+            }
         }
         var lists: [[SearchResult]] = []
         var failure: (any Error)?
@@ -114,33 +121,3 @@ package struct WebArchitectureSource: ArchitectureSource {
     }
 }
 
-/// Runs `work` on every item at once and gives each outcome in the items' order, whichever
-/// finished first. The outcome is settled before it is paired with its position: Swift 6.3.1's
-/// optimizer (release builds only) lost the index of a child task that returned
-/// `(index, .success(try await …))` from inside a `do`, so answers came back in completion order.
-func settledInOrder<Item: Sendable, Value: Sendable>(
-    _ items: [Item], _ work: @escaping @Sendable (Item) async throws -> Value
-) async -> [Result<Value, any Error>] {
-    await withTaskGroup(of: SettledOutcome<Value>.self) { group in
-        for (index, item) in items.enumerated() {
-            group.addTask {
-                let result: Result<Value, any Error>
-                do {
-                    result = .success(try await work(item))
-                } catch {
-                    result = .failure(error)
-                }
-                return SettledOutcome(index: index, result: result)
-            }
-        }
-        var outcomes = [Result<Value, any Error>?](repeating: nil, count: items.count)
-        for await settled in group { outcomes[settled.index] = settled.result }
-        return outcomes.map { $0 ?? .failure(CancellationError()) }
-    }
-}
-
-/// One child task's outcome and the position of the item it was for.
-struct SettledOutcome<Value: Sendable>: Sendable {
-    let index: Int
-    let result: Result<Value, any Error>
-}
