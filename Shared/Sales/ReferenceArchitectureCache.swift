@@ -50,12 +50,15 @@ package struct ReferenceArchitectureCache: Sendable {
         return answer
     }
 
-    /// Stores (or refreshes) the answer for a day from `now`.
+    /// Stores (or refreshes) the answer for a day from `now`, and deletes the answers that have
+    /// expired in the same write: anyone may ask (a public GET, up to 500 characters a query), so
+    /// what is no longer served must not stay.
     package func store(_ answer: ArchitectureSearchAnswer, key: Key, now: Date) throws {
         var stored = answer
         stored.cached = false
         let text = try JSONValue(encoding: stored).jsonText
         try database.write { sql in
+            try sql.execute("DELETE FROM sales_architecture_cache WHERE expires_at <= ?", now)
             try sql.execute("""
                 INSERT INTO sales_architecture_cache (cache_key, query, industry, result_limit, providers, answer, fetched_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -74,20 +74,13 @@ package struct ReferenceArchitectureSearch: ReferenceArchitectureSearching {
 
     /// Every provider at once; each outcome in the providers' order.
     private func ask(_ query: ArchitectureQuery, deadline: Deadline) async -> [Result<[ArchitectureHit], BundleError>] {
-        let sources = self.sources
-        return await withTaskGroup(of: (Int, Result<[ArchitectureHit], BundleError>).self) { group in
-            for (index, source) in sources.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await source.find(query, deadline: deadline)))
-                    } catch {
-                        return (index, .failure(BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "\(Self.label(source.name)) failed"))))
-                    }
-                }
+        // Settled inside the task, placed by the provider's position (see WebArchitectureSource.find).
+        await BoundedFanOut.map(sources, width: sources.count) { source -> Result<[ArchitectureHit], BundleError> in
+            do {
+                return .success(try await source.find(query, deadline: deadline))
+            } catch {
+                return .failure(BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "\(Self.label(source.name)) failed")))
             }
-            var outcomes: [(Int, Result<[ArchitectureHit], BundleError>)] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

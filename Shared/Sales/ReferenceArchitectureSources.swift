@@ -69,7 +69,8 @@ package struct MCPArchitectureSource: ArchitectureSource {
 }
 
 /// Web search scoped to AWS's architecture pages: the Architecture Center and the Solutions
-/// Library, asked at once (the slower answer is the cost, not the sum) and interleaved by rank.
+/// Library, asked at once (the slower answer is the cost, not the sum) and interleaved by rank,
+/// of any age (reference architectures stay current for years).
 /// Either query answering is an answer; both failing is the provider's failure.
 package struct WebArchitectureSource: ArchitectureSource {
     package let name = "web"
@@ -90,19 +91,15 @@ package struct WebArchitectureSource: ArchitectureSource {
         let queries = Self.queries(query)
         let provider = self.provider
         let count = query.askedCount
-        let answers = await withTaskGroup(of: (Int, Result<[SearchResult], any Error>).self) { group in
-            for (index, text) in queries.enumerated() {
-                group.addTask {
-                    do {
-                        return (index, .success(try await provider.search(text, freshness: .year, count: count, deadline: deadline)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+        // Each outcome is settled inside the task and placed by the query's position. (A child
+        // returning `(index, .success(try await …))` from a `do` lost its index in Swift 6.3.1's
+        // release builds, which put the answers in completion order.)
+        let answers = await BoundedFanOut.map(queries, width: queries.count) { text -> Result<[SearchResult], any Error> in
+            do {
+                return .success(try await provider.search(text, freshness: .anyTime, count: count, deadline: deadline))
+            } catch {
+                return .failure(error)
             }
-            var answers: [(Int, Result<[SearchResult], any Error>)] = []
-            for await answer in group { answers.append(answer) }
-            return answers.sorted { $0.0 < $1.0 }.map(\.1)
         }
         var lists: [[SearchResult]] = []
         var failure: (any Error)?
@@ -123,3 +120,4 @@ package struct WebArchitectureSource: ArchitectureSource {
         return hits
     }
 }
+

@@ -65,6 +65,7 @@ import Testing
         let queries = ArchitectureWebFake.queries(web)
         #expect(queries.count == 2 && queries.contains { $0.hasSuffix("site:aws.amazon.com/architecture") }
                 && queries.contains { $0.hasSuffix("site:aws.amazon.com/solutions") } && queries.allSatisfy { $0.contains("for Retail") }, "\(queries)")
+        #expect(web.requests.allSatisfy { !$0.path.contains("freshness") }, "architecture pages of any age: \(web.requests.map(\.path))")
         #expect(!first.stderr.contains("test-youcom-key"))
 
         let second = try run(input, live.merging(["BUNDLE_NOW": "2026-06-01T20:00:00Z"]) { $1 })

@@ -80,11 +80,14 @@ import Testing
                                                                                       deadline: Deadline(seconds: 10))
         _ = try await search([mcp], at: Self.start.addingTimeInterval(3600)).search(query, deadline: Deadline(seconds: 10))
         #expect(mcp.calls == 3 && web.calls == 2)
-        // 25 hours on, the entry has expired: asked again and stored again (one row per key).
-        let later = try await search([mcp, web], at: Self.start.addingTimeInterval(25 * 3600)).search(query, deadline: Deadline(seconds: 10))
-        #expect(!later.cached && mcp.calls == 4 && web.calls == 3)
         let rows = try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM sales_architecture_cache")?.int("n") }
         #expect(rows == 3)
+        // 25 hours on, the entry has expired: asked again and stored again (one row per key); the
+        // two stored an hour in have expired too and are deleted in the same write.
+        let later = try await search([mcp, web], at: Self.start.addingTimeInterval(25 * 3600)).search(query, deadline: Deadline(seconds: 10))
+        #expect(!later.cached && mcp.calls == 4 && web.calls == 3)
+        let left = try database.read { try $0.queryOne("SELECT COUNT(*) AS n FROM sales_architecture_cache")?.int("n") }
+        #expect(left == 1, "expired answers are deleted, not kept forever")
         let refreshed = try database.read { sql in
             try sql.queryOne("SELECT fetched_at FROM sales_architecture_cache WHERE query = 'order processing' AND industry = 'retail' AND result_limit = 5 AND providers = 'mcp,web'")?
                 .string("fetched_at")
@@ -101,6 +104,32 @@ import Testing
         #expect(answer.note == "the MCP documentation server failed (cannot reach the MCP server): results from web search only")
         _ = try await search([mcp, web]).search(query, deadline: Deadline(seconds: 10))
         #expect(web.calls == 2, "a partial answer is not cached: the next search asks both again")
+    }
+
+    /// Outcomes pair with their provider by position, not by who finished first: the MCP server
+    /// failing at once while web search answers late is still the MCP server's failure.
+    @Test func outcomesKeepTheirProviderWhateverFinishesFirst() async throws {
+        let mcp = FakeArchitectureSource(name: "mcp", failure: BundleError(.unavailable, "cannot reach the MCP server"))
+        let web = FakeArchitectureSource(name: "web", hits: Self.webHits, delay: .milliseconds(200))
+        let answer = try await search([mcp, web]).search(ArchitectureQuery(text: "order processing", limit: 5), deadline: Deadline(seconds: 10))
+        #expect(answer.providers == ["web"] && answer.results.map(\.source) == ["web", "web"])
+        #expect(answer.note == "the MCP documentation server failed (cannot reach the MCP server): results from web search only")
+
+        let slowMCP = FakeArchitectureSource(name: "mcp", hits: Self.mcpHits, delay: .milliseconds(200))
+        let both = try await search([slowMCP, FakeArchitectureSource(name: "web", hits: Self.webHits)])
+            .search(ArchitectureQuery(text: "order processing", industry: "Retail", limit: 5), deadline: Deadline(seconds: 10))
+        #expect(both.results.map(\.source) == ["mcp", "web", "mcp"], "the first provider's best still leads")
+    }
+
+    /// Web search's two scoped queries interleave in the queries' order (Architecture Center
+    /// first) even when the Solutions Library query answers first.
+    @Test func webQueriesInterleaveInTheirOrderWhateverAnswersFirst() async throws {
+        let provider = ScopedSearch()
+        let hits = try await WebArchitectureSource(provider: provider).find(ArchitectureQuery(text: "order processing", limit: 5),
+                                                                            deadline: Deadline(seconds: 10))
+        #expect(hits.map(\.url) == ["https://aws.amazon.com/architecture/a1", "https://aws.amazon.com/solutions/s1",
+                                    "https://aws.amazon.com/architecture/a2"])
+        #expect(provider.asked.withLock { $0.map(\.freshness) } == [.anyTime, .anyTime], "older Architecture Center pages count too")
     }
 
     @Test func everyProviderDownIsUpstreamFailedNamingEach() async throws {
@@ -161,14 +190,19 @@ final class FakeArchitectureSource: ArchitectureSource, Sendable {
     let outcome: Result<[ArchitectureHit], BundleError>
     let asked = Mutex<[ArchitectureQuery]>([])
 
-    init(name: String, hits: [ArchitectureHit]) {
+    /// How long it takes to answer.
+    let delay: Duration
+
+    init(name: String, hits: [ArchitectureHit], delay: Duration = .zero) {
         self.name = name
         outcome = .success(hits)
+        self.delay = delay
     }
 
     init(name: String, failure: BundleError) {
         self.name = name
         outcome = .failure(failure)
+        delay = .zero
     }
 
     var identity: String { "fake:" + name }
@@ -176,7 +210,25 @@ final class FakeArchitectureSource: ArchitectureSource, Sendable {
 
     func find(_ query: ArchitectureQuery, deadline: Deadline) async throws -> [ArchitectureHit] {
         asked.withLock { $0.append(query) }
+        if delay > .zero { try await Task.sleep(for: delay) }
         return try outcome.get()
+    }
+}
+
+/// Web search answering the Architecture Center query late with two pages and the Solutions
+/// Library query at once with one, and recording what it was asked.
+final class ScopedSearch: SearchProvider, Sendable {
+    let name = "scoped"
+    let asked = Mutex<[(query: String, freshness: Freshness)]>([])
+
+    func search(_ query: String, freshness: Freshness, count: Int, deadline: Deadline) async throws -> [SearchResult] {
+        asked.withLock { $0.append((query, freshness)) }
+        guard query.hasSuffix("site:aws.amazon.com/architecture") else {
+            return [SearchResult(url: "https://aws.amazon.com/solutions/s1", title: "S1", snippet: "")]
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        return [SearchResult(url: "https://aws.amazon.com/architecture/a1", title: "A1", snippet: ""),
+                SearchResult(url: "https://aws.amazon.com/architecture/a2", title: "A2", snippet: "")]
     }
 }
 

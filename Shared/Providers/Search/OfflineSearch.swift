@@ -8,7 +8,7 @@ import Musl
 
 /// Search with no network over a corpus file (`OFFLINE_SEARCH_CORPUS`, a JSON array of
 /// `{url, title, text, published}`), ranked by BM25 (title words count double; a query with the
-/// word "news" also prefers recent documents), within the freshness window. "Quoted phrases" are requirements, as web search engines treat them, so a
+/// word "news" also prefers recent documents), within the freshness window (none for `anyTime`). "Quoted phrases" are requirements, as web search engines treat them, so a
 /// query for `"Northwind Logistics" news` never answers with another company's news; and a
 /// document must match at least half of the query's distinct terms (a minimum-should-match), so
 /// two shared common words are no match. Nothing found is an empty answer, never a filler.
@@ -59,7 +59,7 @@ package struct OfflineSearch: SearchProvider {
         guard !queryTerms.isEmpty, !documents.isEmpty else { return [] }
         let phrases = query.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
             .filter { $0.offset % 2 == 1 }.map { Self.terms(String($0.element)) }.filter { !$0.isEmpty }
-        let oldest = now() - freshness.seconds
+        let oldest = freshness.seconds.map { now() - $0 }
         let wantsNews = query.lowercased().split(whereSeparator: { !$0.isLetter }).contains("news")
         // Statistics over the whole corpus, as an index would keep them.
         let averageLength = Double(terms.reduce(0) { $0 + $1.count }) / Double(terms.count)
@@ -75,7 +75,7 @@ package struct OfflineSearch: SearchProvider {
         let needed = (queryTerms.count + 1) / 2
         var scored: [(score: Double, index: Int)] = []
         for index in documents.indices {
-            if let published = documents[index].published.flatMap(Timestamp.parse), published.timeIntervalSince1970 < oldest { continue }
+            if let oldest, let published = documents[index].published.flatMap(Timestamp.parse), published.timeIntervalSince1970 < oldest { continue }
             guard phrases.allSatisfy({ Self.contains(terms[index], $0) }) else { continue }
             let counts = frequencies[index]
             guard queryTerms.filter({ counts[$0] != nil }).count >= needed else { continue }
@@ -88,9 +88,10 @@ package struct OfflineSearch: SearchProvider {
                 score += idf * frequency * (Self.k1 + 1) / (frequency + Self.k1 * (1 - Self.b + Self.b * length / averageLength))
             }
             // A query that asks for news prefers what is recent, as a news search does: the score
-            // counts from half (the window's oldest) to whole (today).
+            // counts from half (the window's oldest, a year ago with no window) to whole (today).
             if wantsNews, let published = documents[index].published.flatMap(Timestamp.parse) {
-                let age = max(0, min(1, (now() - published.timeIntervalSince1970) / freshness.seconds))
+                let window = freshness.seconds ?? Freshness.yearSeconds
+                let age = max(0, min(1, (now() - published.timeIntervalSince1970) / window))
                 score *= 1 - age / 2
             }
             if score > 0 { scored.append((score, index)) }

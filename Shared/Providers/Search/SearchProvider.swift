@@ -21,18 +21,23 @@ package struct SearchResult: Codable, Sendable, Equatable {
     ])
 }
 
-/// How recent results must be.
+/// How recent results must be; `anyTime` sets no limit (reference pages stay current for years).
 package enum Freshness: String, Sendable, Codable {
     case day, week, month, year
+    case anyTime = "any"
 
-    var seconds: Double {
+    /// The window in seconds; nil when there is none.
+    var seconds: Double? {
         switch self {
         case .day: 86_400
         case .week: 7 * 86_400
         case .month: 31 * 86_400
-        case .year: 366 * 86_400
+        case .year: Self.yearSeconds
+        case .anyTime: nil
         }
     }
+
+    static let yearSeconds: Double = 366 * 86_400
 }
 
 /// Web search. You.com, or `offline`: the bundle's own document corpus, no network.

@@ -1,8 +1,9 @@
 import Core
 import HTTPTransport
 
-/// You.com's search API: `GET {base}/v1/search?query=…&count=…&freshness=…` with `X-API-Key`;
-/// `results.web` and `results.news` (either may be missing). Errors carry `{"detail": …}`.
+/// You.com's search API: `GET {base}/v1/search?query=…&count=…&freshness=…` with `X-API-Key`
+/// (no `freshness` for `anyTime`); `results.web` and `results.news` (either may be missing).
+/// Errors carry `{"detail": …}`.
 package struct YouComSearch: SearchProvider {
     package static let defaultBaseURL = "https://ydc-index.io"
     package let name = "youcom"
@@ -17,7 +18,8 @@ package struct YouComSearch: SearchProvider {
     }
 
     package func search(_ query: String, freshness: Freshness, count: Int, deadline: Deadline) async throws -> [SearchResult] {
-        let url = "\(baseURL)/v1/search?query=\(URLEncoding.component(query))&count=\(count)&freshness=\(freshness.rawValue)"
+        var url = "\(baseURL)/v1/search?query=\(URLEncoding.component(query))&count=\(count)"
+        if freshness != .anyTime { url += "&freshness=\(freshness.rawValue)" }
         let response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: [("X-API-Key", apiKey), ("Accept", "application/json")]),
                                                 deadline: deadline)
         guard response.isSuccess else {
