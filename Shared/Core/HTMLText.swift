@@ -14,8 +14,9 @@ package enum HTMLText {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "<"), index + 1 < bytes.count, case let next = bytes[index + 1] | 0x20,
-               !(next >= 0x61 && next <= 0x7A) && bytes[index + 1] != UInt8(ascii: "/") && bytes[index + 1] != UInt8(ascii: "!") {
-                // Not a tag: "price < 5" keeps its "< 5".
+               !(next >= 0x61 && next <= 0x7A) && !"/!?".utf8.contains(bytes[index + 1]) {
+                // Not a tag: "price < 5" keeps its "< 5". (`<?xml …?>` and Outlook's
+                // `<?xml:namespace … />` are processing instructions: skipped like tags.)
                 output.append(byte)
                 index += 1
             } else if byte == UInt8(ascii: "<") {

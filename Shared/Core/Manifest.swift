@@ -56,11 +56,18 @@ package struct FunctionManifest: Sendable {
     /// `text/csv` for exports: the OpenAPI document lists them as a second content type.
     package var otherContentTypes: [String]
     /// The largest request body this function's routes accept, when larger than `MAX_BODY_BYTES`:
-    /// an upload's file cap plus its multipart framing. The gateway and the generated nginx
+    /// an upload's file cap as multipart or base64 (`bodyLimit(forFileBytes:)`). The gateway and the generated nginx
     /// location (`client_max_body_size`) both use it.
     package var maxBodyBytes: Int?
 
     package static let defaultTimeoutSeconds = 30.0
+
+    /// The body limit of a route that takes a file of at most `fileBytes` as a multipart part or
+    /// as base64 in JSON (`content_base64`): base64's 4/3, a tenth more for line breaks, and 64 KB
+    /// of framing and other fields. The handler still enforces `fileBytes` on the decoded file.
+    package static func bodyLimit(forFileBytes fileBytes: Int) -> Int {
+        fileBytes / 3 * 4 * 11 / 10 + (64 << 10)
+    }
 
     package init(name: String, summary: String, routes: [Route] = [], successStatus: Int = 200,
                  input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,

@@ -17,7 +17,7 @@ package struct EventMatchScores: Sendable {
     /// The run and the runs it resumed, through every link (a `UNION`, so a cycle ends).
     static let chain = """
         WITH RECURSIVE chain (id) AS (
-            SELECT CAST(? AS INTEGER)
+            SELECT CAST(? AS BIGINT)
             UNION SELECT r.resumed_from_run_id FROM workflow_runs r JOIN chain c ON r.id = c.id WHERE r.resumed_from_run_id IS NOT NULL
         )
         """

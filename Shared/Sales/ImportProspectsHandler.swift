@@ -41,7 +41,7 @@ package struct ImportProspectsHandler: FunctionHandler {
             "errors": Schema.array(ProspectSheet.RowError.schema), "import": ProspectImport.Ledger.schema, "message": Schema.string(),
         ]),
         timeoutSeconds: 120,
-        maxBodyBytes: maxFileBytes + (64 << 10)
+        maxBodyBytes: FunctionManifest.bodyLimit(forFileBytes: maxFileBytes)
     )
 
     package init() {}

@@ -145,7 +145,7 @@ package struct OutreachWorkflow: Sendable {
         var note: String?
         do {
             result = try await llm.run(task, deadline: deadline)
-        } catch let error as BundleError where error.code == .upstreamFailed && !error.retryable {
+        } catch let error as BundleError where !error.isRetryable && (error.code == .upstreamFailed || error.code == .internal) {
             // The answer failed the checks even after its repair. The generated subject and body
             // passed those same checks, so they stand; the step says why they were not refined.
             result = nil

@@ -70,7 +70,7 @@ package struct UploadCommunicationsHandler: FunctionHandler {
             "errors": Schema.array(CommunicationFile.RowError.schema), "embedding": CommunicationEmbedding.schema, "message": Schema.string(),
         ]),
         timeoutSeconds: 300,
-        maxBodyBytes: CommunicationFile.maxBytes + (64 << 10)
+        maxBodyBytes: FunctionManifest.bodyLimit(forFileBytes: CommunicationFile.maxBytes)
     )
 
     package init() {}

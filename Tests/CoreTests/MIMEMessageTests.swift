@@ -38,6 +38,9 @@ import Testing
 
     @Test func aLessThanSignThatStartsNoTagIsText() {
         #expect(HTMLText.text("<p>price < 5 and <b>bold</b>, x<3, a <= b</p><!-- c --><br/>end") == "price < 5 and bold, x<3, a <= b\n\nend")
+        // Outlook's HTML carries processing instructions: skipped like tags, never stored as text.
+        #expect(HTMLText.text(#"<?xml version="1.0"?><p>Hello<?xml:namespace prefix = o ns="urn:schemas-microsoft-com:office:office" /><o:p></o:p> there</p>"#)
+                == "Hello there")
     }
 
     @Test func sectionsStopAtTheLimit() {

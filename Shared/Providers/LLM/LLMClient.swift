@@ -87,7 +87,8 @@ package struct LLMClient: Sendable {
                     // The offline rules are deterministic: asking again gives the same answer.
                     record(task, attempt: attempt, model: completion.model, prompt: 0, completion: 0, latency: latency,
                            outcome: .invalidOutput, error: Self.summary(problems))
-                    throw BundleError(.internal, "the offline rules for \(task.step) produced an invalid answer: \(Self.summary(problems))")
+                    throw BundleError(.internal, "the offline rules for \(task.step) produced an invalid answer: \(Self.summary(problems))",
+                                      retryable: false)
                 }
                 record(task, attempt: attempt, model: completion.model, prompt: completion.promptTokens,
                        completion: completion.completionTokens, latency: latency, outcome: .invalidOutput,
