@@ -73,7 +73,7 @@ struct EventInvitations: Sendable {
         }.mapError { BundleError.converting($0, otherwise: BundleError(.unavailable, "outreach drafting could not start")) }
         let (eventID, deadline) = (result.eventID, deadline)
         let requests = toDraft.map { OutreachRequest(prospectID: result.matches[$0].prospectID, eventID: eventID, customContext: nil,
-                                                     allowWithoutResearch: allowWithoutResearch) }
+                                                     allowWithoutResearch: allowWithoutResearch, matchRunID: runID) }
         let (progress, total) = (progress, requests.count)
         let outcomes = await BoundedFanOut.map(requests, width: services.concurrency, done: { finished in
             progress.advance("generate_invitations", done: finished, total: total, message: "drafted \(finished) of \(total) invitations")

@@ -27,7 +27,8 @@ struct InProcessOutreachDrafting: OutreachDrafting {
 
     func draft(_ request: OutreachRequest, deadline: Deadline) async throws -> OutreachOutcome {
         let (run, _, _) = try OutreachRuns.start(request, context: context)
-        let (finished, _) = try await OutreachRuns.execute(run.id, owner: context.outreachOwner(runID: run.id), context: context, deadline: deadline)
+        let (finished, _) = try await OutreachRuns.execute(run.id, owner: context.outreachOwner(runID: run.id), context: context, deadline: deadline,
+                                                              matchRunID: request.matchRunID)
         let draft = finished.status == .succeeded ? try OutreachStore(database: try context.database()).draft(runID: run.id) : nil
         return OutreachOutcome(runID: run.id, draftID: draft?.id, status: finished.status.rawValue, failedStep: finished.failedStep,
                                error: finished.error?["message"]?.stringValue)

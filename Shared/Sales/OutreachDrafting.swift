@@ -7,12 +7,18 @@ package struct OutreachRequest: Codable, Sendable, Equatable {
     package var eventID: Int?
     package var customContext: String?
     package var allowWithoutResearch: Bool
+    /// The event match run drafting this invitation, stored on the draft (`match_run_id`) so a
+    /// later match run can remove it even when the run that drafted it failed. Not part of the
+    /// outreach run's input.
+    package var matchRunID: Int?
 
-    package init(prospectID: Int, eventID: Int? = nil, customContext: String? = nil, allowWithoutResearch: Bool = false) {
+    package init(prospectID: Int, eventID: Int? = nil, customContext: String? = nil, allowWithoutResearch: Bool = false,
+                 matchRunID: Int? = nil) {
         self.prospectID = prospectID
         self.eventID = eventID
         self.customContext = customContext
         self.allowWithoutResearch = allowWithoutResearch
+        self.matchRunID = matchRunID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -20,6 +26,7 @@ package struct OutreachRequest: Codable, Sendable, Equatable {
         case eventID = "event_id"
         case customContext = "custom_context"
         case allowWithoutResearch = "allow_without_research"
+        case matchRunID = "match_run_id"
     }
 }
 

@@ -34,8 +34,9 @@ package enum OutreachRuns {
         return (run, created, note)
     }
 
-    /// Runs the run's steps under `owner`; the draft is stored in the transaction that marks it succeeded.
-    static func execute(_ runID: Int, owner: String, context: FunctionContext, deadline: Deadline? = nil,
+    /// Runs the run's steps under `owner`; the draft is stored in the transaction that marks it
+    /// succeeded (with `matchRunID`, the event match run drafting it, if any).
+    static func execute(_ runID: Int, owner: String, context: FunctionContext, deadline: Deadline? = nil, matchRunID: Int? = nil,
                         progress: (@Sendable (Int, String) -> Void)? = nil) async throws -> (run: WorkflowRun, ran: Bool) {
         let deadline = deadline ?? context.deadline
         let database = try context.database()
@@ -49,7 +50,7 @@ package enum OutreachRuns {
                                         guard let draft = try result?.decode(as: OutreachResult.self) else {
                                             throw BundleError(.internal, "a succeeded outreach run has no draft")
                                         }
-                                        try OutreachStore.save(draft, sql: sql, now: clock.now())
+                                        try OutreachStore.save(draft, matchRunID: matchRunID, sql: sql, now: clock.now())
                                     })
         let workflow = OutreachWorkflow(services: services, llm: llm, database: database, deadline: deadline)
         return try await runner.execute(runID, steps: workflow.steps())

@@ -4,7 +4,7 @@ import Store
 /// success stores it once); part of `SalesSchema.migrations`. `event_id` is set on invitations
 /// written for an event; `suggested_solutions`, `context_used` and `warnings` hold JSON text.
 package enum OutreachSchema {
-    package static let migrations: [Migration] = [drafts]
+    package static let migrations: [Migration] = [drafts, matchRun]
 
     static let drafts = Migration("sales.outreach_drafts", """
         CREATE TABLE sales_outreach_drafts (
@@ -25,5 +25,12 @@ package enum OutreachSchema {
         );
         CREATE INDEX sales_outreach_drafts_by_prospect ON sales_outreach_drafts (prospect_id, id);
         CREATE INDEX sales_outreach_drafts_by_event ON sales_outreach_drafts (event_id, id);
+        """)
+
+    /// The event match run whose invitations step drafted the row (NULL for drafts an outreach
+    /// request wrote): a succeeded match run removes the unsent, unedited ones it did not keep,
+    /// including those of a failed run it did not resume.
+    static let matchRun = Migration("sales.outreach_drafts_match_run", """
+        ALTER TABLE sales_outreach_drafts ADD COLUMN match_run_id INTEGER;
         """)
 }

@@ -19,15 +19,15 @@ package struct OutreachStore: Sendable {
         """
 
     /// Stores a succeeded run's draft through the SQL handle of the transaction that marks the run
-    /// succeeded; a retried success stores nothing twice.
-    static func save(_ result: OutreachResult, sql: any SQLExecutor, now: Date) throws {
+    /// succeeded; a retried success stores nothing twice. `matchRunID`: the event match run drafting it.
+    static func save(_ result: OutreachResult, matchRunID: Int? = nil, sql: any SQLExecutor, now: Date) throws {
         try sql.execute("""
             INSERT INTO sales_outreach_drafts (prospect_id, event_id, run_id, subject, body, suggested_solutions, context_used, warnings,
-                                               without_research, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?) ON CONFLICT (run_id) DO NOTHING
+                                               without_research, match_run_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING
             """, [result.prospectID, result.eventID, result.runID, result.subject, result.body,
                   JSONValue.array(result.suggestedSolutions.map(JSONValue.string)), try JSONValue(encoding: result.contextUsed),
-                  result.withoutResearch, now, now])
+                  result.withoutResearch, matchRunID, now, now])
     }
 
     package func draft(_ id: Int) throws -> OutreachDraft? {

@@ -236,13 +236,29 @@ import Testing
     }
 
     @Test func utf16TextWithAByteOrderMarkIsRead() async throws {
-        let text = "Notes: café ✓\nThey signed."
+        let text = "Notes: café ✓ 🚀\nThey signed.\tThanks"
         let little: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
         let big: [UInt8] = [0xFE, 0xFF] + text.utf16.flatMap { unit -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
         let fromLittle = try await harness.upload(little, name: "notes.txt", ["company_name": "Acme"])
         #expect(fromLittle["communications"]?[0]?["content"]?.stringValue == text)
         let fromBig = try await harness.upload(big, name: "notes.md", ["company_name": "Acme"])
         #expect(fromBig["communications"]?[0]?["content"]?.stringValue == text)
+    }
+
+    /// A binary that starts with FF FE or FE FF is not read as UTF-16 text: an odd length, an
+    /// unpaired surrogate or control characters refuse it like other renamed binaries.
+    @Test func aBinaryWithAUTF16ByteOrderMarkIsRefused() async throws {
+        let cases: [([UInt8], String)] = [
+            ([0xFF, 0xFE, 0x03, 0x00, 0x10, 0x00, 0x7F, 0x45, 0x4C, 0x46], "controls.txt"),
+            ([0xFF, 0xFE, 0x41, 0x00, 0x42], "odd.txt"),
+            ([0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00], "surrogate.md"),
+            ([0xFE, 0xFF, 0x00, 0x00, 0x00, 0x41], "nul.md"),
+        ]
+        for (bytes, name) in cases {
+            let error = await harness.error { _ = try await harness.upload(bytes, name: name) }
+            #expect(error?.code == .validationFailed && error?.message.contains("binary data") == true, "\(name): \(error?.message ?? "no error")")
+        }
+        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_uploads") == 0)
     }
 
     /// Base64 with line breaks (as mail programs and `base64` write it) is checked on its decoded size.

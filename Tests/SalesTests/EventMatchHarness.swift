@@ -127,7 +127,8 @@ final class FakeRelevanceLLM: Sendable {
     }
 }
 
-/// Stores a draft per call (an outreach run row first, as the real workflow would) and records
+/// Stores a draft per call (an outreach run row first, with the match run that asked, as the real
+/// workflow would) and records
 /// the requests; fails for the prospects in `failing`, and, like the real one, refuses with
 /// `conflict` a prospect whose latest research has not succeeded unless `allow_without_research`.
 final class FakeOutreach: OutreachDrafting, Sendable {
@@ -157,9 +158,9 @@ final class FakeOutreach: OutreachDrafting, Sendable {
                 VALUES ('outreach', ?, 'succeeded', '{}', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z') RETURNING id
                 """, "prospect:\(request.prospectID)")!.int("id")
             let draftID = try sql.queryOne("""
-                INSERT INTO sales_outreach_drafts (prospect_id, event_id, run_id, subject, body, created_at, updated_at)
-                VALUES (?, ?, ?, 'Join us', 'Hello', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z') RETURNING id
-                """, request.prospectID, request.eventID, runID)!.int("id")
+                INSERT INTO sales_outreach_drafts (prospect_id, event_id, run_id, match_run_id, subject, body, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'Join us', 'Hello', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z') RETURNING id
+                """, [request.prospectID, request.eventID, runID, request.matchRunID])!.int("id")
             return OutreachOutcome(runID: runID, draftID: draftID, status: "succeeded", failedStep: nil, error: nil)
         }
     }

@@ -98,4 +98,44 @@ import Workflows
         floored.finished("score_relevance")
         #expect(seen.withLock { $0 }.map(\.0) == [70] && floored.current == 70)
     }
+
+    /// A run that fails in `generate_invitations` after drafting some, then a fresh run (other
+    /// settings, so not a resume): the failed run's unsent drafts go, one invitation per prospect.
+    @Test func aFailedRunsDraftsAreRemovedByTheNextFreshRun() async throws {
+        let harness = try EventMatchHarness()
+        let context = harness.context()
+        let queued = try await harness.call(MatchProspectsHandler(), ["id": 1, "max_matches": 5], context: context)
+        let failedID = try #require(queued["run_id"]?.intValue)
+        let workflow = EventMatchWorkflow(services: try context.eventMatchServices(), database: harness.database, deadline: Deadline(seconds: 120),
+                                          clock: context.clock)
+        // The real steps, the last one failing after its invitations were drafted (as on a crash).
+        let steps = workflow.steps().map { step in
+            step.name != "generate_invitations" ? step : WorkflowStep(step.name, summarize: step.summarize) { outputs, attempt in
+                _ = try await step.run(outputs, attempt)
+                throw BundleError(.upstreamFailed, "the worker stopped after drafting")
+            }
+        }
+        let runner = WorkflowRunner(store: WorkflowStore(database: harness.database), retry: try WorkflowRetry(config: context.config),
+                                    clock: context.clock, logger: .discarding, deadline: Deadline(seconds: 120), owner: "job-1")
+        let (failed, _) = try await runner.execute(failedID, steps: steps)
+        #expect(failed.status == .failed && failed.failedStep == "generate_invitations")
+        #expect(try drafts(harness).count == 5, "the failed run drafted its five (its retry reused them)")
+
+        let fresh = try await harness.match(["id": 1, "max_matches": 4])
+        #expect(fresh["status"] == "succeeded" && fresh["resumed_from_run_id"] == .null, "a fresh run, not a resume: \(fresh)")
+        let selected = try #require(try await harness.matches(["id": 1, "status": "selected"])["matches"]?.arrayValue)
+        #expect(selected.count == 4)
+        let remaining = try drafts(harness)
+        #expect(remaining.count == 4 && Set(remaining.values) == Set(selected.compactMap { $0["prospect_id"]?.intValue }),
+                "exactly one unsent invitation per selected prospect: \(remaining)")
+        #expect(Set(selected.compactMap { $0["draft_id"]?.intValue }) == Set(remaining.keys))
+    }
+
+    func drafts(_ harness: EventMatchHarness) throws -> [Int: Int] {
+        try harness.database.read { sql in
+            Dictionary(uniqueKeysWithValues: try sql.query("SELECT id, prospect_id FROM sales_outreach_drafts WHERE event_id = 1 AND sent_at IS NULL").map {
+                (try $0.int("id"), try $0.int("prospect_id"))
+            })
+        }
+    }
 }
