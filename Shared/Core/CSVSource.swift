@@ -92,12 +92,15 @@ package struct CSVSource: Sendable, Equatable {
     }
 
     static func decode(_ bytes: [UInt8]) throws -> String {
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            return utf16(bytes.dropFirst(2), bigEndian: bytes[0] == 0xFE)
+        if TextBytes.hasUTF16ByteOrderMark(bytes) {
+            guard let text = TextBytes.utf16(bytes) else {
+                throw BundleError.validation(field: "file", "the file is binary data, not CSV text: export the sheet as CSV (comma or semicolon separated) and upload that")
+            }
+            return text
         }
         try refuseBinary(bytes)
         if let text = String(validating: bytes, as: UTF8.self) { return text }
-        return String(String.UnicodeScalarView(bytes.map { windows1252($0) }))
+        return TextBytes.windows1252(bytes)
     }
 
     private static func refuseBinary(_ bytes: [UInt8]) throws {
@@ -114,26 +117,5 @@ package struct CSVSource: Sendable, Equatable {
         let controls = sample.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }.count
         if sample.contains(0) || controls * 20 > sample.count { return "binary data" }
         return nil
-    }
-
-    private static func utf16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool) -> String {
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
-        var index = bytes.startIndex
-        while index + 1 < bytes.endIndex {
-            let (high, low) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
-            units.append(UInt16(high) << 8 | UInt16(low))
-            index += 2
-        }
-        return String(decoding: units, as: UTF16.self)
-    }
-
-    /// Windows-1252: Latin-1 except 0x80–0x9F, which hold typographic quotes, dashes and €.
-    private static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
-        let high: [UInt32] = [0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
-                              0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
-                              0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178]
-        let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
     }
 }

@@ -241,20 +241,3 @@ package enum MIMEDecoding {
         return Int(text)
     }
 }
-
-/// Byte-to-text mappings shared by the readers of uploaded text.
-package enum TextBytes {
-    /// Windows-1252: Latin-1 except 0x80–0x9F, which hold typographic quotes, dashes and €.
-    package static func windows1252(_ bytes: some Sequence<UInt8>) -> String {
-        String(String.UnicodeScalarView(bytes.map(windows1252Scalar)))
-    }
-
-    private static let high: [UInt32] = [0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD,
-                              0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
-                              0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178]
-
-    static func windows1252Scalar(_ byte: UInt8) -> Unicode.Scalar {
-        let value = (0x80...0x9F).contains(byte) ? high[Int(byte) - 0x80] : UInt32(byte)
-        return Unicode.Scalar(value) ?? "\u{FFFD}"
-    }
-}

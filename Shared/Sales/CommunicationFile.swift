@@ -138,7 +138,7 @@ package struct CommunicationFile: Sendable {
     /// saves "Unicode" text, and as CSVs are read); otherwise NUL bytes or invalid UTF-8 mean the
     /// file is not text.
     static func utf8Text(_ bytes: [UInt8], type: String) throws -> String {
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return try utf16Text(bytes, type: type) }
+        if TextBytes.hasUTF16ByteOrderMark(bytes) { return try utf16Text(bytes, type: type) }
         try refuseBinary(bytes, type: type)
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else {
@@ -151,17 +151,10 @@ package struct CommunicationFile: Sendable {
     /// surrogate, or a NUL or other control character (tab, CR and LF aside) means a renamed
     /// binary that happens to start with FF FE or FE FF, refused like the others.
     static func utf16Text(_ bytes: [UInt8], type: String) throws -> String {
-        let refused = BundleError.validation(field: "file", "the .\(type) file holds binary data, not text; was another file renamed?")
-        guard bytes.count % 2 == 0 else { throw refused }
-        let bigEndian = bytes[0] == 0xFE
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
-        for index in stride(from: 2, to: bytes.count, by: 2) {
-            let (high, low): (UInt8, UInt8) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
-            units.append(UInt16(high) << 8 | UInt16(low))
+        guard let text = TextBytes.utf16(bytes),
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" }) else {
+            throw BundleError.validation(field: "file", "the .\(type) file holds binary data, not text; was another file renamed?")
         }
-        guard let text = String(validating: units, as: UTF16.self),
-              !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" }) else { throw refused }
         return text
     }
 

@@ -81,6 +81,12 @@ import Testing
         #expect(try CSVSource(bytes: bytes, fileName: "x.txt").text == "name\tskills\r\nJosé\tGo\r\n")
     }
 
+    @Test func aBinaryBehindAUTF16ByteOrderMarkIsRefused() {
+        // An odd length and an unpaired surrogate are not UTF-16 text, whatever the first two bytes say.
+        #expect(throws: BundleError.self) { try CSVSource(bytes: [0xFF, 0xFE, 0x41, 0x00, 0x42], fileName: "x.csv") }
+        #expect(throws: BundleError.self) { try CSVSource(bytes: [0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00], fileName: "x.csv") }
+    }
+
     @Test func windows1252IsDecodedWhenTheBytesAreNotUTF8() throws {
         let bytes: [UInt8] = Array("name,company\nRen".utf8) + [0xE9, 0x65] + Array(",Caf".utf8) + [0xE9, 0x20, 0x96, 0x20, 0x80]
         #expect(try CSVSource(bytes: bytes, fileName: nil).text == "name,company\nRenée,Café – €")
