@@ -120,12 +120,7 @@ package struct RunEventMatchHandler: FunctionHandler {
         routes: [Route("POST", "/api/v1/event-match-runs/{id:int}/run")],
         successStatus: 202,
         input: Schema.object(["id": Schema.integer("The event match run", minimum: 1)]),
-        output: Schema.object([
-            "queued": Schema.boolean("true when the call queued the job instead of running"),
-            "ran": Schema.boolean("false when another worker holds the run or it had already finished"),
-            "job_id": Schema.nullable(Schema.integer(minimum: 1)),
-            "run": EventMatchAnswer.schema,
-        ]),
+        output: WorkflowJob.answerSchema(runKey: "run", EventMatchAnswer.schema),
         timeoutSeconds: 1_800
     )
 
@@ -138,9 +133,7 @@ package struct RunEventMatchHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let store = WorkflowStore(database: database)
-        guard let run = try store.run(input.id), run.workflow == EventMatchWorkflow.name else {
-            throw BundleError(.notFound, "no event match run with id \(input.id)")
-        }
+        let run = try WorkflowJob.run(input.id, of: EventMatchWorkflow.name, called: "event match", store: store)
         if context.http != nil {
             let jobID = run.isActive ? try Self.job.ensureJob(for: run, context: context) : run.jobID
             return Output(queued: run.isActive, ran: false, jobID: jobID, run: EventMatchAnswer(run))

@@ -113,13 +113,7 @@ package struct RunOutreachHandler: FunctionHandler {
         routes: [Route("POST", "/api/v1/outreach-runs/{id:int}/run")],
         successStatus: 202,
         input: Schema.object(["id": Schema.integer("The outreach run", minimum: 1)]),
-        output: Schema.object([
-            "queued": Schema.boolean("true when the call queued the job instead of running"),
-            "ran": Schema.boolean("false when another worker holds the run or it had already finished"),
-            "job_id": Schema.nullable(Schema.integer(minimum: 1)),
-            "run": OutreachRunAnswer.schema,
-            "draft": Schema.nullable(OutreachDraft.schema),
-        ]),
+        output: WorkflowJob.answerSchema(runKey: "run", OutreachRunAnswer.schema, extra: ("draft", Schema.nullable(OutreachDraft.schema))),
         timeoutSeconds: 600
     )
 
@@ -132,9 +126,7 @@ package struct RunOutreachHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let store = WorkflowStore(database: database)
-        guard let run = try store.run(input.id), run.workflow == OutreachWorkflow.name else {
-            throw BundleError(.notFound, "no outreach run with id \(input.id)")
-        }
+        let run = try WorkflowJob.run(input.id, of: OutreachWorkflow.name, called: "outreach", store: store)
         let drafts = OutreachStore(database: database)
         if context.http != nil {
             let jobID = run.isActive ? try RunOutreachHandler.job.ensureJob(for: run, context: context) : run.jobID

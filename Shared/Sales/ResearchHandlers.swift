@@ -129,12 +129,7 @@ package struct RunResearchHandler: FunctionHandler {
         routes: [Route("POST", "/api/v1/research-runs/{id:int}/run")],
         successStatus: 202,
         input: Schema.object(["id": Schema.integer("The research run", minimum: 1)]),
-        output: Schema.object([
-            "queued": Schema.boolean("true when the call queued the job instead of running"),
-            "ran": Schema.boolean("false when another worker holds the run or it had already finished"),
-            "job_id": Schema.nullable(Schema.integer(minimum: 1)),
-            "research": ResearchAnswer.schema,
-        ]),
+        output: WorkflowJob.answerSchema(runKey: "research", ResearchAnswer.schema),
         timeoutSeconds: 900
     )
 
@@ -147,9 +142,7 @@ package struct RunResearchHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let database = try context.database()
         let store = WorkflowStore(database: database)
-        guard let run = try store.run(input.id), run.workflow == ResearchWorkflow.name else {
-            throw BundleError(.notFound, "no research run with id \(input.id)")
-        }
+        let run = try WorkflowJob.run(input.id, of: ResearchWorkflow.name, called: "research", store: store)
         if context.http != nil {
             let jobID = run.isActive ? try Self.job.ensureJob(for: run, context: context) : run.jobID
             return Output(queued: run.isActive, ran: false, jobID: jobID, research: ResearchAnswer(run))

@@ -29,6 +29,22 @@ package struct WorkflowJob: Sendable {
     /// overtaken by a follow-up job.
     package var leaseSeconds: Double { timeoutSeconds + 60 }
 
+    /// The schema of a run handler's answer: whether the call queued the job instead of running,
+    /// whether it ran the run, the job, and the run's own answer under `runKey` (plus one `extra` field).
+    package static func answerSchema(runKey: String, _ run: JSONValue, extra: (key: String, schema: JSONValue)? = nil) -> JSONValue {
+        let queued = Schema.boolean("true when the call queued the job instead of running")
+        let ran = Schema.boolean("false when another worker holds the run or it had already finished")
+        let job = Schema.nullable(Schema.integer(minimum: 1))
+        guard let extra else { return Schema.object(["queued": queued, "ran": ran, "job_id": job, runKey: run]) }
+        return Schema.object(["queued": queued, "ran": ran, "job_id": job, runKey: run, extra.key: extra.schema])
+    }
+
+    /// Run `id` of `workflow`, or `not_found` saying which kind ("no research run with id 4").
+    package static func run(_ id: Int, of workflow: String, called kind: String, store: WorkflowStore) throws -> WorkflowRun {
+        guard let run = try store.run(id), run.workflow == workflow else { throw BundleError(.notFound, "no \(kind) run with id \(id)") }
+        return run
+    }
+
     /// Who holds a run's lease: the job ("job-12"), or the request when run outside the queue.
     package static func owner(_ context: FunctionContext) -> String {
         context.jobID.map { "job-\($0)" } ?? "request-\(context.requestID)"
