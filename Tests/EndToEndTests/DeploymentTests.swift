@@ -97,7 +97,7 @@ import Testing
         let result = try post(#"{"action": "hang"}"#, environment: ["FUNCTION_TIMEOUT_S": "1"])
         #expect(result.stdoutText.hasPrefix("Status: 504"), "\(result.stdoutText)")
         #expect(result.stdoutText.contains(#""code":"timeout""#))
-        #expect(started.duration(to: .now) < .seconds(10))
+        #expect(started.duration(to: .now) < .seconds(60))
     }
 
     @Test func aCrashingHandlerIsA500WithAJSONError() throws {

@@ -82,13 +82,13 @@ import Testing
     }
 
     @Test func llmCheckTimesOutAtItsDeadlineAgainstASlowServer() throws {
-        let server = try LoopbackServer { _ in ScriptedResponse(status: 200, headers: [:], body: [], delay: .seconds(10)) }
+        let server = try LoopbackServer { _ in ScriptedResponse(status: 200, headers: [:], body: [], delay: .seconds(120)) }
         let result = try Binaries.run("llm-check", stdin: "{}",
                                       environment: ["LLM_BASE_URL": server.baseURL + "/v1", "FUNCTION_TIMEOUT_S": "1"],
                                       workingDirectory: directory.path)
         #expect(result.exitCode == 75)
         #expect(result.errorCode == "timeout")
-        #expect(result.duration < .seconds(6))
+        #expect(result.duration < .seconds(60))
     }
 
     @Test func outputsMatchTheirManifestSchemas() throws {
