@@ -58,7 +58,10 @@ let package = Package(
                 path: "Shared/Candidates"),
         .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows", "Retrieval", "Archives"],
                 path: "Shared/Sales"),
-        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workflows", "Retrieval"],
+        // The conversation workspace: chat imports, summaries, search (base path /api).
+        .target(name: "Workspace", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Retrieval", "Archives"],
+                path: "Shared/Workspace"),
+        .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workspace", "Workflows", "Retrieval"],
                 path: "Shared/Catalog"),
 
         // The adapters around the invocation core: stdin/stdout, CGI, the AWS Lambda Runtime API.
@@ -90,6 +93,8 @@ let package = Package(
                     path: "Tests/CandidatesTests"),
         .testTarget(name: "SalesTests", dependencies: ["Core", "Sales", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Workflows", "Retrieval", "Archives", "TestSupport"],
                     path: "Tests/SalesTests"),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Core", "Workspace", "Runtime", "HTTPTransport", "Providers", "Store", "Jobs", "Retrieval", "Archives", "TestSupport"],
+                    path: "Tests/WorkspaceTests"),
         .testTarget(name: "RetrievalTests", dependencies: ["Core", "Retrieval", "Store", "TestSupport"], path: "Tests/RetrievalTests"),
         .testTarget(name: "ArchivesTests", dependencies: ["Archives", "Core", "TestSupport"], path: "Tests/ArchivesTests"),
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),

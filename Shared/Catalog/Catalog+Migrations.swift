@@ -8,6 +8,7 @@ import Retrieval
 import Sales
 import Store
 import Workflows
+import Workspace
 
 extension Catalog {
     /// The bundle's schema: each module's migrations (`<Module>Schema.swift`, next to the code
@@ -24,4 +25,5 @@ extension Catalog {
         + SalesSchema.migrations
         + WorkflowsSchema.migrations
         + RetrievalSchema.migrations
+        + WorkspaceSchema.migrations
 }

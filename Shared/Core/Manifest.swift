@@ -59,6 +59,10 @@ package struct FunctionManifest: Sendable {
     /// an upload's file cap as multipart or base64 (`bodyLimit(forFileBytes:)`). The gateway and the generated nginx
     /// location (`client_max_body_size`) both use it.
     package var maxBodyBytes: Int?
+    /// True when the function can answer over time: asked for `text/event-stream` through HTTP, it
+    /// streams Server-Sent Events (see `EventSink`); otherwise it answers one document. The
+    /// generated nginx location turns response buffering off for its routes.
+    package var streams: Bool
 
     package static let defaultTimeoutSeconds = 30.0
 
@@ -73,8 +77,9 @@ package struct FunctionManifest: Sendable {
                  input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,
                  schedule: String? = nil,
                  timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
-                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil) {
+                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil, streams: Bool = false) {
         self.maxBodyBytes = maxBodyBytes
+        self.streams = streams
         self.name = name
         self.summary = summary
         self.routes = routes

@@ -16,6 +16,9 @@ package final class FunctionContext: Sendable {
     package let deadline: Deadline
     /// The HTTP request envelope (`_http`) when the call came through HTTP.
     package let http: JSONValue?
+    /// Where progress events go while the function runs: an SSE stream when the HTTP caller asked
+    /// for `text/event-stream` and the function `streams`; nil otherwise (piped, queued, JSON).
+    package let events: (any EventSink)?
 
     private let openDatabase: @Sendable () throws -> any Database
     private let state: Mutex<State>
@@ -27,8 +30,9 @@ package final class FunctionContext: Sendable {
 
     package init(function: String, requestID: String, config: Config, clock: BundleClock, logger: Logger,
                  deadline: Deadline, http: JSONValue? = nil, database: (any Database)? = nil,
-                 openDatabase: (@Sendable () throws -> any Database)? = nil) {
+                 openDatabase: (@Sendable () throws -> any Database)? = nil, events: (any EventSink)? = nil) {
         self.function = function
+        self.events = events
         self.requestID = requestID
         self.config = config
         self.clock = clock
@@ -39,6 +43,12 @@ package final class FunctionContext: Sendable {
         // a database or an opener (a test of a handler that needs none) has none to open.
         self.openDatabase = openDatabase ?? { throw BundleError(.internal, "this invocation was given no database") }
         self.state = Mutex(State(database: database))
+    }
+
+    /// Sends a progress event to a streaming caller; does nothing when no one streams. Never
+    /// throws: a caller that went away stops the stream, never the work.
+    package func emit(_ event: String, _ data: JSONValue) {
+        events?.send(event: event, data: data)
     }
 
     /// The authenticated caller's name, when the HTTP gateway set one.

@@ -1,0 +1,56 @@
+import Core
+import Foundation
+import Testing
+import Workspace
+
+@Suite struct ConversationStoreTests {
+    let harness: WorkspaceHarness
+    let store: ConversationStore
+
+    init() throws {
+        harness = try WorkspaceHarness()
+        store = ConversationStore(database: harness.database)
+    }
+
+    func chat(id: String? = "c-1", title: String = "Trip planning", answer: String = "Try Lisbon.") -> ImportedConversation {
+        ImportedConversation(source: .chatgpt, sourceID: id, title: title, model: "gpt-4o", messages: [
+            ImportedMessage(id: "m1", role: "user", content: "Where should I go in May?"),
+            ImportedMessage(id: "m2", role: "assistant", content: answer),
+        ], branches: [ImportedBranch(forksFrom: "m1", messages: [ImportedMessage(id: "m3", role: "assistant", content: "Try Porto.")])])
+    }
+
+    @Test func aConversationIsStoredWithItsMessagesBranchesAndChunks() throws {
+        let saved = try store.save(chat(), importedBy: "key:ops", now: Date(timeIntervalSince1970: 0))
+        #expect(saved.outcome == .created)
+        #expect(!saved.chunkIDs.isEmpty)
+        #expect(try harness.count("workspace_messages") == 3)
+        let branch = try harness.database.read { try $0.queryOne("SELECT parent_node_id FROM workspace_messages WHERE branch = 1") }
+        #expect(try branch?.optionalString("parent_node_id") == "m1")
+    }
+
+    @Test func reimportingUpdatesInPlaceAndAnUnchangedOneTouchesNothing() throws {
+        let first = try store.save(chat(), importedBy: nil, now: Date(timeIntervalSince1970: 0))
+        let again = try store.save(chat(), importedBy: nil, now: Date(timeIntervalSince1970: 10))
+        #expect(again == ConversationStore.Saved(id: first.id, outcome: .unchanged, chunkIDs: []))
+        let changed = try store.save(chat(answer: "Try Lisbon, or Madeira."), importedBy: nil, now: Date(timeIntervalSince1970: 20))
+        #expect(changed.id == first.id && changed.outcome == .updated)
+        #expect(try harness.count("workspace_conversations") == 1)
+        #expect(try harness.count("workspace_messages") == 3)
+        let texts = try harness.database.read { try $0.query("SELECT text FROM workspace_chunks").map { try $0.string("text") } }
+        #expect(texts.contains { $0.contains("Madeira") })
+    }
+
+    @Test func aPersonsTitleSurvivesAReimport() throws {
+        let first = try store.save(chat(), importedBy: nil, now: Date(timeIntervalSince1970: 0))
+        _ = try harness.database.write { try $0.execute("UPDATE workspace_conversations SET title = 'Mine', title_edited = 1 WHERE id = ?", first.id) }
+        _ = try store.save(chat(title: "Renamed upstream", answer: "changed"), importedBy: nil, now: Date(timeIntervalSince1970: 5))
+        let title = try harness.database.read { try $0.queryOne("SELECT title FROM workspace_conversations WHERE id = ?", first.id)?.string("title") }
+        #expect(title == "Mine")
+    }
+
+    @Test func withoutAnIdTheSameTranscriptIsOneConversation() throws {
+        let first = try store.save(chat(id: nil), importedBy: nil, now: Date(timeIntervalSince1970: 0))
+        let second = try store.save(chat(id: nil), importedBy: nil, now: Date(timeIntervalSince1970: 1))
+        #expect(second.id == first.id && second.outcome == .unchanged)
+    }
+}
