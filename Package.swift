@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "CalendarsTests", dependencies: ["Calendars", "Core"], path: "Tests/CalendarsTests"),
         .testTarget(name: "WorkflowsTests", dependencies: ["Core", "Store", "Workflows", "TestSupport"], path: "Tests/WorkflowsTests"),
         .testTarget(name: "JobsTests", dependencies: ["Core", "Jobs", "Store", "TestSupport"], path: "Tests/JobsTests"),
-        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "HTTPTransport", "Runtime", "Sales", "TestSupport"],
+        .testTarget(name: "EndToEndTests", dependencies: ["Core", "Store", "Catalog", "Gateway", "Providers", "HTTPTransport", "Runtime", "Sales", "Workspace", "TestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
 )
