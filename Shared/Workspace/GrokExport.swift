@@ -1,0 +1,12 @@
+import Core
+
+/// One Grok conversation, parsed as JSON, to the imported shape.
+///
+/// SKELETON: the importers' helper replaces this placeholder (keep the signature: share-link
+/// parsing calls it on the conversation a share page or API carries).
+package enum GrokExport {
+    /// Throws an `ImportProblem` (index 0) saying what is wrong with the conversation.
+    package static func conversation(from json: JSONValue) throws -> ImportedConversation {
+        throw ImportProblem(index: 0, reason: "Grok conversations are not read yet")
+    }
+}
