@@ -11,15 +11,21 @@ package struct JSONParser {
 
     package static let maximumDepth = 256
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
 
-    private init(_ bytes: [UInt8]) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     package static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in try parse(buffer) }
+    }
+
+    /// Parses a document held in memory the caller owns, without copying it (one element of a
+    /// streamed export is a slice of the upload). Offsets in failures count from `bytes`' start.
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.value()
@@ -159,7 +165,8 @@ package struct JSONParser {
     /// byte of 0x80 or more (only such runs need validating). Eight bytes at a time while none of
     /// them ends the run (a CSV upload is one string of megabytes), then byte by byte.
     private func plainEnd(from start: Int, nonASCII: inout Bool) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
+        do {
+            let buffer = bytes
             var index = start
             var seen: UInt64 = 0
             if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
