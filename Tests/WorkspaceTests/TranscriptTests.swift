@@ -77,8 +77,9 @@ import Workspace
     @Test func anExportCutOffMidwayKeepsWhatCameBeforeAndSaysWhere() throws {
         let whole = try ExportReading.bytes("claude-conversations.json")
         // Cut inside the third conversation's first string.
-        let third = try #require(String(decoding: whole, as: UTF8.self).utf8.firstRange(of: "claude-3".utf8))
-        let cut = Array(whole.prefix(whole.distance(from: whole.startIndex, to: third.lowerBound) + 3))
+        let marker = Array("claude-3".utf8)
+        let at = try #require((0...(whole.count - marker.count)).first { whole[$0..<$0 + marker.count].elementsEqual(marker) })
+        let cut = Array(whole.prefix(at + 3))
         let reading = try ExportReading.read(cut)
         #expect(reading.conversations.map(\.index) == [0, 1])
         let last = try #require(reading.problems.last)
