@@ -65,7 +65,9 @@ package enum JSONStream {
         guard buffer[first] == UInt8(ascii: "{") else { throw JSONParser.Failure(offset: first, reason: "expected a top-level object") }
         var found = false
         let end = try forEachMember(buffer, at: first) { name, valueOffset in
-            guard name == key, !found else { return nil }
+            guard name == key else { return nil }
+            // A repeated key is refused, as JSONParser refuses it: readers disagree on which wins.
+            guard !found else { throw JSONParser.Failure(offset: valueOffset, reason: "duplicate key \"\(key.prefix(40))\"") }
             found = true
             guard buffer[valueOffset] == UInt8(ascii: "[") else {
                 throw JSONParser.Failure(offset: valueOffset, reason: "expected an array under \"\(key.prefix(40))\"")

@@ -27,7 +27,14 @@ package enum ChatExportReader {
             return
         }
         if ExportFormat.isJSON(bytes) {
-            let layout = try ExportFormat.layout(ofJSON: bytes)
+            let layout: (ExportFormat, ExportFormat.Layout)
+            do {
+                layout = try ExportFormat.layout(ofJSON: bytes)
+            } catch where isTextName(filename) {
+                // A transcript named .md or .txt may start with '[' or '{' (a link, a note).
+                try readText(bytes, filename: filename, visit: visit)
+                return
+            }
             var index = 0
             try readJSON(bytes, layout: layout, file: nil, index: &index, visit: visit)
             return
@@ -132,6 +139,11 @@ package enum ChatExportReader {
             throw BundleError(.validationFailed, "the text has no speaker markers (lines starting \"User:\", \"Assistant:\", \"## User\", …); send \(ExportFormat.knownDescription)")
         }
         try visitOne(index: 0, file: nil, visit: visit) { try MarkdownTranscript.conversation(from: text) }
+    }
+
+    private static func isTextName(_ filename: String?) -> Bool {
+        guard let name = filename?.lowercased() else { return false }
+        return name.hasSuffix(".md") || name.hasSuffix(".markdown") || name.hasSuffix(".txt")
     }
 
     private static func unknown() -> BundleError {

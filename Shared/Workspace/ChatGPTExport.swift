@@ -114,7 +114,7 @@ package enum ChatGPTExport {
             switch part {
             case .string(let string): if !string.isEmpty { text.append(string) }
             case .object:
-                let name = ExportValues.firstString(part["name"], part["metadata"]?["dalle"]?["prompt"])
+                let name = part["name"]?.stringValue
                 if part["content_type"]?.stringValue == "image_asset_pointer" || part["asset_pointer"] != nil {
                     text.append("[image]")
                 } else if let partText = part["text"]?.stringValue, !partText.isEmpty {

@@ -50,6 +50,8 @@ import Testing
         #expect(streamed == [.object(["id": .number(1)]), .object(["id": .number(2)])])
         let missing = failure { _ = try elements(#"{"other": []}"#, key: "conversations") }
         #expect(missing?.reason.contains("no \"conversations\"") == true)
+        let twice = failure { _ = try elements(#"{"conversations": [], "conversations": [1]}"#, key: "conversations") }
+        #expect(twice?.reason.contains("duplicate key") == true)
         let notArray = failure { _ = try elements(#"{"conversations": {}}"#, key: "conversations") }
         #expect(notArray?.offset == 18)
         Array(#"{"a": 1, "b\u0022": [2]}"#.utf8).withUnsafeBufferPointer { buffer in

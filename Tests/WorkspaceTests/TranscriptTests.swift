@@ -42,6 +42,13 @@ import Workspace
         #expect(chat.messages[5].content == "Anything else?")
     }
 
+    @Test func aMarkdownFileStartingWithABracketIsStillText() throws {
+        let text = "[Exported](https://branchprompt.example) chat\nUser: hi\nAssistant: hello\n"
+        let reading = try ExportReading.read(text: text, filename: "chat.md")
+        #expect(reading.conversations.first?.conversation.messages.map(\.role) == ["system", "user", "assistant"])
+        #expect(ExportReading.error { _ = try ExportReading.read(text: text, filename: "chat.json") }?.code == .validationFailed)
+    }
+
     @Test func textWithoutMarkersIsRefusedNamingTheKnownFormats() throws {
         let error = ExportReading.error { _ = try ExportReading.read(text: "Just some notes\nwith no speakers\n", filename: "notes.md") }
         #expect(error?.code == .validationFailed)
