@@ -107,7 +107,7 @@ enum CGIAdapter {
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
                                             deadline: deadline, database: prepared.database, events: stream)
             if let stream, stream.hasStarted {
-                stream.finish(outcome)
+                stream.finish(outcome.result)
                 return .streamed(exitCode: outcome.exitCode)
             }
             stream?.close()

@@ -29,7 +29,7 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     private struct State {
         var started = false
         var closed = false
-        var timer: (any DispatchSourceTimer)?
+        var timer: PingTimer?
     }
 
     /// `head` is written before the first event (the CGI head; empty for a transport that has sent
@@ -81,8 +81,8 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     /// The last event for the invocation's outcome: `done` with the final document, or `error`
     /// with the contract's error (and its message at the top, as the original clients read it).
     /// Stops the pings and closes the stream.
-    package func finish(_ outcome: Invocation.Outcome) {
-        switch outcome.result {
+    package func finish(_ result: Result<[UInt8], BundleError>) {
+        switch result {
         case .success(let bytes):
             var response = (try? JSONValue(parsing: bytes)) ?? .object([:])
             if case .object(var fields) = response {
@@ -99,12 +99,12 @@ package final class ServerSentEventWriter: EventSink, Sendable {
 
     /// Stops the pings and writes nothing more.
     package func close() {
-        let timer = state.withLock { state -> (any DispatchSourceTimer)? in
+        let timer = state.withLock { state -> PingTimer? in
             state.closed = true
             defer { state.timer = nil }
             return state.timer
         }
-        timer?.cancel()
+        timer?.source.cancel()
     }
 
     /// One event's bytes: `event: <name>` and one `data:` line of compact JSON (JSON text has no
@@ -127,17 +127,25 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     }
 
     private func startPings() {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let source = DispatchSource.makeTimerSource(queue: .global())
         let interval = DispatchTimeInterval.milliseconds(Int(pingSeconds * 1000))
-        timer.schedule(deadline: .now() + interval, repeating: interval)
-        timer.setEventHandler { [weak self] in self?.ping() }
+        source.schedule(deadline: .now() + interval, repeating: interval)
+        source.setEventHandler { [weak self] in self?.ping() }
+        let timer = PingTimer(source)
         let keep = state.withLock { state -> Bool in
             guard !state.closed else { return false }
             state.timer = timer
             return true
         }
-        if keep { timer.resume() } else { timer.cancel() }
+        if keep { source.resume() } else { source.cancel() }
     }
+}
+
+/// The ping timer, kept in the writer's locked state: a dispatch source is safe to cancel from
+/// any thread, which the type system cannot see.
+private final class PingTimer: @unchecked Sendable {
+    let source: any DispatchSourceTimer
+    init(_ source: any DispatchSourceTimer) { self.source = source }
 }
 
 extension ServerSentEventWriter {

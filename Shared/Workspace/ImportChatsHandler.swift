@@ -187,11 +187,3 @@ package struct ImportChatsHandler: FunctionHandler {
         }
     }
 }
-
-extension ImportChatsHandler.UploadedFile {
-    init(filename: String?, text: String? = nil, contentBase64: String? = nil) {
-        self.filename = filename
-        self.text = text
-        self.contentBase64 = contentBase64
-    }
-}

@@ -58,7 +58,7 @@ import Testing
         let sink = Sink()
         let stream = writer(sink, secrets: [secret])
         stream.send(event: "status", data: ["echo": .string("key \(secret) leaked")])
-        stream.finish(Invocation.Outcome(result: .success(Array("{\"upstream\":\"\(secret)\"}".utf8))))
+        stream.finish(.success(Array("{\"upstream\":\"\(secret)\"}".utf8)))
         #expect(!sink.text.contains(secret))
         #expect(sink.text.contains("event: done"))
     }
@@ -72,7 +72,7 @@ import Testing
         #expect(!stream.isOpen)
         stream.send(event: "c", data: [:])
         stream.ping()
-        stream.finish(Invocation.Outcome(result: .success(Array("{}".utf8))))
+        stream.finish(.success(Array("{}".utf8)))
         #expect(sink.writes.withLock { $0.count } == 1)
     }
 
@@ -111,14 +111,14 @@ import Testing
         let sink = Sink()
         let stream = writer(sink)
         stream.send(event: "status", data: [:])
-        stream.finish(Invocation.Outcome(result: .success(Array("{\"imported\":2,\"_http\":{\"status\":201}}".utf8))))
+        stream.finish(.success(Array("{\"imported\":2,\"_http\":{\"status\":201}}".utf8)))
         #expect(sink.writes.withLock { $0.last } == "event: done\ndata: {\"response\":{\"imported\":2},\"type\":\"done\"}\n\n")
         #expect(!stream.isOpen)
 
         let failing = Sink()
         let failed = writer(failing)
         failed.send(event: "status", data: [:])
-        failed.finish(Invocation.Outcome(result: .failure(BundleError(.timeout, "out of time"))))
+        failed.finish(.failure(BundleError(.timeout, "out of time")))
         let last = try #require(failing.writes.withLock { $0.last })
         #expect(last.hasPrefix("event: error\ndata: "))
         let data = try JSONValue(parsing: String(last.dropFirst("event: error\ndata: ".count).dropLast(2)))
