@@ -34,7 +34,7 @@ import Testing
         // was delivered while the function was still running.
         #expect(client.read(until: "\"n\":1"), "\(client.headText)\n\(client.bodyText)")
         #expect(!client.bodyText.contains("\"n\":2"))
-        FileManager.default.createFile(atPath: go, contents: Data())
+        _ = FileManager.default.createFile(atPath: go, contents: Data())
         client.readToEnd()
         #expect(client.headText.hasPrefix("HTTP/1.1 200"))
         #expect(client.headText.lowercased().contains("content-type: text/event-stream"))
@@ -77,7 +77,7 @@ import Testing
         let client = try stream(["steps": 200, "wait_for": .string(go), "marker": .string(marker)])
         #expect(client.read(until: "\"n\":1"))
         client.hangUp()
-        FileManager.default.createFile(atPath: go, contents: Data())
+        _ = FileManager.default.createFile(atPath: go, contents: Data())
         // The function writes its marker after its last event: it ran to the end.
         #expect(Eventually.holds { FileManager.default.fileExists(atPath: marker) })
     }
