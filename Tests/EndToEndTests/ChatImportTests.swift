@@ -60,14 +60,15 @@ import Testing
         #expect(events.last?.event == "done", "\(client.bodyText)")
         #expect(events.last?.data?["response"]?["imported"] == 1)
         let order = events.map(\.event)
-        #expect(order.firstIndex(of: "imported")! < order.lastIndex(of: "status")!)  // embedding/summarizing follow the imports
+        let firstImported = try #require(order.firstIndex(of: "imported"))
+        #expect(firstImported < (order.lastIndex(of: "status") ?? -1))  // embedding/summarizing follow the imports
 
-        // Refused before any event: a proper 4xx, not a stream.
+        // Refused before any event: a proper 422, not a stream.
         let refused = try StreamingHTTPClient(port: server.port, method: "POST", path: "/api/conversations/import",
                                               headers: ["X-API-Key": key, "Content-Type": "application/json", "Accept": "text/event-stream"],
                                               body: Array("{}".utf8))
         refused.readToEnd()
-        #expect(refused.headText.hasPrefix("HTTP/1.1 400"), "\(refused.headText)")
+        #expect(refused.headText.hasPrefix("HTTP/1.1 422"), "\(refused.headText)")
     }
 }
 

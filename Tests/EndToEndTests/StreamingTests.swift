@@ -6,7 +6,7 @@ import Testing
 /// Server-Sent Events through the generated nginx site and fcgiwrap, with the test-support
 /// `runtime-probe` serving `stream-probe` on a streaming route: events arrive as written (the
 /// client reads the first before the function writes the next, proven with a file handshake, not
-/// with timings), a JSON request gets one document, a refused request keeps its status code, a
+/// with timings), a JSON request gets one document, a refused request keeps its status code (422), a
 /// client that hangs up leaves the function to finish.
 @Suite(.serialized) struct StreamingTests {
     static let secret = "probe-secret-7f3a9c2e41b8d6f0aa55"
@@ -57,7 +57,7 @@ import Testing
     @Test func aRequestRefusedBeforeAnyEventKeepsItsStatus() throws {
         let client = try stream(["steps": 0])
         client.readToEnd()
-        #expect(client.headText.hasPrefix("HTTP/1.1 400"), "\(client.headText)")
+        #expect(client.headText.hasPrefix("HTTP/1.1 422"), "\(client.headText)")
         #expect(client.bodyText.contains("\"validation_failed\""))
     }
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-bin_dir, work = sys.argv[1], sys.argv[2]
+bin_dir, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 megabytes = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 os.makedirs(work, exist_ok=True)
 FILLER = "The quick brown fox jumps over the lazy dog while the cache warms up. " * 6
