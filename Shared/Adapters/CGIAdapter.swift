@@ -104,6 +104,7 @@ enum CGIAdapter {
             // event, so a request refused before any event still gets its status code.
             let stream = target.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept"))
                 ? openStream?() : nil
+            stream?.endAfter(deadline, grace: 2) { code in StandardOutput.exit(code) }
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
                                             deadline: deadline, database: prepared.database, events: stream)
             if let stream, stream.hasStarted {

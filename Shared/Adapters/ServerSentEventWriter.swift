@@ -29,6 +29,7 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     private struct State {
         var started = false
         var closed = false
+        var finished = false
         var timer: PingTimer?
     }
 
@@ -82,6 +83,11 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     /// with the contract's error (and its message at the top, as the original clients read it).
     /// Stops the pings and closes the stream.
     package func finish(_ result: Result<[UInt8], BundleError>) {
+        let first = state.withLock { state -> Bool in
+            defer { state.finished = true }
+            return !state.finished
+        }
+        guard first else { return }
         switch result {
         case .success(let bytes):
             var response = (try? JSONValue(parsing: bytes)) ?? .object([:])
@@ -95,6 +101,19 @@ package final class ServerSentEventWriter: EventSink, Sendable {
             send(event: "error", data: ["type": "error", "error": body, "message": .string(error.message)])
         }
         close()
+    }
+
+    /// The watchdog cannot answer into a stream that has started (stdout is the stream's), so a
+    /// handler stuck past its deadline would keep the connection open: `grace` seconds after the
+    /// deadline, a started, unfinished stream ends with a `timeout` error event and `exit` is
+    /// called with the timeout's exit code.
+    package func endAfter(_ deadline: Deadline, grace: Double, exit: @escaping @Sendable (Int32) -> Void) {
+        let seconds = deadline.remainingSeconds + grace
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(seconds * 1000))) { [weak self] in
+            guard let self, state.withLock({ $0.started && !$0.finished }) else { return }
+            finish(.failure(BundleError(.timeout, "the function did not finish within its deadline")))
+            exit(ErrorCode.timeout.exitCode)
+        }
     }
 
     /// Stops the pings and writes nothing more.

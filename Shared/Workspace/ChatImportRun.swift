@@ -78,6 +78,12 @@ final class ChatImportRun {
         }
     }
 
+    /// A whole file of a multi-file upload that could not be read: its problem, at the index its
+    /// first entry would have had.
+    func recordFile(reason: String) {
+        record(ImportProblem(index: indexOffset, file: file, reason: reason))
+    }
+
     func record(_ problem: ImportProblem) {
         highestIndex = max(highestIndex, problem.index)
         problems.append(problem)

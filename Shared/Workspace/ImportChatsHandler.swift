@@ -107,7 +107,7 @@ package struct ImportChatsHandler: FunctionHandler {
                     try Self.read(file, run: run)
                 } catch let error as BundleError where files.count > 1 && error.code == .validationFailed {
                     // One unreadable file of several is that file's problem; the others import.
-                    run.record(ImportProblem(index: 0, file: file.filename, reason: error.message))
+                    run.recordFile(reason: error.message)
                 }
             }
         case .url(let url):

@@ -127,6 +127,21 @@ import Testing
         #expect(data["error"]?["code"] == "timeout")
     }
 
+    @Test func aStartedStreamPastItsDeadlineEndsWithATimeoutEvent() async throws {
+        let sink = Sink()
+        let stream = writer(sink)
+        stream.send(event: "status", data: [:])
+        let exited = Mutex<Int32?>(nil)
+        stream.endAfter(Deadline(seconds: 0), grace: 0) { code in exited.withLock { $0 = code } }
+        while exited.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(exited.withLock { $0 } == ErrorCode.timeout.exitCode)
+        #expect(sink.writes.withLock { $0.last }?.hasPrefix("event: error\n") == true)
+        #expect(sink.text.contains("\"timeout\""))
+        // The invocation's own answer, coming later, writes nothing more.
+        stream.finish(.success(Array("{}".utf8)))
+        #expect(!sink.text.contains("event: done"))
+    }
+
     @Test(arguments: [
         ("text/event-stream", true), ("application/json, text/event-stream;q=0.9", true), ("TEXT/EVENT-STREAM", true),
         ("application/json", false), ("*/*", false), (nil, false),

@@ -144,3 +144,14 @@ import Testing
         #expect(try harness.count("workspace_conversations") == 0)
     }
 }
+
+extension ImportChatsTests {
+    @Test func anUnreadableFileOfSeveralIsThatFilesProblem() throws {
+        let run = ChatImportRun(context: context(), store: ConversationStore(database: harness.database))
+        run.nextFile("one.json")
+        try run.visit(.conversation(index: 0, chat("a")))
+        run.nextFile("notes.txt")
+        run.recordFile(reason: "not an export")
+        #expect(run.problems == [ImportProblem(index: 1, file: "notes.txt", reason: "not an export")])
+    }
+}
