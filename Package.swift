@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "HTTPTransportTests", dependencies: ["Core", "HTTPTransport", "TestSupport"],
                     path: "Tests/HTTPTransportTests"),
         .testTarget(name: "ProvidersTests", dependencies: ["Core", "Providers", "HTTPTransport", "Runtime", "Store", "TestSupport"], path: "Tests/ProvidersTests"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Core", "Store", "Runtime", "Gateway", "Providers", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
+        .testTarget(name: "RuntimeTests", dependencies: ["Core", "Store", "Runtime", "Gateway", "Adapters", "Providers", "Platform", "Catalog", "HTTPTransport", "Jobs", "TestSupport"],
                     path: "Tests/RuntimeTests"),
         .testTarget(name: "GatewayTests", dependencies: ["Core", "Gateway", "Store", "TestSupport"], path: "Tests/GatewayTests"),
         .testTarget(name: "MeetingsTests", dependencies: ["Core", "Meetings", "Calendars", "Runtime", "HTTPTransport", "Providers", "Jobs", "Store", "TestSupport"],

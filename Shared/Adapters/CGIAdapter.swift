@@ -56,32 +56,67 @@ enum CGIAdapter {
             }
         }
         Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
-        let response = respond(exchange, site: site, routes: routes, environment: environment, deadline: Deadline(seconds: timeout))
-        finish(response.adding(cors), exchange: exchange, logger: logger, started: started)
+        let pingSeconds = (try? config.double("SSE_PING_SECONDS", default: ServerSentEventWriter.defaultPingSeconds,
+                                              in: 0...86_400)) ?? ServerSentEventWriter.defaultPingSeconds
+        let openStream = {
+            ServerSentEventWriter(head: ServerSentEventWriter.cgiHead(requestID: exchange.requestID, extraHeaders: cors),
+                                  redactor: environment.answerRedactor, pingSeconds: pingSeconds) { bytes, first in
+                // The first write takes stdout from the watchdog and the crash guard: a stream
+                // never starts after either answered, and neither answers into a stream.
+                (!first || StandardOutput.claim()) && StandardOutput.write(bytes)
+            }
+        }
+        switch respond(exchange, site: site, routes: routes, environment: environment, deadline: Deadline(seconds: timeout),
+                       openStream: openStream) {
+        case .response(let response):
+            finish(response.adding(cors), exchange: exchange, logger: logger, started: started)
+        case .streamed(let exitCode):
+            logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
+                                         "status": 200, "streamed": true,
+                                         "ms": .number(Double(started.duration(to: .now).milliseconds))])
+            StandardOutput.exit(exitCode)
+        }
+    }
+
+    /// How a request was answered: a response still to send, or an event stream already sent
+    /// (its head, its events and its last `done` or `error` event), with the outcome's exit code.
+    enum Answer {
+        case response(GatewayResponse)
+        case streamed(exitCode: Int32)
     }
 
     /// One request to its response: route, body, API key and input through the gateway, then the
     /// handler through the invocation core. Never exits; reads the body from stdin unless told
     /// otherwise.
     static func respond(_ exchange: CGIExchange, site: Site, routes: RouteTable, environment: InvocationEnvironment,
-                        deadline: Deadline,
-                        readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> GatewayResponse {
+                        deadline: Deadline, openStream: (() -> ServerSentEventWriter)? = nil,
+                        readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Answer {
         switch exchange.prepare(routes: routes, config: environment.config, readBody: readBody,
                                 openDatabase: { try environment.sharedDatabase() }) {
         case .refused(let refusal):
-            return refusal
+            return .response(refusal)
         case .ready(let prepared):
             guard let target = site.catalog.function(named: prepared.match.manifest.name) else {
                 // The route table is built from this catalog: a miss is a bug, not a request error.
-                return .error(BundleError(.internal, "the route has no function in this build"), requestID: exchange.requestID)
+                return .response(.error(BundleError(.internal, "the route has no function in this build"), requestID: exchange.requestID))
             }
+            // A streaming function asked for events streams them; the head goes out with the first
+            // event, so a request refused before any event still gets its status code.
+            let stream = target.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept"))
+                ? openStream?() : nil
+            stream?.endAfter(deadline, grace: 2) { code in StandardOutput.exit(code) }
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
-                                            deadline: deadline, database: prepared.database)
+                                            deadline: deadline, database: prepared.database, events: stream)
+            if let stream, stream.hasStarted {
+                stream.finish(outcome.result)
+                return .streamed(exitCode: outcome.exitCode)
+            }
+            stream?.close()
             switch outcome.result {
             case .success(let document):
-                return .from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID)
+                return .response(.from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID))
             case .failure(let error):
-                return errorResponse(error, exchange: exchange)
+                return .response(errorResponse(error, exchange: exchange))
             }
         }
     }

@@ -106,13 +106,17 @@ package enum DeploymentFiles {
             "",
             "    location / {",
         ] + fastCGI + ["    }", ""]
-        // Routes whose function takes a larger body (uploads: the file's cap plus multipart framing).
-        for manifest in manifests {
-            guard let limit = manifest.maxBodyBytes else { continue }
+        // Routes whose function takes a larger body (uploads: the file's cap plus multipart framing),
+        // and routes of streaming functions: their events pass through as written only with both
+        // NO_BUFFERING (fcgiwrap) and fastcgi_buffering off (nginx), and gzip would hold them back.
+        for manifest in manifests where manifest.maxBodyBytes != nil || manifest.streams {
+            let limit = manifest.maxBodyBytes.map { ["        client_max_body_size \($0);"] } ?? []
+            let streaming = manifest.streams
+                ? ["        fastcgi_param NO_BUFFERING 1;", "        fastcgi_buffering off;", "        gzip off;"] : []
             for route in manifest.routes {
                 let pattern = RoutePattern(route.path)
                 let path = pattern.parameters.isEmpty ? NginxText.regexEscaped(route.path) : String(pattern.regularExpression.dropFirst().dropLast())
-                lines += ["    location ~ \"^\(path)/?$\" {", "        client_max_body_size \(limit);"] + fastCGI + ["    }", ""]
+                lines += ["    location ~ \"^\(path)/?$\" {"] + limit + fastCGI + streaming + ["    }", ""]
             }
         }
         for page in errorPages {

@@ -42,9 +42,11 @@ enum Multipart {
         return result
     }
 
+    /// One part; its body is a slice of the request body (no copy: a 50 MB upload is copied once,
+    /// into its `text` or `content_base64`).
     struct Part {
         var headers: [String: String]
-        var body: [UInt8]
+        var body: ArraySlice<UInt8>
     }
 
     /// RFC 2046 §5.1.1: at most 70 characters, from `bchars`, not ending in a space. A longer
@@ -89,7 +91,7 @@ enum Multipart {
             }
             let lineFeed = next - 1
             let contentEnd = lineFeed > contentStart && body[lineFeed - 1] == 13 ? lineFeed - 1 : lineFeed
-            parts.append(Part(headers: headers, body: Array(body[contentStart..<contentEnd])))
+            parts.append(Part(headers: headers, body: body[contentStart..<contentEnd]))
             cursor = next
         }
     }

@@ -46,9 +46,11 @@ package enum Invocation {
     }
 
     /// Runs the function on a parsed envelope, starting on this thread, and waits for its answer.
+    /// `events` is where a streaming function's progress goes (the CGI adapter's SSE writer); the
+    /// answer is still returned as one document, for the adapter to send as the last event.
     package static func invoke(_ function: BundleFunction, input envelope: JSONValue, environment: InvocationEnvironment,
                                requestID: String?, deadline: Deadline, database: (any Database)? = nil,
-                               requestIDFromInput: Bool = true) -> Outcome {
+                               requestIDFromInput: Bool = true, events: (any EventSink)? = nil) -> Outcome {
         let started = ContinuousClock.now
         let fromInput = requestIDFromInput ? RequestID.sanitized(envelope["_http"]?["request_id"]?.stringValue) : nil
         let requestID = fromInput ?? requestID
@@ -59,7 +61,7 @@ package enum Invocation {
         do {
             try JSONDepth.checkInput(envelope)
             let context = try environment.context(function: function.name, logger: logger, deadline: deadline,
-                                                  http: envelope["_http"], database: database)
+                                                  http: envelope["_http"], database: database, events: events)
             result = runToCompletion(logger: logger) { try await function.run(envelope, context) }
         } catch {
             result = .failure(bundleError(error, logger: logger))

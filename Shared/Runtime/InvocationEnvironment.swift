@@ -55,10 +55,10 @@ package final class InvocationEnvironment: Sendable {
     /// The context of one invocation. The clock is read from the configuration each time, so a
     /// bad `BUNDLE_NOW` is that invocation's `misconfigured` error, not a crash.
     package func context(function: String, logger: Logger, deadline: Deadline, http: JSONValue?,
-                         database: (any Database)? = nil) throws -> FunctionContext {
+                         database: (any Database)? = nil, events: (any EventSink)? = nil) throws -> FunctionContext {
         if let database { adopt(database) }
         return FunctionContext(function: function, requestID: logger.requestID, config: config, clock: try BundleClock.from(config),
                                logger: logger, deadline: deadline, http: http, database: database,
-                               openDatabase: { [self] in try sharedDatabase() })
+                               openDatabase: { [self] in try sharedDatabase() }, events: events)
     }
 }
