@@ -8,7 +8,8 @@ import Store
 /// with that URL, then chunks containing it), **title** (the whole phrase, then all words),
 /// **content** (BM25 over the word index and the trigram index, fused with vector similarity by
 /// reciprocal rank; a hit only the vectors found must exceed `minimumSimilarity`). One hit per
-/// conversation (its best chunk); a conversation found at a level is not repeated below it.
+/// conversation (its best chunk); a conversation found at a level is not repeated below it. A URL
+/// query stops after its level: its words (`https`, `com`, `share`) would match any chat with a link.
 /// Bounded: each list reads at most `candidates` rows, whatever the page, so totals and pages
 /// are the same on every call (ties break by id). Without vectors (embedder missing or failing,
 /// vectors not yet made) content is ranked by words alone and `vectors` says so.
@@ -119,7 +120,7 @@ package struct ChatSearch: Sendable {
             if let source { statement += " AND source = ?"; arguments.append(source) }
             statement += " ORDER BY id LIMIT ?"
             arguments.append(candidates)
-            for row in try sql.query(statement, arguments) where ChatURL.key(try row.optionalString("url") ?? "") == key {
+            for row in try sql.query(statement, arguments) where ChatURL.key(row.optionalString("url") ?? "") == key {
                 if add(Found(conversationID: try row.int("id"), level: "url")) { levels.url += 1 }
             }
             let hits = try ChatFullText.substringHits(sql, text: key, filter: chunkFilter, limit: candidates)
@@ -127,6 +128,8 @@ package struct ChatSearch: Sendable {
                 let bm25 = hits.first { $0.id == chunk }?.bm25
                 if add(Found(conversationID: conversation, level: "url", chunkID: chunk, scores: .init(trigram: bm25))) { levels.url += 1 }
             }
+            // A URL's words ("https", "com", "share") would match every chat that mentions any link.
+            return found
         }
         // Title: the whole phrase, then all words.
         for phrase in [true, false] {
