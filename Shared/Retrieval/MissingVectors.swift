@@ -7,8 +7,8 @@ import Store
 /// keeps what was done and a retry (a `reembed-*` job) picks up exactly what is missing; storing
 /// is an upsert, so two runs at once only repeat work. Generic over the table (its `id` is the
 /// item id, `columns` what the text is made from) and the embedder (a model name and a batch
-/// function, since Retrieval knows no provider). The workspace's chunks use it; the sales
-/// communication chunks have the same logic in `CommunicationVectors` (a candidate to move here).
+/// function, since Retrieval knows no provider). The workspace's chunks (`ChatVectors`) and the
+/// sales communication chunks (`CommunicationVectors`) use it.
 package struct MissingVectors: Sendable {
     package let database: any Database
     package let collection: String
