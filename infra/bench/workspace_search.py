@@ -34,9 +34,15 @@ CONVERSATIONS, PER_CONVERSATION, DISTINCT = 1_000, 100, 2_000
 NOW = "2026-12-02T09:00:00.000Z"
 
 
+# The topical words are a fifth of the text, the rest a 3,000-word filler vocabulary: a query word
+# is in about one chunk in five (a 55-word vocabulary would put every word in every chunk).
+FILLER = [f"{a}{b}{c}" for a in "bcdfghklmnprstvz" for b in ("a", "e", "i", "o", "u", "ai", "ou", "ea") for c in
+          ("ber", "dal", "fin", "gor", "han", "jel", "kos", "lum", "mir", "nax", "pol", "quen", "ros", "sul", "tav", "ved", "wix", "yor", "zan", "tren", "blen", "crom", "dril", "flax")]
+
+
 def text(n, rng):
     role = "User" if n % 2 == 0 else "Assistant"
-    return f"{role}: " + " ".join(rng.choice(WORDS) for _ in range(55)) + "."
+    return f"{role}: " + " ".join(rng.choice(WORDS) if rng.random() < 0.2 else rng.choice(FILLER) for _ in range(55)) + "."
 
 
 def build(path):
