@@ -92,6 +92,8 @@ package enum Catalog {
         BundleFunction("run-event-match", RunEventMatchHandler.self),
         BundleFunction("list-event-matches", ListEventMatchesHandler.self),
         BundleFunction("import-chats", ImportChatsHandler.self),
+        BundleFunction("search-chats", SearchChatsHandler.self),
+        BundleFunction("reembed-chats", ReembedChatsHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

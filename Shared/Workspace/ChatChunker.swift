@@ -1,10 +1,14 @@
 import Core
 
 /// Cuts a transcript into the chunks that search indexes and summaries read: 2,500–3,500
-/// characters, cut on message boundaries (a message longer than the upper bound is cut on
-/// paragraph, then sentence, then word boundaries), each chunk knowing the messages it covers.
+/// characters each (all but the last, which may be shorter), each chunk's text the messages it
+/// covers as `User: …\n\nAssistant: …`, each chunk knowing the first and last message it covers.
 ///
-/// SKELETON: the search helper replaces this placeholder.
+/// A chunk ends after the message that brings it into the range. A message that would carry it
+/// past the upper bound is cut inside, on the last paragraph break that keeps the chunk in range,
+/// else the last sentence end, else the last space; only a single word longer than the range is
+/// cut mid-word. The part after the cut starts the next chunk, labelled with its role again.
+/// Linear: each character is copied once and each cut scans at most one window of the range.
 package enum ChatChunker {
     package struct Chunk: Sendable, Equatable {
         package var text: String
@@ -19,7 +23,115 @@ package enum ChatChunker {
         }
     }
 
+    package static let minimumLength = 2_500
+    package static let maximumLength = 3_500
+    static let separator = "\n\n"
+
     package static func chunks(_ messages: [ImportedMessage]) -> [Chunk] {
-        messages.enumerated().map { Chunk(text: "\($1.role): \($1.content)", firstMessage: $0, lastMessage: $0) }
+        chunks(messages, minimum: minimumLength, maximum: maximumLength)
+    }
+
+    /// The same with other bounds (tests use small ones); `minimum` ≥ 1, `maximum` ≥ `minimum`.
+    package static func chunks(_ messages: [ImportedMessage], minimum: Int, maximum: Int) -> [Chunk] {
+        var builder = Builder(minimum: max(1, minimum), maximum: max(minimum, maximum, 1))
+        for (position, message) in messages.enumerated() {
+            let content = message.content.trimmingWhitespace()
+            guard !content.isEmpty else { continue }
+            builder.add(label: label(message.role), content: Array(content), position: position)
+        }
+        builder.flush()
+        return builder.chunks
+    }
+
+    /// `user` → `User`, `assistant` → `Assistant`, other roles capitalised the same way.
+    static func label(_ role: String) -> String {
+        let trimmed = role.trimmingWhitespace()
+        guard let first = trimmed.first else { return "Unknown" }
+        return first.uppercased() + trimmed.dropFirst().lowercased()
+    }
+
+    struct Builder {
+        let minimum: Int
+        let maximum: Int
+        var chunks: [Chunk] = []
+        var text = ""
+        var length = 0
+        var first = -1
+        var last = -1
+
+        init(minimum: Int, maximum: Int) {
+            self.minimum = minimum
+            self.maximum = maximum
+        }
+
+        mutating func add(label: String, content: [Character], position: Int) {
+            let prefix = Array(label + ": ")
+            var rest = content[...]
+            while !rest.isEmpty {
+                let separatorLength = length == 0 ? 0 : ChatChunker.separator.count
+                let whole = prefix.count + rest.count
+                if length + separatorLength + whole <= maximum {
+                    append(String(prefix) + String(rest), length: whole, position: position)
+                    if length >= minimum { flush() }
+                    return
+                }
+                // A fresh chunk always takes something, even when the label fills the bound.
+                let room = max(length == 0 ? 1 : Int.min, maximum - length - separatorLength - prefix.count)
+                let least = max(1, minimum - length - separatorLength - prefix.count)
+                guard room >= least else {
+                    // The label alone does not fit what is left of this chunk: close it.
+                    flush()
+                    continue
+                }
+                let cut = ChatChunker.cut(rest, least: least, most: room)
+                append(String(prefix) + String(rest[rest.startIndex..<cut]), length: prefix.count + (cut - rest.startIndex), position: position)
+                flush()
+                rest = rest[cut...]
+                while let head = rest.first, head.isWhitespace { rest = rest.dropFirst() }
+            }
+        }
+
+        mutating func append(_ piece: String, length pieceLength: Int, position: Int) {
+            if length > 0 {
+                text += ChatChunker.separator
+                length += ChatChunker.separator.count
+            }
+            text += piece
+            length += pieceLength
+            if first < 0 { first = position }
+            last = position
+        }
+
+        mutating func flush() {
+            guard length > 0 else { return }
+            chunks.append(Chunk(text: text, firstMessage: first, lastMessage: last))
+            text = ""
+            length = 0
+            first = -1
+            last = -1
+        }
+    }
+
+    /// Where to cut `text` so the part before is `least`…`most` characters: the last paragraph
+    /// break in that window, else the last sentence end, else the last space (each after a
+    /// non-space, so nothing dangles), else `most` (a word longer than the window).
+    static func cut(_ text: ArraySlice<Character>, least: Int, most: Int) -> Int {
+        let start = text.startIndex
+        let upper = min(start + most, text.endIndex - 1)
+        let lower = start + least
+        guard upper >= lower else { return min(start + most, text.endIndex) }
+        var sentence: Int?
+        var word: Int?
+        var index = upper
+        while index >= lower {
+            let character = text[index]
+            if character.isWhitespace, !text[index - 1].isWhitespace {
+                if character == "\n", index + 1 < text.endIndex, text[index + 1] == "\n" { return index }
+                if sentence == nil, [".", "!", "?", "…", "。"].contains(text[index - 1]) { sentence = index }
+                if word == nil { word = index }
+            }
+            index -= 1
+        }
+        return sentence ?? word ?? start + most
     }
 }
