@@ -5,6 +5,7 @@ import Meetings
 import Platform
 import Runtime
 import Sales
+import Workspace
 
 /// Every function of the bundle: the one list that the executable's names, the route table, the
 /// OpenAPI document, the job queue's checks and the deployment files are generated from. Adding a
@@ -90,6 +91,9 @@ package enum Catalog {
         BundleFunction("match-prospects", MatchProspectsHandler.self),
         BundleFunction("run-event-match", RunEventMatchHandler.self),
         BundleFunction("list-event-matches", ListEventMatchesHandler.self),
+        BundleFunction("get-chat-summary", GetChatSummaryHandler.self),
+        BundleFunction("update-chat-summary", UpdateChatSummaryHandler.self),
+        BundleFunction("summarize-chat", SummarizeChatHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
