@@ -17,8 +17,15 @@ import Workspace
             ImportedMessage(id: "m1", role: "user", content: "Where should I travel in May with a small budget?"),
             ImportedMessage(id: "m2", role: "assistant", content: "Lisbon in May is warm and the crowds are smaller than in summer. Porto is cheaper, and the trains between them are fast."),
         ])
-        let saved = try ConversationStore(database: database).save(chat, importedBy: "test", now: Date(timeIntervalSince1970: 1_800_000_000))
-        #expect(saved.id == 1)
+        let store = ConversationStore(database: database)
+        #expect(try store.save(chat, importedBy: "test", now: Date(timeIntervalSince1970: 1_800_000_000)).id == 1)
+        // Four messages of ~3,000 characters: at least four chunks, more than SUMMARY_INLINE_CHUNKS=2.
+        let long = ImportedConversation(source: .claude, sourceID: "budget-1", title: "Budget review", messages: (0..<4).map { index in
+            ImportedMessage(id: "b\(index)", role: index % 2 == 0 ? "user" : "assistant", content: (0..<30).map {
+                "Point \(index)-\($0): the team reviewed the pricing of plan \(index) and agreed that option \($0 % 7) fits the budget best."
+            }.joined(separator: " "))
+        })
+        #expect(try store.save(long, importedBy: "test", now: Date(timeIntervalSince1970: 1_800_000_000)).id == 2)
     }
 
     @Test func theSummaryFunctionsFromFixturesAsPipedBinaries() throws {
@@ -51,7 +58,7 @@ import Workspace
     }
 
     @Test func aSummaryThroughNginx() throws {
-        let server = try NginxServer(mode: .direct, environment: ["LLM_PROVIDER": "offline"])
+        let server = try NginxServer(mode: .direct, environment: ["LLM_PROVIDER": "offline", "SUMMARY_INLINE_CHUNKS": "2"])
         let key = try server.createKey()
         try Self.seed(server.databasePath)
         let json = ["X-API-Key": key, "Content-Type": "application/json"]
@@ -67,6 +74,13 @@ import Workspace
         #expect(edit.json?["edited_by"]?.stringValue?.isEmpty == false)
         let queued = try server.send("POST", "/api/conversations/1/summary", headers: json, body: #"{"force": true}"#)
         #expect(queued.status == 409, "\(queued.text)")
+        let pending = try server.send("GET", "/api/conversations/2/imported_chat_summary", headers: json)
+        #expect(pending.status == 202, "\(pending.text)")
+        #expect(pending.json?["status"] == "pending")
+        #expect(pending.json?["job_id"]?.intValue != nil)
+        #expect(pending.json?["_http"] == nil)
+        let again = try server.send("GET", "/api/conversations/2/imported_chat_summary", headers: json)
+        #expect(again.status == 202 && again.json?["job_id"] == pending.json?["job_id"], "one job per conversation")
         #expect(try server.send("GET", "/api/conversations/7/imported_chat_summary", headers: json).status == 404)
         #expect(try server.send("GET", "/api/conversations/1/imported_chat_summary", headers: [:]).status == 401)
     }
