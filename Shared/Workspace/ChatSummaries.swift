@@ -13,6 +13,8 @@ package struct ChatSummaries: Sendable {
     package let inlineChunks: Int
     /// Characters of part summaries one reduce call reads (`SUMMARY_REDUCE_CHARS`).
     package let reduceBudget: Int
+    /// Most map calls one summary makes (`SUMMARY_MAX_MAP_CALLS`).
+    package let maxMapCalls: Int
     package let context: FunctionContext
     package let store: ChatSummaryStore
 
@@ -20,6 +22,7 @@ package struct ChatSummaries: Sendable {
         self.context = context
         inlineChunks = try context.config.int("SUMMARY_INLINE_CHUNKS", default: 4, in: 1...1_000)
         reduceBudget = try context.config.int("SUMMARY_REDUCE_CHARS", default: 12_000, in: 1_000...500_000)
+        maxMapCalls = try context.config.int("SUMMARY_MAX_MAP_CALLS", default: 100, in: 2...10_000)
         store = ChatSummaryStore(database: try context.database())
     }
 
@@ -81,7 +84,7 @@ package struct ChatSummaries: Sendable {
     /// thrown with the LLM error's code, so a job retries what a retry can fix.
     package func generate(_ conversation: ChatSummaryStore.Conversation, jobID: Int?) async throws -> ChatSummaryAnswer {
         let chunks = try store.chunks(conversation.id)
-        let summarizer = ChatSummarizer(llm: try context.llm(), reduceBudget: reduceBudget)
+        let summarizer = ChatSummarizer(llm: try context.llm(), reduceBudget: reduceBudget, maxMapCalls: maxMapCalls)
         do {
             let summary = try await summarizer.summarize(title: conversation.title, chunks: chunks, deadline: context.deadline)
             let written = try store.saveGenerated(summary, conversationID: conversation.id, contentHash: conversation.contentHash,

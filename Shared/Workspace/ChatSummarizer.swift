@@ -39,10 +39,14 @@ package struct ChatSummarizer: Sendable {
 
     package let llm: LLMClient
     package let reduceBudget: Int
+    /// At most this many map calls: a longer chat's consecutive chunks are read several per call,
+    /// so the cost of one summary is bounded however long the chat is.
+    package let maxMapCalls: Int
 
-    package init(llm: LLMClient, reduceBudget: Int = 12_000) {
+    package init(llm: LLMClient, reduceBudget: Int = 12_000, maxMapCalls: Int = 100) {
         self.llm = llm
         self.reduceBudget = max(1_000, reduceBudget)
+        self.maxMapCalls = max(2, maxMapCalls)
     }
 
     package func summarize(title: String, chunks: [String], deadline: Deadline) async throws -> Summary {
@@ -55,8 +59,10 @@ package struct ChatSummarizer: Sendable {
             last = try await run([ChatSummaryTask(mode: .whole, title: title, texts: chunks)], step: "whole", deadline: deadline)[0]
             calls = 1
         } else {
-            let maps = chunks.enumerated().map {
-                ChatSummaryTask(mode: .map, title: title, texts: [$0.element], part: $0.offset + 1, parts: chunks.count)
+            let perCall = (chunks.count + maxMapCalls - 1) / maxMapCalls
+            let parts = stride(from: 0, to: chunks.count, by: perCall).map { Array(chunks[$0..<min($0 + perCall, chunks.count)]) }
+            let maps = parts.enumerated().map {
+                ChatSummaryTask(mode: .map, title: title, texts: $0.element, part: $0.offset + 1, parts: parts.count)
             }
             var level = try await run(maps, step: "map", deadline: deadline).map(\.output.summary)
             calls += maps.count
@@ -128,7 +134,7 @@ package struct ChatSummarizer: Sendable {
         }
         if let failure {
             let task = tasks[failure.index]
-            var detail = step == "map" ? "chunk \(task.part) of \(task.parts)" : tasks.count > 1 ? "group \(task.part) of \(task.parts)" : "combining \(task.texts.count) part summaries"
+            var detail = step == "map" ? "\(task.texts.count == 1 ? "chunk" : "part") \(task.part) of \(task.parts)" : tasks.count > 1 ? "group \(task.part) of \(task.parts)" : "combining \(task.texts.count) part summaries"
             if let level, step == "reduce" { detail += ", level \(level)" }
             throw StepFailure(step: step, detail: detail, error: failure.error)
         }

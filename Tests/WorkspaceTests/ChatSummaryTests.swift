@@ -84,6 +84,15 @@ import Workspace
         #expect(result.calls == 15)
     }
 
+    @Test func aVeryLongChatReadsSeveralChunksPerMapCall() async throws {
+        let fake = CountingLLM()
+        let result = try await ChatSummarizer(llm: try harness.context(llm: fake).llm(), maxMapCalls: 4)
+            .summarize(title: "t", chunks: (1...10).map { "user: part \($0)." }, deadline: Deadline(seconds: 30))
+        // 10 chunks, at most 4 calls: 3 chunks per call, so 4 calls (3 + 3 + 3 + 1).
+        #expect(fake.count("map") == 4 && fake.count("reduce") == 1)
+        #expect(result.chunkCount == 10 && result.calls == 5)
+    }
+
     @Test func aFailingProviderLeavesAFailedSummaryNamingTheStepAndAskingAgainRetries() async throws {
         let id = try save(SummaryChats.long(messages: 3))
         let chunks = try chunkCount(id)
