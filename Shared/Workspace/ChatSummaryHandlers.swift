@@ -95,15 +95,23 @@ package struct SummarizeChatHandler: FunctionHandler {
                     throw BundleError(.conflict, "the summary of conversation \(input.id) was written by a person and is never regenerated; PATCH /api/conversations/\(input.id)/summary replaces it",
                                       retryable: false)
                 }
-                return ChatSummaryAnswer(record, conversation: conversation)
+                return Self.unchanged(record, conversation, context)
             }
             if !force, record.status == .ready, record.contentHash == conversation.contentHash {
-                return ChatSummaryAnswer(record, conversation: conversation)
+                return Self.unchanged(record, conversation, context)
             }
         }
         if context.http != nil {
             return try summaries.queue(conversation, chunkCount: try summaries.store.chunkCount(input.id), force: force)
         }
         return try await summaries.generate(conversation, jobID: context.jobID)
+    }
+
+    /// The summary as it is (nothing to make): over HTTP with 200 rather than the route's 202.
+    static func unchanged(_ record: ChatSummaryStore.Record, _ conversation: ChatSummaryStore.Conversation,
+                          _ context: FunctionContext) -> ChatSummaryAnswer {
+        var answer = ChatSummaryAnswer(record, conversation: conversation)
+        if context.http != nil { answer.httpStatus = 200 }
+        return answer
     }
 }
