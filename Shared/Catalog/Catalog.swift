@@ -94,6 +94,9 @@ package enum Catalog {
         BundleFunction("import-chats", ImportChatsHandler.self),
         BundleFunction("search-chats", SearchChatsHandler.self),
         BundleFunction("reembed-chats", ReembedChatsHandler.self),
+        BundleFunction("get-chat-summary", GetChatSummaryHandler.self),
+        BundleFunction("update-chat-summary", UpdateChatSummaryHandler.self),
+        BundleFunction("summarize-chat", SummarizeChatHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
