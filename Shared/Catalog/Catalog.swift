@@ -5,6 +5,7 @@ import Meetings
 import Platform
 import Runtime
 import Sales
+import Workspace
 
 /// Every function of the bundle: the one list that the executable's names, the route table, the
 /// OpenAPI document, the job queue's checks and the deployment files are generated from. Adding a
@@ -90,6 +91,11 @@ package enum Catalog {
         BundleFunction("match-prospects", MatchProspectsHandler.self),
         BundleFunction("run-event-match", RunEventMatchHandler.self),
         BundleFunction("list-event-matches", ListEventMatchesHandler.self),
+        BundleFunction("list-chats", ListChatsHandler.self),
+        BundleFunction("get-chat", GetChatHandler.self),
+        BundleFunction("update-chat", UpdateChatHandler.self),
+        BundleFunction("delete-chat", DeleteChatHandler.self),
+        BundleFunction("import-slack-thread", ImportSlackThreadHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
