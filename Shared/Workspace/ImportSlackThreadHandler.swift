@@ -29,7 +29,10 @@ package struct ImportSlackThreadHandler: FunctionHandler {
             "title": Schema.string(maxLength: 300), "permalink": Schema.string(maxLength: 2_000),
             "users": Schema.map(Schema.string(), "Slack user id → name, for mentions"),
             "type": Schema.string("url_verification for Slack's Events API handshake"), "challenge": Schema.string(maxLength: 200),
-        ], required: [], additionalProperties: true),
+            // The rest of what Slack sends with a conversations.replies answer or a handshake: accepted, not used.
+            "token": Schema.string(), "has_more": Schema.boolean(), "response_metadata": ["type": "object"],
+            "warning": Schema.string(), "error": Schema.string(), "channel_id": Schema.string(maxLength: 100),
+        ], required: []),
         output: Schema.object([
             "conversation": ChatConversation.schema,
             "outcome": Schema.string(enum: ["created", "updated", "unchanged"]),
