@@ -97,6 +97,11 @@ package enum Catalog {
         BundleFunction("get-chat-summary", GetChatSummaryHandler.self),
         BundleFunction("update-chat-summary", UpdateChatSummaryHandler.self),
         BundleFunction("summarize-chat", SummarizeChatHandler.self),
+        BundleFunction("list-chats", ListChatsHandler.self),
+        BundleFunction("get-chat", GetChatHandler.self),
+        BundleFunction("update-chat", UpdateChatHandler.self),
+        BundleFunction("delete-chat", DeleteChatHandler.self),
+        BundleFunction("import-slack-thread", ImportSlackThreadHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

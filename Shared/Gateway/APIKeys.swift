@@ -103,13 +103,19 @@ package struct APIKeys: Sendable {
     }
 }
 
-/// Who is calling: the key from `X-API-Key` or `Authorization: Bearer`, checked unless the route
-/// is public. Failures are `unauthorized` with one message whatever was wrong, so a caller learns
-/// nothing about which keys exist.
+/// Who is calling: the key from `X-API-Key` or `Authorization: Bearer`, required unless the route
+/// is public (there it only names the caller when valid). Failures are `unauthorized` with one
+/// message whatever was wrong, so a caller learns nothing about which keys exist.
 package enum Authenticator {
     package static func principal(for request: GatewayRequest, manifest: FunctionManifest, database: () throws -> any Database) throws -> String? {
         let presented = presentedKey(request)
-        if manifest.isPublic { return nil }
+        if manifest.isPublic {
+            // A public route still learns who called when a valid key came along (the Slack import
+            // takes Slack's signature or a key); a key that does not verify, or a database that
+            // cannot be opened, leaves it anonymous: the route's own check decides, as without a key.
+            guard let presented, let key = try? APIKeys(database: try database()).verify(presented) else { return nil }
+            return "api_key:\(key.name)"
+        }
         guard let presented else {
             throw BundleError(.unauthorized, "this route needs an API key: send it as X-API-Key or Authorization: Bearer")
         }

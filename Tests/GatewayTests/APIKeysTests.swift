@@ -48,7 +48,7 @@ import Testing
         #expect(throws: BundleError.self) { try keys.revoke(name: "nobody", id: nil, now: now) }
     }
 
-    @Test func theAuthenticatorReadsBothHeadersAndSkipsPublicRoutes() throws {
+    @Test func theAuthenticatorReadsBothHeadersAndOnlyNamesCallersOfPublicRoutes() throws {
         let (_, secret) = try keys.create(name: "svc", now: now)
         let privateRoute = FunctionManifest(name: "p", summary: "", routes: [Route("GET", "/p")], input: [:], output: [:])
         let publicRoute = FunctionManifest(name: "h", summary: "", routes: [Route("GET", "/h")], input: [:], output: [:], isPublic: true)
@@ -58,6 +58,12 @@ import Testing
         #expect(try principal(["x-api-key": secret], privateRoute) == "api_key:svc")
         #expect(try principal(["authorization": "Bearer \(secret)"], privateRoute) == "api_key:svc")
         #expect(try principal([:], publicRoute) == nil)
+        // A public route learns who called when a valid key came along; a wrong key, or a database
+        // that cannot be opened, leaves it anonymous (the route's own check decides).
+        #expect(try principal(["x-api-key": secret], publicRoute) == "api_key:svc")
+        #expect(try principal(["x-api-key": "fbk_wrong"], publicRoute) == nil)
+        #expect(try Authenticator.principal(for: GatewayRequest(method: "GET", path: "/h", headers: ["x-api-key": secret]), manifest: publicRoute,
+                                            database: { throw BundleError(.unavailable, "down") }) == nil)
         for headers in [[:], ["x-api-key": "fbk_wrong"], ["authorization": "Basic \(secret)"]] {
             do {
                 _ = try principal(headers, privateRoute)
