@@ -107,12 +107,11 @@ import Testing
         let created = try Binaries.run("create-api-key", stdin: #"{"name": "memory"}"#, environment: ["DATABASE_URL": directory.file("bundle.sqlite")],
                                        workingDirectory: directory.path)
         let key = try #require(created.json?["key"]?.stringValue)
-        let started = try Binaries.start(Binaries.path("bundle"), stdinBytes: body, environment: [
+        let (result, peak) = try Binaries.runMeasuringPeakMemory(Binaries.path("bundle"), stdinBytes: body, environment: [
             "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/api/conversations/import",
             "PATH_INFO": "/api/conversations/import", "CONTENT_TYPE": type, "CONTENT_LENGTH": String(body.count),
             "DATABASE_URL": directory.file("bundle.sqlite"), "HTTP_X_API_KEY": key, "LOG_LEVEL": "warning",
         ], workingDirectory: directory.path)
-        let (result, peak) = try started.waitMeasuringPeakMemory()
         let head = String(result.stdoutText.prefix(600))
         #expect(result.stdoutText.hasPrefix("Status: 200"), "\(head) \(result.stderr.suffix(600))")
         #expect(result.stdoutText.contains("\"imported\":"), "\(head)")

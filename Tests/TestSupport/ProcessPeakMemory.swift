@@ -1,18 +1,31 @@
 import Foundation
 
-extension RunningProcess {
-    /// Waits like `wait()`, also returning the child's peak resident memory in bytes (wait4's
-    /// `ru_maxrss`): a memory bound is a behaviour a test can assert, unlike a timing.
-    package func waitMeasuringPeakMemory() throws -> (result: ProcessResult, peakBytes: Int) {
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(processIdentifier, &status, 0, &usage) < 0 && errno == EINTR {}
-        let duration = started.duration(to: .now)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let exited = status & 0x7F == 0
-        let result = ProcessResult(stdout: Array(try Data(contentsOf: scratch.appendingPathComponent("stdout"))),
-                                   stderr: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("stderr")), as: UTF8.self),
-                                   exitCode: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), duration: duration)
-        return (result, Int(usage.ru_maxrss) * 1024)
+extension Binaries {
+    /// Runs a program like `run`, also returning its peak resident memory in bytes: a memory bound
+    /// is a behaviour a test can assert, unlike a timing. The program is started by a small Python
+    /// process that forks it and reads `ru_maxrss` from `wait4`. Linux keeps a process's high-water
+    /// mark across `execve` and takes it from the memory the process had before: a child spawned
+    /// straight from the test runner (`posix_spawn` shares the runner's memory until it execs) would
+    /// report the runner's peak, hundreds of megabytes that are not the program's.
+    package static func runMeasuringPeakMemory(_ executable: String, stdinBytes: [UInt8], environment: [String: String],
+                                               workingDirectory: String) throws -> (result: ProcessResult, peakBytes: Int) {
+        let peakFile = FileManager.default.temporaryDirectory.appendingPathComponent("peak-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: peakFile) }
+        let script = """
+            import os, sys
+            pid = os.fork()
+            if pid == 0:
+                os.execv(sys.argv[2], sys.argv[2:])
+            _, status, usage = os.wait4(pid, 0)
+            with open(sys.argv[1], "w") as out:
+                out.write(str(usage.ru_maxrss * 1024))
+            code = os.waitstatus_to_exitcode(status)
+            sys.exit(code if code >= 0 else 128 - code)
+            """
+        let path = executable.hasPrefix("/") ? executable : Binaries.path(executable)
+        let result = try Binaries.start("/usr/bin/python3", arguments: ["-c", script, peakFile, path], stdinBytes: stdinBytes,
+                                        environment: environment, workingDirectory: workingDirectory).wait()
+        let peak = Int((try? String(contentsOfFile: peakFile, encoding: .utf8)) ?? "") ?? Int.max
+        return (result, peak)
     }
 }

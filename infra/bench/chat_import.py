@@ -8,6 +8,7 @@ same run.
 Usage: chat_import.py BIN_DIR WORK_DIR [MEGABYTES]"""
 import json
 import os
+import shutil
 import resource
 import subprocess
 import sys
@@ -56,7 +57,7 @@ head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filena
 body_path = os.path.join(work, "body.multipart")
 with open(body_path, "wb") as body, open(export_path, "rb") as export:
     body.write(head)
-    body.write(export.read())
+    shutil.copyfileobj(export, body, 1 << 20)  # in pieces: a child inherits this process's peak
     body.write(f"\r\n--{boundary}--\r\n".encode())
 body_bytes = os.path.getsize(body_path)
 
