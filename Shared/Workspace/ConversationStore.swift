@@ -7,7 +7,7 @@ import Store
 /// chunks (and, through the chunks' triggers, their full-text rows) in one transaction, so a
 /// conversation is searchable by words as soon as it is stored and a failure leaves nothing half
 /// written. Re-importing the same conversation (same source id, else same URL) updates it in
-/// place; the claim is `INSERT … ON CONFLICT (source_key) DO NOTHING RETURNING`, so two imports
+/// place (the URL only within one source); the claim is `INSERT … ON CONFLICT (source_key) DO NOTHING RETURNING`, so two imports
 /// of one chat at once make one row.
 package struct ConversationStore: Sendable {
     package let database: any Database
@@ -68,8 +68,11 @@ package struct ConversationStore: Sendable {
         let lastMessageAt = (conversation.messages.compactMap(\.createdAt).max()) ?? conversation.updatedAt
         return try database.write { sql in
             var existing = try sql.queryOne("SELECT id, content_hash FROM workspace_conversations WHERE source_key = ?", key)
+            // The URL finds a conversation of the same source only: a URL is the caller's word
+            // (a Slack thread's permalink), so it must never reach another source's conversation.
             if existing == nil, let url = conversation.url, !url.isEmpty {
-                existing = try sql.queryOne("SELECT id, content_hash FROM workspace_conversations WHERE url = ? ORDER BY id LIMIT 1", url)
+                existing = try sql.queryOne("SELECT id, content_hash FROM workspace_conversations WHERE url = ? AND source = ? ORDER BY id LIMIT 1",
+                                            url, conversation.source.rawValue)
             }
             let id: Int
             if let existing {

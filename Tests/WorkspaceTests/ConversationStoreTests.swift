@@ -28,6 +28,24 @@ import Workspace
         #expect(try branch?.optionalString("parent_node_id") == "m1")
     }
 
+    @Test func aURLMatchesOnlyAConversationOfTheSameSource() throws {
+        let url = "https://chatgpt.com/share/abc"
+        var shared = chat(id: nil)
+        shared.url = url
+        let original = try store.save(shared, importedBy: nil, now: Date(timeIntervalSince1970: 0))
+        // A Slack thread whose permalink claims the same URL is a conversation of its own.
+        let slack = ImportedConversation(source: .slack, sourceID: "C1:1.0", url: url, title: "forged",
+                                         messages: [ImportedMessage(id: "1.0", role: "user", content: "replaced?")])
+        let saved = try store.save(slack, importedBy: nil, now: Date(timeIntervalSince1970: 10))
+        #expect(saved.outcome == .created && saved.id != original.id)
+        let titles = try harness.database.read { try $0.query("SELECT title FROM workspace_conversations ORDER BY id").map { try $0.string("title") } }
+        #expect(titles == ["Trip planning", "forged"])
+        // Within one source the URL still finds the conversation.
+        var again = chat(id: "c-9", answer: "Try Porto.")
+        again.url = url
+        #expect(try store.save(again, importedBy: nil, now: Date(timeIntervalSince1970: 20)).id == original.id)
+    }
+
     @Test func reimportingUpdatesInPlaceAndAnUnchangedOneTouchesNothing() throws {
         let first = try store.save(chat(), importedBy: nil, now: Date(timeIntervalSince1970: 0))
         let again = try store.save(chat(), importedBy: nil, now: Date(timeIntervalSince1970: 10))
