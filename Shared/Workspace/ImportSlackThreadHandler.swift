@@ -6,9 +6,11 @@ import Runtime
 /// `POST /api/conversations/import-slack` (201): a Slack thread posted by a Slack app or a service
 /// becomes a conversation with `source: slack` (re-posting the thread updates it). The route is
 /// public because Slack cannot send an API key; the handler itself requires Slack's request
-/// signature (`SLACK_SIGNING_SECRET`) or an API key the gateway verified. A piped call (no
-/// `_http`) is a local caller, trusted like every piped function. Also answers Slack's Events API
-/// `url_verification` handshake when it is signed.
+/// signature (`SLACK_SIGNING_SECRET`) or an API key the gateway verified. A signed request is
+/// read from its signed raw body only (query parameters, which the runtime merges over body
+/// fields, are not signed). A piped call (no `_http`) is refused unless `SLACK_SIGNATURE_CHECK=off`,
+/// because a deployment that pipes the internet's body (OpenFaaS's classic watchdog) would
+/// otherwise let anyone in. Also answers Slack's Events API `url_verification` handshake when it is signed.
 package struct ImportSlackThreadHandler: FunctionHandler {
     package typealias Input = JSONValue
 
@@ -46,7 +48,7 @@ package struct ImportSlackThreadHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: JSONValue, context: FunctionContext) async throws -> JSONValue {
-        try Self.authenticate(context)
+        let input = try Self.authenticate(context) == .signature ? try Self.signedBody(context) : input
         if input["type"]?.stringValue == "url_verification" {
             guard let challenge = input["challenge"]?.stringValue else {
                 throw BundleError.validation(field: "challenge", "Slack's url_verification carries a challenge")
@@ -64,10 +66,22 @@ package struct ImportSlackThreadHandler: FunctionHandler {
         return ["conversation": try JSONValue(encoding: stored), "outcome": .string(saved.outcome.rawValue), "embedding": try JSONValue(encoding: embedding)]
     }
 
+    /// How a call was let in.
+    enum Caller: Equatable { case unchecked, apiKey, signature }
+
     /// Through HTTP: an API key the gateway verified, else Slack's signature over the raw body.
-    static func authenticate(_ context: FunctionContext) throws {
-        guard let http = context.http, case .object = http else { return }
-        if context.principal != nil { return }
+    /// `SLACK_SIGNATURE_CHECK=off` lets any call in (local piping and fixtures); otherwise a piped
+    /// call is refused.
+    static func authenticate(_ context: FunctionContext) throws -> Caller {
+        if context.config["SLACK_SIGNATURE_CHECK"]?.lowercased() == "off" {
+            context.logger.warning("workspace.slack_signature_check_off")
+            return .unchecked
+        }
+        guard let http = context.http, case .object = http else {
+            throw BundleError(.forbidden, "a piped call carries no Slack signature to check; piped calls need SLACK_SIGNATURE_CHECK=off "
+                              + "(local use only), and over HTTP the request is signed by Slack or carries an API key")
+        }
+        if context.principal != nil { return .apiKey }
         let headers = http["headers"]
         let signature = headers?["x-slack-signature"]?.stringValue
         let timestamp = headers?["x-slack-request-timestamp"]?.stringValue
@@ -82,5 +96,18 @@ package struct ImportSlackThreadHandler: FunctionHandler {
             context.logger.warning("workspace.slack_signature_refused", ["reason": .string("\(refusal)")])
             throw BundleError(.unauthorized, refusal.message)
         }
+        return .signature
+    }
+
+    /// The input a signed request stands for: its raw body, which the signature covers, checked
+    /// against the input schema again (the runtime checked the body merged with the query).
+    static func signedBody(_ context: FunctionContext) throws -> JSONValue {
+        let raw = context.http?["raw_body"]?.stringValue ?? ""
+        guard let body = try? JSONValue(parsing: raw), case .object = body else {
+            throw BundleError(.invalidRequest, "a Slack-signed request carries the thread as one JSON object in its body")
+        }
+        let problems = SchemaValidator.validate(body, against: manifest.inputSchema, at: "")
+        if !problems.isEmpty { throw BundleError.validation(problems) }
+        return body
     }
 }

@@ -11,9 +11,11 @@ import Testing
 @Suite(.serialized) struct ChatConversationTests {
     @Test func theConversationFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z"]
-        func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
-            let result = try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
+        // Piped, import-slack-thread has no Slack signature to check: fixtures run with the check off.
+        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "SLACK_SIGNATURE_CHECK": "off"]
+        func run(_ name: String, _ stdin: String, exit: Int32 = 0, checked: Bool = false) throws -> JSONValue {
+            let result = try Binaries.run(name, stdin: stdin, environment: checked ? ["BUNDLE_NOW": "2026-12-02T09:00:00Z"] : environment,
+                                          workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")
             let json = try #require(result.json, "\(name) printed no JSON: \(result.stdoutText)")
             if exit == 0, let manifest = Catalog.manifest(named: name) {
@@ -22,6 +24,8 @@ import Testing
             }
             return json
         }
+        let unsigned = try run("import-slack-thread", try Fixtures.text("import-slack-thread/offsite-thread.json"), exit: 77, checked: true)
+        #expect(unsigned["error"]?["code"] == "forbidden")
         let imported = try run("import-slack-thread", try Fixtures.text("import-slack-thread/offsite-thread.json"))
         #expect(imported["outcome"] == "created")
         #expect(imported["conversation"]?["id"] == 1 && imported["conversation"]?["source"] == "slack")

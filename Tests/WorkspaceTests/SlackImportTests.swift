@@ -80,6 +80,28 @@ import Workspace
         #expect(unconfigured?.code == .misconfigured && unconfigured?.message.contains("SLACK_SIGNING_SECRET") == true)
     }
 
+    @Test func querySeparateFromTheSignedBodyCannotChangeTheThread() async throws {
+        // The runtime merges query parameters over body fields: the handler sees channel CX,
+        // the signed body says C1.
+        let merged = #"{"channel":"CX","title":"forged","messages":[{"ts":"1764665000.000100","text":"hi","user":"U1"}]}"#
+        var http = envelope()
+        if case .object(var fields) = http { fields["query"] = "channel=CX&title=forged"; http = .object(fields) }
+        let answer = try await post(http, body: merged)
+        #expect(answer["conversation"]?["source_id"] == "C1:1764665000.000100")
+        #expect(answer["conversation"]?["title"] == "hi")
+        let stored = try harness.database.read { try $0.query("SELECT source_id FROM workspace_conversations").map { try $0.string("source_id") } }
+        #expect(stored == ["C1:1764665000.000100"])
+    }
+
+    @Test func aPipedCallIsRefusedUnlessTheCheckIsOff() async throws {
+        let input = try JSONValue(parsing: Array(Self.body.utf8))
+        let refused = await harness.error { _ = try await harness.call(ImportSlackThreadHandler(), input, context: harness.context()) }
+        #expect(refused?.code == .forbidden && refused?.message.contains("SLACK_SIGNATURE_CHECK=off") == true)
+        #expect(try harness.count("workspace_conversations") == 0)
+        let accepted = try await harness.call(ImportSlackThreadHandler(), input, context: harness.context(["SLACK_SIGNATURE_CHECK": "off"]))
+        #expect(accepted["outcome"] == "created")
+    }
+
     @Test func slacksURLVerificationIsAnsweredWhenSigned() async throws {
         let body = #"{"type":"url_verification","token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#
         let answer = try await post(envelope(body: body), body: body)
