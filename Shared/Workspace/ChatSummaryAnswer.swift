@@ -20,8 +20,15 @@ package struct ChatSummaryAnswer: Encodable, Sendable {
     package var error: JSONValue?
     package var createdAt: String?
     package var updatedAt: String?
+    /// After a failure: when `get-chat-summary` makes it again (`ChatSummaries.failureBackoff`).
+    package var retryAfter: String?
+    /// A word on the answer: an empty chat, a recent failure, where a job's text is read.
+    package var note: String?
     /// 202 while pending (the HTTP gateway strips `_http`).
     package var httpStatus: Int?
+
+    /// The note of a ready summary of a chat without text.
+    package static let noTextNote = "the conversation has no text to summarise"
 
     enum CodingKeys: String, CodingKey {
         case summary, status, stale, provider, model, error
@@ -34,6 +41,8 @@ package struct ChatSummaryAnswer: Encodable, Sendable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case http = "_http"
+        case retryAfter = "retry_after"
+        case note
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -52,6 +61,8 @@ package struct ChatSummaryAnswer: Encodable, Sendable {
         try container.encode(error, forKey: .error)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(retryAfter, forKey: .retryAfter)
+        try container.encodeIfPresent(note, forKey: .note)
         if let httpStatus { try container.encode(["status": JSONValue.number(Double(httpStatus))] as JSONValue, forKey: .http) }
     }
 
@@ -67,10 +78,15 @@ package struct ChatSummaryAnswer: Encodable, Sendable {
         promptVersion = record.isManualEdit ? nil : record.promptVersion
         chunkCount = record.chunkCount
         jobID = pendingJob ?? record.jobID
-        error = record.status == .ready ? nil : record.error
+        // The content hash a failure keeps is the store's business.
+        error = record.status == .ready ? nil : record.error.map { error in
+            .object(["step": error["step"] ?? .null, "code": error["code"] ?? .null, "message": error["message"] ?? .null]
+                .filter { $0.value != .null })
+        }
         createdAt = record.createdAt
         updatedAt = record.updatedAt
         httpStatus = status == "pending" ? 202 : nil
+        if record.status == .ready, !record.isManualEdit, record.chunkCount == 0, record.text?.isEmpty ?? true { note = Self.noTextNote }
     }
 
     package static let schema: JSONValue = Schema.object([
@@ -86,11 +102,14 @@ package struct ChatSummaryAnswer: Encodable, Sendable {
         "chunk_count": Schema.integer("Chunks of the conversation the summary reads", minimum: 0),
         "job_id": Schema.nullable(Schema.integer("The summarize-chat job making (or that made) it; GET /jobs/{id}", minimum: 1)),
         "error": Schema.nullable(Schema.object([
-            "step": Schema.string("read, whole, map or reduce"), "code": Schema.string(), "message": Schema.string(),
+            "step": Schema.string("setup, read, whole, map, reduce, summarize or store"), "code": Schema.string(), "message": Schema.string(),
         ], "The last failed run")),
         "created_at": Schema.nullable(Schema.string(format: "date-time")),
         "updated_at": Schema.nullable(Schema.string(format: "date-time")),
         "_http": Schema.object(["status": Schema.integer()], "HTTP status override (202 while pending); stripped over HTTP"),
+        "retry_after": Schema.nullable(Schema.string("After a failure: when a GET makes the summary again (POST …/summary retries at once)",
+                                                     format: "date-time")),
+        "note": Schema.nullable(Schema.string("e.g. the conversation has no text to summarise; or, from a job, where the text is read")),
     ], required: ["conversation_id", "summary", "status", "is_manual_edit", "edited_by", "stale", "provider", "model", "prompt_version",
                   "chunk_count", "job_id", "error", "created_at", "updated_at"])
 }

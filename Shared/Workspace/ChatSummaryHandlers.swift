@@ -97,14 +97,14 @@ package struct SummarizeChatHandler: FunctionHandler {
                 }
                 return Self.unchanged(record, conversation, context)
             }
-            if !force, record.status == .ready, record.contentHash == conversation.contentHash {
+            if !force, record.isCurrent(for: conversation) {
                 return Self.unchanged(record, conversation, context)
             }
         }
         if context.http != nil {
             return try summaries.queue(conversation, chunkCount: try summaries.store.chunkCount(input.id), force: force)
         }
-        return try await summaries.generate(conversation, jobID: context.jobID)
+        return Self.withoutText(try await summaries.generate(conversation, jobID: context.jobID), context)
     }
 
     /// The summary as it is (nothing to make): over HTTP with 200 rather than the route's 202.
@@ -112,6 +112,17 @@ package struct SummarizeChatHandler: FunctionHandler {
                           _ context: FunctionContext) -> ChatSummaryAnswer {
         var answer = ChatSummaryAnswer(record, conversation: conversation)
         if context.http != nil { answer.httpStatus = 200 }
+        return withoutText(answer, context)
+    }
+
+    /// Run piped or by the worker, the answer is stored as the job's `result`, which outlives a
+    /// deleted conversation: it carries the ids and the status, never the text (read through
+    /// `get-chat-summary`).
+    static func withoutText(_ answer: ChatSummaryAnswer, _ context: FunctionContext) -> ChatSummaryAnswer {
+        guard context.http == nil else { return answer }
+        var answer = answer
+        answer.summary = nil
+        answer.note = "the text is read through GET /api/conversations/\(answer.conversationID)/imported_chat_summary (get-chat-summary)"
         return answer
     }
 }

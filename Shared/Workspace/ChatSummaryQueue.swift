@@ -21,7 +21,7 @@ package enum ChatSummaryQueue {
                 let chunkCount = try summaries.store.chunkCount(id)
                 guard chunkCount > summaries.inlineChunks else { continue }
                 if let record = try summaries.store.summary(id) {
-                    if record.isManualEdit || record.status == .ready && record.contentHash == conversation.contentHash { continue }
+                    if record.isCurrent(for: conversation) { continue }
                     if try summaries.activeJob(record) != nil { continue }
                 }
                 _ = try summaries.queue(conversation, chunkCount: chunkCount, force: false)

@@ -106,10 +106,12 @@ package struct ChatSummaryStore: Sendable {
         }
     }
 
-    /// Records a failed run: the step and reason; the previous text (if any) stays.
-    package func saveFailed(_ failure: ChatSummarizer.StepFailure, conversationID: Int, chunkCount: Int, jobID: Int?, now: Date) throws {
+    /// Records a failed run: the step and reason, and the content it failed on (`content_hash` in
+    /// `error`, so a request knows whether the content changed since); the previous text (if any) stays.
+    package func saveFailed(_ failure: ChatSummarizer.StepFailure, conversationID: Int, contentHash: String, chunkCount: Int, jobID: Int?,
+                            now: Date) throws {
         let error: JSONValue = ["step": .string(failure.step), "code": .string(failure.error.code.rawValue),
-                                "message": .string(String(failure.message.prefix(1_000)))]
+                                "message": .string(String(failure.message.prefix(1_000))), "content_hash": .string(contentHash)]
         _ = try database.write { sql in
             try sql.execute("""
                 INSERT INTO workspace_summaries (conversation_id, status, chunk_count, error, job_id, created_at, updated_at)

@@ -42,13 +42,17 @@ package struct ReembedChatsHandler: FunctionHandler {
 
     /// Queues the job once: an active one (queued or running) is reused. `hourly` (searches, which
     /// find the same missing vectors again and again) keys it by the hour, so chunks that can never
-    /// be embedded queue at most one job an hour rather than one per search.
+    /// be embedded queue at most one job an hour rather than one per search. Otherwise the key is
+    /// `after:<the newest reembed-chats job>` (all finished, or one would be active): requests that
+    /// race past the active-job look-up share it, so the queue's idempotency makes one job, and
+    /// once that job is over the next request gets a new one.
     package static func enqueue(context: FunctionContext, hourly: Bool = false) throws -> Int {
         let queue = JobQueue(database: try context.database())
         let input: JSONValue = [:]
         if let active = try queue.activeJob(function: manifest.name, input: input) { return active.id }
         let now = context.clock.now()
-        let stamp = hourly ? "hour:" + Timestamp.format(now).prefix(13) : Timestamp.format(now)
+        let newest = try queue.list(status: nil, function: manifest.name, before: nil, limit: 1).first?.id ?? 0
+        let stamp = hourly ? "hour:" + Timestamp.format(now).prefix(13) : "after:\(newest)"
         return try queue.enqueue(.init(function: manifest.name, input: input, idempotencyKey: "reembed-chats:\(stamp)",
                                        maxAttempts: 5, timeoutSeconds: manifest.timeoutSeconds, principal: context.principal,
                                        requestID: context.requestID), now: now).job.id

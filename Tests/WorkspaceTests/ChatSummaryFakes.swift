@@ -41,8 +41,8 @@ final class CountingLLM: LLMProvider {
 extension WorkspaceHarness {
     /// A context whose LLM client is `provider` (recording into this database's `llm_calls`).
     func context(llm provider: any LLMProvider, _ values: [String: String] = [:], http: JSONValue? = nil,
-                 function: String = "get-chat-summary") -> FunctionContext {
-        let clock = BundleClock(frozenAt: Timestamp.parse(WorkspaceHarness.now)!)
+                 function: String = "get-chat-summary", now: String = WorkspaceHarness.now) -> FunctionContext {
+        let clock = BundleClock(frozenAt: Timestamp.parse(now)!)
         let client = LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: database), function: function,
                                requestID: "req-summary", clock: clock)
         return FunctionContext(function: function, requestID: "req-summary", config: Config(values), clock: clock, logger: .discarding,
