@@ -62,6 +62,19 @@ package struct ChatFullText: Sendable {
         return try matching(sql, table: "workspace_titles", match: match, filter: filter, limit: limit)
     }
 
+    /// A condition on a conversation's `id`: its title holds words starting with each of the
+    /// query's words, case and diacritics folded by the title index ("uber", "über" and "Über"
+    /// all find "Über"; SQLite's `lower`/`LIKE` fold ASCII only). Nil when the query has no word.
+    package static func titleWordsFilter(_ query: String) -> SQLFilter? {
+        var terms: [String] = []
+        for word in Words.split(query.prefix(4_096)) {
+            terms.append(quoted(String(word.lowercased().prefix(FullTextSearch.maximumTermLength))) + " *")
+            if terms.count == maximumTerms { break }
+        }
+        guard !terms.isEmpty else { return nil }
+        return SQLFilter("id IN (SELECT rowid FROM workspace_titles WHERE workspace_titles MATCH ?)", [terms.joined(separator: " AND ")])
+    }
+
     static func quoted(_ term: String) -> String { "\"" + term.replacing("\"", with: "\"\"") + "\"" }
 
     private static func matching(_ sql: any SQLExecutor, table: String, match: String, filter: SQLFilter?, limit: Int) throws -> [Hit] {
