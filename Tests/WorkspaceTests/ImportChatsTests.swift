@@ -75,7 +75,7 @@ import Testing
         #expect(events.names == ["status", "imported", "skipped", "imported"], "status reading goes out with the first entry")
         #expect(run.counts[.created] == 2)
         #expect(run.problems == [ImportProblem(index: 1, title: "Broken", file: "conversations.json", reason: "it has no messages")])
-        let first = try #require(events.sent.withLock { $0.first?.data })
+        let first = try #require(events.sent.withLock { $0.first { $0.event == "imported" }?.data })
         #expect(first["type"] == nil)  // the writer adds it
         #expect(first["outcome"] == "imported" && first["message_count"] == 2 && first["branch_count"] == 1)
 
