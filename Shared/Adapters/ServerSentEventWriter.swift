@@ -57,16 +57,27 @@ package final class ServerSentEventWriter: EventSink, Sendable {
     /// Whether the head went out: from then on every outcome is an event, never a status code.
     package var hasStarted: Bool { state.withLock { $0.started } }
 
+    /// Writes one event; nothing once the stream is closed or finished (no event follows `done`
+    /// or `error`).
     package func send(event: String, data: JSONValue) {
+        deliver(event: event, data: data, final: false)
+    }
+
+    /// Writes one event under the lock; the final one also marks the stream finished and closed
+    /// in that same critical section, so no other event can slip in after it.
+    private func deliver(event: String, data: JSONValue, final: Bool) {
         let frame = Self.frame(event: event, data: data)
         let startsTimer = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
+            guard !state.closed, final || !state.finished else { return false }
             let first = !state.started
-            if deliver((first ? head : []) + frame, first: first, state: &state), first {
-                state.started = true
-                return pingSeconds > 0
+            let written = deliver((first ? head : []) + frame, first: first, state: &state)
+            if written, first { state.started = true }
+            if final {
+                state.finished = true
+                state.closed = true
+                return false
             }
-            return false
+            return written && first && pingSeconds > 0
         }
         if startsTimer { startPings() }
     }
@@ -95,10 +106,10 @@ package final class ServerSentEventWriter: EventSink, Sendable {
                 fields.removeValue(forKey: "_http")
                 response = .object(fields)
             }
-            send(event: "done", data: ["type": "done", "response": response])
+            deliver(event: "done", data: ["type": "done", "response": response], final: true)
         case .failure(let error):
             let body = error.document["error"] ?? .object([:])
-            send(event: "error", data: ["type": "error", "error": body, "message": .string(error.message)])
+            deliver(event: "error", data: ["type": "error", "error": body, "message": .string(error.message)], final: true)
         }
         close()
     }

@@ -2,7 +2,8 @@ import Core
 import FoundationEssentials
 import Store
 
-/// The rows of one table that have no vector of a model in a `VectorIndex` collection, and the
+/// The rows of one table that have no current vector of a model in a `VectorIndex` collection
+/// (none, or one made from text the row no longer holds), and the
 /// sync that embeds them: in batches, each stored in its own transaction, so a failure part way
 /// keeps what was done and a retry (a `reembed-*` job) picks up exactly what is missing; storing
 /// is an upsert, so two runs at once only repeat work. Generic over the table (its `id` is the
@@ -33,51 +34,49 @@ package struct MissingVectors: Sendable {
 
     package var index: VectorIndex { VectorIndex(database: database, collection: collection) }
 
-    private var missingClause: String {
-        "NOT EXISTS (SELECT 1 FROM retrieval_vectors v WHERE v.collection = ? AND v.item_id = t.id AND v.model = ?)"
-    }
-
     /// Ids go in as placeholders, a bounded number per statement.
     private static func groups(_ ids: [Int]?) -> [[Int]?] {
         ids.map { ids in stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) } } ?? [nil]
     }
 
-    /// Rows with no vector of the model (optionally only `ids`), oldest first, at most `limit`.
-    package func missing(ids: [Int]? = nil, limit: Int = Int.max) throws -> [VectorIndex.Item] {
-        let select = "SELECT t.id, " + columns.map { "t." + $0 }.joined(separator: ", ") + " FROM \(table) t WHERE " + missingClause
+    /// Rows (optionally only `ids`, only after `after`) with no vector of the model, or with one
+    /// made from other text than the row holds now (a row rewritten since it was embedded),
+    /// oldest first, at most `limit`. The stored hash is compared here, since SQL cannot hash.
+    package func missing(ids: [Int]? = nil, after: Int = 0, limit: Int = Int.max) throws -> [VectorIndex.Item] {
+        let select = "SELECT t.id, " + columns.map { "t." + $0 }.joined(separator: ", ")
+            + ", v.content_hash AS vector_hash FROM \(table) t LEFT JOIN retrieval_vectors v ON v.collection = ? AND v.item_id = t.id AND v.model = ?"
+            + " WHERE t.id > ?"
+        let page = 512
         return try database.read { sql in
             var items: [VectorIndex.Item] = []
-            for group in Self.groups(ids) where items.count < limit {
-                var statement = select
-                var arguments: [any SQLBindable] = [collection, model]
-                if let group {
-                    statement += " AND t.id IN (" + Array(repeating: "?", count: group.count).joined(separator: ", ") + ")"
-                    arguments += group.map { $0 as any SQLBindable }
+            // Sorted, so a cursor (the last id returned) never skips an id of a later group.
+            for group in Self.groups(ids?.sorted()) where items.count < limit {
+                var cursor = after
+                while items.count < limit {
+                    var statement = select
+                    var arguments: [any SQLBindable] = [collection, model, cursor]
+                    if let group {
+                        statement += " AND t.id IN (" + Array(repeating: "?", count: group.count).joined(separator: ", ") + ")"
+                        arguments += group.map { $0 as any SQLBindable }
+                    }
+                    statement += " ORDER BY t.id LIMIT ?"
+                    arguments.append(page)
+                    let rows = try sql.query(statement, arguments)
+                    for row in rows where items.count < limit {
+                        let item = VectorIndex.Item(id: try row.int("id"), text: try text(row))
+                        if row.optionalString("vector_hash") != VectorIndex.contentHash(item.text) { items.append(item) }
+                    }
+                    guard rows.count == page, let last = rows.last else { break }
+                    cursor = try last.int("id")
                 }
-                statement += " ORDER BY t.id LIMIT ?"
-                arguments.append(min(limit - items.count, Int(Int32.max)))
-                items += try sql.query(statement, arguments).map { row in VectorIndex.Item(id: try row.int("id"), text: try text(row)) }
             }
             return items
         }
     }
 
-    /// How many rows (optionally only of `ids`) have no vector of the model.
+    /// How many rows (optionally only of `ids`) have no current vector of the model (see `missing`).
     package func missingCount(ids: [Int]? = nil) throws -> Int {
-        let base = "SELECT COUNT(*) AS n FROM \(table) t WHERE " + missingClause
-        return try database.read { sql in
-            var count = 0
-            for group in Self.groups(ids) {
-                var statement = base
-                var arguments: [any SQLBindable] = [collection, model]
-                if let group {
-                    statement += " AND t.id IN (" + Array(repeating: "?", count: group.count).joined(separator: ", ") + ")"
-                    arguments += group.map { $0 as any SQLBindable }
-                }
-                count += try sql.queryOne(statement, arguments)?.int("n") ?? 0
-            }
-            return count
-        }
+        try missing(ids: ids).count
     }
 
     /// Rows less vectors of the model: two counts, cheap enough for every search to ask.
@@ -102,9 +101,11 @@ package struct MissingVectors: Sendable {
     /// backlog never sits in memory at once.
     package func sync(ids: [Int]? = nil, deadline: Deadline, now: Date, batchSize: Int = 64) async throws -> Report {
         var report = Report()
+        var cursor = 0
         while true {
-            let items = try missing(ids: ids, limit: batchSize * 16)
-            guard !items.isEmpty else { return report }
+            let items = try missing(ids: ids, after: cursor, limit: batchSize * 16)
+            guard let last = items.last else { return report }
+            cursor = last.id
             var start = 0
             while start < items.count {
                 let batch = Array(items[start..<min(start + batchSize, items.count)])
@@ -119,10 +120,31 @@ package struct MissingVectors: Sendable {
                     report.failure = BundleError.converting(error, otherwise: BundleError(.upstreamFailed, "the embedder failed"))
                     return report
                 }
-                try index.store(Array(zip(batch, vectors)).map { (item: $0.0, vector: $0.1) }, model: model, now: now)
-                report.embedded += batch.count
+                report.embedded += try storeCurrent(Array(zip(batch, vectors)).map { (item: $0.0, vector: $0.1) }, now: now)
                 start += batch.count
             }
+        }
+    }
+
+    /// Stores the vectors of the rows that still hold the text they were made from, checked in
+    /// the same write: the embedder was awaited outside any transaction, so a row may have been
+    /// deleted or rewritten meanwhile (its vector would describe other text). Returns how many
+    /// were stored; the others are missing again and a later sync embeds their new text.
+    private func storeCurrent(_ entries: [(item: VectorIndex.Item, vector: [Float])], now: Date) throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let select = "SELECT t.id, " + columns.map { "t." + $0 }.joined(separator: ", ") + " FROM \(table) t WHERE t.id IN ("
+        return try database.write { sql in
+            var current: [Int: String] = [:]
+            for group in Self.groups(entries.map(\.item.id)) {
+                guard let group else { continue }
+                let statement = select + Array(repeating: "?", count: group.count).joined(separator: ", ") + ")"
+                for row in try sql.query(statement, group.map { $0 as any SQLBindable }) {
+                    current[try row.int("id")] = try text(row)
+                }
+            }
+            let fresh = entries.filter { current[$0.item.id] == $0.item.text }
+            try index.store(fresh, model: model, now: now, in: sql)
+            return fresh.count
         }
     }
 }

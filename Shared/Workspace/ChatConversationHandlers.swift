@@ -24,7 +24,7 @@ package struct ListChatsHandler: FunctionHandler {
         summary: "Imported conversations, newest import first; filters: q (title contains, any case), source.",
         routes: [Route("GET", "/api/conversations")],
         input: Schema.object([
-            "q": Schema.string("Text the title contains (any case)", maxLength: 300),
+            "q": Schema.string("Text the title contains, or words its words begin with (any case, accents ignored)", maxLength: 300),
             "source": Schema.string(enum: ChatSource.allCases.map(\.rawValue)),
             "limit": Schema.integer("At most this many (default 50)", minimum: 1, maximum: 200),
             "offset": Schema.integer("Skip this many", minimum: 0),

@@ -6,7 +6,9 @@ import Runtime
 /// transaction, so a later failure keeps it and a retry is `unchanged`), counted, reported as an
 /// event to a streaming caller and listed in the answer; each problem likewise. Event volume is
 /// bounded: per-entry events up to `detailedEvents` of each kind, then a `status` progress event
-/// every `progressEvery` entries.
+/// every `progressEvery` entries. The answer is bounded the same way: the first `listedProblems`
+/// problems and `listedConversations` conversations are kept in full, the rest only counted (a
+/// hostile export of two million empty entries must not make a 375 MB answer).
 final class ChatImportRun {
     static let detailedEvents = 2_000
     static let progressEvery = 500
@@ -14,8 +16,17 @@ final class ChatImportRun {
     let context: FunctionContext
     let store: ConversationStore
     let now: Date
+    let listedProblems: Int
+    let listedConversations: Int
     private(set) var conversations: [ImportChatsHandler.ImportedChat] = []
     private(set) var problems: [ImportProblem] = []
+    /// Every conversation stored, listed or not.
+    private(set) var stored = 0
+    /// Every problem, listed or not (the answer's `skipped`).
+    private(set) var skipped = 0
+    /// Whether the first event went out: `status: reading` waits for the first entry, so a
+    /// refusal before any (an unknown format, a file too large) keeps its HTTP status.
+    private var started = false
     private(set) var chunkIDs: [Int] = []
     private(set) var changedIDs: [Int] = []
     private(set) var counts: [ConversationStore.Saved.Outcome: Int] = [:]
@@ -25,13 +36,23 @@ final class ChatImportRun {
     private var indexOffset = 0
     private var highestIndex = -1
 
-    init(context: FunctionContext, store: ConversationStore) {
+    init(context: FunctionContext, store: ConversationStore, listedProblems: Int = 1_000, listedConversations: Int = 10_000) {
         self.context = context
         self.store = store
+        self.listedProblems = listedProblems
+        self.listedConversations = listedConversations
         self.now = context.clock.now()
     }
 
-    var stored: Int { conversations.count }
+    var problemsTruncated: Bool { skipped > problems.count }
+    var conversationsTruncated: Bool { stored > conversations.count }
+
+    /// Sends `status: reading` before the first entry's event (once).
+    func start() {
+        guard !started else { return }
+        started = true
+        status("reading")
+    }
 
     /// Starts the next file: its entries' indexes continue after the last one seen.
     func nextFile(_ name: String?) {
@@ -43,6 +64,7 @@ final class ChatImportRun {
     /// the deadline is near.
     func visit(_ entry: ChatExportReader.Entry) throws {
         try checkDeadline()
+        start()
         switch entry {
         case .conversation(let index, let conversation):
             save(conversation, index: indexOffset + index)
@@ -56,6 +78,7 @@ final class ChatImportRun {
     /// Saves one conversation; a failure to store it is that entry's problem.
     func save(_ conversation: ImportedConversation, index: Int) {
         highestIndex = max(highestIndex, index)
+        start()
         do {
             let saved = try store.save(conversation, importedBy: context.principal, now: now)
             counts[saved.outcome, default: 0] += 1
@@ -65,8 +88,9 @@ final class ChatImportRun {
                 index: index, id: saved.id, title: conversation.title, source: conversation.source.rawValue,
                 outcome: saved.outcome == .created ? "imported" : saved.outcome.rawValue,
                 messageCount: conversation.messages.count, branchCount: conversation.branches.count, url: conversation.url)
-            conversations.append(chat)
-            if conversations.count <= Self.detailedEvents {
+            stored += 1
+            if conversations.count < listedConversations { conversations.append(chat) }
+            if stored <= Self.detailedEvents {
                 context.emit("imported", (try? JSONValue(encoding: chat)) ?? [:])
             } else {
                 progress()
@@ -86,8 +110,10 @@ final class ChatImportRun {
 
     func record(_ problem: ImportProblem) {
         highestIndex = max(highestIndex, problem.index)
-        problems.append(problem)
-        if problems.count <= Self.detailedEvents {
+        start()
+        skipped += 1
+        if problems.count < listedProblems { problems.append(problem) }
+        if skipped <= Self.detailedEvents {
             context.emit("skipped", (try? JSONValue(encoding: problem)) ?? [:])
         } else {
             progress()
@@ -96,13 +122,13 @@ final class ChatImportRun {
 
     func status(_ status: String, _ extra: [String: JSONValue] = [:]) {
         var data: [String: JSONValue] = ["status": .string(status), "imported": .number(Double(stored)),
-                                         "skipped": .number(Double(problems.count))]
+                                         "skipped": .number(Double(skipped))]
         data.merge(extra) { $1 }
         context.emit("status", .object(data))
     }
 
     private func progress() {
-        if (conversations.count + problems.count) % Self.progressEvery == 0 { status("importing") }
+        if (stored + skipped) % Self.progressEvery == 0 { status("importing") }
     }
 
     /// Past the deadline (less a margin for embedding and the answer), the import stops with a

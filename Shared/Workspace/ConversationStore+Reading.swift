@@ -1,4 +1,5 @@
 import Core
+import Retrieval
 import FoundationEssentials
 import Store
 
@@ -6,7 +7,8 @@ import Store
 /// and one conversation with its transcript and, on request, its other branches.
 extension ConversationStore {
     /// What `list` filters by: `query` is a case-insensitive substring of the title (matched as
-    /// typed: `%` and `_` match themselves), `source` one of `ChatSource`.
+    /// typed: `%` and `_` match themselves) or its words begin title words (case and diacritics
+    /// folded), `source` one of `ChatSource`.
     package struct ListFilter: Sendable {
         package var query: String?
         package var source: String?
@@ -22,8 +24,16 @@ extension ConversationStore {
         var conditions: [String] = []
         var arguments: [any SQLBindable] = []
         if let query = filter.query?.trimmingWhitespace(), !query.isEmpty {
-            conditions.append("lower(title) LIKE ? ESCAPE '\\'")
+            // A substring as typed (ASCII case folded), or the query's words as word beginnings
+            // through the title index (any case, diacritics folded: "uber" finds "Über").
+            let substring = "lower(title) LIKE ? ESCAPE '\\'"
             arguments.append(LikePattern.containing(query.lowercased()))
+            if let words = ChatFullText.titleWordsFilter(query) {
+                conditions.append("(\(substring) OR \(words.sql))")
+                arguments += words.arguments
+            } else {
+                conditions.append(substring)
+            }
         }
         if let source = filter.source {
             conditions.append("source = ?")

@@ -77,11 +77,14 @@ package struct ConversationStore: Sendable {
             let id: Int
             if let existing {
                 id = try existing.int("id")
-                if try existing.string("content_hash") == hash { return Saved(id: id, outcome: .unchanged, chunkIDs: []) }
-                let oldChunks = try sql.query("SELECT id FROM workspace_chunks WHERE conversation_id = ?", id).map { try $0.int("id") }
-                for chunk in oldChunks {
-                    _ = try sql.execute("DELETE FROM retrieval_vectors WHERE collection = ? AND item_id = ?", Self.vectorCollection, chunk)
+                // Lock the row before comparing (the write lock on SQLite, the row's lock on
+                // PostgreSQL), so two imports at once cannot both see the old hash and both
+                // replace the messages; a row deleted since the look-up is a conflict to retry.
+                guard let locked = try sql.queryOne("UPDATE workspace_conversations SET updated_at = updated_at WHERE id = ? RETURNING content_hash", id) else {
+                    throw BundleError(.conflict, "the conversation was deleted while it was imported; try again")
                 }
+                if try locked.string("content_hash") == hash { return Saved(id: id, outcome: .unchanged, chunkIDs: []) }
+                // The chunks' delete trigger (ChatSearchSchema) removes their vectors too.
                 _ = try sql.execute("DELETE FROM workspace_chunks WHERE conversation_id = ?", id)
                 _ = try sql.execute("DELETE FROM workspace_messages WHERE conversation_id = ?", id)
                 _ = try sql.execute("""

@@ -66,9 +66,19 @@ package struct ImportChatsHandler: FunctionHandler {
         var updated: Int
         var unchanged: Int
         var skipped: Int
+        /// The first conversations (all of them unless `conversationsTruncated`).
         var conversations: [ImportedChat]
+        var conversationsTruncated: Bool
+        /// The first problems (all of them unless `problemsTruncated`; `skipped` counts all).
         var problems: [ImportProblem]
+        var problemsTruncated: Bool
         var embedding: ChatEmbedding
+
+        enum CodingKeys: String, CodingKey {
+            case imported, updated, unchanged, skipped, conversations, problems, embedding
+            case conversationsTruncated = "conversations_truncated"
+            case problemsTruncated = "problems_truncated"
+        }
     }
 
     package static let manifest = FunctionManifest(
@@ -86,7 +96,10 @@ package struct ImportChatsHandler: FunctionHandler {
         output: Schema.object([
             "imported": Schema.integer(minimum: 0), "updated": Schema.integer(minimum: 0), "unchanged": Schema.integer(minimum: 0),
             "skipped": Schema.integer(minimum: 0), "conversations": Schema.array(ImportedChat.schema),
-            "problems": Schema.array(ImportProblem.schema), "embedding": ChatEmbedding.schema,
+            "conversations_truncated": Schema.boolean("True when only the first 10,000 conversations are listed (the counts are complete)"),
+            "problems": Schema.array(ImportProblem.schema),
+            "problems_truncated": Schema.boolean("True when only the first 1,000 problems are listed (skipped counts all)"),
+            "embedding": ChatEmbedding.schema,
         ]),
         timeoutSeconds: 600,
         maxBodyBytes: FunctionManifest.bodyLimit(forFileBytes: ChatExportReader.maximumFileBytes),
@@ -98,15 +111,15 @@ package struct ImportChatsHandler: FunctionHandler {
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
         let source = try Self.source(of: input)
         let run = ChatImportRun(context: context, store: ConversationStore(database: try context.database()))
-        run.status("reading")
         switch source {
         case .files(let files):
             for file in files {
                 run.nextFile(file.filename)
                 do {
                     try Self.read(file, run: run)
-                } catch let error as BundleError where files.count > 1 && error.code == .validationFailed {
-                    // One unreadable file of several is that file's problem; the others import.
+                } catch let error as BundleError where files.count > 1 && error.code != .timeout {
+                    // One unreadable file of several (malformed, too large, an unknown format) is
+                    // that file's problem; the others import. Running out of time ends the import.
                     run.recordFile(reason: error.message)
                 }
             }
@@ -121,11 +134,11 @@ package struct ImportChatsHandler: FunctionHandler {
             try Self.read(UploadedFile(filename: filename, contentBase64: encoded), run: run)
         }
         let counts = run.counts
-        guard !run.conversations.isEmpty else {
+        guard run.stored > 0 else {
             let details = run.problems.prefix(100).map {
                 ErrorDetail(field: "conversations[\($0.index)]", problem: [$0.file, $0.title, $0.reason].compactMap { $0 }.joined(separator: ": "))
             }
-            throw BundleError(.validationFailed, "nothing was imported: \(run.problems.count) conversation(s) could not be read",
+            throw BundleError(.validationFailed, "nothing was imported: \(run.skipped) conversation(s) could not be read",
                               details: details.isEmpty ? [ErrorDetail(field: "(input)", problem: "the export has no conversations")] : details)
         }
         run.status("embedding", ["chunks": .number(Double(run.chunkIDs.count))])
@@ -133,7 +146,8 @@ package struct ImportChatsHandler: FunctionHandler {
         run.status("summarizing")
         await ChatSummaryQueue.afterImport(conversationIDs: run.changedIDs, context: context)
         return Output(imported: counts[.created] ?? 0, updated: counts[.updated] ?? 0, unchanged: counts[.unchanged] ?? 0,
-                      skipped: run.problems.count, conversations: run.conversations, problems: run.problems, embedding: embedding)
+                      skipped: run.skipped, conversations: run.conversations, conversationsTruncated: run.conversationsTruncated,
+                      problems: run.problems, problemsTruncated: run.problemsTruncated, embedding: embedding)
     }
 
     enum Source {

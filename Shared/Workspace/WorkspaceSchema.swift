@@ -18,7 +18,8 @@ package enum WorkspaceSchema {
 /// 1, 2, … are the other branches, each from its fork (`parent_node_id` of its first message) to
 /// a leaf. Chunks are the transcript cut for search and summaries (`ChatChunker`); deleting a
 /// conversation deletes its messages and chunks (cascade) and, through the chunks' triggers,
-/// their full-text rows.
+/// their full-text rows. Chunk ids are never reused (`AUTOINCREMENT`): a vector is stored by chunk
+/// id after the embedder answered, and a reused id would give a new chunk an old text's vector.
 package enum ConversationsSchema {
     package static let migrations: [Migration] = [conversations]
 
@@ -61,7 +62,7 @@ package enum ConversationsSchema {
             UNIQUE (conversation_id, branch, position)
         );
         CREATE TABLE workspace_chunks (
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             conversation_id INTEGER NOT NULL REFERENCES workspace_conversations (id) ON DELETE CASCADE,
             source_type TEXT NOT NULL DEFAULT 'imported_chat',
             position INTEGER NOT NULL,

@@ -127,6 +127,18 @@ import Testing
         #expect(data["error"]?["code"] == "timeout")
     }
 
+    @Test func noEventFollowsTheLastOne() {
+        let sink = Sink()
+        let stream = writer(sink)
+        stream.send(event: "status", data: ["status": "reading"])
+        stream.finish(.failure(BundleError(.timeout, "out of time")))
+        stream.send(event: "imported", data: ["id": 1])
+        stream.finish(.success(Array("{}".utf8)))
+        #expect(sink.writes.withLock { $0.count } == 2)
+        #expect(sink.text.hasSuffix("\n\n") && sink.text.contains("event: error") && !sink.text.contains("event: imported"))
+        #expect(!stream.isOpen)
+    }
+
     @Test func aStartedStreamPastItsDeadlineEndsWithATimeoutEvent() async throws {
         let sink = Sink()
         let stream = writer(sink)
