@@ -21,7 +21,7 @@ package enum RawInflate {
     /// sizes are the archive's claim; the stream's own end is what counts).
     package static func inflate(_ input: ArraySlice<UInt8>, limit: Int) throws(Failure) -> [UInt8] {
         let result: Result<[UInt8], Failure> = input.withUnsafeBufferPointer { source in
-            do { return .success(try inflate(source, limit: limit)) } catch { return .failure(error) }
+            do throws(Failure) { return .success(try inflate(source, limit: limit)) } catch { return .failure(error) }
         }
         return try result.get()
     }

@@ -49,7 +49,7 @@ package enum ChatExportZip {
                 // before anything is inflated; only the known list files may be larger.
                 let base = String(file.name.split(separator: "/").last ?? "").lowercased()
                 if !listFiles.contains(where: { base.hasPrefix($0) }), file.uncompressedSize > JSONStream.defaultMaximumElementBytes {
-                    throw BundleError(.payloadTooLarge, "the file is \(file.uncompressedSize) bytes; one conversation may be at most \(JSONStream.defaultMaximumElementBytes)")
+                    throw BundleError(.payloadTooLarge, "the file holds \(file.uncompressedSize) bytes, more than the \(JSONStream.defaultMaximumElementBytes) one conversation may have")
                 }
                 data = try archive.read(file)
             } catch let error as BundleError {
