@@ -20,6 +20,14 @@ package enum RawInflate {
     /// Inflates `input` completely; bytes after the end of the DEFLATE stream are ignored (ZIP
     /// sizes are the archive's claim; the stream's own end is what counts).
     package static func inflate(_ input: ArraySlice<UInt8>, limit: Int) throws(Failure) -> [UInt8] {
+        let result: Result<[UInt8], Failure> = input.withUnsafeBufferPointer { source in
+            do throws(Failure) { return .success(try inflate(source, limit: limit)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// The same straight from a buffer (an entry of an archive read in place).
+    package static func inflate(_ input: UnsafeBufferPointer<UInt8>, limit: Int) throws(Failure) -> [UInt8] {
         // zlib counts input in 32 bits; archives are read from memory far below that.
         guard input.count <= Int(UInt32.max) else { throw .corrupt("the compressed entry is larger than 4 GB") }
         var stream = z_stream()
@@ -27,7 +35,7 @@ package enum RawInflate {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: step)
-        let result: Result<Void, Failure> = input.withUnsafeBufferPointer { source in
+        let result: Result<Void, Failure> = { (source: UnsafeBufferPointer<UInt8>) -> Result<Void, Failure> in
             // zlib reads through a mutable pointer type but never writes the input.
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = UInt32(source.count)
@@ -55,7 +63,7 @@ package enum RawInflate {
                     return .failure(.corrupt(message))
                 }
             }
-        }
+        }(input)
         try result.get()
         return output
     }

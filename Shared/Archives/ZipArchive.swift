@@ -58,11 +58,16 @@ package struct ZipArchive: Sendable {
     package init(bytes: [UInt8], limits: Limits = Limits()) throws {
         self.bytes = bytes
         self.limits = limits
+        entries = try bytes.withUnsafeBufferPointer { try ZipArchive.directory(of: $0, limits: limits) }
+    }
+
+    /// The central directory's entries, their count checked against the limit first.
+    static func directory(of bytes: UnsafeBufferPointer<UInt8>, limits: Limits) throws -> [Entry] {
         let directory = try ZipDirectory.locate(bytes)
         guard directory.entryCount <= limits.maxEntries else {
             throw BundleError(.payloadTooLarge, "the archive has \(directory.entryCount) entries; at most \(limits.maxEntries) are read")
         }
-        entries = try ZipDirectory.entries(bytes, directory, maxEntries: limits.maxEntries)
+        return try ZipDirectory.entries(bytes, directory, maxEntries: limits.maxEntries)
     }
 
     /// Whether the bytes start like a ZIP archive (a local file header, or an empty archive).
@@ -76,6 +81,15 @@ package struct ZipArchive: Sendable {
 
     /// The entry's bytes, inflated and checked (size, CRC-32), under the limits.
     package mutating func read(_ entry: Entry) throws -> [UInt8] {
+        let limits = limits
+        var produced = producedBytes
+        defer { producedBytes = produced }
+        return try bytes.withUnsafeBufferPointer { try ZipArchive.read(entry, in: $0, limits: limits, producedBytes: &produced) }
+    }
+
+    /// Reads `entry` from the archive's bytes. Inflating stops at the size the directory declares
+    /// (more output is a corrupt entry), so a declared size checked by the caller bounds the work.
+    static func read(_ entry: Entry, in bytes: UnsafeBufferPointer<UInt8>, limits: Limits, producedBytes: inout Int) throws -> [UInt8] {
         let label = "the archive entry \"\(entry.name.prefix(200))\""
         guard !entry.isEncrypted else { throw BundleError(.validationFailed, "\(label) is encrypted; send an archive without a password") }
         guard entry.method == 0 || entry.method == 8 else {
@@ -87,13 +101,15 @@ package struct ZipArchive: Sendable {
         let limit = min(limits.maxEntryBytes, remaining, ratioBound)
         let output: [UInt8]
         if entry.method == 0 {
-            guard data.count <= limit else { throw tooLarge(label, size: data.count, remaining: remaining, ratioBound: ratioBound) }
+            guard data.count <= limit else { throw tooLarge(label, size: data.count, remaining: remaining, ratioBound: ratioBound, limits: limits) }
             output = Array(data)
+        } else if entry.uncompressedSize > limit {
+            throw tooLarge(label, size: entry.uncompressedSize, remaining: remaining, ratioBound: ratioBound, limits: limits)
         } else {
             do {
-                output = try RawInflate.inflate(data, limit: limit)
+                output = try RawInflate.inflate(data, limit: entry.uncompressedSize)
             } catch .tooLarge {
-                throw tooLarge(label, size: nil, remaining: remaining, ratioBound: ratioBound)
+                throw BundleError(.validationFailed, "\(label) is corrupt: it holds more than the \(entry.uncompressedSize) bytes the directory says")
             } catch .corrupt(let reason) {
                 throw BundleError(.validationFailed, "\(label) is corrupt (\(reason))")
             }
@@ -114,7 +130,7 @@ package struct ZipArchive: Sendable {
         return try read(entry)
     }
 
-    private func tooLarge(_ label: String, size: Int?, remaining: Int, ratioBound: Int) -> BundleError {
+    private static func tooLarge(_ label: String, size: Int?, remaining: Int, ratioBound: Int, limits: Limits) -> BundleError {
         let limit = min(limits.maxEntryBytes, remaining, ratioBound)
         if limit == ratioBound && ratioBound < min(limits.maxEntryBytes, remaining) {
             return BundleError(.payloadTooLarge, "\(label) expands more than \(limits.maxRatio) times its compressed size; it was refused as a possible zip bomb")
@@ -123,5 +139,28 @@ package struct ZipArchive: Sendable {
             return BundleError(.payloadTooLarge, "the archive expands to more than \(limits.maxTotalBytes) bytes in all (at \(label))")
         }
         return BundleError(.payloadTooLarge, "\(label) expands to more than \(limits.maxEntryBytes) bytes" + (size.map { " (\($0))" } ?? ""))
+    }
+}
+
+/// A ZIP archive read in place from the caller's buffer (an upload already in memory), so a
+/// 128 MB export is never copied; the same bounds and checks as `ZipArchive`. Valid only while
+/// the buffer is, so it is neither `Sendable` nor kept past the caller's scope.
+package struct BorrowedZipArchive {
+    package let entries: [ZipArchive.Entry]
+    package let limits: ZipArchive.Limits
+    private let bytes: UnsafeBufferPointer<UInt8>
+    /// Bytes produced by reads so far (against `maxTotalBytes`).
+    package private(set) var producedBytes = 0
+
+    /// Reads the central directory; entries are inflated only when read.
+    package init(bytes: UnsafeBufferPointer<UInt8>, limits: ZipArchive.Limits = .init()) throws {
+        self.bytes = bytes
+        self.limits = limits
+        entries = try ZipArchive.directory(of: bytes, limits: limits)
+    }
+
+    /// The entry's bytes, inflated and checked (size, CRC-32), under the limits.
+    package mutating func read(_ entry: ZipArchive.Entry) throws -> [UInt8] {
+        try ZipArchive.read(entry, in: bytes, limits: limits, producedBytes: &producedBytes)
     }
 }

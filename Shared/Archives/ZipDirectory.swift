@@ -20,7 +20,7 @@ enum ZipDirectory {
         BundleError(.validationFailed, "the file is not a readable ZIP archive: \(reason)")
     }
 
-    static func locate(_ bytes: [UInt8]) throws -> Location {
+    static func locate(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Location {
         guard bytes.count >= 22 else { throw corrupt("it is too short (\(bytes.count) bytes)") }
         // The record is 22 bytes plus a comment of at most 65,535: search that window backwards.
         let lowest = max(0, bytes.count - 22 - 0xFFFF)
@@ -54,7 +54,7 @@ enum ZipDirectory {
         return location
     }
 
-    static func entries(_ bytes: [UInt8], _ location: Location, maxEntries: Int) throws -> [ZipArchive.Entry] {
+    static func entries(_ bytes: UnsafeBufferPointer<UInt8>, _ location: Location, maxEntries: Int) throws -> [ZipArchive.Entry] {
         var entries: [ZipArchive.Entry] = []
         entries.reserveCapacity(min(location.entryCount, maxEntries))
         var position = location.offset
@@ -104,7 +104,7 @@ enum ZipDirectory {
     }
 
     /// The entry's compressed bytes, behind its local header.
-    static func data(of entry: ZipArchive.Entry, in bytes: [UInt8]) throws -> ArraySlice<UInt8> {
+    static func data(of entry: ZipArchive.Entry, in bytes: UnsafeBufferPointer<UInt8>) throws -> UnsafeBufferPointer<UInt8> {
         let header = entry.localHeaderOffset
         guard header <= bytes.count - 30, u32(bytes, header) == localSignature else {
             throw corrupt("the local header of \"\(entry.name.prefix(200))\" is missing")
@@ -113,19 +113,19 @@ enum ZipDirectory {
         guard start <= bytes.count, entry.compressedSize <= bytes.count - start else {
             throw corrupt("the data of \"\(entry.name.prefix(200))\" runs past the end of the file (truncated?)")
         }
-        return bytes[start..<(start + entry.compressedSize)]
+        return UnsafeBufferPointer(rebasing: bytes[start..<(start + entry.compressedSize)])
     }
 
-    static func u16(_ bytes: [UInt8], _ at: Int) -> UInt16 {
+    static func u16(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt16 {
         UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
     }
 
-    static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+    static func u32(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
         UInt32(u16(bytes, at)) | UInt32(u16(bytes, at + 2)) << 16
     }
 
     /// A ZIP64 value as Int; values past Int.max come back negative and are refused by callers.
-    static func u64(_ bytes: [UInt8], _ at: Int) -> Int {
+    static func u64(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Int {
         Int(truncatingIfNeeded: UInt64(u32(bytes, at)) | UInt64(u32(bytes, at + 4)) << 32)
     }
 }

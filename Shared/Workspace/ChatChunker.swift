@@ -8,7 +8,9 @@ import Core
 /// past the upper bound is cut inside, on the last paragraph break that keeps the chunk in range,
 /// else the last sentence end, else the last space; only a single word longer than the range is
 /// cut mid-word. The part after the cut starts the next chunk, labelled with its role again.
-/// Linear: each character is copied once and each cut scans at most one window of the range.
+/// Linear: each character is copied once and each cut scans at most one window of the range;
+/// content is walked by String index (only a cut's window is held as characters), never turned
+/// into an array of the whole message.
 package enum ChatChunker {
     package struct Chunk: Sendable, Equatable {
         package var text: String
@@ -37,7 +39,7 @@ package enum ChatChunker {
         for (position, message) in messages.enumerated() {
             let content = message.content.trimmingWhitespace()
             guard !content.isEmpty else { continue }
-            builder.add(label: label(message.role), content: Array(content), position: position)
+            builder.add(label: label(message.role), content: content[...], count: content.count, position: position)
         }
         builder.flush()
         return builder.chunks
@@ -64,30 +66,34 @@ package enum ChatChunker {
             self.maximum = maximum
         }
 
-        mutating func add(label: String, content: [Character], position: Int) {
-            let prefix = Array(label + ": ")
-            var rest = content[...]
-            while !rest.isEmpty {
+        mutating func add(label: String, content: Substring, count: Int, position: Int) {
+            let prefix = label + ": "
+            let prefixCount = prefix.count
+            var rest = content
+            var restCount = count
+            while restCount > 0 {
                 let separatorLength = length == 0 ? 0 : ChatChunker.separator.count
-                let whole = prefix.count + rest.count
+                let whole = prefixCount + restCount
                 if length + separatorLength + whole <= maximum {
-                    append(String(prefix) + String(rest), length: whole, position: position)
+                    append(prefix + rest, length: whole, position: position)
                     if length >= minimum { flush() }
                     return
                 }
                 // A fresh chunk always takes something, even when the label fills the bound.
-                let room = max(length == 0 ? 1 : Int.min, maximum - length - separatorLength - prefix.count)
-                let least = max(1, minimum - length - separatorLength - prefix.count)
+                let room = max(length == 0 ? 1 : Int.min, maximum - length - separatorLength - prefixCount)
+                let least = max(1, minimum - length - separatorLength - prefixCount)
                 guard room >= least else {
                     // The label alone does not fit what is left of this chunk: close it.
                     flush()
                     continue
                 }
-                let cut = ChatChunker.cut(rest, least: least, most: room)
-                append(String(prefix) + String(rest[rest.startIndex..<cut]), length: prefix.count + (cut - rest.startIndex), position: position)
+                let cut = ChatChunker.cut(Array(rest.prefix(room + 2)), count: restCount, least: least, most: room)
+                let end = rest.index(rest.startIndex, offsetBy: cut)
+                append(prefix + rest[..<end], length: prefixCount + cut, position: position)
                 flush()
-                rest = rest[cut...]
-                while let head = rest.first, head.isWhitespace { rest = rest.dropFirst() }
+                rest = rest[end...]
+                restCount -= cut
+                while let head = rest.first, head.isWhitespace { rest = rest.dropFirst(); restCount -= 1 }
             }
         }
 
@@ -112,26 +118,26 @@ package enum ChatChunker {
         }
     }
 
-    /// Where to cut `text` so the part before is `least`…`most` characters: the last paragraph
-    /// break in that window, else the last sentence end, else the last space (each after a
-    /// non-space, so nothing dangles), else `most` (a word longer than the window).
-    static func cut(_ text: ArraySlice<Character>, least: Int, most: Int) -> Int {
-        let start = text.startIndex
-        let upper = min(start + most, text.endIndex - 1)
-        let lower = start + least
-        guard upper >= lower else { return min(start + most, text.endIndex) }
+    /// Where to cut a text of `count` characters, whose first characters are `window` (at least
+    /// `most + 2` of them, or all), so the part before is `least`…`most` characters: the last
+    /// paragraph break in that window, else the last sentence end, else the last space (each
+    /// after a non-space, so nothing dangles), else `most` (a word longer than the window).
+    static func cut(_ window: [Character], count: Int, least: Int, most: Int) -> Int {
+        let upper = min(most, count - 1)
+        let lower = least
+        guard upper >= lower else { return min(most, count) }
         var sentence: Int?
         var word: Int?
         var index = upper
         while index >= lower {
-            let character = text[index]
-            if character.isWhitespace, !text[index - 1].isWhitespace {
-                if character == "\n", index + 1 < text.endIndex, text[index + 1] == "\n" { return index }
-                if sentence == nil, [".", "!", "?", "…", "。"].contains(text[index - 1]) { sentence = index }
+            let character = window[index]
+            if character.isWhitespace, !window[index - 1].isWhitespace {
+                if character == "\n", index + 1 < count, window[index + 1] == "\n" { return index }
+                if sentence == nil, [".", "!", "?", "…", "。"].contains(window[index - 1]) { sentence = index }
                 if word == nil { word = index }
             }
             index -= 1
         }
-        return sentence ?? word ?? start + most
+        return sentence ?? word ?? most
     }
 }

@@ -97,6 +97,10 @@ package enum ChatExportReader {
             case .single:
                 seen = 1
                 try visitOne(index: base, file: file, visit: visit) {
+                    // One document is one conversation: held to the same cap as a list's element.
+                    guard bytes.count <= JSONStream.defaultMaximumElementBytes else {
+                        throw ImportProblem(index: 0, reason: "the conversation is \(bytes.count) bytes; at most \(JSONStream.defaultMaximumElementBytes) are read for one")
+                    }
                     let value = try JSONParser.parse(bytes.dropBOM)
                     return format == .generic ? try GenericTranscript.conversation(from: value) : try ExportFormat.conversation(from: value)
                 }

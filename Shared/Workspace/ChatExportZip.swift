@@ -3,7 +3,8 @@ import Core
 
 /// A chat export packed as a ZIP (ChatGPT's 2026 export of many JSON files, or a
 /// `conversations.json` zipped with its HTML and images). Each `.json` entry is inflated and read
-/// on its own, one at a time, and dropped before the next; other files (HTML, images) are skipped
+/// on its own, one at a time, and dropped before the next (the archive is read in place, never
+/// copied); other files (HTML, images) are skipped
 /// without a word. A corrupt or oversized entry is a problem naming the file and the others still
 /// import; the entry count and the bytes inflated are bounded (per entry, in all, and by
 /// compression ratio), so a zip bomb is refused.
@@ -18,11 +19,16 @@ package enum ChatExportZip {
         "model_comparisons.json", "memories.json", "chat.json.meta",
     ]
 
+    /// Names (lower case, as prefixes) of the files that hold many conversations as one list
+    /// (ChatGPT's and Claude's `conversations.json`, Grok's `prod-grok-backend.json`); every other
+    /// JSON file is taken as one conversation and held to the cap of one.
+    static let listFiles = ["conversations", "prod-grok-backend"]
+
     /// Reads every JSON entry of the archive; conversations are numbered across files.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, visit: (ChatExportReader.Entry) throws -> Void) throws {
-        var archive: ZipArchive
+        var archive: BorrowedZipArchive
         do {
-            archive = try ZipArchive(bytes: Array(bytes), limits: limits)
+            archive = try BorrowedZipArchive(bytes: bytes, limits: limits)
         } catch let error as BundleError {
             throw BundleError(error.code, "the ZIP export cannot be read: \(error.message)")
         }
@@ -39,6 +45,12 @@ package enum ChatExportZip {
             let name = String(file.name.prefix(300))
             let data: [UInt8]
             do {
+                // One conversation per file (the 2026 form) is held to the cap of one conversation
+                // before anything is inflated; only the known list files may be larger.
+                let base = String(file.name.split(separator: "/").last ?? "").lowercased()
+                if !listFiles.contains(where: { base.hasPrefix($0) }), file.uncompressedSize > JSONStream.defaultMaximumElementBytes {
+                    throw BundleError(.payloadTooLarge, "the file holds \(file.uncompressedSize) bytes, more than the \(JSONStream.defaultMaximumElementBytes) one conversation may have")
+                }
                 data = try archive.read(file)
             } catch let error as BundleError {
                 try visit(.problem(ImportProblem(index: index, file: name, reason: error.message)))

@@ -4,8 +4,10 @@ import FoundationEssentials
 /// One ChatGPT conversation (an element of `conversations.json`, a file of the 2026 ZIP export,
 /// or what a share page carries) to the imported shape. The transcript is the path from the root
 /// to `current_node`, found by walking `parent` links back (children lists are incomplete in some
-/// exports and keys are in no order); every other leaf becomes a branch hanging off the transcript.
-/// A missing parent or a cycle is a problem, found in time linear in the nodes.
+/// exports and keys are in no order); every other leaf becomes a branch of the nodes no earlier
+/// path holds, hanging off the nearest message of that path. A missing parent or a cycle on the
+/// transcript is a problem; one elsewhere drops only the side nodes that cannot be walked. Linear
+/// in the nodes.
 package enum ChatGPTExport {
     /// Branches kept per conversation (the most recent leaves first); older ones are dropped (a
     /// chat regenerated hundreds of times keeps its 50 latest alternatives).
@@ -20,30 +22,17 @@ package enum ChatGPTExport {
         guard let mapping = fields["mapping"]?.objectValue else { throw problem("no \"mapping\" of messages") }
         let defaultModel = fields["default_model_slug"]?.stringValue
 
+        // Every node yields at most one message, so a mapping within the cap cannot exceed it later.
+        guard mapping.count <= ExportValues.maximumMessages else {
+            throw problem("\(mapping.count) nodes; at most \(ExportValues.maximumMessages) messages are kept per conversation")
+        }
         var parent: [String: String] = [:]
         parent.reserveCapacity(mapping.count)
         var hasChild: Set<String> = []
         for (key, node) in mapping {
-            let id = node["id"]?.stringValue ?? key
             guard let parentID = node["parent"]?.stringValue else { continue }
-            guard mapping[parentID] != nil else { throw problem("missing parent \"\(parentID.prefixed(60))\" of node \"\(id.prefixed(60))\"") }
             parent[key] = parentID
-            hasChild.insert(parentID)
-        }
-        // Depth of every node (root-first path length), iteratively; detects cycles in linear time.
-        var depth: [String: Int] = [:]
-        depth.reserveCapacity(mapping.count)
-        for key in mapping.keys where depth[key] == nil {
-            var chain: [String] = []
-            var onChain: Set<String> = []
-            var current: String? = key
-            while let node = current, depth[node] == nil {
-                guard onChain.insert(node).inserted else { throw problem("cycle through node \"\(node.prefixed(60))\"") }
-                chain.append(node)
-                current = parent[node]
-            }
-            var level = current.flatMap { depth[$0] } ?? -1
-            for node in chain.reversed() { level += 1; depth[node] = level }
+            if mapping[parentID] != nil { hasChild.insert(parentID) }
         }
 
         let leaves = mapping.keys.filter { !hasChild.contains($0) }
@@ -51,22 +40,41 @@ package enum ChatGPTExport {
             ?? leaves.max { nodeTime(mapping[$0]) < nodeTime(mapping[$1]) || (nodeTime(mapping[$0]) == nodeTime(mapping[$1]) && $0 > $1) }
         guard let activeLeaf = currentNode else { throw problem("no messages") }
 
+        // The active path must be whole: a missing parent or a cycle on it refuses the conversation.
         var activePath: [String] = []
+        var emitted: Set<String> = []
         var current: String? = activeLeaf
-        while let node = current { activePath.append(node); current = parent[node] }
+        while let node = current {
+            guard emitted.insert(node).inserted else { throw problem("cycle through node \"\(node.prefixed(60))\"") }
+            activePath.append(node)
+            current = parent[node]
+            if let up = current, mapping[up] == nil {
+                throw problem("missing parent \"\(up.prefixed(60))\" of node \"\(node.prefixed(60))\"")
+            }
+        }
         activePath.reverse()
-        let onActive = Set(activePath)
         let messages = activePath.compactMap { message(mapping[$0], key: $0, defaultModel: defaultModel) }
 
-        // Other leaves, newest first, each a branch from its first node off the active path.
-        let otherLeaves = leaves.filter { !onActive.contains($0) }
+        // Other leaves, newest first. Each walk goes up only to the first node already emitted (the
+        // active path or an earlier branch), so a branch holds only its new nodes and every node is
+        // walked once. A side walk that meets a missing parent or a cycle is dropped (its nodes are
+        // remembered as broken), the transcript is kept.
+        let otherLeaves = leaves.filter { !emitted.contains($0) }
             .sorted { nodeTime(mapping[$0]) > nodeTime(mapping[$1]) || (nodeTime(mapping[$0]) == nodeTime(mapping[$1]) && $0 < $1) }
+        var broken: Set<String> = []
         var branches: [ImportedBranch] = []
         for leaf in otherLeaves.prefix(maximumBranches) {
             var path: [String] = []
+            var onPath: Set<String> = []
             var node: String? = leaf
-            while let id = node, !onActive.contains(id) { path.append(id); node = parent[id] }
-            // Each walk stops at the active path: at most maximumBranches times the node count.
+            var intact = true
+            while let id = node, !emitted.contains(id) {
+                guard mapping[id] != nil, !broken.contains(id), onPath.insert(id).inserted else { intact = false; break }
+                path.append(id)
+                node = parent[id]
+            }
+            guard intact else { broken.formUnion(path); continue }
+            emitted.formUnion(path)
             let branchMessages = path.reversed().compactMap { message(mapping[$0], key: $0, defaultModel: defaultModel) }
             guard !branchMessages.isEmpty else { continue }
             let fork = node.flatMap { forkPoint(from: $0, parent: parent, mapping: mapping, defaultModel: defaultModel) }
@@ -108,7 +116,7 @@ package enum ChatGPTExport {
         if contentType == "user_editable_context" || contentType == "model_editable_context" { return nil }
         guard let role = ExportValues.role(message["author"]?["role"]?.stringValue) else { return nil }
 
-        var attachments: [String] = []
+        var names = ExportValues.AttachmentNames()
         var text: [String] = []
         for part in contentValue?["parts"]?.arrayValue ?? [] {
             switch part {
@@ -120,14 +128,13 @@ package enum ChatGPTExport {
                 } else if let partText = part["text"]?.stringValue, !partText.isEmpty {
                     text.append(partText)
                 }
-                if let name { attachments.append(name) }
+                names.add(name)
             default: break
             }
         }
         if text.isEmpty, let whole = contentValue?["text"]?.stringValue, !whole.isEmpty { text.append(whole) }
-        for attachment in metadata?["attachments"]?.arrayValue ?? [] {
-            if let name = attachment["name"]?.stringValue, !attachments.contains(name) { attachments.append(name) }
-        }
+        for attachment in metadata?["attachments"]?.arrayValue ?? [] { names.add(attachment["name"]?.stringValue) }
+        let attachments = names.names
         var blocks: [MessageBlock] = []
         switch contentType {
         case "text", "multimodal_text": break

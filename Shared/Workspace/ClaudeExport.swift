@@ -39,12 +39,11 @@ package enum ClaudeExport {
         var text = all.filter { $0.type == "text" }.map(\.text)
         let hasStructure = all.contains { $0.type != "text" }
         if text.isEmpty, let fallback = item["text"]?.stringValue, !fallback.isEmpty { text.append(fallback) }
-        var attachments: [String] = []
-        for attachment in (item["attachments"]?.arrayValue ?? []) + (item["files"]?.arrayValue ?? []) {
-            if let name = ExportValues.firstString(attachment["file_name"], attachment["name"]), !attachments.contains(name) {
-                attachments.append(name)
-            }
+        var names = ExportValues.AttachmentNames()
+        for list in [item["attachments"]?.arrayValue ?? [], item["files"]?.arrayValue ?? []] {
+            for attachment in list { names.add(ExportValues.firstString(attachment["file_name"], attachment["name"])) }
         }
+        let attachments = names.names
         let content = text.joined(separator: "\n\n")
         guard !content.isEmpty || hasStructure || !attachments.isEmpty else { return nil }
         return ImportedMessage(id: ExportValues.id(item["uuid"]), role: role, content: content, blocks: hasStructure ? all : [],

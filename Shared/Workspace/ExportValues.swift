@@ -8,6 +8,8 @@ import FoundationEssentials
 package enum ExportValues {
     /// Messages kept per conversation; past this the conversation is refused as a problem.
     package static let maximumMessages = 100_000
+    /// Attachment names kept per message (an export listing more names the first ones).
+    package static let maximumAttachments = 1_000
     /// Characters of a first message used as a title when the export has none.
     package static let titleLength = 80
 
@@ -84,6 +86,20 @@ package enum ExportValues {
         guard total <= maximumMessages else {
             throw ImportProblem(index: 0, title: conversation.title, sourceID: conversation.sourceID,
                                 reason: "\(total) messages; at most \(maximumMessages) are kept per conversation")
+        }
+    }
+
+    /// A message's attachment names in export order, each once, at most `maximumAttachments`
+    /// (a set keeps the de-duplication linear however many names an export lists).
+    package struct AttachmentNames {
+        package private(set) var names: [String] = []
+        private var seen: Set<String> = []
+
+        package init() {}
+
+        package mutating func add(_ name: String?) {
+            guard let name, names.count < ExportValues.maximumAttachments, seen.insert(name).inserted else { return }
+            names.append(name)
         }
     }
 

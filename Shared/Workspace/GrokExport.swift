@@ -4,7 +4,8 @@ import FoundationEssentials
 /// One Grok conversation to the imported shape: an element of the export's `conversations` list
 /// (`{conversation, responses: [{response: {…}}]}`, snake_case, Mongo-style dates) or the share
 /// API's answer (`{conversation, responses: […]}`, camelCase). Responses may branch through their
-/// parent ids: the transcript is the chain ending at the latest response, other leaves are branches.
+/// parent ids: the transcript is the chain ending at the latest response, other leaves are branches
+/// of the responses no earlier path holds, forking from the nearest non-empty response above them.
 package enum GrokExport {
     /// Branches kept per conversation (most recent leaves first).
     package static let maximumBranches = 50
@@ -17,6 +18,9 @@ package enum GrokExport {
         let sourceID = ExportValues.id(head["id"]) ?? ExportValues.id(head["conversationId"]) ?? ExportValues.id(head["conversation_id"])
         func problem(_ reason: String) -> ImportProblem { ImportProblem(index: 0, title: title, sourceID: sourceID, reason: reason) }
         guard let list = json["responses"]?.arrayValue else { throw problem("no \"responses\" list") }
+        guard list.count <= ExportValues.maximumMessages else {
+            throw problem("\(list.count) responses; at most \(ExportValues.maximumMessages) messages are kept per conversation")
+        }
 
         struct Node { var message: ImportedMessage; var parent: String?; var order: Int }
         var nodes: [String: Node] = [:]
@@ -72,14 +76,22 @@ package enum GrokExport {
             var current: String? = latest
             while let id = current { active.append(id); current = parent[id] }
             active.reverse()
-            let onActive = Set(active)
+            var emitted = Set(active)
             messages = active.map { nodes[$0]!.message }.filter { !$0.content.isEmpty }
+            // Each branch is the nodes no earlier path holds; it forks from the nearest kept
+            // (non-empty) response above them, so every node is walked once.
+            func forkPoint(_ start: String?) -> String? {
+                var current = start
+                while let id = current, nodes[id]!.message.content.isEmpty { current = parent[id] }
+                return current
+            }
             for leaf in leaves.dropFirst().prefix(maximumBranches) {
                 var path: [String] = []
                 var node: String? = leaf
-                while let id = node, !onActive.contains(id) { path.append(id); node = parent[id] }
+                while let id = node, !emitted.contains(id) { path.append(id); node = parent[id] }
+                emitted.formUnion(path)
                 let branchMessages = path.reversed().map { nodes[$0]!.message }.filter { !$0.content.isEmpty }
-                if !branchMessages.isEmpty { branches.append(ImportedBranch(forksFrom: node, messages: branchMessages)) }
+                if !branchMessages.isEmpty { branches.append(ImportedBranch(forksFrom: forkPoint(node), messages: branchMessages)) }
             }
         }
         let result = ImportedConversation(

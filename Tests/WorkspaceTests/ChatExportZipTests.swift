@@ -80,4 +80,21 @@ import Workspace
         let truncated = Array(bytes.prefix(20))
         #expect(ExportReading.error { _ = try ExportReading.read(truncated) }?.code == .validationFailed)
     }
+
+    @Test func aConversationFileLargerThanOneConversationsCapIsRefusedBeforeInflating() throws {
+        // The 2026 form: one conversation per file. A 34 MB file (random text, so no ratio check
+        // applies) is refused from its declared size; the small one beside it still imports.
+        let bytes = try Self.python("""
+            import os
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_STORED) as z:
+                z.writestr('conversations/small.json', json.dumps({"messages": [{"role": "user", "content": "hi"}]}))
+                z.writestr('conversations/huge.json', json.dumps({"messages": [{"role": "user", "content": os.urandom(17 << 20).hex()}]}))
+            out.write(buffer.getvalue())
+            """)
+        let reading = try ExportReading.read(bytes, filename: "export.zip")
+        #expect(reading.conversations.count == 1)
+        #expect(reading.problems.map(\.file) == ["conversations/huge.json"])
+        #expect(reading.problems.first?.reason.contains("more than the \(JSONStream.defaultMaximumElementBytes)") == true)
+    }
 }

@@ -42,4 +42,15 @@ import Workspace
         #expect(problems == 0)
         #expect(lastID == "big-\(count - 1)")
     }
+
+    @Test func aSingleDocumentLargerThanOneConversationsCapIsAProblemNotParsed() throws {
+        // One generic transcript of 33 MB: as a list element it would be refused; alone it is too.
+        var text = #"{"messages": [{"role": "user", "content": ""#
+        text += String(repeating: "x", count: JSONStream.defaultMaximumElementBytes)
+        text += #""}]}"#
+        let reading = try ExportReading.read(text: text, filename: "one.json")
+        #expect(reading.conversations.isEmpty)
+        #expect(reading.problems.count == 1)
+        #expect(reading.problems.first?.reason.contains("at most \(JSONStream.defaultMaximumElementBytes)") == true)
+    }
 }
