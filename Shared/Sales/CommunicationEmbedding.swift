@@ -1,67 +1,23 @@
 import Core
 import Jobs
 import Providers
+import Retrieval
 import Runtime
 
-/// What happened to a stored batch's vectors, in the answer: `complete`, or `pending` with the
-/// reason and the job that will fill them in (the communications are searchable by words either way).
-package struct CommunicationEmbedding: Codable, Sendable, Equatable {
-    package var status: String
-    package var embedded: Int
-    package var pending: Int
-    package var jobID: Int?
-    package var message: String?
+/// What happened to a stored batch's vectors, in the answer (the shared `EmbeddingReport`: the
+/// communications are searchable by words either way).
+package typealias CommunicationEmbedding = EmbeddingReport
 
-    enum CodingKeys: String, CodingKey {
-        case status, embedded, pending, message
-        case jobID = "job_id"
-    }
-
-    package static let schema: JSONValue = Schema.object([
-        "status": Schema.string(enum: ["complete", "pending"]), "embedded": Schema.integer(minimum: 0), "pending": Schema.integer(minimum: 0),
-        "job_id": Schema.nullable(Schema.integer(minimum: 1)), "message": Schema.nullable(Schema.string()),
-    ])
-
-    /// Embeds the stored chunks that still lack a vector now when they are few, else (or when
-    /// anything fails: the embedder, its setup, storing vectors) queues `reembed-communications`.
-    /// Never throws: the rows are already committed, so an error here must not turn into a
-    /// failed answer that a client retries (storing the communication again).
-    static func run(chunkIDs: [Int], context: FunctionContext) async -> CommunicationEmbedding {
-        guard !chunkIDs.isEmpty else { return CommunicationEmbedding(status: "complete", embedded: 0, pending: 0) }
-        let reason: String
-        var embedded = 0
-        var pending = chunkIDs.count
-        var embedderReady = false
-        do {
-            let embedder = try context.embedder()
-            embedderReady = true
-            let vectors = CommunicationVectors(database: try context.database(), embedder: embedder)
-            pending = try vectors.missingCount(ids: chunkIDs)
-            guard pending > 0 else { return CommunicationEmbedding(status: "complete", embedded: 0, pending: 0) }
-            if pending <= CommunicationVectors.inlineLimit {
-                let report = try await vectors.sync(ids: chunkIDs, deadline: context.deadline, now: context.clock.now())
-                embedded = report.embedded
-                pending = report.pending
-                guard let failure = report.failure else { return CommunicationEmbedding(status: "complete", embedded: embedded, pending: 0) }
-                reason = "embedding failed (\(failure.message))"
-            } else {
-                reason = "\(pending) chunks are more than a request embeds"
-            }
-        } catch {
-            let failure = BundleError.converting(error, otherwise: BundleError(.internal, "the vectors could not be stored"))
-            reason = !embedderReady ? "the embedder is not configured (\(failure.message))" : "embedding failed (\(failure.message))"
-        }
-        context.logger.warning("sales.communications_not_embedded", ["pending": .number(Double(pending))])
-        let stored = "\(reason); the communications are stored and searchable by words"
-        do {
-            let jobID = try ReembedCommunicationsHandler.enqueue(context: context)
-            return CommunicationEmbedding(status: "pending", embedded: embedded, pending: pending, jobID: jobID,
-                                          message: "\(stored), and job \(jobID) adds their vectors")
-        } catch {
-            context.logger.warning("sales.reembed_not_queued", ["pending": .number(Double(pending))])
-            return CommunicationEmbedding(status: "pending", embedded: embedded, pending: pending, jobID: nil,
-                                          message: "\(stored); the job that adds their vectors could not be queued: POST /api/v1/communications/reembed queues it")
-        }
+extension EmbeddingReport {
+    /// The communication chunks' vectors: embedded now when at most
+    /// `CommunicationVectors.inlineLimit` lack one, else (or on any failure) by the
+    /// `reembed-communications` job. Never throws.
+    static func run(communicationChunkIDs chunkIDs: [Int], context: FunctionContext) async -> EmbeddingReport {
+        await settle(ids: chunkIDs, subject: Subject(items: "chunks", stored: "the communications are stored and searchable by words",
+                                                    route: "POST /api/v1/communications/reembed", inlineLimit: CommunicationVectors.inlineLimit),
+                     deadline: context.deadline, now: context.clock.now(), logger: context.logger,
+                     vectors: { CommunicationVectors(database: try context.database(), embedder: try context.embedder()).missingVectors },
+                     enqueue: { try ReembedCommunicationsHandler.enqueue(context: context) })
     }
 }
 

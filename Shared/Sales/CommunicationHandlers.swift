@@ -70,7 +70,7 @@ package struct CreateCommunicationHandler: FunctionHandler {
         let draft = CommunicationStore.Draft(prospectID: input.prospectID, companyName: company, subject: subject, content: content,
                                              sender: optional(input.sender), outcome: optional(input.outcome), date: date)
         let stored = try store.store([draft], upload: nil, now: now)
-        let embedding = await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        let embedding = await CommunicationEmbedding.run(communicationChunkIDs: stored.chunkIDs, context: context)
         guard let communication = try store.communications(stored.ids).first else { throw BundleError(.internal, "the communication was not stored") }
         context.logger.info("sales.communication_created", ["communication": .number(Double(communication.id)),
                                                              "outcome_kind": .string(communication.outcomeKind)])

@@ -23,7 +23,8 @@ package struct CommunicationVectors: Sendable {
         self.embedder = embedder
     }
 
-    private var vectors: MissingVectors {
+    /// The generic missing-vector search and sync over the chunks.
+    package var missingVectors: MissingVectors {
         let embedder = embedder
         return MissingVectors(database: database, collection: Self.collection, table: "sales_communication_chunks", columns: ["subject", "text"],
                               text: { Self.embeddingText(subject: try $0.string("subject"), text: try $0.string("text")) }, model: embedder.model,
@@ -33,14 +34,14 @@ package struct CommunicationVectors: Sendable {
     package var index: VectorIndex { VectorIndex(database: database, collection: Self.collection) }
 
     /// Chunks with no vector of the current model (optionally only `ids`), oldest first.
-    package func missing(ids: [Int]? = nil) throws -> [VectorIndex.Item] { try vectors.missing(ids: ids) }
+    package func missing(ids: [Int]? = nil) throws -> [VectorIndex.Item] { try missingVectors.missing(ids: ids) }
 
     /// How many chunks (optionally only of `ids`) have no vector of the current model.
-    package func missingCount(ids: [Int]? = nil) throws -> Int { try vectors.missingCount(ids: ids) }
+    package func missingCount(ids: [Int]? = nil) throws -> Int { try missingVectors.missingCount(ids: ids) }
 
     /// Chunks less vectors of the current model: two counts, no per-chunk lookup, cheap enough for
     /// every search to ask (the job then finds exactly which chunks lack one).
-    package func missingEstimate() throws -> Int { try vectors.missingEstimate() }
+    package func missingEstimate() throws -> Int { try missingVectors.missingEstimate() }
 
     /// What a chunk's vector is made from: the subject gives a short chunk its topic.
     static func embeddingText(subject: String, text: String) -> String { subject + "\n\n" + text }
@@ -49,6 +50,6 @@ package struct CommunicationVectors: Sendable {
 
     /// Embeds the missing chunks (optionally only `ids`); embedder failures are reported, not thrown.
     package func sync(ids: [Int]? = nil, deadline: Deadline, now: Date, batchSize: Int = 64) async throws -> Report {
-        try await vectors.sync(ids: ids, deadline: deadline, now: now, batchSize: batchSize)
+        try await missingVectors.sync(ids: ids, deadline: deadline, now: now, batchSize: batchSize)
     }
 }

@@ -104,7 +104,7 @@ package struct UploadCommunicationsHandler: FunctionHandler {
         let stored = try store.store(file.drafts, upload: upload, now: now)
         let communications = try store.communications(Array(stored.ids.prefix(200)))
         // A duplicate reports (and completes) the first upload's vectors: a retry after a failure must not say complete.
-        let embedding = await CommunicationEmbedding.run(chunkIDs: stored.chunkIDs, context: context)
+        let embedding = await CommunicationEmbedding.run(communicationChunkIDs: stored.chunkIDs, context: context)
         context.logger.info("sales.communications_uploaded", ["type": .string(file.fileType), "created": .number(Double(stored.created)),
                                                               "skipped": .number(Double(file.errors.count)), "duplicate": .bool(stored.duplicate)])
         let skipped = file.errors.isEmpty ? "" : "; \(file.errors.count) row\(file.errors.count == 1 ? "" : "s") skipped"
