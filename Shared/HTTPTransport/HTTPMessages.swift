@@ -117,4 +117,24 @@ package struct TransportError: BundleErrorConvertible, CustomStringConvertible, 
 /// around another transport), `FakeTransport` (tests).
 package protocol Transport: Sendable {
     func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse
+
+    /// Sends the request and hands a successful (2xx) response's body over as it arrives:
+    /// `onBytes` is called with each piece, in order, on the transfer's thread; returning false
+    /// stops the transfer (the call then returns normally, the connection closed). The answer
+    /// carries the status and headers, and the body only when the status is not 2xx (buffered,
+    /// so callers can read the upstream's error document); `onBytes` is never called then.
+    /// Wrappers pass it on; the default sends the request whole and hands the body over at once.
+    func stream(_ request: HTTPRequest, deadline: Deadline,
+                onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse
+}
+
+extension Transport {
+    package func stream(_ request: HTTPRequest, deadline: Deadline,
+                        onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse {
+        var response = try await send(request, deadline: deadline)
+        guard response.isSuccess else { return response }
+        if !response.body.isEmpty { _ = onBytes(response.body) }
+        response.body = []
+        return response
+    }
 }

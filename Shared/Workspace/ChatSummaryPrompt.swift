@@ -1,4 +1,5 @@
 import Core
+import Providers
 
 /// The `summary` prompt type: its version and texts, in one place, so the version recorded on
 /// every summary and LLM call always names the words that made it (part 2 adds custom prompts
@@ -7,6 +8,9 @@ package enum ChatSummaryPrompt {
     package static let type = "summary"
     /// Bump on any change to the texts below.
     package static let version = "summary-v1"
+
+    package static let promptType = LLMPromptType(name: type, purpose: "Summarises an imported conversation (map-reduce for long ones).",
+                                                  defaultSystem: system)
 
     static let system = """
         You summarise a conversation between a person and an AI assistant for the person's workspace. \

@@ -7,6 +7,7 @@ import Store
 package enum WorkspaceSchema {
     package static let migrations: [Migration] =
         ConversationsSchema.migrations + ChatSearchSchema.migrations + SummariesSchema.migrations
+        + ProjectsSchema.migrations + DraftChatSchema.migrations
 }
 
 /// Imported conversations. One row per conversation, unique by `source_key` (the source and the

@@ -13,6 +13,8 @@ package struct LLMCallRecord: Sendable, Hashable {
     package var step: String
     /// The workflow the call was made for (`research`), nil outside one.
     package var workflow: String?
+    /// The prompt version the call used (`custom-3`, `default-1a2b3c4d`, `builtin-…`).
+    package var promptVersion: String?
     package var provider: String
     package var model: String
     package var attempt: Int
@@ -25,12 +27,14 @@ package struct LLMCallRecord: Sendable, Hashable {
 
     package init(createdAt: Date, requestID: String? = nil, function: String, step: String, provider: String, model: String,
                  attempt: Int = 1, promptTokens: Int? = nil, completionTokens: Int? = nil, costUSD: Double? = nil,
-                 latencyMilliseconds: Int, outcome: Outcome, error: String? = nil, workflow: String? = nil) {
+                 latencyMilliseconds: Int, outcome: Outcome, error: String? = nil, workflow: String? = nil,
+                 promptVersion: String? = nil) {
         self.createdAt = createdAt
         self.requestID = requestID
         self.function = function
         self.step = step
         self.workflow = workflow
+        self.promptVersion = promptVersion
         self.provider = provider
         self.model = model
         self.attempt = attempt
@@ -60,11 +64,11 @@ package struct DatabaseLLMCallRecorder: LLMCallRecorder {
         try database.write { db in
             try db.execute("""
                 INSERT INTO llm_calls (created_at, request_id, function, workflow, step, provider, model, attempt,
-                    prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    prompt_tokens, completion_tokens, cost_usd, latency_ms, outcome, error, prompt_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [call.createdAt, call.requestID, call.function, call.workflow, call.step, call.provider, call.model, call.attempt,
                       call.promptTokens, call.completionTokens, call.costUSD, call.latencyMilliseconds,
-                      call.outcome.rawValue, call.error])
+                      call.outcome.rawValue, call.error, call.promptVersion])
         }
     }
 }

@@ -15,6 +15,9 @@ package struct LLMClient: Sendable {
     package let clock: BundleClock
     /// The workflow recorded with each call (set with `workflow(_:)`); nil outside one.
     package private(set) var workflowName: String?
+    /// The prompt version recorded with each call (set with `prompt(version:)`); nil records the
+    /// built-in text's own version (`builtinPromptVersion`).
+    package private(set) var promptVersion: String?
 
     package init(provider: any LLMProvider, recorder: any LLMCallRecorder, limiter: ConcurrencyLimiter = ConcurrencyLimiter(limit: 5),
                  prices: PriceTable = PriceTable(), function: String, requestID: String? = nil,
@@ -35,6 +38,20 @@ package struct LLMClient: Sendable {
         var copy = self
         copy.workflowName = name
         return copy
+    }
+
+    /// A copy whose calls record `version` as the prompt version they used (a custom prompt's
+    /// `custom-<id>`, a default's `default-<hash>`: see `LLMPrompts`).
+    package func prompt(version: String) -> LLMClient {
+        var copy = self
+        copy.promptVersion = version
+        return copy
+    }
+
+    /// The version recorded for a call made with no prompt version set: `builtin-` and the first
+    /// 8 hex digits of the system text's SHA-256, so a changed text is a new version.
+    package static func builtinPromptVersion(system: String) -> String {
+        "builtin-" + SHA256.hex(Array(SHA256.hash(system).prefix(4)))
     }
 
     package func run<Task: StructuredTask>(_ task: Task, deadline: Deadline) async throws -> LLMResult<Task.Output> {
@@ -150,17 +167,25 @@ package struct LLMClient: Sendable {
 
     private func record<Task: StructuredTask>(_ task: Task, attempt: Int, model: String, prompt: Int?, completion: Int?,
                                               latency: Int, outcome: LLMCallRecord.Outcome, error: String?) {
-        let call = LLMCallRecord(createdAt: clock.now(), requestID: requestID, function: function, step: task.step,
-                                 provider: provider.name, model: model, attempt: attempt, promptTokens: prompt,
-                                 completionTokens: completion,
-                                 costUSD: prices.cost(model: model, promptTokens: prompt, completionTokens: completion),
+        recordCall(step: task.step, system: task.system, attempt: attempt, model: model, promptTokens: prompt,
+                   completionTokens: completion, latency: latency, outcome: outcome, error: error)
+    }
+
+    /// Records one call in `llm_calls` (structured and streamed calls alike): cost from the price
+    /// table, the workflow and the prompt version this client carries. A failure to record is
+    /// logged, never thrown: losing a usage row must not lose the answer.
+    package func recordCall(step: String, system: String, attempt: Int, model: String, promptTokens: Int?, completionTokens: Int?,
+                            latency: Int, outcome: LLMCallRecord.Outcome, error: String?) {
+        let call = LLMCallRecord(createdAt: clock.now(), requestID: requestID, function: function, step: step,
+                                 provider: provider.name, model: model, attempt: attempt, promptTokens: promptTokens,
+                                 completionTokens: completionTokens,
+                                 costUSD: prices.cost(model: model, promptTokens: promptTokens, completionTokens: completionTokens),
                                  latencyMilliseconds: latency, outcome: outcome, error: error.map { String($0.prefix(500)) },
-                                 workflow: workflowName)
+                                 workflow: workflowName, promptVersion: promptVersion ?? Self.builtinPromptVersion(system: system))
         do {
             try recorder.record(call)
         } catch {
-            // Losing a usage row must not lose the answer; the log keeps the trace.
-            logger.error("llm.record_failed", ["step": .string(task.step)])
+            logger.error("llm.record_failed", ["step": .string(step)])
         }
     }
 }

@@ -60,6 +60,10 @@ package protocol LLMProvider: Sendable {
     var name: String { get }
     var model: String { get }
     func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion
+    /// One chat answer, streamed: `onEvent` gets the text as it arrives and each tool call as it
+    /// starts; the result holds the whole text, the assembled tool calls and the usage. See `LLMChat`.
+    func streamChat(_ request: LLMChatRequest, deadline: Deadline,
+                    onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion
 }
 
 /// Maps an upstream's HTTP failure to the contract by whether a retry can help: bad keys, an
