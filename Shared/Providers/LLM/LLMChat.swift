@@ -119,3 +119,17 @@ extension LLMProvider {
         throw BundleError(.misconfigured, "the \(name) LLM provider cannot stream chat answers")
     }
 }
+
+/// A streamed call that failed after it had produced something: the error, and what had
+/// arrived (text so far, tool calls completed so far), so the caller can save a partial answer.
+package struct LLMStreamFailure: BundleErrorConvertible {
+    package var partial: LLMChatCompletion
+    package var error: BundleError
+
+    package init(partial: LLMChatCompletion, error: BundleError) {
+        self.partial = partial
+        self.error = error
+    }
+
+    package var bundleError: BundleError { error }
+}
