@@ -48,7 +48,7 @@ final class SystemRecordingLLM: LLMProvider {
                                            context: harness.context(http: ["principal": "ada"]))
         #expect(first["system_prompt"] == "Summarise in French.")
         #expect(first["created_by"] == "ada")
-        #expect(first["created_at"] == .string(WorkspaceHarness.now))
+        #expect(first["created_at"]?.stringValue.flatMap(Timestamp.parse) == Timestamp.parse(WorkspaceHarness.now))
         let second = try await harness.call(CreateLLMPromptHandler(), ["type": "summary", "system_prompt": "Summarise in German."])
         let secondID = try #require(second["id"]?.intValue)
         #expect(second["version"] == .string("custom-\(secondID)"))
