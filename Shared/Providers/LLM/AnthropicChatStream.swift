@@ -36,6 +36,7 @@ package struct AnthropicChatStream: ChatStreamAssembler {
     private var inputTokens: Int?
     private var outputTokens: Int?
     package private(set) var isDone = false
+    package private(set) var failure: LLMStreamFailure?
 
     package init(model: String, limits: ChatStreamLimits = ChatStreamLimits(), decoder: ServerSentEventDecoder = ChatStreamLimits.decoder()) {
         self.model = model
@@ -43,22 +44,29 @@ package struct AnthropicChatStream: ChatStreamAssembler {
         self.decoder = decoder
     }
 
-    package mutating func feed(_ bytes: [UInt8]) throws(LLMStreamFailure) -> [LLMStreamEvent] {
-        guard !isDone else { return [] }
-        let events: [ServerSentEvent]
-        do {
-            events = try decoder.feed(bytes)
-        } catch {
-            throw .malformed(partial, "Anthropic's event stream \(error.problem)")
-        }
+    package mutating func feed(_ bytes: [UInt8]) -> [LLMStreamEvent] {
+        guard !isDone, failure == nil else { return [] }
+        var events: [ServerSentEvent] = []
         var out: [LLMStreamEvent] = []
-        for event in events where !isDone {
-            try take(event, into: &out)
+        do throws(LLMStreamFailure) {
+            var broken: ServerSentEventError?
+            do {
+                try decoder.feed(bytes, into: &events)
+            } catch {
+                broken = error
+            }
+            for event in events where !isDone {
+                try take(event, into: &out)
+            }
+            if let broken, !isDone { throw .malformed(partial, "Anthropic's event stream \(broken.problem)") }
+        } catch {
+            failure = error
         }
         return out
     }
 
     package mutating func finish() throws(LLMStreamFailure) -> LLMChatCompletion {
+        if let failure { throw failure }
         guard isDone else {
             _ = try? decoder.finish(dispatchingIncomplete: false)
             throw .malformed(partial, "Anthropic's stream ended before message_stop")

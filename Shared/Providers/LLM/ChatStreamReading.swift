@@ -5,16 +5,19 @@ import Synchronization
 /// Turns the bytes of one provider's streamed chat answer into stream events and, at the end,
 /// the completion. `OpenAIChatStream` and `AnthropicChatStream`; tests feed them directly.
 package protocol ChatStreamAssembler: Sendable {
-    /// Decodes the next piece of the body: the events it completed. A failure (a bound broken,
-    /// an error the upstream sent mid-stream) carries what had arrived before it.
-    mutating func feed(_ bytes: [UInt8]) throws(LLMStreamFailure) -> [LLMStreamEvent]
-    /// The body ended: the whole answer, or a failure carrying the partial one when the stream
-    /// was cut before the provider's end marker.
+    /// Decodes the next piece of the body: the events it completed, in order, up to a failure
+    /// (a bound broken, an error the upstream sent mid-stream) if the piece holds one: the
+    /// events before it are still handed over, so the text seen is the partial text saved.
+    mutating func feed(_ bytes: [UInt8]) -> [LLMStreamEvent]
+    /// The body ended: the whole answer; or the failure, carrying the partial answer, when the
+    /// stream failed or was cut before the provider's end marker.
     mutating func finish() throws(LLMStreamFailure) -> LLMChatCompletion
     /// What arrived so far: the text, and the tool calls already complete.
     var partial: LLMChatCompletion { get }
     /// The provider's end marker arrived: whatever follows is ignored.
     var isDone: Bool { get }
+    /// The stream failed: whatever follows is ignored, and `finish` throws this.
+    var failure: LLMStreamFailure? { get }
 }
 
 /// How a streamed chat request ended at the HTTP level.
@@ -53,33 +56,24 @@ extension ChatStreamAssembler {
 
 /// The assembler while the transport's thread feeds it, and the failure that stopped it.
 private final class ChatStreamState<Assembler: ChatStreamAssembler>: Sendable {
-    private let state: Mutex<(assembler: Assembler, failure: LLMStreamFailure?)>
+    private let state: Mutex<Assembler>
 
     init(_ assembler: Assembler) {
-        state = Mutex((assembler, nil))
+        state = Mutex(assembler)
     }
 
     /// The events of this piece, and whether the transfer should go on.
     func feed(_ bytes: [UInt8]) -> ([LLMStreamEvent], Bool) {
-        state.withLock { state -> ([LLMStreamEvent], Bool) in
-            guard state.failure == nil, !state.assembler.isDone else { return ([], false) }
-            do throws(LLMStreamFailure) {
-                let events = try state.assembler.feed(bytes)
-                return (events, !state.assembler.isDone)
-            } catch {
-                state.failure = error
-                return ([], false)
-            }
+        state.withLock { assembler -> ([LLMStreamEvent], Bool) in
+            let events = assembler.feed(bytes)
+            return (events, !assembler.isDone && assembler.failure == nil)
         }
     }
 
-    var partial: LLMChatCompletion { state.withLock { $0.failure?.partial ?? $0.assembler.partial } }
+    var partial: LLMChatCompletion { state.withLock { $0.failure?.partial ?? $0.partial } }
 
     func finish() throws(LLMStreamFailure) -> LLMChatCompletion {
-        try state.withLock { (state) throws(LLMStreamFailure) -> LLMChatCompletion in
-            if let failure = state.failure { throw failure }
-            return try state.assembler.finish()
-        }
+        try state.withLock { (assembler) throws(LLMStreamFailure) -> LLMChatCompletion in try assembler.finish() }
     }
 }
 

@@ -39,6 +39,7 @@ package struct OpenAIChatStream: ChatStreamAssembler {
     private var promptTokens: Int?
     private var completionTokens: Int?
     package private(set) var isDone = false
+    package private(set) var failure: LLMStreamFailure?
 
     package init(model: String, host: String, keyVariable: String = "LLM_API_KEY", limits: ChatStreamLimits = ChatStreamLimits(),
                  decoder: ServerSentEventDecoder = ChatStreamLimits.decoder()) {
@@ -51,22 +52,29 @@ package struct OpenAIChatStream: ChatStreamAssembler {
 
     private var serverName: String { "the LLM server at \(host)" }
 
-    package mutating func feed(_ bytes: [UInt8]) throws(LLMStreamFailure) -> [LLMStreamEvent] {
-        guard !isDone else { return [] }
-        let events: [ServerSentEvent]
-        do {
-            events = try decoder.feed(bytes)
-        } catch {
-            throw .malformed(partial, "\(serverName)'s event stream \(error.problem)")
-        }
+    package mutating func feed(_ bytes: [UInt8]) -> [LLMStreamEvent] {
+        guard !isDone, failure == nil else { return [] }
+        var events: [ServerSentEvent] = []
         var out: [LLMStreamEvent] = []
-        for event in events where !isDone {
-            try take(event, into: &out)
+        do throws(LLMStreamFailure) {
+            var broken: ServerSentEventError?
+            do {
+                try decoder.feed(bytes, into: &events)
+            } catch {
+                broken = error
+            }
+            for event in events where !isDone {
+                try take(event, into: &out)
+            }
+            if let broken, !isDone { throw .malformed(partial, "\(serverName)'s event stream \(broken.problem)") }
+        } catch {
+            failure = error
         }
         return out
     }
 
     package mutating func finish() throws(LLMStreamFailure) -> LLMChatCompletion {
+        if let failure { throw failure }
         if !isDone {
             // Half a chunk at the end of a cut body is not worth reading.
             _ = try? decoder.finish(dispatchingIncomplete: false)

@@ -72,18 +72,26 @@ package struct ServerSentEventDecoder: Sendable {
 
     /// Decodes the next piece of the stream: the events it completed, in order.
     package mutating func feed(_ bytes: [UInt8]) throws(ServerSentEventError) -> [ServerSentEvent] {
+        var events: [ServerSentEvent] = []
+        try feed(bytes, into: &events)
+        return events
+    }
+
+    /// Decodes the next piece, appending the events it completed to `events`; when the piece
+    /// breaks a bound, the events completed before the break are there when this throws.
+    package mutating func feed(_ bytes: [UInt8], into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
         if var pending = head {
             // A stream starts with at most one BOM: wait until three bytes tell whether it is one.
             pending.append(contentsOf: bytes)
             if pending.count < 3 && Self.byteOrderMark.starts(with: pending) {
                 head = pending
-                return []
+                return
             }
             head = nil
             let rest = pending.starts(with: Self.byteOrderMark) ? Array(pending.dropFirst(3)) : pending
-            return try scan(rest)
+            return try scan(rest, into: &events)
         }
-        return try scan(bytes)
+        try scan(bytes, into: &events)
     }
 
     /// Ends the stream. With `dispatchingIncomplete` (the MCP reading: a server may close right
@@ -94,9 +102,9 @@ package struct ServerSentEventDecoder: Sendable {
         if let pending = head {
             head = nil
             // Fewer than three bytes that began like a BOM: they were content.
-            var events = try scan(pending)
-            events += try finish(dispatchingIncomplete: dispatchingIncomplete)
-            return events
+            var events: [ServerSentEvent] = []
+            try scan(pending, into: &events)
+            return events + (try finish(dispatchingIncomplete: dispatchingIncomplete))
         }
         defer { reset() }
         guard dispatchingIncomplete else { return [] }
@@ -118,8 +126,7 @@ package struct ServerSentEventDecoder: Sendable {
         skipsLeadingLineFeed = false
     }
 
-    private mutating func scan(_ bytes: [UInt8]) throws(ServerSentEventError) -> [ServerSentEvent] {
-        var events: [ServerSentEvent] = []
+    private mutating func scan(_ bytes: [UInt8], into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
         var index = 0
         let count = bytes.count
         if skipsLeadingLineFeed, count > 0 {
@@ -159,7 +166,6 @@ package struct ServerSentEventDecoder: Sendable {
                 index = end + 1
             }
         }
-        return events
     }
 
     private func lineTooLong() -> ServerSentEventError {
