@@ -95,7 +95,8 @@ import Testing
     @Test func hostileStreamsFailAtTheCaps() {
         let huge = String(repeating: "x", count: 5 << 20)
         #expect(assemble(stream(), "event: ping\ndata: " + huge).failure?.message.contains("a line longer than") == true)
-        let pings = String(repeating: Self.event("ping", #"{"type":"ping"}"#), count: 250_000)
-        #expect(assemble(stream(), pings).failure?.message.contains("more than 200000 events") == true)
+        let (pieces, failure) = flood(stream(), with: String(repeating: Self.event("ping", #"{"type":"ping"}"#), count: 1_000), times: 1_000)
+        #expect(pieces == 101)  // the 101st piece broke the cap
+        #expect(failure?.message.contains("more than 100000 events") == true)
     }
 }

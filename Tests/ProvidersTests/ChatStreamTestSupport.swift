@@ -54,3 +54,16 @@ final class StreamEventLog: Sendable {
 func dataStream(_ chunks: [String], lineEnd: String = "\n") -> String {
     chunks.map { "data: \($0)\(lineEnd)\(lineEnd)" }.joined()
 }
+
+/// Feeds `piece` up to `times` times, as a flood would arrive: how many pieces went in before
+/// the assembler failed, and the failure.
+func flood<Assembler: ChatStreamAssembler>(_ assembler: Assembler, with piece: String, times: Int) -> (pieces: Int, failure: BundleError?) {
+    var assembler = assembler
+    let bytes = Array(piece.utf8)
+    var pieces = 0
+    while pieces < times && assembler.failure == nil {
+        _ = assembler.feed(bytes)
+        pieces += 1
+    }
+    return (pieces, assembler.failure?.error)
+}

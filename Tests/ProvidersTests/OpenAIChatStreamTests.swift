@@ -127,9 +127,10 @@ import Testing
     }
 
     @Test func aMillionTinyEventsFailFastAtTheEventCap() {
-        let body = String(repeating: "data: {}\n\n", count: 1_000_000)
-        let result = assemble(stream(), body)
-        #expect(result.failure?.code == .upstreamFailed)
-        #expect(result.failure?.message.contains("more than 200000 events") == true)
+        // A million chunks, a thousand per piece: refused at the cap, a tenth of the way in.
+        let (pieces, failure) = flood(stream(), with: String(repeating: "data: {}\n\n", count: 1_000), times: 1_000)
+        #expect(pieces == 101)  // the 101st piece broke the cap
+        #expect(failure?.code == .upstreamFailed)
+        #expect(failure?.message.contains("more than 100000 events") == true)
     }
 }

@@ -91,7 +91,7 @@ package struct ChatStreamLimits: Sendable {
     /// The decoder the LLM streams use: an LLM chunk is small, but one server may send a whole
     /// tool call in one; a long answer is some tens of thousands of chunks.
     package static func decoder() -> ServerSentEventDecoder {
-        ServerSentEventDecoder(maxLineBytes: 4 << 20, maxEventBytes: 4 << 20, maxEvents: 200_000)
+        ServerSentEventDecoder(maxLineBytes: 4 << 20, maxEventBytes: 4 << 20, maxEvents: 100_000)
     }
 }
 

@@ -104,7 +104,7 @@ package struct OpenAIChatStream: ChatStreamAssembler {
     }
 
     private mutating func take(_ event: ServerSentEvent, into out: inout [LLMStreamEvent]) throws(LLMStreamFailure) {
-        if event.text.trimmingWhitespace() == "[DONE]" {
+        if event.data.count < 16, event.text.trimmingWhitespace() == "[DONE]" {
             isDone = true
             return
         }

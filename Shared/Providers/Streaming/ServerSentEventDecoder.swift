@@ -51,6 +51,9 @@ package struct ServerSentEventDecoder: Sendable {
     private static let carriageReturn: UInt8 = 13
     private static let colon: UInt8 = 58
     private static let space: UInt8 = 32
+    private static let dataField = Array("data".utf8)
+    private static let eventField = Array("event".utf8)
+    private static let idField = Array("id".utf8)
 
     /// The first bytes while they could still be a split byte-order mark; nil once decided.
     private var head: [UInt8]? = []
@@ -137,8 +140,7 @@ package struct ServerSentEventDecoder: Sendable {
             // Look for the line's end no further than the line cap allows.
             let allowance = maxLineBytes - line.count
             let limit = min(count, index + allowance + 1)
-            var end = index
-            while end < limit && bytes[end] != Self.lineFeed && bytes[end] != Self.carriageReturn { end += 1 }
+            let end = Self.lineEnd(in: bytes, from: index, before: limit)
             if end == count {
                 // The line goes on in the next piece.
                 guard count - index <= allowance else { throw lineTooLong() }
@@ -168,6 +170,19 @@ package struct ServerSentEventDecoder: Sendable {
         }
     }
 
+    /// The index of the first LF or CR in `bytes[start..<limit]`, or `limit`.
+    private static func lineEnd(in bytes: [UInt8], from start: Int, before limit: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var end = start
+            while end < limit {
+                let byte = buffer[end]
+                if byte == lineFeed || byte == carriageReturn { break }
+                end += 1
+            }
+            return end
+        }
+    }
+
     private func lineTooLong() -> ServerSentEventError {
         ServerSentEventError(.lineTooLong, "has a line longer than \(maxLineBytes) bytes")
     }
@@ -179,19 +194,29 @@ package struct ServerSentEventDecoder: Sendable {
         let field = colon.map { line[line.startIndex..<$0] } ?? line
         var value = colon.map { line[line.index(after: $0)...] } ?? []
         if value.first == Self.space { value = value.dropFirst() }
-        if field.elementsEqual("data".utf8) {
+        if Self.is(field, Self.dataField) {
             guard data.count + (hasData ? 1 : 0) + value.count <= maxEventBytes else {
                 throw ServerSentEventError(.eventTooLarge, "has an event larger than \(maxEventBytes) bytes")
             }
             if hasData { data.append(Self.lineFeed) }
             data.append(contentsOf: value)
             hasData = true
-        } else if field.elementsEqual("event".utf8) {
+        } else if Self.is(field, Self.eventField) {
             eventType = String(decoding: value, as: UTF8.self)
-        } else if field.elementsEqual("id".utf8) {
+        } else if Self.is(field, Self.idField) {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
         }
         // retry: and unknown fields do not matter to one request's answer.
+    }
+
+    private static func `is`(_ field: ArraySlice<UInt8>, _ name: [UInt8]) -> Bool {
+        guard field.count == name.count else { return false }
+        var position = field.startIndex
+        for byte in name {
+            if field[position] != byte { return false }
+            position += 1
+        }
+        return true
     }
 
     private mutating func dispatch(into events: inout [ServerSentEvent]) throws(ServerSentEventError) {
