@@ -25,12 +25,7 @@ package struct AnthropicProvider: LLMProvider {
 
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
         let response = try await transport.send(httpRequest(request), deadline: deadline)
-        guard response.isSuccess else {
-            throw UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", modelVariable: "ANTHROPIC_MODEL",
-                                        baseURLVariable: "ANTHROPIC_BASE_URL", response: response,
-                                        upstreamMessage: response.json?["error"]?["message"]?.stringValue,
-                                        upstreamCode: response.json?["error"]?["type"]?.stringValue)
-        }
+        guard response.isSuccess else { throw failure(response) }
         guard let json = response.json, let blocks = json["content"]?.arrayValue else {
             throw BundleError(.upstreamFailed, "Anthropic sent an answer without content")
         }
@@ -45,6 +40,29 @@ package struct AnthropicProvider: LLMProvider {
         let text = blocks.compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
         return LLMCompletion(text: text, model: modelName,
                              promptTokens: usage?["input_tokens"]?.intValue, completionTokens: usage?["output_tokens"]?.intValue)
+    }
+
+    /// One chat answer, streamed, with the tools the model may call. See `AnthropicChatStream`.
+    package func streamChat(_ request: LLMChatRequest, deadline: Deadline,
+                            onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion {
+        let http = HTTPRequest(method: "POST", url: baseURL + "/v1/messages",
+                               headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream"),
+                                         ("x-api-key", apiKey), ("anthropic-version", Self.apiVersion)],
+                               body: Array(AnthropicChatRequest.body(request, model: model).jsonText.utf8), timeout: .seconds(300))
+        switch try await AnthropicChatStream(model: model).read(http, with: transport, deadline: deadline, onEvent: onEvent) {
+        case .completed(let completion):
+            return completion
+        case .refused(let response):
+            throw failure(response)
+        }
+    }
+
+    /// A non-2xx answer as the contract's error.
+    private func failure(_ response: HTTPResponse) -> BundleError {
+        UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", modelVariable: "ANTHROPIC_MODEL",
+                              baseURLVariable: "ANTHROPIC_BASE_URL", response: response,
+                              upstreamMessage: response.json?["error"]?["message"]?.stringValue,
+                              upstreamCode: response.json?["error"]?["type"]?.stringValue)
     }
 
     func httpRequest(_ request: LLMRequest) -> HTTPRequest {
@@ -77,5 +95,43 @@ package struct OfflineProvider: LLMProvider {
 
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
         LLMCompletion(text: request.offlineAnswer().jsonText, model: model, promptTokens: 0, completionTokens: 0)
+    }
+
+    /// The task's own reply to these messages, streamed as a model would: a few words per
+    /// `.text` event, then each tool call's start. Deterministic; no tokens.
+    package func streamChat(_ request: LLMChatRequest, deadline: Deadline,
+                            onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion {
+        var completion = request.offlineReply(request.messages)
+        for piece in Self.pieces(of: completion.text) { onEvent(.text(piece)) }
+        for call in completion.toolCalls { onEvent(.toolCallStarted(name: call.name)) }
+        completion.model = model
+        completion.promptTokens = 0
+        completion.completionTokens = 0
+        if completion.finishReason == nil { completion.finishReason = completion.toolCalls.isEmpty ? "stop" : "tool_calls" }
+        return completion
+    }
+
+    /// `text` cut after every `wordsPerPiece` words (each piece keeps the spaces after its
+    /// words), so the pieces joined are the text.
+    package static func pieces(of text: String, wordsPerPiece: Int = 3) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        var words = 0
+        var inWord = false
+        for character in text {
+            let isSpace = character.isWhitespace
+            if !isSpace && !inWord {
+                if words == wordsPerPiece {
+                    pieces.append(current)
+                    current = ""
+                    words = 0
+                }
+                words += 1
+            }
+            inWord = !isSpace
+            current.append(character)
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
     }
 }

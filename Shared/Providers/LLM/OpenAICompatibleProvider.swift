@@ -26,6 +26,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
         var mode: OutputMode = .jsonSchema
         var sendsTemperature = true
         var maxTokensParameter: String
+        /// `stream_options` (usage in a streamed answer): some older servers reject it.
+        var sendsStreamOptions = true
     }
 
     package static let defaultBaseURL = "https://api.openai.com/v1"
@@ -69,12 +71,52 @@ package final class OpenAICompatibleProvider: LLMProvider {
                 adaptations += 1
                 continue
             }
-            let error = response.json?["error"]
-            throw UpstreamFailure.error(provider: "the LLM server at \(host)", keyVariable: keyVariable, modelVariable: "LLM_MODEL",
-                                        baseURLVariable: "LLM_BASE_URL", response: response,
-                                        upstreamMessage: error?["message"]?.stringValue ?? error?.stringValue ?? response.json?["detail"]?.stringValue,
-                                        upstreamCode: error?["code"]?.stringValue ?? error?["type"]?.stringValue)
+            throw failure(response)
         }
+    }
+
+    /// One chat answer, streamed (`stream: true`, usage asked for with `stream_options`), with
+    /// the tools the model may call. A 400 naming a parameter this server does not take adapts
+    /// the request as `complete` does, before anything was streamed. See `OpenAIChatStream`.
+    package func streamChat(_ request: LLMChatRequest, deadline: Deadline,
+                            onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion {
+        var adaptations = 0
+        while true {
+            let current = quirks.withLock { $0 }
+            let body = OpenAIChatRequest.body(request, model: model, maxTokensParameter: current.maxTokensParameter,
+                                              sendsTemperature: current.sendsTemperature, sendsStreamOptions: current.sendsStreamOptions)
+            var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "text/event-stream")]
+            if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+            let http = HTTPRequest(method: "POST", url: baseURL + "/chat/completions", headers: headers,
+                                   body: Array(body.jsonText.utf8), timeout: .seconds(300))
+            let stream = OpenAIChatStream(model: model, host: host, keyVariable: keyVariable)
+            switch try await stream.read(http, with: transport, deadline: deadline, onEvent: onEvent) {
+            case .completed(let completion):
+                return completion
+            case .refused(let response):
+                if response.status == 400 || response.status == 422, adaptations < 5, let adapted = Self.adapt(current, to: response) {
+                    quirks.withLock { $0 = adapted }
+                    adaptations += 1
+                    continue
+                }
+                throw failure(response)
+            }
+        }
+    }
+
+    /// A non-2xx answer as the contract's error.
+    private func failure(_ response: HTTPResponse) -> BundleError {
+        let error = response.json?["error"]
+        return Self.failure(server: "the LLM server at \(host)", keyVariable: keyVariable, response: response,
+                            message: error?["message"]?.stringValue ?? error?.stringValue ?? response.json?["detail"]?.stringValue,
+                            code: error?["code"]?.stringValue ?? error?["type"]?.stringValue)
+    }
+
+    /// The one mapping of this server's errors, for an HTTP status and for an error object sent
+    /// mid-stream alike.
+    static func failure(server: String, keyVariable: String, response: HTTPResponse, message: String?, code: String?) -> BundleError {
+        UpstreamFailure.error(provider: server, keyVariable: keyVariable, modelVariable: "LLM_MODEL",
+                              baseURLVariable: "LLM_BASE_URL", response: response, upstreamMessage: message, upstreamCode: code)
     }
 
     private func httpRequest(_ request: LLMRequest, quirks: Quirks) -> HTTPRequest {
@@ -138,6 +180,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
             adapted.maxTokensParameter = "max_completion_tokens"
         } else if text.contains("max_completion_tokens"), quirks.maxTokensParameter == "max_completion_tokens" {
             adapted.maxTokensParameter = "max_tokens"
+        } else if text.contains("stream_options"), quirks.sendsStreamOptions {
+            adapted.sendsStreamOptions = false
         } else if text.contains("response_format") || text.contains("json_schema") || text.contains("structured output"),
                   quirks.mode != .promptOnly {
             adapted.mode = OutputMode(rawValue: quirks.mode.rawValue + 1)!
