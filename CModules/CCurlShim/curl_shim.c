@@ -127,3 +127,17 @@ CURLcode bundle_curl_capture(CURL *handle, bundle_curl_buffer *body, bundle_curl
     if (code == CURLE_OK) code = curl.easy_setopt(handle, CURLOPT_HEADERDATA, (void *)headers);
     return code;
 }
+
+static size_t forward(char *data, size_t size, size_t count, void *context) {
+    bundle_curl_stream_target *target = context;
+    size_t incoming = size * count;
+    return target->sink((const unsigned char *)data, incoming, target->context) ? incoming : 0;
+}
+
+CURLcode bundle_curl_stream(CURL *handle, bundle_curl_stream_target *target, bundle_curl_buffer *headers) {
+    CURLcode code = curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, forward);
+    if (code == CURLE_OK) code = curl.easy_setopt(handle, CURLOPT_WRITEDATA, (void *)target);
+    if (code == CURLE_OK) code = curl.easy_setopt(handle, CURLOPT_HEADERFUNCTION, append);
+    if (code == CURLE_OK) code = curl.easy_setopt(handle, CURLOPT_HEADERDATA, (void *)headers);
+    return code;
+}

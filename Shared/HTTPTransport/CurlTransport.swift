@@ -31,96 +31,38 @@ package struct CurlTransport: Transport {
 
     package func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
         let host = request.host
-        let budget = min(request.timeout, deadline.remaining)
-        guard budget > .milliseconds(1) else {
-            throw TransportError(.timeout, host: host, "no time left before the deadline")
-        }
+        let budget = try Self.budget(for: request, deadline: deadline)
         let settings = self
         return try await OwnThread.run {
             try settings.perform(request, budget: budget, host: host)
         }
     }
 
+    /// The request's timeout, cut short by the deadline; a timeout error when nothing is left.
+    static func budget(for request: HTTPRequest, deadline: Deadline) throws -> Duration {
+        let budget = min(request.timeout, deadline.remaining)
+        guard budget > .milliseconds(1) else {
+            throw TransportError(.timeout, host: request.host, "no time left before the deadline")
+        }
+        return budget
+    }
+
     private func perform(_ request: HTTPRequest, budget: Duration, host: String) throws -> HTTPResponse {
-        if let problem = bundle_curl_load() {
-            throw TransportError(.invalid, host: host, String(cString: problem))
-        }
-        guard let handle = bundle_curl_easy_init() else {
-            throw TransportError(.invalid, host: host, "libcurl could not create a transfer")
-        }
-        defer { bundle_curl_easy_cleanup(handle) }
-
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { bundle_curl_slist_free_all(headerList) }
-        for header in request.headers {
-            // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-            // A line break would inject a header; say which header (never its value, which is
-            // often a key read from a file with CRLF endings).
-            if header.name.utf8.contains(where: { $0 == 13 || $0 == 10 }) || header.value.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
-                throw TransportError(.invalid, host: host, "the \(header.name.filter { !$0.isNewline }) header contains a line break")
-            }
-            headerList = bundle_curl_slist_append(headerList, "\(header.name): \(header.value)")
-        }
-        headerList = bundle_curl_slist_append(headerList, "Expect:")
-
-        var body = bundle_curl_buffer(bytes: nil, length: 0, capacity: 0, limit: maxResponseBytes, overflowed: 0)
-        var headers = bundle_curl_buffer(bytes: nil, length: 0, capacity: 0, limit: 1 << 20, overflowed: 0)
+        let transfer = try CurlTransfer(request, budget: budget, settings: self)
+        // Its own allocation: libcurl keeps the pointer for the whole transfer.
+        let body = UnsafeMutablePointer<bundle_curl_buffer>.allocate(capacity: 1)
+        body.initialize(to: bundle_curl_buffer(bytes: nil, length: 0, capacity: 0, limit: maxResponseBytes, overflowed: 0))
         defer {
-            bundle_curl_buffer_free(&body)
-            bundle_curl_buffer_free(&headers)
+            bundle_curl_buffer_free(body)
+            body.deallocate()
         }
-
-        var problems: [CURLcode] = []
-        func set(_ code: CURLcode) { if code != CURLE_OK { problems.append(code) } }
-        set(bundle_curl_setopt_string(handle, CURLOPT_URL, request.url))
-        set(bundle_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
-        set(bundle_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-        set(bundle_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
-        set(bundle_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
-        set(bundle_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(connectTimeout, budget).milliseconds)))
-        set(bundle_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(max(budget.milliseconds, 1))))
-        set(bundle_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)))
-        set(bundle_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))
-        set(bundle_curl_setopt_string(handle, CURLOPT_USERAGENT, userAgent))
-        set(bundle_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList))
-        if let caBundlePath { set(bundle_curl_setopt_string(handle, CURLOPT_CAINFO, caBundlePath)) }
-        if request.followRedirects {
-            set(bundle_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1))
-            set(bundle_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 5))
-        }
-        let method = request.method.uppercased()
-        switch method {
-        case "GET" where request.body.isEmpty:
-            set(bundle_curl_setopt_long(handle, CURLOPT_HTTPGET, 1))
-        case "HEAD":
-            set(bundle_curl_setopt_long(handle, CURLOPT_NOBODY, 1))
-        default:
-            if method != "POST" { set(bundle_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)) }
-            if !request.body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
-                set(bundle_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
-                request.body.withUnsafeBytes { bytes in
-                    // COPYPOSTFIELDS copies, so the buffer need not outlive this call.
-                    set(bundle_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS,
-                                                   UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)))
-                }
-            }
-        }
-        set(bundle_curl_capture(handle, &body, &headers))
-        // An unknown option only means an older libcurl (PROTOCOLS_STR came in 7.85); any other
-        // failure leaves the transfer misconfigured.
-        if let problem = problems.first(where: { $0 != CURLE_UNKNOWN_OPTION }) {
-            throw TransportError(.invalid, host: host, String(cString: bundle_curl_easy_strerror(problem)))
-        }
-
-        let result = bundle_curl_easy_perform(handle)
+        transfer.set(bundle_curl_capture(transfer.handle, body, transfer.headerBuffer))
+        let result = try transfer.perform()
         if result != CURLE_OK {
-            throw Self.error(result, overflowed: body.overflowed != 0, host: host, limit: maxResponseBytes)
+            throw Self.error(result, overflowed: body.pointee.overflowed != 0, host: host, limit: maxResponseBytes)
         }
-        var status = 0
-        _ = bundle_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        let headerText = headers.bytes.map { String(decoding: UnsafeBufferPointer(start: $0, count: headers.length), as: UTF8.self) } ?? ""
-        let bodyBytes = body.bytes.map { Array(UnsafeBufferPointer(start: $0, count: body.length)) } ?? []
-        return HTTPResponse(status: status, headers: Self.parseHeaders(headerText), body: bodyBytes)
+        let bodyBytes = body.pointee.bytes.map { Array(UnsafeBufferPointer(start: $0, count: body.pointee.length)) } ?? []
+        return HTTPResponse(status: transfer.status, headers: transfer.responseHeaders, body: bodyBytes)
     }
 
     /// Header lines of the last response in the block (earlier ones are 1xx or redirects).
@@ -137,7 +79,7 @@ package struct CurlTransport: Transport {
         return headers
     }
 
-    private static func error(_ code: CURLcode, overflowed: Bool, host: String, limit: Int) -> TransportError {
+    static func error(_ code: CURLcode, overflowed: Bool, host: String, limit: Int) -> TransportError {
         let message = String(cString: bundle_curl_easy_strerror(code))
         switch code {
         case CURLE_OPERATION_TIMEDOUT:

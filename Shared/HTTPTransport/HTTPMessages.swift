@@ -123,6 +123,9 @@ package protocol Transport: Sendable {
     /// stops the transfer (the call then returns normally, the connection closed). The answer
     /// carries the status and headers, and the body only when the status is not 2xx (buffered,
     /// so callers can read the upstream's error document); `onBytes` is never called then.
+    /// Failures after some pieces were handed over are thrown as they are: a stream that breaks
+    /// is `.connection`, one that stalls past the timeout or deadline `.timeout`, one longer in
+    /// all than the size cap `.tooLarge`; `RetryingTransport` retries only before the first piece.
     /// Wrappers pass it on; the default sends the request whole and hands the body over at once.
     func stream(_ request: HTTPRequest, deadline: Deadline,
                 onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse

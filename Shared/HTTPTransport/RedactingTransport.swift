@@ -14,7 +14,21 @@ package struct RedactingTransport: Transport {
     }
 
     package func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
-        var response = try await base.send(request, deadline: deadline)
+        redacted(try await base.send(request, deadline: deadline))
+    }
+
+    /// The error document of a non-2xx answer (where upstreams echo credentials) is buffered, so
+    /// it is redacted whole, as are the headers. A 2xx body is redacted piece by piece: a secret
+    /// split across two pieces, or across a stream's events (one token each), is not seen here;
+    /// redacting the assembled text is up to whoever assembles it.
+    package func stream(_ request: HTTPRequest, deadline: Deadline,
+                        onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse {
+        let redactor = redactor
+        return redacted(try await base.stream(request, deadline: deadline) { onBytes(redactor.redact($0)) })
+    }
+
+    private func redacted(_ response: HTTPResponse) -> HTTPResponse {
+        var response = response
         response.body = redactor.redact(response.body)
         for (name, value) in response.headers { response.headers[name] = redactor.redact(value) }
         return response

@@ -1,4 +1,5 @@
 import Core
+import Synchronization
 
 /// When and how long to wait before trying a request again.
 package struct RetryPolicy: Sendable {
@@ -93,13 +94,36 @@ package struct RetryingTransport: Transport {
     }
 
     package func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
+        try await withRetries(request, deadline: deadline, replayable: { true }) {
+            try await base.send(request, deadline: deadline)
+        }
+    }
+
+    /// Retries like `send` only while nothing was handed to `onBytes`: a retryable status (its
+    /// body is buffered, never streamed) or a connection error before the first byte. Once bytes
+    /// went out a failure is thrown as it is, since a replay would hand the caller a second copy
+    /// of what it already has.
+    package func stream(_ request: HTTPRequest, deadline: Deadline,
+                        onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse {
+        let handedOver = Flag()
+        return try await withRetries(request, deadline: deadline, replayable: { !handedOver.isRaised }) {
+            try await base.stream(request, deadline: deadline) { piece in
+                handedOver.raise()
+                return onBytes(piece)
+            }
+        }
+    }
+
+    /// The one retry loop: `attempt` is tried again while `replayable` says it may be.
+    private func withRetries(_ request: HTTPRequest, deadline: Deadline, replayable: () -> Bool,
+                             _ call: () async throws -> HTTPResponse) async throws -> HTTPResponse {
         var attempt = 1
         while true {
             let wait: Duration
             let reason: JSONValue
             do {
-                let response = try await base.send(request, deadline: deadline)
-                guard attempt < policy.maxAttempts, policy.shouldRetry(response) else { return response }
+                let response = try await call()
+                guard attempt < policy.maxAttempts, replayable(), policy.shouldRetry(response) else { return response }
                 if let retryAfter = RetryPolicy.retryAfter(response, now: wallClock()) {
                     guard retryAfter <= policy.retryAfterCap else {
                         logger.warning("http.retry_after_too_long", ["host": .string(request.host), "status": .number(Double(response.status)),
@@ -112,7 +136,7 @@ package struct RetryingTransport: Transport {
                 }
                 guard wait < deadline.remaining else { return response }
                 reason = .number(Double(response.status))
-            } catch let error as TransportError where error.isRetryable && attempt < policy.maxAttempts {
+            } catch let error as TransportError where error.isRetryable && attempt < policy.maxAttempts && replayable() {
                 wait = policy.backoff(afterAttempt: attempt, random: random())
                 guard !deadline.hasPassed, wait < deadline.remaining else { throw error }
                 reason = .string(error.message)
@@ -123,6 +147,13 @@ package struct RetryingTransport: Transport {
             attempt += 1
         }
     }
+}
+
+/// Set once, from the transfer's thread; read by the retry loop.
+private final class Flag: Sendable {
+    private let raised = Atomic(false)
+    func raise() { raised.store(true, ordering: .releasing) }
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
 }
 
 /// Parses the HTTP date formats of RFC 9110 (IMF-fixdate, and the obsolete RFC 850 and asctime

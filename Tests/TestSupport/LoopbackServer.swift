@@ -20,12 +20,18 @@ package struct RecordedRequest: Sendable {
 }
 
 /// What the loopback server answers, after an optional delay (for timeout tests). A scripted
-/// `Content-Length` or `Transfer-Encoding` header replaces the computed length.
+/// `Content-Length` or `Transfer-Encoding` header replaces the computed length. A streamed
+/// response (`streamed`) sends its pieces instead of `body`.
 package struct ScriptedResponse: Sendable {
     package var status: Int
     package var headers: [String: String]
     package var body: [UInt8]
     package var delay: Duration
+    /// When set, the body goes out chunked, one chunk per piece, each flushed on its own.
+    package var pieces: [StreamPiece]?
+    /// A streamed body that ends without its last chunk: the connection just closes, as when an
+    /// upstream dies mid-stream.
+    package var cutShort = false
 
     package init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration = .zero) {
         self.status = status
@@ -41,6 +47,58 @@ package struct ScriptedResponse: Sendable {
 
     package static func text(_ status: Int, _ text: String, headers: [String: String] = [:]) -> ScriptedResponse {
         ScriptedResponse(status: status, headers: ["Content-Type": "text/plain"].merging(headers) { $1 }, body: Array(text.utf8))
+    }
+
+    /// A body sent slowly, in `pieces` (`Transfer-Encoding: chunked`, Nagle off, each piece
+    /// written after its own delay or gate): an LLM fake that sends its first token after 50 ms
+    /// and the rest over 2 s, or a handshake test that opens a gate once it has the first piece.
+    /// `cutShort` closes the connection instead of ending the body.
+    package static func streamed(_ pieces: [StreamPiece], status: Int = 200, headers: [String: String] = [:],
+                                 cutShort: Bool = false) -> ScriptedResponse {
+        var response = ScriptedResponse(status: status, headers: headers)
+        response.pieces = pieces
+        response.cutShort = cutShort
+        return response
+    }
+}
+
+/// One piece of a streamed response: written (and flushed) after `delay`, and after `gate` is
+/// open when it has one. An empty piece only waits.
+package struct StreamPiece: Sendable {
+    package var bytes: [UInt8]
+    package var delay: Duration
+    package var gate: LoopbackGate?
+
+    package init(_ bytes: [UInt8], after delay: Duration = .zero, when gate: LoopbackGate? = nil) {
+        self.bytes = bytes
+        self.delay = delay
+        self.gate = gate
+    }
+
+    package init(_ text: String, after delay: Duration = .zero, when gate: LoopbackGate? = nil) {
+        self.init(Array(text.utf8), after: delay, when: gate)
+    }
+}
+
+/// Holds a streamed response before a piece until the test opens it, so a test can prove what
+/// arrived first without timing anything. Once open it stays open. A gate never opened lets go
+/// after `timeout` and the server closes the connection there (the stream is cut), so a test
+/// that fails cannot hang the run.
+package final class LoopbackGate: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    package let timeout: Duration
+
+    package init(timeout: Duration = .seconds(30)) {
+        self.timeout = timeout
+    }
+
+    package func open() { semaphore.signal() }
+
+    /// Waits until the gate is open; false when it stayed shut for `timeout`.
+    func pass() -> Bool {
+        guard semaphore.wait(timeout: .now() + .milliseconds(Int(timeout.milliseconds))) == .success else { return false }
+        semaphore.signal()  // keep it open for whoever waits next
+        return true
     }
 }
 
@@ -132,11 +190,10 @@ package final class LoopbackServer: Sendable {
         guard let request = readRequest(connection) else { return }
         journal.state.withLock { $0.requests.append(request) }
         let response = handler(request)
-        if response.delay > .zero {
-            let milliseconds = response.delay.milliseconds
-            var wait = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-            var left = timespec()
-            while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
+        pause(response.delay)
+        if let pieces = response.pieces {
+            stream(pieces, of: response, to: connection)
+            return
         }
         var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
@@ -146,6 +203,33 @@ package final class LoopbackServer: Sendable {
         if names.isDisjoint(with: ["content-length", "transfer-encoding"]) { head += "Content-Length: \(response.body.count)\r\n" }
         head += "Connection: close\r\n\r\n"
         sendAll(connection, Array(head.utf8) + response.body)
+    }
+
+    /// Head, then one flushed chunk per piece, then the last chunk unless the response is cut
+    /// short. Stops at the first failed write (the client went away) or a gate left shut.
+    private static func stream(_ pieces: [StreamPiece], of response: ScriptedResponse, to connection: Int32) {
+        var noDelay: Int32 = 1
+        setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+        var head = "HTTP/1.1 \(response.status) \(reason(response.status))\r\n"
+        for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
+        head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        guard sendAll(connection, Array(head.utf8)) else { return }
+        for piece in pieces {
+            pause(piece.delay)
+            if let gate = piece.gate, !gate.pass() { return }
+            guard !piece.bytes.isEmpty else { continue }
+            let chunk = Array(String(piece.bytes.count, radix: 16).utf8) + [13, 10] + piece.bytes + [13, 10]
+            guard sendAll(connection, chunk) else { return }
+        }
+        if !response.cutShort { _ = sendAll(connection, Array("0\r\n\r\n".utf8)) }
+    }
+
+    private static func pause(_ duration: Duration) {
+        guard duration > .zero else { return }
+        let milliseconds = duration.milliseconds
+        var wait = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+        var left = timespec()
+        while nanosleep(&wait, &left) != 0 && errno == EINTR { wait = left }
     }
 
     private static func readRequest(_ connection: Int32) -> RecordedRequest? {
@@ -212,13 +296,16 @@ package final class LoopbackServer: Sendable {
         return nil
     }
 
-    private static func sendAll(_ connection: Int32, _ bytes: [UInt8]) {
+    /// False when the client went away.
+    @discardableResult
+    private static func sendAll(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return }
+            if sent <= 0 { return false }
             offset += sent
         }
+        return true
     }
 
     private static func reason(_ status: Int) -> String {

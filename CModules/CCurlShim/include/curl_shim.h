@@ -36,4 +36,20 @@ void bundle_curl_buffer_free(bundle_curl_buffer *buffer);
 /// Installs the write (body) and header callbacks that append into the given buffers.
 CURLcode bundle_curl_capture(CURL *handle, bundle_curl_buffer *body, bundle_curl_buffer *headers);
 
+/// Receives one piece of a streamed body; returns nonzero to go on, zero to stop the transfer
+/// (libcurl then ends it with CURLE_WRITE_ERROR). Swift passes a capture-free function here and
+/// reaches its own state through `context`.
+typedef int (*bundle_curl_sink)(const unsigned char *bytes, size_t length, void *context);
+
+/// Where a streamed body goes: the sink and the context it is called with. Must outlive the
+/// transfer (libcurl keeps a pointer to it).
+typedef struct {
+    bundle_curl_sink sink;
+    void *context;
+} bundle_curl_stream_target;
+
+/// Installs a write (body) callback that hands each piece to `target->sink` as libcurl delivers
+/// it, and the header callback that appends into `headers`.
+CURLcode bundle_curl_stream(CURL *handle, bundle_curl_stream_target *target, bundle_curl_buffer *headers);
+
 #endif
