@@ -102,6 +102,13 @@ package enum Catalog {
         BundleFunction("update-chat", UpdateChatHandler.self),
         BundleFunction("delete-chat", DeleteChatHandler.self),
         BundleFunction("import-slack-thread", ImportSlackThreadHandler.self),
+        BundleFunction("generate-project-draft", GenerateProjectDraftHandler.self),
+        BundleFunction("get-project-draft", GetProjectDraftHandler.self),
+        BundleFunction("update-project-draft", UpdateProjectDraftHandler.self),
+        BundleFunction("list-project-draft-versions", ListProjectDraftVersionsHandler.self),
+        BundleFunction("activate-project-draft-version", ActivateProjectDraftVersionHandler.self),
+        BundleFunction("get-project", GetProjectHandler.self),
+        BundleFunction("create-project", CreateProjectHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
