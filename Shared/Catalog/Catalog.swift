@@ -109,6 +109,13 @@ package enum Catalog {
         BundleFunction("get-default-llm-prompt", GetDefaultLLMPromptHandler.self),
         BundleFunction("create-llm-prompt", CreateLLMPromptHandler.self),
         BundleFunction("reset-llm-prompt", ResetLLMPromptHandler.self),
+        BundleFunction("generate-project-draft", GenerateProjectDraftHandler.self),
+        BundleFunction("get-project-draft", GetProjectDraftHandler.self),
+        BundleFunction("update-project-draft", UpdateProjectDraftHandler.self),
+        BundleFunction("list-project-draft-versions", ListProjectDraftVersionsHandler.self),
+        BundleFunction("activate-project-draft-version", ActivateProjectDraftVersionHandler.self),
+        BundleFunction("get-project", GetProjectHandler.self),
+        BundleFunction("create-project", CreateProjectHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
