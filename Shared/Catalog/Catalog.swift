@@ -102,6 +102,8 @@ package enum Catalog {
         BundleFunction("update-chat", UpdateChatHandler.self),
         BundleFunction("delete-chat", DeleteChatHandler.self),
         BundleFunction("import-slack-thread", ImportSlackThreadHandler.self),
+        BundleFunction("get-draft-chat", GetDraftChatHandler.self),
+        BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
