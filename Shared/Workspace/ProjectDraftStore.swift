@@ -9,6 +9,19 @@ package struct ProjectDraftVersion: Sendable, Hashable {
     /// (`is_manual_edit`), the chat's `update_project_draft` tool, or an older version restored.
     package enum Source: String, Sendable, Codable { case generated, manualEdit = "manual_edit", chat, restored }
 
+    /// Who wrote a generated version: the provider, model and prompt version of the call.
+    package struct Generation: Sendable, Hashable {
+        package var provider: String
+        package var model: String
+        package var promptVersion: String
+
+        package init(provider: String, model: String, promptVersion: String) {
+            self.provider = provider
+            self.model = model
+            self.promptVersion = promptVersion
+        }
+    }
+
     package var id: Int
     package var draftID: Int
     package var versionNumber: Int
@@ -18,9 +31,11 @@ package struct ProjectDraftVersion: Sendable, Hashable {
     package var isManualEdit: Bool { source == .manualEdit }
     package var createdBy: String?
     package var createdAt: Date
+    /// Set for generated versions.
+    package var generation: Generation?
 
     package init(id: Int, draftID: Int, versionNumber: Int, title: String, description: String, source: Source,
-                 createdBy: String?, createdAt: Date) {
+                 createdBy: String?, createdAt: Date, generation: Generation? = nil) {
         self.id = id
         self.draftID = draftID
         self.versionNumber = versionNumber
@@ -29,6 +44,7 @@ package struct ProjectDraftVersion: Sendable, Hashable {
         self.source = source
         self.createdBy = createdBy
         self.createdAt = createdAt
+        self.generation = generation
     }
 }
 
@@ -40,22 +56,30 @@ package struct ProjectDraft: Sendable, Hashable {
     package var versionCount: Int
     package var createdAt: Date
     package var updatedAt: Date
+    /// The conversation has a Linear project: the draft no longer changes (`ConversationLock`).
+    package var isLocked: Bool
 
-    package init(id: Int, conversationID: Int, active: ProjectDraftVersion, versionCount: Int, createdAt: Date, updatedAt: Date) {
+    package init(id: Int, conversationID: Int, active: ProjectDraftVersion, versionCount: Int, createdAt: Date, updatedAt: Date,
+                 isLocked: Bool = false) {
         self.id = id
         self.conversationID = conversationID
         self.active = active
         self.versionCount = versionCount
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.isLocked = isLocked
     }
 }
 
-/// Project drafts and their versions (`ProjectsSchema`).
-///
-/// SKELETON (drafts helper): the SQL.
+/// Project drafts and their versions (`ProjectsSchema`). Every change is one write transaction
+/// that first checks the conversation's lock (`ConversationLock`), so a draft never changes after
+/// its Linear project was made.
 package struct ProjectDraftStore: Sendable {
     package let database: any Database
+
+    /// How many numbers `addVersion` tries before giving up: each miss means another writer took
+    /// the number in between, which only a backend with concurrent writers (PostgreSQL) allows.
+    static let numberAttempts = 8
 
     package init(database: any Database) {
         self.database = database
@@ -63,7 +87,7 @@ package struct ProjectDraftStore: Sendable {
 
     /// The conversation's draft, nil when it has none.
     package func draft(conversationID: Int) throws -> ProjectDraft? {
-        nil
+        try database.read { sql in try Self.draft(sql, conversationID: conversationID) }
     }
 
     /// Adds a version and makes it active, creating the draft on the first one, all in one write
@@ -71,7 +95,132 @@ package struct ProjectDraftStore: Sendable {
     /// missing one (`not_found`), and numbers the version one past the highest under the UNIQUE
     /// constraint, so two racing writers get two numbers.
     package func addVersion(conversationID: Int, title: String, description: String, source: ProjectDraftVersion.Source,
-                            createdBy: String?, now: Date) throws -> ProjectDraft {
-        throw BundleError(.internal, "project drafts are not built yet")
+                            createdBy: String?, now: Date, generation: ProjectDraftVersion.Generation? = nil) throws -> ProjectDraft {
+        try database.write { sql in
+            try Self.add(sql, conversationID: conversationID, title: title, description: description, source: source, createdBy: createdBy,
+                         now: now, generation: generation)
+        }
+    }
+
+    /// A person's edit (`PATCH …/project-draft`): the active version with the given title and/or
+    /// description replaced, as a new `manual_edit` version, read and written in one transaction
+    /// (so an edit of the title alone keeps the description that is active when it is written).
+    /// No version when nothing changes (`changed` false); nil when the conversation has no draft.
+    package func edit(conversationID: Int, title: String?, description: String?, createdBy: String?,
+                      now: Date) throws -> (draft: ProjectDraft, changed: Bool)? {
+        try database.write { sql in
+            try ConversationLock.requireUnlocked(sql, conversationID: conversationID)
+            guard let current = try Self.draft(sql, conversationID: conversationID) else { return nil }
+            let newTitle = title ?? current.active.title
+            let newDescription = description ?? current.active.description
+            if newTitle == current.active.title && newDescription == current.active.description { return (current, false) }
+            return (try Self.add(sql, conversationID: conversationID, title: newTitle, description: newDescription, source: .manualEdit,
+                                 createdBy: createdBy, now: now, generation: nil), true)
+        }
+    }
+
+    /// `addVersion`'s work inside the caller's write transaction.
+    static func add(_ sql: any SQLExecutor, conversationID: Int, title: String, description: String, source: ProjectDraftVersion.Source,
+                    createdBy: String?, now: Date, generation: ProjectDraftVersion.Generation?) throws -> ProjectDraft {
+        try ConversationLock.requireUnlocked(sql, conversationID: conversationID)
+        // The claim of the draft row: DO NOTHING when it exists (or a racing writer made it),
+        // then read whichever row won.
+        try sql.execute("""
+            INSERT INTO workspace_project_drafts (conversation_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (conversation_id) DO NOTHING
+            """, [conversationID, createdBy, now, now])
+        guard let draftID = try sql.queryOne("SELECT id FROM workspace_project_drafts WHERE conversation_id = ?", conversationID)?.int("id") else {
+            throw BundleError(.conflict, "the project draft of conversation \(conversationID) was deleted meanwhile; try again")
+        }
+        let versionID = try Self.insertVersion(sql, draftID: draftID, title: title, description: description, source: source,
+                                               createdBy: createdBy, now: now, generation: generation)
+        try sql.execute("UPDATE workspace_project_drafts SET active_version_id = ?, updated_at = ? WHERE id = ?", [versionID, now, draftID])
+        guard let draft = try Self.draft(sql, conversationID: conversationID) else {
+            throw BundleError(.internal, "the project draft just written cannot be read back")
+        }
+        return draft
+    }
+
+    /// The draft's versions, newest first.
+    package func versions(draftID: Int) throws -> [ProjectDraftVersion] {
+        try database.read { sql in
+            try sql.query("SELECT * FROM workspace_project_draft_versions WHERE draft_id = ? ORDER BY version_number DESC", draftID)
+                .map(Self.version)
+        }
+    }
+
+    /// Makes one of the conversation's versions the active one (no new version: the numbers say
+    /// what was written, the pointer what is current). A version of another draft, or none, is
+    /// `not_found`; a locked conversation is `conflict`.
+    package func activate(conversationID: Int, versionID: Int, now: Date) throws -> ProjectDraft {
+        try database.write { sql in
+            try ConversationLock.requireUnlocked(sql, conversationID: conversationID)
+            let changed = try sql.queryOne("""
+                UPDATE workspace_project_drafts SET active_version_id = ?, updated_at = ?
+                WHERE conversation_id = ?
+                    AND EXISTS (SELECT 1 FROM workspace_project_draft_versions v WHERE v.id = ? AND v.draft_id = workspace_project_drafts.id)
+                RETURNING id
+                """, [versionID, now, conversationID, versionID])
+            guard changed != nil, let draft = try Self.draft(sql, conversationID: conversationID) else {
+                throw BundleError(.notFound, "the project draft of conversation \(conversationID) has no version with id \(versionID)",
+                                  details: [ErrorDetail(field: "version_id", problem: "no such version of this draft")])
+            }
+            return draft
+        }
+    }
+
+    /// Inserts a version numbered one past the highest. The number is taken under the UNIQUE
+    /// constraint: `ON CONFLICT DO NOTHING` answers no row when a concurrent writer took it first
+    /// (then the next look at the highest sees theirs), never an error that would end the
+    /// transaction.
+    private static func insertVersion(_ sql: any SQLExecutor, draftID: Int, title: String, description: String,
+                                      source: ProjectDraftVersion.Source, createdBy: String?, now: Date,
+                                      generation: ProjectDraftVersion.Generation?) throws -> Int {
+        for _ in 0..<numberAttempts {
+            let next = try sql.queryOne("""
+                SELECT COALESCE(MAX(version_number), 0) + 1 AS next FROM workspace_project_draft_versions WHERE draft_id = ?
+                """, draftID)?.int("next") ?? 1
+            if let row = try sql.queryOne("""
+                INSERT INTO workspace_project_draft_versions (draft_id, version_number, title, description, source, created_by, provider,
+                    model, prompt_version, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (draft_id, version_number) DO NOTHING RETURNING id
+                """, [draftID, next, title, description, source.rawValue, createdBy, generation?.provider, generation?.model,
+                      generation?.promptVersion, now]) {
+                return try row.int("id")
+            }
+        }
+        throw BundleError(.conflict, "the project draft is being changed by other requests; try again")
+    }
+
+    static func draft(_ sql: any SQLExecutor, conversationID: Int) throws -> ProjectDraft? {
+        guard let row = try sql.queryOne("""
+            SELECT d.id, d.conversation_id, d.active_version_id, d.created_at, d.updated_at, c.is_locked,
+                (SELECT COUNT(*) FROM workspace_project_draft_versions v WHERE v.draft_id = d.id) AS version_count
+            FROM workspace_project_drafts d JOIN workspace_conversations c ON c.id = d.conversation_id
+            WHERE d.conversation_id = ?
+            """, conversationID) else { return nil }
+        let draftID = try row.int("id")
+        // The active version, else (its row gone: never by this code) the newest.
+        let active = try sql.queryOne("""
+            SELECT * FROM workspace_project_draft_versions WHERE draft_id = ?
+            ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, version_number DESC LIMIT 1
+            """, [draftID, row.optionalInt("active_version_id")]).map(version)
+        guard let active else { return nil }
+        return ProjectDraft(id: draftID, conversationID: try row.int("conversation_id"), active: active,
+                            versionCount: try row.int("version_count"), createdAt: try row.date("created_at"),
+                            updatedAt: try row.date("updated_at"), isLocked: row.bool("is_locked"))
+    }
+
+    static func version(_ row: Row) throws -> ProjectDraftVersion {
+        var generation: ProjectDraftVersion.Generation?
+        if let provider = row.optionalString("provider") {
+            generation = .init(provider: provider, model: row.optionalString("model") ?? "", promptVersion: row.optionalString("prompt_version") ?? "")
+        }
+        return ProjectDraftVersion(id: try row.int("id"), draftID: try row.int("draft_id"), versionNumber: try row.int("version_number"),
+                                   title: try row.string("title"), description: try row.string("description"),
+                                   source: ProjectDraftVersion.Source(rawValue: try row.string("source")) ?? .generated,
+                                   createdBy: row.optionalString("created_by"), createdAt: try row.date("created_at"),
+                                   generation: generation)
     }
 }

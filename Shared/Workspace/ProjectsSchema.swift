@@ -1,9 +1,56 @@
 import Store
 
-/// Project drafts with numbered versions, and the Linear projects made from them.
+/// Project drafts with numbered versions, and the Linear projects made from them. All of it goes
+/// with its conversation (cascading foreign keys, so `ConversationStore.delete` needs no step).
 ///
-/// SKELETON (drafts helper): `workspace_project_drafts`, `workspace_project_draft_versions`
-/// (UNIQUE (draft_id, version_number)), `workspace_projects`.
+/// `workspace_project_drafts`: one per conversation (`UNIQUE conversation_id`), pointing at its
+/// active version. `workspace_project_draft_versions`: every title and description the draft
+/// had, numbered from 1 per draft; `UNIQUE (draft_id, version_number)` is what keeps two racing
+/// writers from taking one number (`ProjectDraftStore.addVersion`). `source` says how a version
+/// came to be; generated ones record the provider, model and prompt version that wrote them.
+///
+/// `workspace_projects`: the conversation's Linear project, one at most (`UNIQUE
+/// conversation_id`). A request claims the row (`status = 'creating'`) before it calls Linear,
+/// so two racing requests cannot both create a project; the call's answer fills
+/// `linear_project_id` and `linear_url` and sets `status = 'created'`, and a failure deletes the
+/// claim. A claim older than `ProjectCreation.claimLifetime` (its process died) may be taken over.
 package enum ProjectsSchema {
-    package static let migrations: [Migration] = []
+    package static let migrations: [Migration] = [projects]
+
+    static let projects = Migration("workspace.projects", """
+        CREATE TABLE workspace_project_drafts (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL UNIQUE REFERENCES workspace_conversations (id) ON DELETE CASCADE,
+            active_version_id INTEGER REFERENCES workspace_project_draft_versions (id) ON DELETE SET NULL,
+            created_by TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE workspace_project_draft_versions (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL REFERENCES workspace_project_drafts (id) ON DELETE CASCADE,
+            version_number INTEGER NOT NULL CHECK (version_number >= 1),
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('generated', 'manual_edit', 'chat', 'restored')),
+            created_by TEXT,
+            provider TEXT,
+            model TEXT,
+            prompt_version TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (draft_id, version_number)
+        );
+        CREATE TABLE workspace_projects (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL UNIQUE REFERENCES workspace_conversations (id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('creating', 'created')),
+            linear_project_id TEXT,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            linear_url TEXT,
+            created_by TEXT,
+            claimed_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """)
 }
