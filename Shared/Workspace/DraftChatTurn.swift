@@ -101,8 +101,9 @@ package struct DraftChatTurn: Sendable {
         context.logger.info("workspace.chat_turn", ["conversation": .number(Double(conversationID)), "rounds": .number(Double(round)),
                                                     "tools": .number(Double(toolRecords.count)), "client_open": .bool(context.events?.isOpen ?? false)])
         let existing = try project ?? drafts.project(conversationID)
+        let after = try drafts.draft(conversationID) ?? draft
         return DraftChatTurnAnswer(conversationID: conversationID, userMessage: user, assistantMessage: assistant,
-                                   projectDraft: ProjectDraftAnswer(draft), conversationLocked: existing != nil,
+                                   projectDraft: ProjectDraftAnswer(after), conversationLocked: existing != nil || after.isLocked,
                                    project: existing.map(DraftChatAnswer.project) ?? .null, toolCalls: toolRecords,
                                    usage: usage.summary(model: model))
     }

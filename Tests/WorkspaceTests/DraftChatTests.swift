@@ -82,7 +82,7 @@ import Workspace
         #expect(updated.data["project_draft"]?["title"] == "Trip Atlas")
         #expect(output["project_draft"]?["title"] == "Trip Atlas")
         #expect(output["tool_calls"]?.arrayValue?.count == 1)
-        #expect(output["tool_calls"]?[0]?["ok"] == true)
+        #expect(output["tool_calls"]?.arrayValue?.first?["ok"] == true)
         #expect(output["assistant_message"]?["content"] == "Renaming it.\n\nIt is now Trip Atlas.")
         #expect(events.content == "Renaming it.\n\nIt is now Trip Atlas.")
         #expect(output["usage"]?["prompt_tokens"] == 40)
@@ -100,7 +100,7 @@ import Workspace
         let llm = ScriptedChatLLM([.answer(pieces: [], calls: [call]), .answer(pieces: ["That did not work."], calls: [])])
         let output = try await turn(llm)
         #expect(drafts.versionCount == 1)
-        #expect(output["tool_calls"]?[0]?["ok"] == false)
+        #expect(output["tool_calls"]?.arrayValue?.first?["ok"] == false)
         #expect(llm.requests.last?.messages.last?.content.contains("title must be a string") == true)
     }
 
@@ -179,7 +179,7 @@ import Workspace
         let text = try #require(output["assistant_message"]?["content"]?.stringValue)
         #expect(text.contains("Renaming the draft to \"Atlas\""))
         #expect(text.contains("Done."))
-        #expect(output["tool_calls"]?[0]?["name"] == "update_project_draft")
+        #expect(output["tool_calls"]?.arrayValue?.first?["name"] == "update_project_draft")
     }
 
     @Test func aMissingConversationOrDraftIsRefused() async throws {
@@ -213,7 +213,7 @@ import Workspace
         let first = try store.append(.init(role: .user, content: "a"), conversationID: conversationID, requireUnlocked: true, now: now)
         let second = try store.append(.init(role: .assistant, content: "b"), conversationID: conversationID, requireUnlocked: false, now: now)
         let elsewhere = try store.append(.init(role: .user, content: "c"), conversationID: other, requireUnlocked: true, now: now)
-        #expect([first.sequenceNumber, second.sequenceNumber, elsewhere.sequenceNumber] == [1, 2, 1])
+        #expect([first.sequenceNumber, second.sequenceNumber, elsewhere.sequenceNumber] == [Int]([1, 2, 1]))
         let page = try store.messages(conversationID: conversationID, limit: 1, offset: 1)
         #expect(page.total == 2)
         #expect(page.messages.map(\.content) == ["b"])
