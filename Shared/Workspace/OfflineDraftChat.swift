@@ -10,7 +10,7 @@ package enum OfflineDraftChat {
     package static let model = "offline-draft-chat"
 
     static let renamePhrases = ["rename it to ", "rename the project to ", "rename the draft to ", "call it ", "change the title to "]
-    static let milestonePhrases = ["add a milestone ", "add milestone "]
+    static let milestonePhrases = ["add a milestone", "add milestone"]
     static let createPhrases = ["create the linear project", "create a linear project", "create the project in linear"]
     /// The sections a draft is expected to have (`ProjectDraftPrompt`).
     static let expectedSections = ["Problem", "Goals", "Scope", "Milestones", "Open questions"]
