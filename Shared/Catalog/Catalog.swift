@@ -102,6 +102,13 @@ package enum Catalog {
         BundleFunction("update-chat", UpdateChatHandler.self),
         BundleFunction("delete-chat", DeleteChatHandler.self),
         BundleFunction("import-slack-thread", ImportSlackThreadHandler.self),
+        BundleFunction("list-llm-providers", ListLLMProvidersHandler.self),
+        BundleFunction("get-llm-default", GetLLMDefaultHandler.self),
+        BundleFunction("set-llm-default", SetLLMDefaultHandler.self),
+        BundleFunction("get-llm-prompt", GetLLMPromptHandler.self),
+        BundleFunction("get-default-llm-prompt", GetDefaultLLMPromptHandler.self),
+        BundleFunction("create-llm-prompt", CreateLLMPromptHandler.self),
+        BundleFunction("reset-llm-prompt", ResetLLMPromptHandler.self),
         BundleFunction("get-draft-chat", GetDraftChatHandler.self),
         BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
     ])

@@ -41,12 +41,14 @@ package struct ChatSummaries: Sendable {
 
     /// `get-chat-summary`: the current summary or a person's edit as it is; a pending one with its
     /// job; a recent failure of this content with its step, reason and `retry_after`; otherwise
-    /// (none, stale, failed a while ago) made now for a short chat or queued for a long one.
+    /// (none, stale, made with another version of the summary prompt, failed a while ago) made
+    /// now for a short chat or queued for a long one.
     package func current(_ id: Int) async throws -> ChatSummaryAnswer {
         let conversation = try self.conversation(id)
         let record = try store.summary(id)
         if let record {
-            if record.isCurrent(for: conversation) { return ChatSummaryAnswer(record, conversation: conversation) }
+            let prompt = try context.activePrompt(ChatSummaryPrompt.promptType)
+            if record.isCurrent(for: conversation, promptVersion: prompt.version) { return ChatSummaryAnswer(record, conversation: conversation) }
             if let job = try activeJob(record) { return ChatSummaryAnswer(record, conversation: conversation, pendingJob: job) }
             if let retryAt = retryAfter(record, conversation: conversation) {
                 var answer = ChatSummaryAnswer(record, conversation: conversation)
@@ -121,14 +123,17 @@ package struct ChatSummaries: Sendable {
     package func generate(_ conversation: ChatSummaryStore.Conversation, jobID: Int?) async throws -> ChatSummaryAnswer {
         var chunkCount = 0
         do {
-            let llm = try Self.step("setup", "making the LLM client") { try context.llm() }
+            let (prompt, llm) = try Self.step("setup", "making the LLM client") {
+                let prompt = try context.activePrompt(ChatSummaryPrompt.promptType)
+                return (prompt, try context.llm(for: prompt))
+            }
             let chunks = try Self.step("read", "reading the chunks") { try store.chunks(conversation.id) }
             chunkCount = chunks.count
             let summary: ChatSummarizer.Summary
             if chunks.isEmpty {
-                summary = ChatSummarizer.Summary(text: "", provider: "none", model: "none", chunkCount: 0, calls: 0)
+                summary = ChatSummarizer.Summary(text: "", provider: "none", model: "none", chunkCount: 0, calls: 0, promptVersion: prompt.version)
             } else {
-                let summarizer = ChatSummarizer(llm: llm, reduceBudget: reduceBudget, maxMapCalls: maxMapCalls)
+                let summarizer = ChatSummarizer(llm: llm, reduceBudget: reduceBudget, maxMapCalls: maxMapCalls, prompt: prompt)
                 do {
                     summary = try await summarizer.summarize(title: conversation.title, chunks: chunks, deadline: context.deadline)
                 } catch let failure as ChatSummarizer.StepFailure {
@@ -174,5 +179,11 @@ extension ChatSummaryStore.Record {
     /// ready generated text made from the conversation's content as it is now.
     package func isCurrent(for conversation: ChatSummaryStore.Conversation) -> Bool {
         isManualEdit || status == .ready && contentHash == conversation.contentHash
+    }
+
+    /// `isCurrent(for:)`, and a generated text made with the summary prompt whose version is
+    /// `promptVersion` (a person's edit is current whatever the prompt).
+    package func isCurrent(for conversation: ChatSummaryStore.Conversation, promptVersion: String) -> Bool {
+        isCurrent(for: conversation) && (isManualEdit || ChatSummaryPrompt.sameVersion(self.promptVersion, promptVersion))
     }
 }

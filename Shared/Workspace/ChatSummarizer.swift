@@ -15,8 +15,11 @@ package struct ChatSummarizer: Sendable {
         package var model: String
         package var chunkCount: Int
         package var calls: Int
+        /// The version of the system prompt that made it (nil: the built-in text's).
+        package var promptVersion: String?
 
-        package init(text: String, provider: String, model: String, chunkCount: Int, calls: Int) {
+        package init(text: String, provider: String, model: String, chunkCount: Int, calls: Int, promptVersion: String? = nil) {
+            self.promptVersion = promptVersion
             self.text = text
             self.provider = provider
             self.model = model
@@ -42,8 +45,12 @@ package struct ChatSummarizer: Sendable {
     /// At most this many map calls: a longer chat's consecutive chunks are read several per call,
     /// so the cost of one summary is bounded however long the chat is.
     package let maxMapCalls: Int
+    /// The system prompt of every call and its version (the active `summary` prompt).
+    package let prompt: ActivePrompt
 
-    package init(llm: LLMClient, reduceBudget: Int = 12_000, maxMapCalls: Int = 100) {
+    package init(llm: LLMClient, reduceBudget: Int = 12_000, maxMapCalls: Int = 100,
+                 prompt: ActivePrompt = .builtIn(ChatSummaryPrompt.promptType)) {
+        self.prompt = prompt
         self.llm = llm
         self.reduceBudget = max(1_000, reduceBudget)
         self.maxMapCalls = max(2, maxMapCalls)
@@ -56,13 +63,14 @@ package struct ChatSummarizer: Sendable {
         var calls = 0
         let last: LLMResult<ChatSummaryTask.Output>
         if chunks.count == 1 {
-            last = try await run([ChatSummaryTask(mode: .whole, title: title, texts: chunks)], step: "whole", deadline: deadline)[0]
+            last = try await run([ChatSummaryTask(mode: .whole, title: title, texts: chunks, system: prompt.system)], step: "whole",
+                                 deadline: deadline)[0]
             calls = 1
         } else {
             let perCall = (chunks.count + maxMapCalls - 1) / maxMapCalls
             let parts = stride(from: 0, to: chunks.count, by: perCall).map { Array(chunks[$0..<min($0 + perCall, chunks.count)]) }
             let maps = parts.enumerated().map {
-                ChatSummaryTask(mode: .map, title: title, texts: $0.element, part: $0.offset + 1, parts: parts.count)
+                ChatSummaryTask(mode: .map, title: title, texts: $0.element, part: $0.offset + 1, parts: parts.count, system: prompt.system)
             }
             var level = try await run(maps, step: "map", deadline: deadline).map(\.output.summary)
             calls += maps.count
@@ -73,19 +81,22 @@ package struct ChatSummarizer: Sendable {
                 // A group of one summary passes to the next level as it is.
                 let combined = groups.filter { $0.count > 1 }
                 let tasks = combined.enumerated().map {
-                    ChatSummaryTask(mode: .reduce, title: title, texts: $0.element, part: $0.offset + 1, parts: combined.count, isFinal: false)
+                    ChatSummaryTask(mode: .reduce, title: title, texts: $0.element, part: $0.offset + 1, parts: combined.count, isFinal: false,
+                                    system: prompt.system)
                 }
                 var answers = try await run(tasks, step: "reduce", level: depth, deadline: deadline).map(\.output.summary).makeIterator()
                 level = groups.map { $0.count == 1 ? $0[0] : answers.next() ?? "" }
                 calls += tasks.count
                 depth += 1
             }
-            last = try await run([ChatSummaryTask(mode: .reduce, title: title, texts: level)], step: "reduce", level: depth, deadline: deadline)[0]
+            last = try await run([ChatSummaryTask(mode: .reduce, title: title, texts: level, system: prompt.system)], step: "reduce",
+                                 level: depth, deadline: deadline)[0]
             calls += 1
         }
         var text = last.output.summary.trimmingWhitespace()
         if last.provider == OfflineProvider().name { text = Self.offlineLabel + " " + text }
-        return Summary(text: text, provider: last.provider, model: last.model, chunkCount: chunks.count, calls: calls)
+        return Summary(text: text, provider: last.provider, model: last.model, chunkCount: chunks.count, calls: calls,
+                       promptVersion: prompt.version)
     }
 
     /// Consecutive summaries in groups whose joined length fits the budget (a summary longer

@@ -1,13 +1,23 @@
 import Core
 import Providers
 
-/// The `summary` prompt type: its version and texts, in one place, so the version recorded on
-/// every summary and LLM call always names the words that made it (part 2 adds custom prompts
-/// per type; they replace these texts and bring their own version).
+/// The `summary` prompt type: its texts and version, in one place, so the version recorded on
+/// every summary and LLM call always names the words that made it. A person's custom prompt
+/// (`/api/llm-prompts/summary`) replaces `system` and brings its own version (`custom-<id>`).
 package enum ChatSummaryPrompt {
     package static let type = "summary"
-    /// Bump on any change to the texts below.
-    package static let version = "summary-v1"
+    /// The built-in system text's version (`default-<hash>`): a changed text is a new version.
+    package static var version: String { promptType.defaultVersion }
+    /// What summaries made before prompt versions were hashes recorded (the built-in text then).
+    package static let legacyVersion = "summary-v1"
+    /// The built-in text's version when `legacyVersion` was recorded: such a summary is current
+    /// only while the default still has this version (the text is unchanged).
+    static let legacyTextVersion = "default-6f032b0e"
+
+    /// Whether a summary recorded with `recorded` was made with the prompt whose version is `active`.
+    package static func sameVersion(_ recorded: String?, _ active: String) -> Bool {
+        recorded == active || recorded == legacyVersion && active == legacyTextVersion
+    }
 
     package static let promptType = LLMPromptType(name: type, purpose: "Summarises an imported conversation (map-reduce for long ones).",
                                                   defaultSystem: system)

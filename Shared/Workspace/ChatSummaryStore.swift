@@ -101,7 +101,8 @@ package struct ChatSummaryStore: Sendable {
                     chunk_count = excluded.chunk_count, error = NULL, job_id = excluded.job_id, updated_at = excluded.updated_at
                 WHERE workspace_summaries.is_manual_edit = 0
                 RETURNING id
-                """, [conversationID, summary.text, summary.provider, summary.model, ChatSummaryPrompt.version, contentHash,
+                """, [conversationID, summary.text, summary.provider, summary.model,
+                      summary.promptVersion ?? ChatSummaryPrompt.version, contentHash,
                       summary.chunkCount, jobID, now, now]) != nil
         }
     }

@@ -2,9 +2,10 @@ import Core
 import Providers
 
 /// One LLM call of a chat summary: the whole of a short chat, one part of a long one (map), or
-/// part summaries combined (reduce). The step recorded in `llm_calls` names the mode and the
-/// prompt version (`summary.map@summary-v1`). Offline, the answer is an extractive summary
-/// (`ExtractiveSummary`) of the same text.
+/// part summaries combined (reduce). The step recorded in `llm_calls` names the mode
+/// (`summary.map`); the prompt version has a column of its own. The system text is the active
+/// `summary` prompt (a person's, or the built-in one). Offline, the answer is an extractive
+/// summary (`ExtractiveSummary`) of the same text.
 package struct ChatSummaryTask: StructuredTask {
     package enum Mode: String, Sendable { case whole, map, reduce }
 
@@ -19,8 +20,11 @@ package struct ChatSummaryTask: StructuredTask {
     package let part: Int
     package let parts: Int
     package let isFinal: Bool
+    package let system: String
 
-    package init(mode: Mode, title: String, texts: [String], part: Int = 1, parts: Int = 1, isFinal: Bool = true) {
+    package init(mode: Mode, title: String, texts: [String], part: Int = 1, parts: Int = 1, isFinal: Bool = true,
+                 system: String = ChatSummaryPrompt.system) {
+        self.system = system
         self.mode = mode
         self.title = title
         self.texts = texts
@@ -31,7 +35,7 @@ package struct ChatSummaryTask: StructuredTask {
 
     package static let maxSummary = 6_000
 
-    package var step: String { "\(ChatSummaryPrompt.type).\(mode.rawValue)@\(ChatSummaryPrompt.version)" }
+    package var step: String { "\(ChatSummaryPrompt.type).\(mode.rawValue)" }
     package let schemaName = "chat_summary"
     package var schema: JSONValue { Self.outputSchema }
     package var maxTokens: Int { mode == .map ? 600 : 1200 }
@@ -39,8 +43,6 @@ package struct ChatSummaryTask: StructuredTask {
     package static let outputSchema: JSONValue = Schema.object([
         "summary": Schema.string("Plain prose, no headings", minLength: 1, maxLength: maxSummary),
     ])
-
-    package var system: String { ChatSummaryPrompt.system }
 
     package var prompt: String {
         switch mode {

@@ -7,8 +7,8 @@ import Testing
 
 /// Events and prospect matching end to end: the six functions piped with their fixtures (offline
 /// LLM and embedder), and the routes through real nginx + fcgiwrap with the job worker running
-/// the match. Until the outreach workflow is merged its accessor refuses, so invitations are
-/// recorded as failed on the matches (never failing the run); after, they are drafted.
+/// the match. The selected prospect's invitation is drafted by the outreach workflow in the same
+/// process (the offline LLM's answers pass the outreach checks), so it must come back drafted.
 @Suite(.serialized) struct EventMatchingBinariesTests {
     /// Three prospects: a researched CTO in manufacturing (scores 75 offline: selected), a Head of
     /// IT without research (skipped unscored: it needs research first), and a retail CTO (filtered out).
@@ -21,9 +21,17 @@ import Testing
                     VALUES (?, ?, ?, ?, ?, 'researched', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')
                     """, "https://www.linkedin.com/in/p\(n)", "Person \(n)", title, "Company \(n)", industry)
             }
+            // A whole research result (what synthesize_research stores): outreach reads it strictly,
+            // so the invitation is drafted from it rather than refused for want of research.
+            let solution: JSONValue = ["solution_id": 1, "name": "AWS Mainframe Modernization", "category": "Migration",
+                                       "description": "Move mainframe workloads to AWS.", "pricing_model": "pay as you go", "docs_url": nil,
+                                       "tier1": ["rank": 1, "score": 0.5, "found_by": ["full_text"]], "tier2": nil]
             let research: JSONValue = ["research_summary": "Company 1 runs a legacy mainframe and wants lower costs.",
-                                       "pain_points": [["pain": "Legacy infrastructure slows down change"]],
-                                       "recommended_solutions": [["name": "AWS Mainframe Modernization"]]]
+                                       "key_insights": [], "insight_evidence": [], "technologies": [],
+                                       "pain_points": [["pain": "Legacy infrastructure slows down change", "severity": "high", "evidence": "context"]],
+                                       "recommended_solutions": [solution], "reference_architectures": [],
+                                       "confidence_score": 0.5, "confidence_reasons": [], "sources": [], "mcp_unavailable": true,
+                                       "llm_provider": "offline", "search_provider": "offline", "offline": true]
             try sql.execute("""
                 INSERT INTO workflow_runs (workflow, subject, status, input, result, created_at, updated_at)
                 VALUES ('research', 'prospect:1', 'succeeded', '{}', ?, '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z')
@@ -60,7 +68,7 @@ import Testing
         let ran = try pipe("run-event-match", "run-2.json")  // run 1 is the research run
         #expect(ran.exitCode == 0, "\(ran.stdoutText) \(ran.stderr)")
         #expect(ran.json?["run"]?["status"] == "succeeded", "\(ran.stdoutText)")
-        // Invitations run the outreach workflow (its calls count too once it is merged): the first three steps only.
+        // generate_invitations' calls are the outreach run's, so only the first three steps are counted here.
         #expect(ran.json?["run"]?["steps"]?.arrayValue?.prefix(3).map { $0["llm_calls"]?.intValue ?? -1 } == [0, 1, 0], "one scoring call per researched candidate")
         let listed = try pipe("list-event-matches", "event-1.json")
         #expect(listed.exitCode == 0, "\(listed.stdoutText) \(listed.stderr)")
@@ -68,7 +76,11 @@ import Testing
         #expect(rows.map { $0["prospect_id"]?.intValue ?? 0 } == [1, 2], "the retail prospect is filtered out")
         #expect(rows.first?["status"] == "selected" && rows.first?["score"] == 75 && rows.first?["rank"] == 1)
         #expect(rows.first?["reason"]?.stringValue?.contains("Person 1") == true)
-        #expect(["drafted", "failed"].contains(rows.first?["invitation_status"]?.stringValue ?? ""))
+        #expect(rows.first?["invitation_status"] == "drafted" && rows.first?["invitation_error"] == .null, "\(listed.stdoutText)")
+        let invitation = try pipe("get-outreach", "draft-1.json")
+        #expect(rows.first?["draft_id"] == 1 && invitation.json?["event_id"] == 1 && invitation.json?["prospect_id"] == 1,
+                "\(invitation.stdoutText) \(invitation.stderr)")
+        #expect(invitation.json?["body"]?.stringValue?.contains("AWS Manufacturing Modernisation Summit") == true, "the invitation names its event")
         #expect(rows.last?["status"] == "skipped" && rows.last?["score"] == .null
                 && rows.last?["skip_reason"] == "needs research: POST /api/v1/prospects/2/research", "\(listed.stdoutText)")
     }
@@ -101,6 +113,9 @@ import Testing
         let matches = try #require(try server.send("GET", "/api/v1/events/1/matches?status=selected", headers: json).json)
         #expect(matches["latest_run"]?["status"] == "succeeded" && matches["total"] == 1)
         #expect(matches["matches"]?.arrayValue?.first?["prospect_id"] == 1)
+        let invitation = try #require(matches["matches"]?.arrayValue?.first?["draft_id"]?.intValue, "\(matches)")
+        #expect(matches["matches"]?.arrayValue?.first?["invitation_status"] == "drafted")
+        #expect(try server.send("GET", "/api/v1/outreach/\(invitation)", headers: json).json?["event_id"] == 1, "the invitation, drafted by the worker")
         let rerun = try server.send("POST", "/api/v1/event-match-runs/\(start.json?["run_id"]?.intValue ?? 0)/run", headers: json, body: "{}")
         #expect(rerun.status == 202 && rerun.json?["ran"] == false && rerun.json?["run"]?["status"] == "succeeded", "\(rerun.text)")
     }

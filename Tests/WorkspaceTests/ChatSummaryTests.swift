@@ -255,7 +255,9 @@ import Workspace
         let steps = try harness.database.read { try $0.query("SELECT step, provider, outcome FROM llm_calls").map { try $0.string("step") } }
         let chunks = try chunkCount(id)
         #expect(steps.count == chunks + 1)
-        #expect(steps.allSatisfy { $0.hasSuffix("@" + ChatSummaryPrompt.version) })
-        #expect(steps.filter { $0 == "summary.reduce@\(ChatSummaryPrompt.version)" }.count == 1)
+        #expect(steps.allSatisfy { $0 == "summary.map" || $0 == "summary.reduce" })
+        #expect(steps.filter { $0 == "summary.reduce" }.count == 1)
+        let versions = try harness.database.read { try $0.query("SELECT prompt_version FROM llm_calls").map { $0.optionalString("prompt_version") } }
+        #expect(versions.allSatisfy { $0 == ChatSummaryPrompt.version })
     }
 }

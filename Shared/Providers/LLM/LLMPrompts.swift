@@ -55,17 +55,33 @@ package struct ActivePrompt: Sendable, Hashable {
 
 extension FunctionContext {
     /// The active system prompt of `type` (`llm_prompts`), else its built-in text.
-    ///
-    /// SKELETON (llm-config helper): reads `llm_prompts`.
     package func activePrompt(_ type: LLMPromptType) throws -> ActivePrompt {
-        .builtIn(type)
+        try LLMPromptStore(database: try database()).active(type)
     }
 
-    /// The LLM client for a prompt type: the provider and model chosen for it (`llm_defaults`),
-    /// else the bundle's (`llm()`), its calls recording `prompt`'s version.
-    ///
-    /// SKELETON (llm-config helper): reads `llm_defaults` and the provider registry.
+    /// The LLM client for a prompt type: the provider and model chosen for it (`llm_defaults`,
+    /// from the registry of configured providers), else the bundle's (`llm()`, so a client a test
+    /// hands in keeps serving), its calls recording `prompt`'s version. A chosen provider that is
+    /// no longer configured is `misconfigured`, naming the variable that would configure it.
     package func llm(for prompt: ActivePrompt) throws -> LLMClient {
-        try llm().prompt(version: prompt.version)
+        guard let choice = try LLMDefaults(database: try database()).choice(for: prompt.type) else {
+            return try llm().prompt(version: prompt.version)
+        }
+        let provider = try llmRegistry().provider(id: choice.provider, model: choice.model)
+        return try llmClient(provider: provider).prompt(version: prompt.version)
+    }
+
+    /// A client for `provider` sharing the bundle client's recorder, limiter, prices, function
+    /// and request id; when the bundle's own provider cannot be made (its key missing), the same
+    /// parts made afresh, since the chosen provider does not need it.
+    private func llmClient(provider: any LLMProvider) throws -> LLMClient {
+        if let base = try? llm() {
+            let client = LLMClient(provider: provider, recorder: base.recorder, limiter: base.limiter, prices: base.prices,
+                                   function: base.function, requestID: base.requestID, logger: base.logger, clock: base.clock)
+            return base.workflowName.map { client.workflow($0) } ?? client
+        }
+        return LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: try database()),
+                         limiter: ConcurrencyLimiter(limit: try config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
+                         prices: try PriceTable(config: config), function: function, requestID: requestID, logger: logger, clock: clock)
     }
 }

@@ -10,7 +10,9 @@ import Synchronization
 package final class OpenAICompatibleProvider: LLMProvider {
     package enum OutputMode: Int, Sendable { case jsonSchema, jsonObject, promptOnly }
 
-    package let name = "openai"
+    /// The provider id calls are recorded under: `openai` for the bundle's own provider; the
+    /// registry's id (`xai`, `openai-compatible`) for the others.
+    package let name: String
     package let model: String
     package let baseURL: String
     private let apiKey: String?
@@ -30,7 +32,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
     package static let defaultModel = "gpt-4.1-mini"
 
     package init(baseURL: String = OpenAICompatibleProvider.defaultBaseURL, apiKey: String?, keyVariable: String = "LLM_API_KEY",
-                 model: String, transport: any Transport, maxTokensParameter: String? = nil) {
+                 model: String, transport: any Transport, maxTokensParameter: String? = nil, name: String = "openai") {
+        self.name = name
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.keyVariable = keyVariable
