@@ -116,6 +116,8 @@ package enum Catalog {
         BundleFunction("activate-project-draft-version", ActivateProjectDraftVersionHandler.self),
         BundleFunction("get-project", GetProjectHandler.self),
         BundleFunction("create-project", CreateProjectHandler.self),
+        BundleFunction("get-draft-chat", GetDraftChatHandler.self),
+        BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
