@@ -97,7 +97,8 @@ package struct SummarizeChatHandler: FunctionHandler {
                 }
                 return Self.unchanged(record, conversation, context)
             }
-            if !force, record.isCurrent(for: conversation) {
+            let prompt = try context.activePrompt(ChatSummaryPrompt.promptType)
+            if !force, record.isCurrent(for: conversation, promptVersion: prompt.version) {
                 return Self.unchanged(record, conversation, context)
             }
         }

@@ -21,7 +21,8 @@ package enum ChatSummaryQueue {
                 let chunkCount = try summaries.store.chunkCount(id)
                 guard chunkCount > summaries.inlineChunks else { continue }
                 if let record = try summaries.store.summary(id) {
-                    if record.isCurrent(for: conversation) { continue }
+                    let prompt = try context.activePrompt(ChatSummaryPrompt.promptType)
+                    if record.isCurrent(for: conversation, promptVersion: prompt.version) { continue }
                     if try summaries.activeJob(record) != nil { continue }
                 }
                 _ = try summaries.queue(conversation, chunkCount: chunkCount, force: false)

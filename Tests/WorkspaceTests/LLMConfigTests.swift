@@ -137,11 +137,18 @@ final class SystemRecordingLLM: LLMProvider {
         #expect(calls.map { $0.optionalString("step") } == ["summary.whole", "summary.whole"])
         #expect(calls.map { $0.optionalString("prompt_version") } == [ChatSummaryPrompt.version, version])
 
+        // summarize-chat without force also remakes a summary whose prompt changed (and only then).
+        _ = try await harness.call(SummarizeChatHandler(), ["id": .number(Double(id))], context: harness.context(llm: fake))
+        #expect(fake.seen.count == 2)
+        _ = try await harness.call(CreateLLMPromptHandler(), ["type": "summary", "system_prompt": "Summarise in one line."])
+        _ = try await harness.call(SummarizeChatHandler(), ["id": .number(Double(id))], context: harness.context(llm: fake))
+        #expect(fake.seen.count == 3 && fake.seen.last == "Summarise in one line.")
+
         // A person's edit stays whatever the prompt becomes.
         _ = try await harness.call(UpdateChatSummaryHandler(), ["id": .number(Double(id)), "summary": "Mine."], context: harness.context(llm: fake))
         _ = try await harness.call(ResetLLMPromptHandler(), ["type": "summary"])
         let kept = try await harness.call(GetChatSummaryHandler(), ["id": .number(Double(id))], context: harness.context(llm: fake))
-        #expect(kept["summary"] == "Mine." && fake.seen.count == 2)
+        #expect(kept["summary"] == "Mine." && fake.seen.count == 3)
     }
 
     @Test func theSummaryRunsOnTheProviderAndModelChosenForIt() async throws {
