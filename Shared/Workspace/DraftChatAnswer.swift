@@ -11,7 +11,8 @@ package struct DraftChatTurnAnswer: Codable, Sendable {
     package var assistantMessage: DraftChatMessage
     package var projectDraft: ProjectDraftAnswer
     package var conversationLocked: Bool
-    package var project: JSONValue
+    /// The conversation's Linear project, in the project routes' shape (`get-project`).
+    package var project: LinearProjectAnswer?
     package var toolCalls: [JSONValue]
     package var usage: LLMUsageSummary?
 
@@ -43,7 +44,7 @@ package struct DraftChatTurnAnswer: Codable, Sendable {
         "assistant_message": DraftChatMessage.schema,
         "project_draft": ProjectDraftAnswer.schema,
         "conversation_locked": Schema.boolean("True when the conversation has a Linear project (made now or before)"),
-        "project": Schema.nullable(DraftChatAnswer.projectSchema),
+        "project": Schema.nullable(LinearProjectAnswer.schema),
         "tool_calls": Schema.array(Schema.any, "The tools run in this turn (as on the assistant message)"),
         "usage": Schema.nullable(LLMUsageSummary.schema),
     ])
@@ -57,12 +58,25 @@ package struct DraftChatHistoryAnswer: Codable, Sendable {
     package var limit: Int
     package var offset: Int
     package var conversationLocked: Bool
-    package var project: JSONValue
+    /// The conversation's Linear project, in the project routes' shape (`get-project`).
+    package var project: LinearProjectAnswer?
 
     enum CodingKeys: String, CodingKey {
         case messages, total, limit, offset, project
         case conversationID = "conversation_id"
         case conversationLocked = "conversation_locked"
+    }
+
+    /// Every key written, `project` as null when there is none.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(conversationID, forKey: .conversationID)
+        try container.encode(messages, forKey: .messages)
+        try container.encode(total, forKey: .total)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(conversationLocked, forKey: .conversationLocked)
+        try container.encode(project, forKey: .project)
     }
 
     package static let schema: JSONValue = Schema.object([
@@ -72,22 +86,6 @@ package struct DraftChatHistoryAnswer: Codable, Sendable {
         "limit": Schema.integer(minimum: 1),
         "offset": Schema.integer(minimum: 0),
         "conversation_locked": Schema.boolean(),
-        "project": Schema.nullable(DraftChatAnswer.projectSchema),
-    ])
-}
-
-package enum DraftChatAnswer {
-    /// A Linear project as the chat answers it (the `conversation_locked` event, `project`).
-    package static func project(_ record: LinearProjectRecord) -> JSONValue {
-        ["id": .number(Double(record.id)), "conversation_id": .number(Double(record.conversationID)),
-         "linear_project_id": .string(record.linearProjectID), "title": .string(record.title), "description": .string(record.description),
-         "linear_url": .string(record.url), "created_by": record.createdBy.map(JSONValue.string) ?? .null,
-         "created_at": .string(Timestamp.format(record.createdAt))]
-    }
-
-    package static let projectSchema: JSONValue = Schema.object([
-        "id": Schema.integer(minimum: 1), "conversation_id": Schema.integer(minimum: 1), "linear_project_id": Schema.string(),
-        "title": Schema.string(), "description": Schema.string(), "linear_url": Schema.string(),
-        "created_by": Schema.nullable(Schema.string()), "created_at": Schema.string(),
+        "project": Schema.nullable(LinearProjectAnswer.schema),
     ])
 }

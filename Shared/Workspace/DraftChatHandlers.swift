@@ -35,7 +35,7 @@ package struct GetDraftChatHandler: FunctionHandler {
         let project = try ProjectCreation.project(conversationID: input.id, context: context)
         let locked = try store.database.read { try ConversationLock.isLocked($0, conversationID: input.id) }
         return DraftChatHistoryAnswer(conversationID: input.id, messages: page.messages, total: page.total, limit: limit, offset: offset,
-                                      conversationLocked: locked || project != nil, project: project.map(DraftChatAnswer.project) ?? .null)
+                                      conversationLocked: locked || project != nil, project: project.map(LinearProjectAnswer.init))
     }
 }
 

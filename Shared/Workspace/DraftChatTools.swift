@@ -97,7 +97,7 @@ package enum DraftChatTools {
                 }
                 let project = try await drafts.createProject(conversationID, title, description)
                 outcome.project = project
-                context.emit("conversation_locked", ["project": DraftChatAnswer.project(project)])
+                context.emit("conversation_locked", ["project": try JSONValue(encoding: LinearProjectAnswer(project))])
                 outcome.resultText = "Created the Linear project \"\(project.title)\" (\(project.url)). The conversation is now locked."
             default:
                 throw BundleError(.validationFailed, "there is no tool named \(call.name)")

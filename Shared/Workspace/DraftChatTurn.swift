@@ -104,7 +104,7 @@ package struct DraftChatTurn: Sendable {
         let after = try drafts.draft(conversationID) ?? draft
         return DraftChatTurnAnswer(conversationID: conversationID, userMessage: user, assistantMessage: assistant,
                                    projectDraft: ProjectDraftAnswer(after), conversationLocked: existing != nil || after.isLocked,
-                                   project: existing.map(DraftChatAnswer.project) ?? .null, toolCalls: toolRecords,
+                                   project: existing.map(LinearProjectAnswer.init), toolCalls: toolRecords,
                                    usage: usage.summary(model: model))
     }
 
