@@ -4,7 +4,7 @@ against the fake's total.
 
 A loopback OpenAI-compatible API streams each chat answer (`stream: true`) as 20 pieces: the first
 after FIRST_S (200 ms), the last at TOTAL_S (2 s), then a usage chunk and [DONE]; a call without
-`stream` (generating the draft) gets a JSON draft at once. The baseline is measured in the same
+`stream` (generating the draft) gets the draft's parts as JSON at once. The baseline is measured in the same
 run: a Python client reading the fake's stream directly (its first piece, its end). Each turn
 posts one message to /api/conversations/1/project-draft/chat/stream with Accept:
 text/event-stream and times the first `content` event and the end of the response.
@@ -22,8 +22,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 FIRST_S, TOTAL_S, PIECES, TURNS = 0.2, 2.0, 20, 8
-DRAFT = {"title": "Budget trip planner", "description": "## Problem\nPlanning a cheap trip takes hours.\n\n## Goals\n- One page per trip\n\n"
-         "## Scope\n- Trains and hotels\n\n## Milestones\n- Prototype\n\n## Open questions\n- Which sources?"}
+# The `project_draft` task's answer: the draft's parts, which the function renders as Markdown.
+DRAFT = {"title": "Budget trip planner", "problem": "Planning a cheap trip takes hours.", "goals": ["One page per trip"],
+         "scope": ["Trains and hotels"], "milestones": ["Prototype"], "open_questions": ["Which sources?"]}
 
 
 class FakeLLM(BaseHTTPRequestHandler):
