@@ -1,7 +1,8 @@
 import CCurlShim
 
 /// One libcurl transfer, configured for a request, with what it owns: the easy handle, the
-/// request-header list and the buffer the response headers are collected in. `send` and `stream`
+/// request-header list, the buffer the response headers are collected in and, for a streamed
+/// transfer, the write target libcurl calls into. `send` and `stream`
 /// differ only in where the body goes, so the setup (timeouts, TLS, method, body, header checks)
 /// lives here once. Used on the one thread that performs it; freed when dropped.
 final class CurlTransfer {
@@ -12,6 +13,9 @@ final class CurlTransfer {
     /// fixed address of its own (libcurl keeps the pointer until the handle is cleaned up).
     let headerBuffer: UnsafeMutablePointer<bundle_curl_buffer>
     private var problems: [CURLcode] = []
+    /// Where a streamed body goes (`streamBody`): libcurl keeps this pointer as WRITEDATA until
+    /// the handle is cleaned up, so it is freed after that, in `deinit`.
+    private var streamTarget: UnsafeMutablePointer<bundle_curl_stream_target>?
 
     init(_ request: HTTPRequest, budget: Duration, settings: CurlTransport) throws {
         host = request.host
@@ -32,6 +36,20 @@ final class CurlTransfer {
         bundle_curl_slist_free_all(headerList)
         bundle_curl_buffer_free(headerBuffer)
         headerBuffer.deallocate()
+        if let streamTarget {
+            streamTarget.deinitialize(count: 1)
+            streamTarget.deallocate()
+        }
+    }
+
+    /// Sends the body to `sink` with `context` (a 2xx body piece by piece) instead of buffering
+    /// it. The target is this transfer's, alive as long as the handle that points to it.
+    func streamBody(to sink: bundle_curl_sink, context: UnsafeMutableRawPointer) {
+        let target = streamTarget ?? .allocate(capacity: 1)
+        if streamTarget != nil { target.deinitialize(count: 1) }
+        target.initialize(to: bundle_curl_stream_target(sink: sink, context: context))
+        streamTarget = target
+        set(bundle_curl_stream(handle, target, headerBuffer))
     }
 
     private func configure(_ request: HTTPRequest, budget: Duration, settings: CurlTransport) throws {

@@ -21,11 +21,8 @@ extension CurlTransport {
                                   onBytes: @escaping @Sendable ([UInt8]) -> Bool) throws -> HTTPResponse {
         let transfer = try CurlTransfer(request, budget: budget, settings: self)
         let sink = StreamSink(handle: transfer.handle, limit: maxResponseBytes, onBytes: onBytes)
-        // Its own allocation: libcurl keeps the pointer for the whole transfer.
-        let target = UnsafeMutablePointer<bundle_curl_stream_target>.allocate(capacity: 1)
-        target.initialize(to: bundle_curl_stream_target(sink: StreamSink.receive, context: Unmanaged.passUnretained(sink).toOpaque()))
-        defer { target.deallocate() }
-        transfer.set(bundle_curl_stream(transfer.handle, target, transfer.headerBuffer))
+        // The sink is reached unretained: it outlives `perform`, the only time libcurl calls it.
+        transfer.streamBody(to: StreamSink.receive, context: Unmanaged.passUnretained(sink).toOpaque())
 
         let result = try withExtendedLifetime(sink) { try transfer.perform() }
         switch result {

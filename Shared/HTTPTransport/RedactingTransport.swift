@@ -19,8 +19,8 @@ package struct RedactingTransport: Transport {
 
     /// The error document of a non-2xx answer (where upstreams echo credentials) is buffered, so
     /// it is redacted whole, as are the headers. A 2xx body is redacted piece by piece: a secret
-    /// split across two pieces, or across a stream's events (one token each), is not seen here;
-    /// redacting the assembled text is up to whoever assembles it.
+    /// split across two pieces, or across a stream's events (one token each), is not seen here:
+    /// `LLMClient.streamChat` redacts the assembled answer with the configuration's redactor.
     package func stream(_ request: HTTPRequest, deadline: Deadline,
                         onBytes: @escaping @Sendable ([UInt8]) -> Bool) async throws -> HTTPResponse {
         let redactor = redactor

@@ -8,9 +8,12 @@ import Store
 /// initializer below).
 extension FunctionContext {
     /// Outgoing HTTP: libcurl with the retry policy, configured secrets taken out of every answer.
+    /// OpenAI's rule (an exhausted quota never clears by waiting) is installed whatever the
+    /// bundle's own provider: the registry reaches OpenAI-compatible servers for any prompt type,
+    /// and the rule only ever forbids a retry of a 429 that names `insufficient_quota`.
     package func transport() throws -> any Transport {
         try service((any Transport).self) { context in
-            let policy = try RetryPolicy(config: context.config).with(classify: LLMSelection.retryClassifier(context.config))
+            let policy = try RetryPolicy(config: context.config).with(classify: OpenAICompatibleProvider.retryClassifier)
             let curl = RedactingTransport(try CurlTransport(config: context.config), redactor: context.config.redactor)
             return RetryingTransport(curl, policy: policy, logger: context.logger)
         }
@@ -28,7 +31,7 @@ extension FunctionContext {
             LLMClient(provider: try context.llmProvider(), recorder: DatabaseLLMCallRecorder(database: try context.database()),
                       limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
                       prices: try PriceTable(config: context.config), function: context.function,
-                      requestID: context.requestID, logger: context.logger, clock: context.clock)
+                      requestID: context.requestID, logger: context.logger, clock: context.clock, redactor: context.config.redactor)
         }
     }
 

@@ -59,7 +59,7 @@ package struct ListLLMProvidersHandler: FunctionHandler {
     static func json(_ provider: ModelListing.ProviderModels) -> JSONValue {
         let entry = provider.entry
         return ["id": .string(entry.id), "name": .string(entry.displayName), "base_url_host": entry.host.map(JSONValue.string) ?? .null,
-                "key_variable": entry.keyVariable.map(JSONValue.string) ?? .null, "default_model": .string(entry.defaultModel),
+                "key_variable": entry.configuringVariable.map(JSONValue.string) ?? .null, "default_model": .string(entry.model),
                 "models": .array(provider.models.map { model in
                     ["id": .string(model.id), "source": .string(model.source.rawValue),
                      "price": model.price.map { ["input_per_million": .number($0.inputPerMillion), "output_per_million": .number($0.outputPerMillion)] } ?? .null]
@@ -112,8 +112,13 @@ package struct GetLLMDefaultHandler: FunctionHandler {
                                          configured: try context.llmRegistry().entry(choice.provider) != nil,
                                          updatedBy: choice.updatedBy, updatedAt: choice.updatedAt)
         }
-        let provider = try context.llmProvider()
-        return LLMDefaultAnswer.json(type: type.name, provider: provider.name, model: provider.model, isBundleDefault: true, configured: true)
+        if let provider = try? context.llmProvider() {
+            return LLMDefaultAnswer.json(type: type.name, provider: provider.name, model: provider.model, isBundleDefault: true, configured: true)
+        }
+        // The bundle's provider cannot be made (its key is missing): still the answer, marked as
+        // not configured, as the providers listing reports it.
+        let bundle = try LLMSelection.bundle(context.config)
+        return LLMDefaultAnswer.json(type: type.name, provider: bundle.id, model: bundle.model, isBundleDefault: true, configured: false)
     }
 }
 
@@ -148,11 +153,8 @@ package struct SetLLMDefaultHandler: FunctionHandler {
         let type = try WorkspacePrompts.required(input.type)
         let registry = try context.llmRegistry()
         guard let entry = registry.entry(input.provider) else {
-            let name = String(input.provider.prefix(100))
-            let problem = LLMRegistry.knownIDs.contains(LLMRegistry.canonicalID(name))
-                ? "the provider \"\(name)\" is not configured (set \(LLMRegistry.keyVariable(for: LLMRegistry.canonicalID(name)))); configured: \(registry.configuredIDs.joined(separator: ", "))"
-                : "unknown provider \"\(name)\"; configured: \(registry.configuredIDs.joined(separator: ", "))"
-            throw BundleError.validation(field: "provider", problem)
+            let reason = LLMRegistry.notConfigured(String(input.provider.prefix(100)), configured: registry.configuredIDs)
+            throw BundleError.validation(field: "provider", reason.message)
         }
         let model = StorableText.clean(input.model).trimmingWhitespace()
         guard !model.isEmpty else { throw BundleError.validation(field: "model", "must not be blank") }

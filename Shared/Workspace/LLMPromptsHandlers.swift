@@ -7,16 +7,21 @@ package struct PromptTypeInput: Codable, Sendable {
     var type: String
 }
 
-/// How a prompt is answered by the `/api/llm-prompts` routes.
+/// How a prompt is answered by the `/api/llm-prompts` routes (`prompt_type` and `is_active` as
+/// the original system named them; `type` too).
 enum LLMPromptAnswer {
-    static func json(_ prompt: ActivePrompt) -> JSONValue {
-        ["type": .string(prompt.type), "system_prompt": .string(prompt.system), "version": .string(prompt.version),
-         "is_custom": .bool(prompt.isCustom), "id": prompt.id.map { .number(Double($0)) } ?? .null,
+    /// `isActive`: the type's calls use this text now (the built-in one when no custom prompt is active).
+    static func json(_ prompt: ActivePrompt, isActive: Bool = true) -> JSONValue {
+        ["type": .string(prompt.type), "prompt_type": .string(prompt.type), "system_prompt": .string(prompt.system),
+         "version": .string(prompt.version), "is_custom": .bool(prompt.isCustom), "is_active": .bool(isActive),
+         "id": prompt.id.map { .number(Double($0)) } ?? .null,
          "created_at": prompt.createdAt.map(JSONValue.string) ?? .null, "created_by": prompt.createdBy.map(JSONValue.string) ?? .null]
     }
 
     static let schema: JSONValue = Schema.object([
         "type": Schema.string("The prompt type"),
+        "prompt_type": Schema.string("The prompt type (the original system's name)"),
+        "is_active": Schema.boolean("The type's calls use this text now"),
         "system_prompt": Schema.string("The system prompt's text"),
         "version": Schema.string("What LLM calls record: custom-<id>, or default-<hash of the built-in text>"),
         "is_custom": Schema.boolean("A person's prompt (false: the built-in default)"),
@@ -60,7 +65,8 @@ package struct GetDefaultLLMPromptHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: PromptTypeInput, context: FunctionContext) async throws -> JSONValue {
-        LLMPromptAnswer.json(.builtIn(try WorkspacePrompts.required(input.type)))
+        let type = try WorkspacePrompts.required(input.type)
+        return LLMPromptAnswer.json(.builtIn(type), isActive: !(try context.activePrompt(type)).isCustom)
     }
 }
 
@@ -79,11 +85,12 @@ package struct CreateLLMPromptHandler: FunctionHandler {
 
     package static let manifest = FunctionManifest(
         name: "create-llm-prompt",
-        summary: "Sets a custom system prompt for a prompt type (1–20,000 characters); it becomes active, earlier ones are kept.",
+        summary: "Sets a custom system prompt for a prompt type (1–\(LLMPromptStore.maxLength) characters); it becomes active, earlier ones are kept.",
         routes: [Route("POST", "/api/llm-prompts/{type}")],
         successStatus: 201,
         input: Schema.object(["type": WorkspacePrompts.typeSchema,
-                              "system_prompt": Schema.string("The new system prompt", minLength: 1, maxLength: 40_000)]),
+                              "system_prompt": Schema.string("The new system prompt", minLength: 1, maxLength: LLMPromptStore.maxLength)],
+                             required: ["type", "system_prompt"]),
         output: LLMPromptAnswer.schema,
         timeoutSeconds: 10
     )

@@ -52,7 +52,7 @@ import Testing
         #expect(recorder.records.map(\.outcome) == [.invalidOutput, .succeeded])
     }
 
-    @Test func overloadedErrorsMapToUpstreamFailed() async throws {
+    @Test func overloadedErrorsAreUnavailableAsMidStream() async throws {
         let server = try LoopbackServer.sequence([.json(529, ["type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]])])
         let provider = AnthropicProvider(baseURL: server.baseURL, apiKey: "k", model: "claude-haiku-4-5", transport: CurlTransport())
         let recorder = InMemoryLLMCallRecorder()
@@ -60,7 +60,8 @@ import Testing
             _ = try await LLMClient(provider: provider, recorder: recorder, function: "fn").run(GreetingTask(), deadline: Deadline(seconds: 10))
             Issue.record("expected an error")
         } catch let error as BundleError {
-            #expect(error.code == .upstreamFailed)
+            // The same code as an overloaded_error event mid-stream: retryable, HTTP 503.
+            #expect(error.code == .unavailable && error.isRetryable)
             #expect(error.message.contains("Overloaded"))
         }
         #expect(recorder.records.map(\.outcome) == [.failed])

@@ -36,6 +36,69 @@ import Testing
         #expect(unknown?.message.contains("mistral") == true)
     }
 
+    @Test func theBundlesOwnProviderIsListedUnderItsIDAndCanBeChosen() async throws {
+        let cases: [([String: String], String, String)] = [
+            (["LLM_PROVIDER": "openai", "LLM_API_KEY": "sk-llm-secret-1"], "api.openai.com", "gpt-4.1-mini"),
+            (["LLM_PROVIDER": "xai", "LLM_API_KEY": "sk-llm-secret-1"], "api.x.ai", "grok-4"),
+            (["LLM_PROVIDER": "gemini", "LLM_API_KEY": "sk-llm-secret-1"], "generativelanguage.googleapis.com", "gemini-2.5-flash"),
+            (["GEMINI_API_KEY": "g-secret-key-1"], "generativelanguage.googleapis.com", "gemini-2.5-flash"),
+            (["LLM_PROVIDER": "ollama", "LLM_MODEL": "llama3"], "localhost:11434", "llama3"),
+        ]
+        for (values, host, model) in cases {
+            let config = Config(values)
+            let registry = LLMRegistry(config: config, transport: FakeTransport())
+            let bundle = try #require(try LLMSelection.make(config, transport: FakeTransport()) as? OpenAICompatibleProvider)
+            #expect(registry.configuredIDs == [bundle.name, "offline"], "\(values)")
+            let entry = try #require(registry.entry(bundle.name))
+            #expect(entry.host == host && entry.model == model && bundle.model == model, "\(values)")
+            let chosen = try #require(try registry.provider(id: bundle.name, model: "m-2") as? OpenAICompatibleProvider)
+            #expect(chosen.baseURL == bundle.baseURL && chosen.model == "m-2")
+            for text in [String(describing: registry), String(reflecting: registry), String(describing: entry)] {
+                #expect(!text.contains("secret"), "a key in a description: \(text)")
+            }
+            var dumped = ""
+            dump(registry, to: &dumped)
+            #expect(!dumped.contains("secret"))
+        }
+        // The bundle's key goes with its provider.
+        let fake = FakeTransport()
+        fake.expect("POST", "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions",
+                    respond: .json(200, openAIAnswer(#"{"greeting":"Hello dear Ada","words":3}"#, model: "gemini-2.5-pro")))
+        let gemini = LLMRegistry(config: Config(["GEMINI_API_KEY": "g-secret-key-1"]), transport: fake)
+        _ = try await LLMClient(provider: try gemini.provider(id: "openai", model: "gemini-2.5-pro"), recorder: InMemoryLLMCallRecorder(),
+                                function: "fn").run(GreetingTask(), deadline: Deadline(seconds: 10))
+        #expect(fake.received.first?.headers.first { $0.name == "Authorization" }?.value == "Bearer g-secret-key-1")
+
+        // Model fallbacks: LLM_MODEL for openai; ANTHROPIC_MODEL, else LLM_MODEL, for anthropic.
+        let models = LLMRegistry(config: Config(["OPENAI_API_KEY": "k1", "ANTHROPIC_API_KEY": "k2", "LLM_PROVIDER": "offline",
+                                                 "LLM_MODEL": "gpt-4o"]), transport: FakeTransport())
+        #expect(models.entry("openai")?.model == "gpt-4o" && models.entry("anthropic")?.model == "gpt-4o")
+        let anthropic = LLMRegistry(config: Config(["ANTHROPIC_API_KEY": "k2", "ANTHROPIC_MODEL": "claude-haiku-4-5", "LLM_MODEL": "x"]),
+                                    transport: FakeTransport())
+        #expect(anthropic.entry("anthropic")?.model == "claude-haiku-4-5")
+        // A bundle provider without its key is not listed (it cannot be made).
+        #expect(LLMRegistry(config: Config(["LLM_PROVIDER": "openai"]), transport: FakeTransport()).configuredIDs == ["offline"])
+    }
+
+    @Test func configuredPricesAndGeminiModelsAreListedAndAnthropicsBaseURLIsNormalisedOnce() async throws {
+        let fake = FakeTransport()
+        // The two listings run concurrently: either may come first.
+        fake.expect("GET", "http", respond: .json(200, ["data": []]))
+        fake.expect("GET", "http", respond: .json(200, ["data": []]))
+        let config = Config(["GEMINI_API_KEY": "g-key", "ANTHROPIC_API_KEY": "a-key", "ANTHROPIC_BASE_URL": "http://anthropic.test/v1/",
+                             "LLM_PRICES": "gemini-3-pro=2/12;claude-next-1=4/20"])
+        let listed = await ModelListing(registry: LLMRegistry(config: config, transport: fake), prices: try PriceTable(config: config))
+            .list(deadline: Deadline(seconds: 10))
+        let gemini = try #require(listed.first { $0.entry.id == "openai" }).models.map(\.id)
+        #expect(gemini.contains("gemini-2.5-flash") && gemini.contains("gemini-3-pro") && !gemini.contains { $0.hasPrefix("gpt-") })
+        let claude = try #require(listed.first { $0.entry.id == "anthropic" })
+        #expect(claude.models.first { $0.id == "claude-next-1" }?.price?.outputPerMillion == 20)
+        #expect(claude.modelsError == nil)
+        #expect(Set(fake.received.map(\.url)) == ["https://generativelanguage.googleapis.com/v1beta/openai/models",
+                                                    "http://anthropic.test/v1/models?limit=1000"])
+        #expect(LLMRegistry(config: config, transport: fake).entry("anthropic")?.baseURL == "http://anthropic.test")
+    }
+
     @Test func theListingJoinsThePriceTableAndEachServersModelsAndReportsAFailingOne() async throws {
         let openAI = try LoopbackServer { request in
             guard request.path == "/v1/models" else { return .json(404, ["error": ["message": "no such path"]]) }

@@ -81,6 +81,18 @@ import Testing
         #expect(transport.pendingCount == 0)
     }
 
+    @Test func aStreamed400AboutStructuredOutputLeavesTheOutputModeAlone() async throws {
+        let transport = FakeTransport()
+        transport.expect("POST", "http://llm.test/v1/chat/completions", respond: .json(400, [
+            "error": ["message": "response_format json_schema is not supported with tools", "type": "invalid_request_error"]]))
+        let provider = openAI(transport)
+        await #expect(throws: BundleError.self) {
+            _ = try await provider.streamChat(Self.request(), deadline: Deadline(seconds: 10), onEvent: { _ in })
+        }
+        #expect(transport.received.count == 1, "nothing to adapt: the streamed request has no response_format")
+        #expect(provider.outputMode == .jsonSchema)
+    }
+
     @Test func openAIStatusErrorsAreTheSameAsForComplete() async throws {
         let transport = FakeTransport()
         transport.expect("POST", "http://llm.test/v1/chat/completions", respond: .json(429, [
@@ -97,6 +109,11 @@ import Testing
         } catch let error as BundleError {
             #expect(error.code == .misconfigured)
             #expect(!error.message.contains("sk-test-key"))
+        }
+        // 503 as a status is what `code: 503` mid-stream is (OpenAIChatStreamTests): unavailable, retryable.
+        transport.expect("POST", "http://llm.test/v1/chat/completions", respond: .json(503, ["error": ["message": "overloaded"]]))
+        await #expect(throws: BundleError(.unavailable, "the LLM server at llm.test is overloaded or unavailable (HTTP 503): overloaded")) {
+            _ = try await provider.streamChat(Self.request(), deadline: Deadline(seconds: 10), onEvent: { _ in })
         }
     }
 
@@ -133,12 +150,27 @@ import Testing
         ])
     }
 
+    @Test func anthropicRequestStartsWithTheUsersTurnWhenTheHistoryWasCut() throws {
+        // Cut to a budget: the history starts with the assistant's calls and their results.
+        let call = LLMToolCall(id: "call_a", name: "rename_project", arguments: #"{"name":"Atlas"}"#)
+        let cut = [LLMChatMessage(.assistant, "Renaming.", toolCalls: [call]), .toolResult(for: call, "renamed"),
+                   LLMChatMessage(.user, "Thanks. Anything else?"), LLMChatMessage(.assistant, "No.")]
+        let request = LLMChatRequest(system: "s", messages: cut, tools: Self.tools, offlineReply: { _ in LLMChatCompletion(text: "", model: "") })
+        #expect(AnthropicChatRequest.body(request, model: "claude-sonnet-4-5")["messages"] == [
+            ["role": "user", "content": "Thanks. Anything else?"],
+            ["role": "assistant", "content": "No."],
+        ])
+        let onlyAssistant = LLMChatRequest(system: "s", messages: [LLMChatMessage(.assistant, "Hello.")],
+                                           offlineReply: { _ in LLMChatCompletion(text: "", model: "") })
+        #expect(AnthropicChatRequest.body(onlyAssistant, model: "m")["messages"] == [])
+    }
+
     @Test func anthropicOverloadedStatusIsMappedLikeComplete() async throws {
         let transport = FakeTransport()
         transport.expect("POST", "http://anthropic.test/v1/messages", respond: .json(529, [
             "type": "error", "error": ["type": "overloaded_error", "message": "Overloaded"]]))
         let provider = AnthropicProvider(baseURL: "http://anthropic.test", apiKey: "sk-ant-test", model: "claude-sonnet-4-5", transport: transport)
-        await #expect(throws: BundleError(.upstreamFailed, "Anthropic answered HTTP 529: Overloaded")) {
+        await #expect(throws: BundleError(.unavailable, "Anthropic is overloaded or unavailable (HTTP 529): Overloaded")) {
             _ = try await provider.streamChat(Self.request(), deadline: Deadline(seconds: 10), onEvent: { _ in })
         }
     }
@@ -230,6 +262,67 @@ import Testing
         }
         #expect(recorder.records.last?.outcome == .failed)
         #expect(recorder.records.last?.provider == "cancelled")
+    }
+
+    @Test func aKeySplitAcrossTwoStreamEventsNeverReachesTheResult() async throws {
+        let key = "sk-split-secret-0123456789"
+        let redactor = SecretRedactor(secrets: [key])
+        let transport = FakeTransport()
+        // Each event alone holds half the key: the transport, which redacts piece by piece, sees neither whole.
+        let body = dataStream([OpenAIChatStreamTests.chunk(#"{"content":"Your key is sk-split-sec"}"#),
+                               OpenAIChatStreamTests.chunk(#"{"content":"ret-0123456789, keep it safe."}"#),
+                               OpenAIChatStreamTests.chunk(#"{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"note","arguments":"{\"k\":\"sk-split-"}}]}"#),
+                               OpenAIChatStreamTests.chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"secret-0123456789\"}"}}]}"#),
+                               "[DONE]"])
+        transport.expect("POST", "http://llm.test/v1/chat/completions", stream: 200, headers: ["content-type": "text/event-stream"],
+                         chunks: [body])
+        let provider = OpenAICompatibleProvider(baseURL: "http://llm.test/v1", apiKey: key, model: "gpt-4o-mini",
+                                                transport: RedactingTransport(transport, redactor: redactor))
+        let client = LLMClient(provider: provider, recorder: InMemoryLLMCallRecorder(), function: "chat-fn", redactor: redactor)
+        let result = try await client.streamChat(Self.request(), step: "draft.chat", deadline: Deadline(seconds: 10), onEvent: { _ in })
+        #expect(result.completion.text == "Your key is [redacted], keep it safe.")
+        #expect(result.completion.toolCalls.first?.arguments == #"{"k":"[redacted]"}"#)
+
+        // Cut after the key: the partial answer handed back for saving is redacted too.
+        let cut = FakeTransport()
+        cut.expect("POST", "http://llm.test/v1/chat/completions", stream: 200, headers: ["content-type": "text/event-stream"],
+                   chunks: [dataStream([OpenAIChatStreamTests.chunk(#"{"content":"sk-split-sec"}"#),
+                                        OpenAIChatStreamTests.chunk(#"{"content":"ret-0123456789"}"#)])])
+        let cutClient = LLMClient(provider: OpenAICompatibleProvider(baseURL: "http://llm.test/v1", apiKey: key, model: "gpt-4o-mini",
+                                                                     transport: RedactingTransport(cut, redactor: redactor)),
+                                  recorder: InMemoryLLMCallRecorder(), function: "chat-fn", redactor: redactor)
+        do {
+            _ = try await cutClient.streamChat(Self.request(), step: "draft.chat", deadline: Deadline(seconds: 10), onEvent: { _ in })
+            Issue.record("a cut stream was accepted")
+        } catch let failure as LLMStreamFailure {
+            #expect(failure.partial.text == "[redacted]")
+        }
+    }
+
+    @Test func statusErrorsEchoingTheKeyAreRecordedAndThrownWithoutIt() async throws {
+        let key = "sk-echoed-secret-0123456789"
+        let redactor = SecretRedactor(secrets: [key])
+        let transport = FakeTransport()
+        transport.expect("POST", "http://llm.test/v1/chat/completions", respond: .json(400, [
+            "error": ["message": .string("Malformed header: Bearer \(key)"), "type": "invalid_request_error"]]))
+        transport.expect("POST", "http://llm.test/v1/chat/completions", respond: .json(429, [
+            "error": ["message": .string("Too many requests for key \(key)"), "code": "rate_limit_exceeded"]]))
+        let recorder = InMemoryLLMCallRecorder()
+        let provider = OpenAICompatibleProvider(baseURL: "http://llm.test/v1", apiKey: key, model: "gpt-4o-mini",
+                                                transport: RedactingTransport(transport, redactor: redactor))
+        let client = LLMClient(provider: provider, recorder: recorder, function: "chat-fn", redactor: redactor)
+        for code in [ErrorCode.upstreamFailed, .rateLimited] {
+            do {
+                _ = try await client.streamChat(Self.request(), step: "draft.chat", deadline: Deadline(seconds: 10), onEvent: { _ in })
+                Issue.record("expected \(code)")
+            } catch let error as BundleError {
+                #expect(error.code == code)
+                // The upstream's explanation is kept (it says what was wrong), the key is not.
+                #expect(error.message.contains("[redacted]") && !error.message.contains(key), "\(error.message)")
+            }
+        }
+        #expect(recorder.records.count == 2)
+        #expect(recorder.records.allSatisfy { $0.error?.contains("[redacted]") == true && $0.error?.contains(key) == false })
     }
 
     @Test func theOfflineProviderIsRecordedWithNoTokens() async throws {

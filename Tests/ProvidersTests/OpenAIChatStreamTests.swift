@@ -133,4 +133,20 @@ import Testing
         #expect(failure?.code == .upstreamFailed)
         #expect(failure?.message.contains("more than 100000 events") == true)
     }
+
+    @Test func twoHundredThousandOneByteArgumentFragmentsAssembleInPlace() throws {
+        // Each fragment appends one byte. Assembled from a copy of the call, every append copied
+        // the whole string so far (about 20 GB moved for these 200,000); in place it is linear.
+        let count = 200_000
+        let start = Self.chunk(#"{"tool_calls":[{"index":0,"id":"call_x","type":"function","function":{"name":"save_note","arguments":""}}]}"#)
+        let fragment = dataStream([Self.chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"a"}}]}"#)])
+        let body = dataStream([start]) + String(repeating: fragment, count: count) + dataStream(["[DONE]"])
+        let decoder = ServerSentEventDecoder(maxLineBytes: 1 << 20, maxEventBytes: 1 << 20, maxEvents: count + 10)
+        let result = assemble(OpenAIChatStream(model: "m", host: "llm.test", decoder: decoder), body, pieceSize: 1 << 16)
+        #expect(result.failure == nil)
+        let call = try #require(result.completion?.toolCalls.first)
+        #expect(call.name == "save_note" && call.id == "call_x")
+        #expect(call.arguments.utf8.count == count && call.arguments.utf8.allSatisfy { $0 == UInt8(ascii: "a") })
+        #expect(result.events == [.toolCallStarted(name: "save_note")])
+    }
 }

@@ -43,6 +43,7 @@ final class SystemRecordingLLM: LLMProvider {
         #expect(defaultAnswer["is_custom"] == false)
         #expect(defaultAnswer["version"] == .string(ChatSummaryPrompt.version))
         #expect(defaultAnswer["id"] == .null)
+        #expect(defaultAnswer["prompt_type"] == "summary" && defaultAnswer["is_active"] == true)
 
         let first = try await harness.call(CreateLLMPromptHandler(), ["type": "summary", "system_prompt": "  Summarise in French.  "],
                                            context: harness.context(http: ["principal": "ada"]))
@@ -57,8 +58,10 @@ final class SystemRecordingLLM: LLMProvider {
 
         let active = try await harness.call(GetLLMPromptHandler(), ["type": "summary"])
         #expect(active == second)
+        #expect(active["prompt_type"] == "summary" && active["type"] == "summary" && active["is_active"] == true)
         let builtIn = try await harness.call(GetDefaultLLMPromptHandler(), ["type": "summary"])
-        #expect(builtIn == defaultAnswer)
+        #expect(builtIn["is_active"] == false, "a custom prompt is active")
+        #expect(builtIn["system_prompt"] == defaultAnswer["system_prompt"] && builtIn["version"] == defaultAnswer["version"])
 
         let reverted = try await harness.call(ResetLLMPromptHandler(), ["type": "summary"])
         #expect(reverted == defaultAnswer)
@@ -184,6 +187,38 @@ final class SystemRecordingLLM: LLMProvider {
         #expect(providers[0]["models"]?.arrayValue?.first?["id"] == "grok-4")
         #expect(answer["bundle_default"]?["provider"] == "offline")
         #expect(!answer.jsonText.contains("xai-secret-key"))
+    }
+
+    @Test func theCreateManifestRequiresTheTextAndBoundsItLikeTheStore() throws {
+        let input = CreateLLMPromptHandler.manifest.inputSchema
+        #expect(input["required"]?.arrayValue?.contains("system_prompt") == true)
+        #expect(input["properties"]?["system_prompt"]?["maxLength"]?.intValue == LLMPromptStore.maxLength)
+    }
+
+    @Test func theBundlesOwnProviderIsListedChosenAndAnsweredWhenItsKeyIsMissing() async throws {
+        let fake = FakeTransport()
+        fake.expect("GET", "https://api.openai.com/v1/models", respond: .json(200, ["data": [["id": "gpt-4o-mini"]]]))
+        let keyed = harness.context(["LLM_PROVIDER": "openai", "LLM_API_KEY": "sk-bundle-secret", "LLM_PRICES": "gpt-9=1/2"], transport: fake)
+        let listing = try await harness.call(ListLLMProvidersHandler(), [:], context: keyed)
+        let providers = try #require(listing["providers"]?.arrayValue)
+        #expect(providers.map { $0["id"] } == ["openai", "offline"])
+        #expect(listing["bundle_default"]?["provider"] == "openai")
+        #expect(providers[0]["key_variable"] == "LLM_API_KEY")
+        #expect(providers[0]["models"]?.arrayValue?.first { $0["id"] == "gpt-9" }?["price"]?["output_per_million"] == 2)
+        #expect(!listing.jsonText.contains("sk-bundle-secret"))
+        let set = try await harness.call(SetLLMDefaultHandler(), ["type": "summary", "provider": "openai", "model": "gpt-4o"], context: keyed)
+        #expect(set["provider"] == "openai" && set["configured"] == true)
+
+        // The bundle's key missing: an unset type still answers the bundle's provider, not configured.
+        let missing = try await harness.call(GetLLMDefaultHandler(), ["type": "project_draft"], context: harness.context(["LLM_PROVIDER": "anthropic"]))
+        #expect(missing["provider"] == "anthropic" && missing["is_bundle_default"] == true && missing["configured"] == false)
+        #expect(missing["model"] == .string(AnthropicProvider.defaultModel))
+
+        // Refused with the registry's own words.
+        let refused = await harness.error {
+            _ = try await harness.call(SetLLMDefaultHandler(), ["type": "summary", "provider": "grok", "model": "grok-4"])
+        }
+        #expect(refused?.message.hasSuffix(LLMRegistry.notConfigured("grok", configured: ["offline"]).message) == true)
     }
 
     @Test func theLegacySummaryVersionMatchesTheBuiltInTextItWasMadeWith() {

@@ -4,7 +4,9 @@ import Core
 /// level; an assistant message's tool calls are `tool_use` blocks after its text; tool results
 /// are `tool_result` blocks in a user message. Messages must alternate, so consecutive messages
 /// of one role (several tool results, or results followed by the user's next words) become one
-/// message with their blocks in order.
+/// message with their blocks in order. The first message must be the user's: a history cut to a
+/// budget may start with an assistant turn, which is left out, and so are tool results whose
+/// calls were in it (the API refuses a `tool_result` without its `tool_use`).
 package enum AnthropicChatRequest {
     package static func body(_ request: LLMChatRequest, model: String) -> JSONValue {
         var body: [String: JSONValue] = [
@@ -34,6 +36,16 @@ package enum AnthropicChatRequest {
             } else {
                 turns.append((role, blocks))
             }
+        }
+        while let first = turns.first {
+            if first.role == "user" {
+                let kept = first.blocks.filter { $0["type"] != "tool_result" }
+                if !kept.isEmpty {
+                    turns[0].blocks = kept
+                    break
+                }
+            }
+            turns.removeFirst()
         }
         return turns.map { turn in
             // One text block alone is sent as plain content, the shape every example uses.

@@ -1,4 +1,5 @@
 import Core
+import HTTPTransport
 
 /// Assembles an Anthropic Messages streamed answer (`stream: true`). Each event's `data` has a
 /// `type` (the same as its `event:` name):
@@ -11,9 +12,10 @@ import Core
 /// - `content_block_stop`: a tool call is complete; its input stays the raw JSON text the model
 ///   wrote (invalid JSON too: `LLMToolCall.input` is nil then and the tool says so).
 /// - `message_delta`: the stop reason and the output tokens so far (cumulative: the last wins).
-/// - `message_stop` ends the stream; `ping` is skipped; `error` is a failure:
-///   `overloaded_error` is `unavailable` (retryable), `rate_limit_error` `rate_limited`, the
-///   rest `upstream_failed`. A body that ends before `message_stop` is `upstream_failed`.
+/// - `message_stop` ends the stream; `ping` is skipped; `error` is a failure mapped like the same
+///   error sent as an HTTP status (`UpstreamFailure.status(naming:)`): `overloaded_error` is
+///   `unavailable` (retryable), `rate_limit_error` `rate_limited`, the rest `upstream_failed`.
+///   A body that ends before `message_stop` is `upstream_failed`.
 /// Failures carry what had arrived.
 package struct AnthropicChatStream: ChatStreamAssembler {
     private struct ToolUse: Sendable {
@@ -162,14 +164,9 @@ package struct AnthropicChatStream: ChatStreamAssembler {
     }
 
     static func streamError(_ error: JSONValue?) -> BundleError {
-        let message = error?["message"]?.stringValue.map { ": \($0.prefix(300))" } ?? ""
-        switch error?["type"]?.stringValue {
-        case "overloaded_error":
-            return BundleError(.unavailable, "Anthropic is overloaded\(message)")
-        case "rate_limit_error":
-            return BundleError(.rateLimited, "Anthropic is rate limiting requests\(message)")
-        case let type:
-            return BundleError(.upstreamFailed, "Anthropic reported \(type ?? "an error") mid-stream\(message)")
-        }
+        let type = error?["type"]?.stringValue
+        let message = error?["message"]?.stringValue
+        let mapped = AnthropicProvider.failure(HTTPResponse(status: UpstreamFailure.status(naming: type ?? "")), message: message, type: type)
+        return UpstreamFailure.midStream(mapped, server: "Anthropic", what: type ?? "an error", message: message)
     }
 }

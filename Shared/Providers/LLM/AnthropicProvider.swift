@@ -15,12 +15,27 @@ package struct AnthropicProvider: LLMProvider {
     package static let apiVersion = "2023-06-01"
 
     package init(baseURL: String = AnthropicProvider.defaultBaseURL, apiKey: String, model: String, transport: any Transport) {
-        var base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        if base.hasSuffix("/v1") { base = String(base.dropLast(3)) }
-        self.baseURL = base
+        self.baseURL = Self.root(baseURL)
         self.apiKey = apiKey
         self.model = model
         self.transport = transport
+    }
+
+    /// The server's root: a trailing `/` or `/v1` taken off (people paste either), since every
+    /// path below starts with `/v1`. The one place Anthropic's base URL, paths and auth headers live.
+    package static func root(_ baseURL: String) -> String {
+        var base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        if base.hasSuffix("/v1") { base = String(base.dropLast(3)) }
+        return base
+    }
+
+    static func authentication(_ apiKey: String) -> [(name: String, value: String)] {
+        [("x-api-key", apiKey), ("anthropic-version", apiVersion)]
+    }
+
+    /// `GET /v1/models`, for the model listing.
+    static func modelsRequest(baseURL: String, apiKey: String, timeout: Duration) -> HTTPRequest {
+        HTTPRequest(url: root(baseURL) + "/v1/models?limit=1000", headers: authentication(apiKey), timeout: timeout)
     }
 
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
@@ -46,8 +61,7 @@ package struct AnthropicProvider: LLMProvider {
     package func streamChat(_ request: LLMChatRequest, deadline: Deadline,
                             onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion {
         let http = HTTPRequest(method: "POST", url: baseURL + "/v1/messages",
-                               headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream"),
-                                         ("x-api-key", apiKey), ("anthropic-version", Self.apiVersion)],
+                               headers: [("Content-Type", "application/json"), ("Accept", "text/event-stream")] + Self.authentication(apiKey),
                                body: Array(AnthropicChatRequest.body(request, model: model).jsonText.utf8), timeout: .seconds(300))
         switch try await AnthropicChatStream(model: model).read(http, with: transport, deadline: deadline, onEvent: onEvent) {
         case .completed(let completion):
@@ -59,10 +73,13 @@ package struct AnthropicProvider: LLMProvider {
 
     /// A non-2xx answer as the contract's error.
     private func failure(_ response: HTTPResponse) -> BundleError {
+        Self.failure(response, message: response.json?["error"]?["message"]?.stringValue, type: response.json?["error"]?["type"]?.stringValue)
+    }
+
+    /// The one mapping of Anthropic's errors, for an HTTP status and an error event sent mid-stream alike.
+    static func failure(_ response: HTTPResponse, message: String?, type: String?) -> BundleError {
         UpstreamFailure.error(provider: "Anthropic", keyVariable: "ANTHROPIC_API_KEY", modelVariable: "ANTHROPIC_MODEL",
-                              baseURLVariable: "ANTHROPIC_BASE_URL", response: response,
-                              upstreamMessage: response.json?["error"]?["message"]?.stringValue,
-                              upstreamCode: response.json?["error"]?["type"]?.stringValue)
+                              baseURLVariable: "ANTHROPIC_BASE_URL", response: response, upstreamMessage: message, upstreamCode: type)
     }
 
     func httpRequest(_ request: LLMRequest) -> HTTPRequest {
@@ -80,7 +97,7 @@ package struct AnthropicProvider: LLMProvider {
             "tool_choice": ["type": "tool", "name": .string(request.schemaName)],
         ]
         return HTTPRequest.json(url: baseURL + "/v1/messages", body: body,
-                                headers: [("x-api-key", apiKey), ("anthropic-version", Self.apiVersion)],
+                                headers: Self.authentication(apiKey),
                                 timeout: .seconds(120))
     }
 }

@@ -13,6 +13,8 @@ package struct LLMClient: Sendable {
     package let requestID: String?
     package let logger: Logger
     package let clock: BundleClock
+    /// Configured secrets, taken out of a streamed answer once it is assembled (see `streamChat`).
+    package let redactor: SecretRedactor
     /// The workflow recorded with each call (set with `workflow(_:)`); nil outside one.
     package private(set) var workflowName: String?
     /// The prompt version recorded with each call (set with `prompt(version:)`); nil records the
@@ -21,7 +23,7 @@ package struct LLMClient: Sendable {
 
     package init(provider: any LLMProvider, recorder: any LLMCallRecorder, limiter: ConcurrencyLimiter = ConcurrencyLimiter(limit: 5),
                  prices: PriceTable = PriceTable(), function: String, requestID: String? = nil,
-                 logger: Logger = .discarding, clock: BundleClock = .system) {
+                 logger: Logger = .discarding, clock: BundleClock = .system, redactor: SecretRedactor = SecretRedactor(secrets: [])) {
         self.provider = provider
         self.recorder = recorder
         self.limiter = limiter
@@ -30,6 +32,7 @@ package struct LLMClient: Sendable {
         self.requestID = requestID
         self.logger = logger
         self.clock = clock
+        self.redactor = redactor
     }
 
     /// A copy whose calls are recorded under `name` (`try context.llm().workflow("research")`);

@@ -77,11 +77,13 @@ extension FunctionContext {
     private func llmClient(provider: any LLMProvider) throws -> LLMClient {
         if let base = try? llm() {
             let client = LLMClient(provider: provider, recorder: base.recorder, limiter: base.limiter, prices: base.prices,
-                                   function: base.function, requestID: base.requestID, logger: base.logger, clock: base.clock)
+                                   function: base.function, requestID: base.requestID, logger: base.logger, clock: base.clock,
+                                   redactor: base.redactor)
             return base.workflowName.map { client.workflow($0) } ?? client
         }
         return LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: try database()),
                          limiter: ConcurrencyLimiter(limit: try config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
-                         prices: try PriceTable(config: config), function: function, requestID: requestID, logger: logger, clock: clock)
+                         prices: try PriceTable(config: config), function: function, requestID: requestID, logger: logger, clock: clock,
+                         redactor: config.redactor)
     }
 }

@@ -68,7 +68,10 @@ package protocol LLMProvider: Sendable {
 
 /// Maps an upstream's HTTP failure to the contract by whether a retry can help: bad keys, an
 /// exhausted quota and an unknown model or path are configuration problems (`misconfigured`, exit
-/// 78, naming the variable to fix); rate limits stay rate limits; the rest is `upstream_failed`.
+/// 78, naming the variable to fix); rate limits stay rate limits; an overloaded or unavailable
+/// server (503, Anthropic's 529) is `unavailable`; the rest is `upstream_failed`. An error object
+/// sent mid-stream has no status: `status(naming:)` gives the one its words stand for, so a
+/// stream and a status map the same.
 /// Messages name the provider's host and its own explanation, never the key; a refused key names
 /// only the variable.
 package enum UpstreamFailure {
@@ -87,10 +90,31 @@ package enum UpstreamFailure {
                                details: [ErrorDetail(field: modelVariable, problem: "not found at \(provider)")])
         case 429:
             return BundleError(.rateLimited, "\(provider) is rate limiting requests (HTTP 429)\(detail)")
+        case 503, 529:
+            return BundleError(.unavailable, "\(provider) is overloaded or unavailable (HTTP \(response.status))\(detail)")
         case 408, 504:
             return BundleError(.timeout, "\(provider) timed out (HTTP \(response.status))\(detail)")
         default:
             return BundleError(.upstreamFailed, "\(provider) answered HTTP \(response.status)\(detail)")
         }
+    }
+
+    /// The HTTP status an error sent mid-stream stands for, by the words of its code or type:
+    /// quota, billing and rate limits 429, overload and unavailability 503, a timeout 504, the
+    /// rest 502.
+    package static func status(naming words: String) -> Int {
+        let words = words.lowercased()
+        if words.contains("insufficient_quota") || words.contains("rate_limit") || words.contains("billing") { return 429 }
+        if words.contains("overloaded") || words.contains("unavailable") { return 503 }
+        if words.contains("timeout") { return 504 }
+        return 502
+    }
+
+    /// An error sent mid-stream, mapped (`mapped`: `error` for its status) with a message saying
+    /// so; a configuration problem keeps its own message, which names the variable to fix.
+    package static func midStream(_ mapped: BundleError, server: String, what: String, message: String?) -> BundleError {
+        if mapped.code == .misconfigured { return mapped }
+        let detail = message.map { ": \($0.prefix(300))" } ?? ""
+        return BundleError(mapped.code, "\(server) reported \(what) mid-stream\(detail)", retryable: mapped.retryable)
     }
 }

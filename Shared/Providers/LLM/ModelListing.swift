@@ -2,7 +2,7 @@ import Core
 import HTTPTransport
 
 /// The models a configured provider offers, for a person choosing one: the price table's models
-/// of that provider (known, priced) plus what the server itself lists (`GET {base}/models`,
+/// of that provider (`LLM_PRICES` included: known, priced) plus what the server itself lists (`GET {base}/models`,
 /// OpenAI-style `data[{id}]`; Anthropic's `GET /v1/models`). The servers are asked concurrently
 /// with a short timeout; a listing that fails is reported on its provider (`models_error`),
 /// and the price table's models still answer.
@@ -37,13 +37,26 @@ package struct ModelListing: Sendable {
         self.timeout = timeout
     }
 
-    /// The provider id a price-table model belongs to, by its name (nil: none of the registry's).
-    package static func providerID(forPricedModel model: String) -> String? {
+    /// Whose a price-table model is, by its name (the `family` of `LLMSelection.Facts`); nil for
+    /// a name of no known family (a model added with `LLM_PRICES`, say).
+    package static func family(ofPricedModel model: String) -> String? {
         if model.hasPrefix("gpt-") || model.hasPrefix("o3") || model.hasPrefix("o4") { return "openai" }
         if model.hasPrefix("claude-") { return "anthropic" }
         if model.hasPrefix("grok-") { return "xai" }
+        if model.hasPrefix("gemini-") { return "gemini" }
         if model.hasPrefix("offline-") { return "offline" }
         return nil
+    }
+
+    /// The families whose models a price-table name says; the others (OpenAI-compatible servers
+    /// of one's own) are offered the priced models of no known family.
+    static let namedFamilies: Set = ["openai", "anthropic", "xai", "gemini", "offline"]
+
+    /// The price table's models `entry` serves.
+    func pricedModels(of entry: LLMRegistry.Entry) -> [String] {
+        prices.modelNames.filter { name in
+            Self.family(ofPricedModel: name).map { $0 == entry.family } ?? !Self.namedFamilies.contains(entry.family)
+        }.sorted()
     }
 
     /// Every configured provider with its models, in the registry's order.
@@ -59,9 +72,8 @@ package struct ModelListing: Sendable {
             }
             for await (id, result) in group { served[id] = result }
         }
-        return registry.entries.map { entry in
-            var models = PriceTable.listPrices.keys.filter { Self.providerID(forPricedModel: $0) == entry.id }.sorted()
-                .map { Model(id: $0, source: .priceTable, price: prices.price(for: $0)) }
+        return registry.entries.map { (entry: LLMRegistry.Entry) -> ProviderModels in
+            var models = pricedModels(of: entry).map { Model(id: $0, source: .priceTable, price: prices.price(for: $0)) }
             var modelsError: String?
             switch served[entry.id] {
             case .success(let ids):

@@ -147,27 +147,30 @@ package struct OpenAIChatStream: ChatStreamAssembler {
             index = lastCallIndex
         }
         lastCallIndex = index
-        var builder: ToolCallBuilder
-        if let existing = calls[index] {
-            builder = existing
-        } else {
+        if calls[index] == nil {
             guard calls.count < limits.maxToolCalls else {
                 throw .malformed(partial, "\(serverName) asked for more than \(limits.maxToolCalls) tool calls in one answer")
             }
-            builder = ToolCallBuilder(id: id, name: "")
+            calls[index] = ToolCallBuilder(id: id, name: "")
         }
         let function = fragment["function"]
+        let arguments = function?["arguments"]?.stringValue ?? ""
+        if !arguments.isEmpty { try grow(by: arguments.utf8.count) }
+        // Mutated where it is stored: a copy taken out of `calls` would share the arguments'
+        // buffer, and each `+=` would copy the whole string (quadratic in the fragments).
+        Self.update(&calls[index, default: ToolCallBuilder(id: id, name: "")], id: id, name: function?["name"]?.stringValue,
+                        arguments: arguments, into: &out)
+    }
+
+    private static func update(_ builder: inout ToolCallBuilder, id: String, name: String?, arguments: String,
+                               into out: inout [LLMStreamEvent]) {
         if builder.id.isEmpty { builder.id = id }
-        if let name = function?["name"]?.stringValue, !name.isEmpty, builder.name.isEmpty { builder.name = name }
-        if let arguments = function?["arguments"]?.stringValue, !arguments.isEmpty {
-            try grow(by: arguments.utf8.count)
-            builder.arguments += arguments
-        }
+        if let name, !name.isEmpty, builder.name.isEmpty { builder.name = name }
+        builder.arguments += arguments
         if !builder.announced && !builder.name.isEmpty {
             builder.announced = true
             out.append(.toolCallStarted(name: builder.name))
         }
-        calls[index] = builder
     }
 
     private mutating func grow(by bytes: Int) throws(LLMStreamFailure) {
@@ -182,25 +185,15 @@ package struct OpenAIChatStream: ChatStreamAssembler {
     static func streamError(_ error: JSONValue, server: String, keyVariable: String) -> BundleError {
         let message = error["message"]?.stringValue ?? error.stringValue
         let code = error["code"]?.stringValue ?? error["type"]?.stringValue
-        let words = [error["code"]?.stringValue, error["type"]?.stringValue].compactMap { $0 }.joined(separator: " ").lowercased()
+        let words = [error["code"]?.stringValue, error["type"]?.stringValue].compactMap { $0 }.joined(separator: " ")
         let status: Int
         if let numeric = error["code"]?.intValue, (400...599).contains(numeric) {
             status = numeric
-        } else if words.contains("insufficient_quota") || words.contains("rate_limit") || words.contains("billing") {
-            status = 429
-        } else if words.contains("overloaded") || words.contains("unavailable") {
-            status = 503
-        } else if words.contains("timeout") {
-            status = 504
         } else {
-            status = 502
+            status = UpstreamFailure.status(naming: words)
         }
         let mapped = OpenAICompatibleProvider.failure(server: server, keyVariable: keyVariable,
                                                       response: HTTPResponse(status: status), message: message, code: code)
-        if mapped.code == .misconfigured { return mapped }
-        let detail = message.map { ": \($0.prefix(300))" } ?? ""
-        var failure = BundleError(status == 503 ? .unavailable : mapped.code, "\(server) reported an error mid-stream\(detail)")
-        failure.retryable = mapped.retryable
-        return failure
+        return UpstreamFailure.midStream(mapped, server: server, what: "an error", message: message)
     }
 }

@@ -60,6 +60,16 @@ package final class OpenAICompatibleProvider: LLMProvider {
         return code == "insufficient_quota" ? false : nil
     }
 
+    static func authentication(_ apiKey: String?) -> [(name: String, value: String)] {
+        apiKey.map { [("Authorization", "Bearer " + $0)] } ?? []
+    }
+
+    /// `GET {base}/models`, for the model listing.
+    static func modelsRequest(baseURL: String, apiKey: String?, timeout: Duration) -> HTTPRequest {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        return HTTPRequest(url: base + "/models", headers: authentication(apiKey), timeout: timeout)
+    }
+
     package func complete(_ request: LLMRequest, deadline: Deadline) async throws -> LLMCompletion {
         var adaptations = 0
         while true {
@@ -76,8 +86,10 @@ package final class OpenAICompatibleProvider: LLMProvider {
     }
 
     /// One chat answer, streamed (`stream: true`, usage asked for with `stream_options`), with
-    /// the tools the model may call. A 400 naming a parameter this server does not take adapts
-    /// the request as `complete` does, before anything was streamed. See `OpenAIChatStream`.
+    /// the tools the model may call. A 400 naming `temperature`, the max-tokens parameter or
+    /// `stream_options` adapts the request as `complete` does, before anything was streamed; the
+    /// structured output mode is never sent here, so a 400 that mentions it changes nothing (it
+    /// must not downgrade `complete` for the rest of the process). See `OpenAIChatStream`.
     package func streamChat(_ request: LLMChatRequest, deadline: Deadline,
                             onEvent: @escaping @Sendable (LLMStreamEvent) -> Void) async throws -> LLMChatCompletion {
         var adaptations = 0
@@ -85,8 +97,7 @@ package final class OpenAICompatibleProvider: LLMProvider {
             let current = quirks.withLock { $0 }
             let body = OpenAIChatRequest.body(request, model: model, maxTokensParameter: current.maxTokensParameter,
                                               sendsTemperature: current.sendsTemperature, sendsStreamOptions: current.sendsStreamOptions)
-            var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "text/event-stream")]
-            if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
+            let headers = [("Content-Type", "application/json"), ("Accept", "text/event-stream")] + Self.authentication(apiKey)
             let http = HTTPRequest(method: "POST", url: baseURL + "/chat/completions", headers: headers,
                                    body: Array(body.jsonText.utf8), timeout: .seconds(300))
             let stream = OpenAIChatStream(model: model, host: host, keyVariable: keyVariable)
@@ -94,7 +105,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
             case .completed(let completion):
                 return completion
             case .refused(let response):
-                if response.status == 400 || response.status == 422, adaptations < 5, let adapted = Self.adapt(current, to: response) {
+                if response.status == 400 || response.status == 422, adaptations < 5,
+                   let adapted = Self.adapt(current, to: response, streaming: true) {
                     quirks.withLock { $0 = adapted }
                     adaptations += 1
                     continue
@@ -145,9 +157,8 @@ package final class OpenAICompatibleProvider: LLMProvider {
         case .promptOnly:
             break
         }
-        var headers: [(name: String, value: String)] = []
-        if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
-        return HTTPRequest.json(url: baseURL + "/chat/completions", body: .object(body), headers: headers, timeout: .seconds(120))
+        return HTTPRequest.json(url: baseURL + "/chat/completions", body: .object(body), headers: Self.authentication(apiKey),
+                                timeout: .seconds(120))
     }
 
     private func parse(_ response: HTTPResponse) throws -> LLMCompletion {
@@ -170,8 +181,9 @@ package final class OpenAICompatibleProvider: LLMProvider {
                              completionTokens: usage?["completion_tokens"]?.intValue)
     }
 
-    /// The request shape to try after a 400 that names a parameter this server does not take.
-    private static func adapt(_ quirks: Quirks, to response: HTTPResponse) -> Quirks? {
+    /// The request shape to try after a 400 that names a parameter this server does not take;
+    /// `streaming`: only what a streamed chat sends (no structured output mode).
+    private static func adapt(_ quirks: Quirks, to response: HTTPResponse, streaming: Bool = false) -> Quirks? {
         let text = response.text.lowercased()
         var adapted = quirks
         if text.contains("temperature"), quirks.sendsTemperature {
@@ -182,7 +194,7 @@ package final class OpenAICompatibleProvider: LLMProvider {
             adapted.maxTokensParameter = "max_tokens"
         } else if text.contains("stream_options"), quirks.sendsStreamOptions {
             adapted.sendsStreamOptions = false
-        } else if text.contains("response_format") || text.contains("json_schema") || text.contains("structured output"),
+        } else if !streaming, text.contains("response_format") || text.contains("json_schema") || text.contains("structured output"),
                   quirks.mode != .promptOnly {
             adapted.mode = OutputMode(rawValue: quirks.mode.rawValue + 1)!
         } else {

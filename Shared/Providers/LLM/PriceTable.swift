@@ -58,6 +58,9 @@ package struct PriceTable: Sendable {
         self.init(prices)
     }
 
+    /// Every model this table prices (`LLM_PRICES` included), in no order.
+    package var modelNames: [String] { Array(prices.keys) }
+
     package func price(for model: String) -> Price? {
         var name = model.lowercased()
         if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
