@@ -10,8 +10,9 @@ package enum DraftChatPrompt {
     package static let promptType = LLMPromptType(name: type, purpose: "Chats with a person about their project draft and edits it with tools.",
                                                   defaultSystem: system)
 
-    /// The most of the draft's description and of the summary the system text carries.
-    static let maximumDescription = 20_000
+    /// The most of the summary the system text carries. The draft's description is carried whole
+    /// (it is at most `ProjectDraftLimits.description`): the model is told to keep the sections it
+    /// does not change word for word, which it cannot do with a cut copy.
     static let maximumSummary = 4_000
 
     static let system = """
@@ -36,7 +37,7 @@ package enum DraftChatPrompt {
     static func system(prompt: ActivePrompt, draft: ProjectDraft, summary: String?) -> String {
         var text = prompt.system
         text += "\n\nThe project draft now (version \(draft.active.versionNumber)):\nTitle: \(draft.active.title)\nDescription:\n"
-        text += bounded(draft.active.description, maximumDescription)
+        text += draft.active.description
         if let summary, !summary.isEmpty {
             text += "\n\nSummary of the conversation the draft was made from:\n" + bounded(summary, maximumSummary)
         }

@@ -7,13 +7,17 @@ import Runtime
 /// Live, it is `ProjectDraftStore` and `ProjectCreation`; tests may hand the turn their own.
 package struct DraftChatDrafts: Sendable {
     package var draft: @Sendable (_ conversationID: Int) throws -> ProjectDraft?
-    /// A new active version made by the chat (`source: chat`).
-    package var addVersion: @Sendable (_ conversationID: Int, _ title: String, _ description: String) throws -> ProjectDraft
+    /// A new active version made by the chat (`source: chat`) with the given title and/or
+    /// description; the one left out is the active version's as it is when the version is
+    /// written (not as the turn first read it, so a person's edit made meanwhile is kept). Text
+    /// equal to the active version's makes no version (`changed` false).
+    package var addVersion: @Sendable (_ conversationID: Int, _ title: String?, _ description: String?) throws
+        -> (draft: ProjectDraft, changed: Bool)
     package var createProject: @Sendable (_ conversationID: Int, _ title: String, _ description: String) async throws -> LinearProjectRecord
     package var project: @Sendable (_ conversationID: Int) throws -> LinearProjectRecord?
 
     package init(draft: @escaping @Sendable (Int) throws -> ProjectDraft?,
-                 addVersion: @escaping @Sendable (Int, String, String) throws -> ProjectDraft,
+                 addVersion: @escaping @Sendable (Int, String?, String?) throws -> (draft: ProjectDraft, changed: Bool),
                  createProject: @escaping @Sendable (Int, String, String) async throws -> LinearProjectRecord,
                  project: @escaping @Sendable (Int) throws -> LinearProjectRecord?) {
         self.draft = draft
@@ -28,7 +32,13 @@ package struct DraftChatDrafts: Sendable {
         let clock = context.clock
         return DraftChatDrafts(
             draft: { try store.draft(conversationID: $0) },
-            addVersion: { try store.addVersion(conversationID: $0, title: $1, description: $2, source: .chat, createdBy: principal, now: clock.now()) },
+            addVersion: { conversationID, title, description in
+                guard let edited = try store.edit(conversationID: conversationID, title: title, description: description, source: .chat,
+                                                  createdBy: principal, now: clock.now()) else {
+                    throw BundleError(.notFound, "conversation \(conversationID) has no project draft any more", retryable: false)
+                }
+                return edited
+            },
             createProject: { try await ProjectCreation.create(conversationID: $0, title: $1, description: $2, context: context) },
             project: { try ProjectCreation.project(conversationID: $0, context: context) })
     }
@@ -42,8 +52,11 @@ package enum DraftChatTools {
     package static let createProject = "create_linear_project"
     package static let names = [updateDraft, createProject]
 
-    static let maximumTitle = 300
-    static let maximumDescription = 50_000
+    static let maximumTitle = ProjectDraftLimits.title
+    static let maximumDescription = ProjectDraftLimits.description
+    /// The most calls of one round that run: a model asking for more gets, for each extra one,
+    /// a result saying it was not run (every call needs a result), so a round's work is bounded.
+    package static let maximumCallsPerRound = 4
 
     package static let all: [LLMTool] = [
         LLMTool(name: updateDraft,
@@ -71,8 +84,7 @@ package enum DraftChatTools {
 
     /// Runs one call; never throws (a failure is the call's result). Emits `project_updated` for a
     /// new draft version and `conversation_locked` for a created project.
-    static func run(_ call: LLMToolCall, conversationID: Int, current: ProjectDraft, drafts: DraftChatDrafts,
-                    context: FunctionContext) async -> Outcome {
+    static func run(_ call: LLMToolCall, conversationID: Int, drafts: DraftChatDrafts, context: FunctionContext) async -> Outcome {
         var outcome = Outcome(record: .null, resultText: "")
         do {
             guard let input = call.input else { throw BundleError(.validationFailed, "the arguments are not a JSON object") }
@@ -81,17 +93,22 @@ package enum DraftChatTools {
                 let title = try text(input, "title", required: false, maximum: maximumTitle)
                 let description = try text(input, "description", required: false, maximum: maximumDescription)
                 guard title != nil || description != nil else { throw BundleError(.validationFailed, "pass a title, a description or both") }
-                let draft = try drafts.addVersion(conversationID, title ?? current.active.title, description ?? current.active.description)
+                let (draft, changed) = try drafts.addVersion(conversationID, title, description)
                 outcome.draft = draft
-                context.emit("project_updated", ["project_draft": try JSONValue(encoding: ProjectDraftAnswer(draft))])
-                outcome.resultText = "Saved version \(draft.active.versionNumber) of the draft, titled \"\(draft.active.title)\"."
+                if changed {
+                    context.emit("project_updated", ["project_draft": try JSONValue(encoding: ProjectDraftAnswer(draft))])
+                    outcome.resultText = "Saved version \(draft.active.versionNumber) of the draft, titled \"\(draft.active.title)\"."
+                } else {
+                    outcome.resultText = "Nothing changed: the draft already says that (version \(draft.active.versionNumber))."
+                }
             case createProject:
-                let title = try text(input, "title", required: true, maximum: maximumTitle) ?? current.active.title
-                let description = try text(input, "description", required: true, maximum: maximumDescription) ?? current.active.description
-                if title != current.active.title || description != current.active.description {
-                    // The project is made from what the model sent: the draft says the same first
-                    // (after the project the conversation is locked and the draft cannot change).
-                    let draft = try drafts.addVersion(conversationID, title, description)
+                let title = try text(input, "title", required: true, maximum: maximumTitle) ?? ""
+                let description = try text(input, "description", required: true, maximum: maximumDescription) ?? ""
+                // The project is made from what the model sent: the draft says the same first
+                // (after the project the conversation is locked and the draft cannot change);
+                // text equal to the active version's makes no version.
+                let (draft, changed) = try drafts.addVersion(conversationID, title, description)
+                if changed {
                     outcome.draft = draft
                     context.emit("project_updated", ["project_draft": try JSONValue(encoding: ProjectDraftAnswer(draft))])
                 }
@@ -110,6 +127,13 @@ package enum DraftChatTools {
             context.logger.warning("workspace.chat_tool_failed", ["tool": .string(call.name), "code": .string(failure.code.rawValue)])
         }
         return outcome
+    }
+
+    /// A call past `maximumCallsPerRound`: not run; its result says so, so the model may ask
+    /// again in the next round.
+    static func notRun(_ call: LLMToolCall) -> Outcome {
+        let text = "Not run: at most \(maximumCallsPerRound) tool calls run per answer; call it again if it is still needed."
+        return Outcome(record: record(call, result: text, ok: false), resultText: text)
     }
 
     private static func text(_ input: JSONValue, _ field: String, required: Bool, maximum: Int) throws -> String? {

@@ -6,10 +6,10 @@ import Synchronization
 
 /// One message of the chat about a draft and its answer: the person's message saved first; the
 /// model streamed with the active `chat` prompt, the draft and the summary, the recent history and
-/// the two tools; each tool call run and its result sent back, at most `maximumToolRounds` rounds
-/// (then one more answer without tools); the answer saved whatever happens (complete, or partial
-/// with the error when the stream failed, and when the client went away the emits are no-ops and
-/// the turn runs on to save).
+/// the two tools; each tool call run (at most `DraftChatTools.maximumCallsPerRound` of a round)
+/// and its result sent back, at most `maximumToolRounds` rounds (then one more answer without
+/// tools); the answer saved whatever happens (complete, or partial with the error when the stream
+/// failed, and when the client went away the emits are no-ops and the turn runs on to save).
 package struct DraftChatTurn: Sendable {
     package static let maximumToolRounds = 3
     /// The history sent to the model: at most this many earlier messages and characters.
@@ -74,9 +74,11 @@ package struct DraftChatTurn: Sendable {
                 guard !calls.isEmpty else { break }
                 round += 1
                 messages.append(LLMChatMessage(.assistant, result.completion.text, toolCalls: calls))
-                for call in calls {
-                    context.emit("status", ["status": "calling_tool", "tool": .string(call.name)])
-                    let outcome = await DraftChatTools.run(call, conversationID: conversationID, current: draft, drafts: drafts, context: context)
+                // `calling_tool` was sent as each call started streaming (`toolCallStarted`).
+                for (index, call) in calls.enumerated() {
+                    let outcome = index < DraftChatTools.maximumCallsPerRound
+                        ? await DraftChatTools.run(call, conversationID: conversationID, drafts: drafts, context: context)
+                        : DraftChatTools.notRun(call)
                     if let changed = outcome.draft { draft = changed }
                     if let created = outcome.project { project = created }
                     toolRecords.append(outcome.record)

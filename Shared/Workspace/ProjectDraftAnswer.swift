@@ -97,7 +97,7 @@ package struct ProjectDraftAnswer: Codable, Sendable, Hashable {
         if let httpStatus { try container.encode(["status": JSONValue.number(Double(httpStatus))] as JSONValue, forKey: .http) }
     }
 
-    static let sources = ["generated", "manual_edit", "chat", "restored"]
+    static let sources = ProjectDraftVersion.Source.allCases.map(\.rawValue)
 
     package static let schema: JSONValue = Schema.object([
         "id": Schema.integer(minimum: 1),

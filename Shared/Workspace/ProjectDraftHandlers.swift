@@ -62,17 +62,14 @@ package struct UpdateProjectDraftHandler: FunctionHandler {
         var description: String?
     }
 
-    package static let maxTitle = ProjectDraftTask.maxTitle
-    package static let maxDescription = 20_000
-
     package static let manifest = FunctionManifest(
         name: "update-project-draft",
         summary: "Edits a project draft's title and/or description as a new version marked is_manual_edit (unchanged text makes none).",
         routes: [Route("PATCH", "/api/conversations/{id:int}/project-draft")],
         input: Schema.object([
             "id": Schema.integer("The conversation", minimum: 1),
-            "title": Schema.string("1 to \(maxTitle) characters (trimmed)", minLength: 1, maxLength: maxTitle),
-            "description": Schema.string("Markdown, 1 to \(maxDescription) characters (trimmed)", minLength: 1, maxLength: maxDescription),
+            "title": Schema.string("1 to \(ProjectDraftLimits.title) characters (trimmed)", minLength: 1, maxLength: ProjectDraftLimits.title),
+            "description": Schema.string("Markdown, 1 to \(ProjectDraftLimits.description) characters (trimmed)", minLength: 1, maxLength: ProjectDraftLimits.description),
         ], required: ["id"]),
         output: ProjectDraftAnswer.schema,
         timeoutSeconds: 10
@@ -85,8 +82,8 @@ package struct UpdateProjectDraftHandler: FunctionHandler {
             throw BundleError.validation([ErrorDetail(field: "title", problem: "give a title, a description or both"),
                                           ErrorDetail(field: "description", problem: "give a title, a description or both")])
         }
-        let title = try input.title.map { try Self.cleaned($0, field: "title", limit: Self.maxTitle) }
-        let description = try input.description.map { try Self.cleaned($0, field: "description", limit: Self.maxDescription) }
+        let title = try input.title.map { try Self.cleaned($0, field: "title", limit: ProjectDraftLimits.title) }
+        let description = try input.description.map { try Self.cleaned($0, field: "description", limit: ProjectDraftLimits.description) }
         let drafts = try ProjectDrafts(context: context)
         guard let edited = try drafts.store.edit(conversationID: input.id, title: title, description: description,
                                                  createdBy: context.principal, now: context.clock.now()) else {
@@ -106,10 +103,14 @@ package struct UpdateProjectDraftHandler: FunctionHandler {
     }
 }
 
-/// `GET /api/conversations/{id}/project-draft/versions`: every version, newest first.
+/// `GET /api/conversations/{id}/project-draft/versions`: the versions, newest first, a page at
+/// a time (`limit`, default 50 and at most 200, from `offset`; `total` counts them all): each
+/// carries its whole text, so the answer stays bounded however many versions a draft gathers.
 package struct ListProjectDraftVersionsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
+        var limit: Int?
+        var offset: Int?
     }
 
     package struct Output: Codable, Sendable {
@@ -117,9 +118,12 @@ package struct ListProjectDraftVersionsHandler: FunctionHandler {
         var draftID: Int
         var activeVersionID: Int
         var versions: [ProjectDraftVersionAnswer]
+        var total: Int
+        var limit: Int
+        var offset: Int
 
         enum CodingKeys: String, CodingKey {
-            case versions
+            case versions, total, limit, offset
             case conversationID = "conversation_id"
             case draftID = "draft_id"
             case activeVersionID = "active_version_id"
@@ -128,14 +132,21 @@ package struct ListProjectDraftVersionsHandler: FunctionHandler {
 
     package static let manifest = FunctionManifest(
         name: "list-project-draft-versions",
-        summary: "A project draft's versions, newest first: number, source, is_manual_edit, is_active, who and when.",
+        summary: "A project draft's versions, newest first, a page at a time: number, source, is_manual_edit, is_active, who and when.",
         routes: [Route("GET", "/api/conversations/{id:int}/project-draft/versions")],
-        input: Schema.object(["id": Schema.integer("The conversation", minimum: 1)], required: ["id"]),
+        input: Schema.object([
+            "id": Schema.integer("The conversation", minimum: 1),
+            "limit": Schema.integer("At most this many (default 50)", minimum: 1, maximum: 200),
+            "offset": Schema.integer("Skip this many of the newest (default 0)", minimum: 0),
+        ], required: ["id"]),
         output: Schema.object([
             "conversation_id": Schema.integer(minimum: 1),
             "draft_id": Schema.integer(minimum: 1),
             "active_version_id": Schema.integer(minimum: 1),
             "versions": Schema.array(ProjectDraftVersionAnswer.schema),
+            "total": Schema.integer("How many versions the draft has", minimum: 1),
+            "limit": Schema.integer(minimum: 1),
+            "offset": Schema.integer(minimum: 0),
         ]),
         timeoutSeconds: 10
     )
@@ -143,11 +154,13 @@ package struct ListProjectDraftVersionsHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
+        let page = try Paging(status: nil, allowed: [], limit: input.limit, offset: input.offset)
         let drafts = try ProjectDrafts(context: context)
         let draft = try drafts.require(input.id)
-        let versions = try drafts.store.versions(draftID: draft.id)
+        let versions = try drafts.store.versions(draftID: draft.id, limit: page.limit, offset: page.offset)
         return Output(conversationID: input.id, draftID: draft.id, activeVersionID: draft.active.id,
-                      versions: versions.map { ProjectDraftVersionAnswer($0, activeID: draft.active.id) })
+                      versions: versions.map { ProjectDraftVersionAnswer($0, activeID: draft.active.id) },
+                      total: draft.versionCount, limit: page.limit, offset: page.offset)
     }
 }
 

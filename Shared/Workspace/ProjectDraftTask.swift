@@ -95,8 +95,6 @@ package struct ProjectDraftTask: StructuredTask {
         }
     }
 
-    package static let maxTitle = 200
-    static let maxItems = 12
 
     package let source: ProjectDraftSource
     /// The active `project_draft` system prompt (custom or built in).
@@ -116,14 +114,15 @@ package struct ProjectDraftTask: StructuredTask {
     package var maxTokens: Int { 2_000 }
 
     package static let outputSchema: JSONValue = {
-        let item = Schema.string(minLength: 1, maxLength: 1_000)
+        let item = Schema.string(minLength: 1, maxLength: ProjectDraftLimits.item)
+        let items = ProjectDraftLimits.items
         return Schema.object([
-            "title": Schema.string("A short project name", minLength: 1, maxLength: maxTitle),
-            "problem": Schema.string("The need or problem, a few sentences", maxLength: 4_000),
-            "goals": Schema.array(item, maxItems: maxItems),
-            "scope": Schema.array(item, maxItems: maxItems),
-            "milestones": Schema.array(item, maxItems: maxItems),
-            "open_questions": Schema.array(item, maxItems: maxItems),
+            "title": Schema.string("A short project name", minLength: 1, maxLength: ProjectDraftLimits.title),
+            "problem": Schema.string("The need or problem, a few sentences", maxLength: ProjectDraftLimits.problem),
+            "goals": Schema.array(item, maxItems: items),
+            "scope": Schema.array(item, maxItems: items),
+            "milestones": Schema.array(item, maxItems: items),
+            "open_questions": Schema.array(item, maxItems: items),
         ])
     }()
 
@@ -161,13 +160,14 @@ package struct ProjectDraftTask: StructuredTask {
         if !questions.isEmpty { milestones.append("Answer the open questions") }
         milestones += goals.prefix(3).map { "Deliver: \(Self.clip($0, to: 160))" }
         milestones.append("Review the outcome against the goals")
-        return Output(title: Self.clip(title, to: 80), problem: firstRequest.map { Self.clip($0) }.joined(separator: " "),
+        return Output(title: Self.clip(title, to: ProjectDraftLimits.title),
+                      problem: Self.clip(firstRequest.map { Self.clip($0) }.joined(separator: " "), to: ProjectDraftLimits.problem),
                       goals: Array(goals), scope: Array(scope), milestones: milestones, openQuestions: questions)
     }
 
     static let personRoles: Set<String> = ["user", "human", "me", "person"]
 
-    static func clip(_ text: String, to limit: Int = 400) -> String {
+    static func clip(_ text: String, to limit: Int = ProjectDraftLimits.item) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 }

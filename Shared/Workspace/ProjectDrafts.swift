@@ -40,7 +40,7 @@ package struct ProjectDrafts: Sendable {
         let task = ProjectDraftTask(source: source, system: prompt.system, transcriptBudget: transcriptBudget)
         let result = try await context.llm(for: prompt).run(task, deadline: context.deadline)
         let title = StorableText.clean(result.output.title).trimmingWhitespace()
-        let draft = try store.addVersion(conversationID: conversationID, title: String(title.prefix(ProjectDraftTask.maxTitle)),
+        let draft = try store.addVersion(conversationID: conversationID, title: String(title.prefix(ProjectDraftLimits.title)),
                                          description: result.output.markdown, source: .generated, createdBy: context.principal,
                                          now: context.clock.now(),
                                          generation: .init(provider: result.provider, model: result.model, promptVersion: prompt.version))
@@ -55,7 +55,7 @@ package struct ProjectDrafts: Sendable {
     /// conflict for a locked one.
     func source(_ conversationID: Int) throws -> ProjectDraftSource {
         try store.database.read { sql in
-            try ConversationLock.requireUnlocked(sql, conversationID: conversationID)
+            try ConversationLock.checkUnlocked(sql, conversationID: conversationID)
             let title = try sql.queryOne("SELECT title FROM workspace_conversations WHERE id = ?", conversationID)?.string("title") ?? ""
             let messages = try sql.query("""
                 SELECT role, content FROM workspace_messages WHERE conversation_id = ? AND branch = 0 ORDER BY position LIMIT ?

@@ -99,9 +99,9 @@ package struct CreateProjectHandler: FunctionHandler {
         successStatus: 201,
         input: Schema.object([
             "id": Schema.integer("The conversation", minimum: 1),
-            "title": Schema.string("Default: the active draft's title", minLength: 1, maxLength: UpdateProjectDraftHandler.maxTitle),
+            "title": Schema.string("Default: the active draft's title", minLength: 1, maxLength: ProjectDraftLimits.title),
             "description": Schema.string("Markdown; default: the active draft's description", minLength: 1,
-                                         maxLength: UpdateProjectDraftHandler.maxDescription),
+                                         maxLength: ProjectDraftLimits.description),
         ], required: ["id"]),
         output: LinearProjectAnswer.schema,
         timeoutSeconds: 60
@@ -110,9 +110,9 @@ package struct CreateProjectHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> LinearProjectAnswer {
-        var title = try input.title.map { try UpdateProjectDraftHandler.cleaned($0, field: "title", limit: UpdateProjectDraftHandler.maxTitle) }
+        var title = try input.title.map { try UpdateProjectDraftHandler.cleaned($0, field: "title", limit: ProjectDraftLimits.title) }
         var description = try input.description.map {
-            try UpdateProjectDraftHandler.cleaned($0, field: "description", limit: UpdateProjectDraftHandler.maxDescription)
+            try UpdateProjectDraftHandler.cleaned($0, field: "description", limit: ProjectDraftLimits.description)
         }
         if title == nil || description == nil {
             guard let draft = try ProjectDraftStore(database: try context.database()).draft(conversationID: input.id) else {

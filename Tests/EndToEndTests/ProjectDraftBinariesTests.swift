@@ -56,6 +56,7 @@ import Workspace
         #expect(edited["is_manual_edit"] == true && edited["version_number"] == 2)
         let versions = try run("list-project-draft-versions", try Fixtures.text("list-project-draft-versions/conversation-1.json"))
         #expect(versions["versions"]?.arrayValue?.map { $0["version_number"] } == [2, 1])
+        #expect(versions["total"] == 2 && versions["limit"] == 50 && versions["offset"] == 0)
         let restored = try run("activate-project-draft-version", try Fixtures.text("activate-project-draft-version/conversation-1-version-1.json"))
         #expect(restored["title"] == "Trip planning" && restored["version_number"] == 1)
         #expect(try run("get-project-draft", try Fixtures.text("get-project-draft/conversation-1.json")) == restored)
@@ -77,5 +78,7 @@ import Workspace
         let sent = try #require(linear.requests.last?.json)
         #expect(sent["variables"]?["input"]?["name"] == "Trip planning")
         #expect(sent["query"]?.stringValue?.contains("projectCreate") == true)
+        let ids = linear.requests.map { $0.json?["variables"]?["input"]?["id"]?.stringValue }
+        #expect(ids.first != nil && ids.first == ids.last, "the refused call's claim kept its project id for the next request")
     }
 }

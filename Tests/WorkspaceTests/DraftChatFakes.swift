@@ -116,8 +116,11 @@ final class MemoryDrafts: Sendable {
             addVersion: { [self] _, title, description in
                 try state.withLock { state in
                     if state.project != nil { throw BundleError(.conflict, "the conversation is locked") }
-                    state.versions.append((title, description))
-                    return Self.draft(state, conversationID)!
+                    let active = state.versions.last!
+                    let next = (title: title ?? active.title, description: description ?? active.description)
+                    guard next != active else { return (Self.draft(state, conversationID)!, false) }
+                    state.versions.append(next)
+                    return (Self.draft(state, conversationID)!, true)
                 }
             },
             createProject: { [self] _, title, description in

@@ -211,7 +211,7 @@ import Workspace
         #expect(try harness.count("workspace_projects") == 0)
     }
 
-    @Test func aLinearFailureReleasesTheClaim() async throws {
+    @Test func aLinearFailureReleasesTheClaimKeepingItsID() async throws {
         let harness = try WorkspaceHarness()
         let id = try Self.conversation(harness)
         let linear = FakeTransport()
@@ -222,10 +222,13 @@ import Workspace
         let input: JSONValue = ["id": .number(Double(id)), "title": "Offsite", "description": "## Problem\n\nPlan it."]
         let limited = await harness.error { _ = try await harness.call(CreateProjectHandler(), input, context: context) }
         #expect(limited?.code == .rateLimited)
-        #expect(try harness.count("workspace_projects") == 0, "the claim is released")
+        let status = try harness.database.read { try $0.queryOne("SELECT status FROM workspace_projects WHERE conversation_id = ?", id)?.string("status") }
+        #expect(status == "failed", "released for the next request, which takes it over")
         #expect(try harness.database.read { try ConversationLock.isLocked($0, conversationID: id) } == false)
         let made = try await harness.call(CreateProjectHandler(), input, context: context)
         #expect(made["linear_project_id"]?.stringValue == "proj-2")
+        let sent = linear.received.map { requestJSON($0)?["variables"]?["input"]?["id"]?.stringValue }
+        #expect(sent.count == 2 && sent[0] != nil && sent[0] == sent[1], "both calls carry the claim's id")
     }
 
     /// Two requests at once: the second finds the first one's claim while Linear is still

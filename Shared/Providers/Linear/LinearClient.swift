@@ -48,34 +48,84 @@ package struct LinearClient: Sendable {
         }
         """
 
+    static let projectByID = """
+        query Project($id: String!) {
+          project(id: $id) { id url }
+        }
+        """
+
+    /// Linear refuses longer project names ("name must be shorter than or equal to 80
+    /// characters"); callers check it before they call (`ProjectDraftLimits.title`).
+    package static let nameLimit = 80
+
     /// Creates a project in the team: `name`, a short `description` (the Markdown's first
     /// paragraph, cut to `summaryLimit`) and the whole Markdown as `content`.
-    package func createProject(name: String, description: String, teamID: String,
+    ///
+    /// `id` is the project's id chosen by the caller (a UUID v4; Linear's create inputs take
+    /// one): sent again (the transport's retry after a timeout, or a later request with the same
+    /// claim) it cannot make a second project. Linear then refuses the id as taken, which means
+    /// the project exists: it is fetched and answered as created. An answer whose
+    /// `projectCreate` says `success` with a project id is a success even when `errors[]` comes
+    /// with it.
+    package func createProject(id: String? = nil, name: String, description: String, teamID: String,
                                deadline: Deadline = Deadline(seconds: 30)) async throws -> Project {
-        let input: JSONValue = [
+        var input: [String: JSONValue] = [
             "name": .string(name), "teamIds": [.string(teamID)],
             "description": .string(Self.summary(of: description)), "content": .string(description),
         ]
-        let data = try await call(Self.projectCreate, variables: ["input": input], operation: "projectCreate", deadline: deadline)
-        guard let result = data["projectCreate"], result["success"]?.boolValue == true else {
+        if let id { input["id"] = .string(id) }
+        let response = try await post(Self.projectCreate, variables: ["input": .object(input)], deadline: deadline)
+        let result = response.json?["data"]?["projectCreate"]
+        if result?["success"]?.boolValue == true, let createdID = result?["project"]?["id"]?.stringValue, !createdID.isEmpty {
+            if let url = result?["project"]?["url"]?.stringValue, !url.isEmpty { return Project(id: createdID, url: url) }
+            return try await project(id: createdID, deadline: deadline)
+        }
+        if let id, Self.refusesTakenID(response) { return try await project(id: id, deadline: deadline) }
+        if let failure = Self.failure(response, operation: "projectCreate") { throw failure }
+        guard let result, result != .null else {
+            throw BundleError(.upstreamFailed, "Linear answered projectCreate with HTTP \(response.status) and no data")
+        }
+        guard result["success"]?.boolValue == true else {
             throw BundleError(.upstreamFailed, "Linear did not create the project (projectCreate answered success: false)")
         }
-        guard let id = result["project"]?["id"]?.stringValue, !id.isEmpty, let url = result["project"]?["url"]?.stringValue else {
-            throw BundleError(.upstreamFailed, "Linear's projectCreate answer has no project id and url")
+        throw BundleError(.upstreamFailed, "Linear's projectCreate answer has no project id and url")
+    }
+
+    /// The project with this id (`project(id:)`); a project Linear does not have is
+    /// `upstream_failed`.
+    package func project(id: String, deadline: Deadline = Deadline(seconds: 30)) async throws -> Project {
+        let data = try await call(Self.projectByID, variables: ["id": .string(id)], operation: "project", deadline: deadline)
+        guard let found = data["project"]?["id"]?.stringValue, !found.isEmpty, let url = data["project"]?["url"]?.stringValue else {
+            throw BundleError(.upstreamFailed, "Linear's answer for project \(id) has no project id and url")
         }
-        return Project(id: id, url: url)
+        return Project(id: found, url: url)
+    }
+
+    /// Whether Linear refused a create because the id is taken (the project exists already):
+    /// its `errors[]` say "already exists" or "duplicate".
+    static func refusesTakenID(_ response: HTTPResponse) -> Bool {
+        guard case .array(let errors)? = response.json?["errors"] else { return false }
+        return errors.prefix(20).contains { error in
+            let said = ((error["message"]?.stringValue ?? "") + " " + (error["extensions"]?["userPresentableMessage"]?.stringValue ?? ""))
+                .prefix(2_000).lowercased()
+            return said.contains("already exists") || said.contains("duplicate")
+        }
     }
 
     /// Posts one operation and answers its `data`, or throws what its failure means.
     func call(_ query: String, variables: JSONValue, operation: String, deadline: Deadline) async throws -> JSONValue {
-        let request = HTTPRequest.json("POST", url: endpoint, body: ["query": .string(query), "variables": variables],
-                                       headers: [("Authorization", apiKey)])
-        let response = try await transport.send(request, deadline: deadline)
+        let response = try await post(query, variables: variables, deadline: deadline)
         if let failure = Self.failure(response, operation: operation) { throw failure }
         guard let data = response.json?["data"], data != .null else {
             throw BundleError(.upstreamFailed, "Linear answered \(operation) with HTTP \(response.status) and no data")
         }
         return data
+    }
+
+    func post(_ query: String, variables: JSONValue, deadline: Deadline) async throws -> HTTPResponse {
+        let request = HTTPRequest.json("POST", url: endpoint, body: ["query": .string(query), "variables": variables],
+                                       headers: [("Authorization", apiKey)])
+        return try await transport.send(request, deadline: deadline)
     }
 
     /// The error an answer means, nil when it is a success: `errors[]` first (whatever the
