@@ -61,6 +61,9 @@ package enum ProjectCreation {
     /// title longer than Linear takes is `validation_failed` before anything is claimed.
     package static func create(conversationID: Int, title: String, description: String,
                                context: FunctionContext) async throws -> LinearProjectRecord {
+        // What the request names comes first: a missing or locked conversation is 404 or 409
+        // whatever the deployment's settings (the claim below checks again, in its write).
+        try context.database().read { try ConversationLock.checkUnlocked($0, conversationID: conversationID) }
         let missing = ["LINEAR_API_KEY", "LINEAR_TEAM_ID"].filter { context.config[$0] == nil }
         guard missing.isEmpty else {
             throw BundleError(.misconfigured, "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set; "

@@ -204,6 +204,10 @@ import Workspace
             _ = try await harness.call(CreateProjectHandler(), ["id": .number(Double(id)), "title": "T", "description": "D"])
         }
         #expect(both?.details?.map(\.field) == ["LINEAR_API_KEY", "LINEAR_TEAM_ID"])
+        let missing = await harness.error {
+            _ = try await harness.call(CreateProjectHandler(), ["id": .number(Double(id + 100)), "title": "T", "description": "D"])
+        }
+        #expect(missing?.code == .notFound, "what the request names is checked before the deployment's settings")
         let noDraft = await harness.error {
             _ = try await harness.call(CreateProjectHandler(), ["id": .number(Double(id))], context: harness.context(Self.linear))
         }
