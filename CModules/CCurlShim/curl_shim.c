@@ -66,6 +66,23 @@ const char *bundle_curl_load(void) {
     return load_error;
 }
 
+static void *preload_thread(void *unused) {
+    (void)unused;
+    bundle_curl_load();
+    return NULL;
+}
+
+int bundle_curl_preload(void) {
+    pthread_attr_t attributes;
+    int status = pthread_attr_init(&attributes);
+    if (status != 0) return status;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_t thread;
+    status = pthread_create(&thread, &attributes, preload_thread, NULL);
+    pthread_attr_destroy(&attributes);
+    return status;
+}
+
 CURL *bundle_curl_easy_init(void) { return bundle_curl_load() ? NULL : curl.easy_init(); }
 void bundle_curl_easy_cleanup(CURL *handle) { if (handle) curl.easy_cleanup(handle); }
 CURLcode bundle_curl_easy_perform(CURL *handle) { return curl.easy_perform(handle); }

@@ -1,6 +1,7 @@
 import Core
 import FoundationEssentials
 import Gateway
+import HTTPTransport
 import Runtime
 import Store
 #if canImport(Glibc)
@@ -47,6 +48,11 @@ enum CGIAdapter {
         // on its own deadline first) the answer is a 504 even when the handler is stuck.
         var timeout = unroutedSeconds
         if case .success(let match) = routes.match(method: exchange.request.method, path: exchange.request.path) {
+            // A stream's first event usually waits on an upstream (the draft chat on its LLM):
+            // libcurl loads on another core while the request is read and the database opened.
+            if match.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept")) {
+                CurlTransport.preload()
+            }
             do {
                 timeout = try environment.timeout(for: match.manifest)
             } catch {

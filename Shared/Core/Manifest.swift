@@ -63,6 +63,9 @@ package struct FunctionManifest: Sendable {
     /// streams Server-Sent Events (see `EventSink`); otherwise it answers one document. The
     /// generated nginx location turns response buffering off for its routes.
     package var streams: Bool
+    /// True when only an API key with the `admin` scope may call it (key management, clean-ups);
+    /// other routes need `read` (GET, HEAD) or `write` (any other method).
+    package var adminOnly: Bool
 
     package static let defaultTimeoutSeconds = 30.0
 
@@ -77,7 +80,8 @@ package struct FunctionManifest: Sendable {
                  input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,
                  schedule: String? = nil,
                  timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
-                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil, streams: Bool = false) {
+                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil, streams: Bool = false, adminOnly: Bool = false) {
+        self.adminOnly = adminOnly
         self.maxBodyBytes = maxBodyBytes
         self.streams = streams
         self.name = name

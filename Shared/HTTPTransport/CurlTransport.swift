@@ -29,6 +29,13 @@ package struct CurlTransport: Transport {
                   caBundlePath: config["CURL_CA_BUNDLE"] ?? config["SSL_CERT_FILE"])
     }
 
+    /// Starts loading libcurl on a thread of its own, so a caller about to make its first request
+    /// (a streaming chat turn waits on an LLM) does not pay the load after its other work. Safe to
+    /// call more than once and from any thread; a failed start leaves loading to the first request.
+    package static func preload() {
+        _ = bundle_curl_preload()
+    }
+
     package func send(_ request: HTTPRequest, deadline: Deadline) async throws -> HTTPResponse {
         let host = request.host
         let budget = try Self.budget(for: request, deadline: deadline)

@@ -14,7 +14,7 @@ extension FunctionContext {
     package func transport() throws -> any Transport {
         try service((any Transport).self) { context in
             let policy = try RetryPolicy(config: context.config).with(classify: OpenAICompatibleProvider.retryClassifier)
-            let curl = RedactingTransport(try CurlTransport(config: context.config), redactor: context.config.redactor)
+            let curl = RedactingTransport(try CurlTransport(config: context.config), redactor: context.redactor)
             return RetryingTransport(curl, policy: policy, logger: context.logger)
         }
     }
@@ -31,7 +31,7 @@ extension FunctionContext {
             LLMClient(provider: try context.llmProvider(), recorder: DatabaseLLMCallRecorder(database: try context.database()),
                       limiter: ConcurrencyLimiter(limit: try context.config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
                       prices: try PriceTable(config: context.config), function: context.function,
-                      requestID: context.requestID, logger: context.logger, clock: context.clock, redactor: context.config.redactor)
+                      requestID: context.requestID, logger: context.logger, clock: context.clock, redactor: context.redactor)
         }
     }
 
@@ -72,6 +72,12 @@ extension FunctionContext {
         try service(ProviderChoice<any EmailDrafts>.self) { context in
             ProviderChoice(try EmailDraftSelection.make(context.config) { try context.transport() })
         }.provider
+    }
+
+    /// Where uploaded files go: an S3-compatible bucket when `S3_BUCKET` is set, else the local
+    /// directory `FILE_STORAGE_DIR` (default `var/files`).
+    package func fileStorage() throws -> any FileStorage {
+        try service((any FileStorage).self) { context in try StorageSelection.make(context.config) { try context.transport() } }
     }
 
     /// A context with its transport and LLM client handed in (tests, and adapters that hold them).

@@ -51,6 +51,10 @@ package final class FunctionContext: Sendable {
         events?.send(event: event, data: data)
     }
 
+    /// What answers and upstream bodies are cleaned of (`Config.redactor`): the invocation
+    /// environment hands in the one it built for the process; otherwise built once on first use.
+    package var redactor: SecretRedactor { service(SecretRedactor.self) { $0.config.redactor } }
+
     /// The authenticated caller's name, when the HTTP gateway set one.
     package var principal: String? { http?["principal"]?.stringValue }
 

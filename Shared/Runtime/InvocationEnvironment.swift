@@ -57,8 +57,10 @@ package final class InvocationEnvironment: Sendable {
     package func context(function: String, logger: Logger, deadline: Deadline, http: JSONValue?,
                          database: (any Database)? = nil, events: (any EventSink)? = nil) throws -> FunctionContext {
         if let database { adopt(database) }
-        return FunctionContext(function: function, requestID: logger.requestID, config: config, clock: try BundleClock.from(config),
-                               logger: logger, deadline: deadline, http: http, database: database,
-                               openDatabase: { [self] in try sharedDatabase() }, events: events)
+        let context = FunctionContext(function: function, requestID: logger.requestID, config: config, clock: try BundleClock.from(config),
+                                      logger: logger, deadline: deadline, http: http, database: database,
+                                      openDatabase: { [self] in try sharedDatabase() }, events: events)
+        context.provide(answerRedactor)
+        return context
     }
 }

@@ -86,6 +86,21 @@ import Testing
         let config = Config(["DATABASE_URL": "postgres://app:db-pass-123@db.internal/bundle", "LLM_BASE_URL": "http://127.0.0.1:8080/v1"])
         #expect(config.secretValues == ["db-pass-123"])
     }
+
+    @Test(arguments: [
+        ("postgres://app:pässwört@db/x", "pässwört"),
+        ("redis://:s3cret-key@cache:6379/0", "s3cret-key"),
+        ("https://user:pw-1@host/path@with/at?x=a:b@c#f", "pw-1"),
+        ("ftp://u:p:q@host", "p:q"),
+        ("https://host/a:b@c", nil),
+        ("https://user@host/", nil),
+        ("mailto:a:b@c", nil),
+        ("://", nil),
+        ("x:/", nil),
+    ] as [(String, String?)])
+    func aURLsPasswordIsBetweenTheSchemesFirstColonAndTheAuthoritysLastAt(url: String, password: String?) {
+        #expect(Config(["UPSTREAM_URL": url]).secretValues == (password.map { [$0] } ?? []))
+    }
 }
 
 extension ConfigTests {

@@ -7,6 +7,13 @@
 /// Loads libcurl on first use. Returns NULL on success, else a message naming what is missing.
 const char *bundle_curl_load(void);
 
+/// Starts loading libcurl on a detached thread and returns at once: a caller that knows it will
+/// soon make a request overlaps the load (about 10-15 ms: libcurl and its two dozen libraries)
+/// with its other work. `bundle_curl_load` waits for a load in progress. Returns 0 when the
+/// thread started (or the load had already run), else an errno value; loading then happens on
+/// first use as before.
+int bundle_curl_preload(void);
+
 CURL *bundle_curl_easy_init(void);
 void bundle_curl_easy_cleanup(CURL *handle);
 CURLcode bundle_curl_easy_perform(CURL *handle);

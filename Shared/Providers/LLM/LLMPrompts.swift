@@ -84,6 +84,6 @@ extension FunctionContext {
         return LLMClient(provider: provider, recorder: DatabaseLLMCallRecorder(database: try database()),
                          limiter: ConcurrencyLimiter(limit: try config.int("MAX_CONCURRENT_LLM_CALLS", default: 5, in: 1...100)),
                          prices: try PriceTable(config: config), function: function, requestID: requestID, logger: logger, clock: clock,
-                         redactor: config.redactor)
+                         redactor: redactor)
     }
 }
