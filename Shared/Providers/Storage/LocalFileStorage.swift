@@ -42,7 +42,7 @@ package struct LocalFileStorage: FileStorage {
         }
         self.root = trimmed
         self.maxObjectBytes = maxObjectBytes
-        try Self.makeDirectories(trimmed, from: trimmed.hasPrefix("/") ? "" : ".", components: trimmed.split(separator: "/"))
+        try Self.makeDirectories(trimmed, from: trimmed.hasPrefix("/") ? "/" : ".", components: trimmed.split(separator: "/"))
     }
 
     /// The storage `FILE_STORAGE_DIR` configures.
@@ -116,11 +116,12 @@ package struct LocalFileStorage: FileStorage {
         return parents.isEmpty ? root : root + "/" + parents.joined(separator: "/")
     }
 
+    /// Creates each of `components` in turn under `start` (`/` for an absolute path, `.` for a
+    /// relative one, or the root), 0700; existing ones are fine.
     private static func makeDirectories(_ what: String, from start: String, components: [Substring]) throws {
         var current = start
         for component in components {
-            current += (current.isEmpty ? "" : "/") + component
-            if current.hasPrefix("//") { current.removeFirst() }
+            current += (current.hasSuffix("/") ? "" : "/") + component
             if mkdir(current, 0o700) != 0 && errno != EEXIST { throw failure("create the directory for", key: what, errno) }
         }
     }

@@ -5,8 +5,8 @@ import HTTPTransport
 /// system's `AWS_S3_BUCKET_NAME`) is set, else local disk under `FILE_STORAGE_DIR`.
 package enum StorageSelection {
     package static func make(_ config: Config, transport: () throws -> any Transport) throws -> any FileStorage {
-        if config["S3_BUCKET"] != nil || config["AWS_S3_BUCKET_NAME"] != nil {
-            throw BundleError.misconfigured(variable: "S3_BUCKET", "is set, but S3 storage is not built yet (issue 18)")
+        if S3Settings.bucket(in: config) != nil {
+            return S3FileStorage(settings: try S3Settings(config: config), transport: try transport())
         }
         return try LocalFileStorage(config: config)
     }
