@@ -118,6 +118,8 @@ package enum Catalog {
         BundleFunction("create-project", CreateProjectHandler.self),
         BundleFunction("get-draft-chat", GetDraftChatHandler.self),
         BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
+        BundleFunction("auth-login", AuthLoginHandler.self),
+        BundleFunction("auth-callback", AuthCallbackHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

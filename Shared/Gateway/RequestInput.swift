@@ -49,6 +49,8 @@ package struct RequestInput: Sendable {
         ]
         fields["remote_addr"] = request.remoteAddress.map(JSONValue.string) ?? .null
         fields["principal"] = principal.map(JSONValue.string) ?? .null
+        // The one cookie a function sees: sign-in's callback compares it with the provider's state.
+        if let state = OIDCLoginCookie.value(inCookieHeader: request.header("cookie")) { fields[OIDCLoginCookie.envelopeField] = .string(state) }
         // Webhooks verify signatures over the exact bytes that were sent.
         if match.manifest.isPublic, !request.body.isEmpty {
             fields["raw_body"] = .string(String(decoding: request.body, as: UTF8.self))
