@@ -96,7 +96,7 @@ package struct AuthCallbackHandler: FunctionHandler {
         context.logger.info("auth.signed_in", ["user_id": .number(Double(user.id))])
 
         let secure = OIDCCookies.isSecure(http: context.http)
-        let cookies: [JSONValue] = [.string(OIDCCookies.setSession(token: session.token, expiresAt: session.expiresAt, now: now, secure: secure)),
+        let cookies: [JSONValue] = [.string(SessionCookie.set(token: session.token, expiresAt: session.expiresAt, secure: secure, now: now)),
                                     .string(OIDCCookies.clearLoginState(secure: secure))]
         return [
             "signed_in": true, "user": try JSONValueEncoder.encode(user), "expires_at": .string(Timestamp.format(session.expiresAt)),

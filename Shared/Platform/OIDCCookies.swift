@@ -1,5 +1,4 @@
 import Core
-import FoundationEssentials
 import Gateway
 
 /// The cookies sign-in sets, and where it reads the request's host and login-state cookie from.
@@ -19,20 +18,9 @@ enum OIDCCookies {
         "\(loginStateName)=; Path=\(loginStatePath); Max-Age=0; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 
-    /// The session cookie. NOTE for the lead: helper A's `SessionCookie.set(token:expiresAt:secure:)`
-    /// (Shared/Gateway/SessionCookie.swift) is the one place for these attributes; this private
-    /// copy, with the same attributes, stands in until that branch is merged, then calls it.
-    static func setSession(token: String, expiresAt: Date, now: Date, secure: Bool) -> String {
-        let maxAge = max(0, Int(expiresAt.timeIntervalSince(now).rounded()))
-        return "\(Sessions.cookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
-    }
-
-    /// `Secure` unless the browser reached the bundle on loopback (http://127.0.0.1 in
-    /// development, where a Secure cookie would never be sent back). The host comes from the
-    /// request's public URL (`PUBLIC_BASE_URL` when set); piped, there is none, so Secure.
+    /// `Secure` unless the browser reached the bundle on loopback (the session cookie's rule).
     static func isSecure(http: JSONValue?) -> Bool {
-        guard let url = http?["url"]?.stringValue, let host = OIDCURL.host(url) else { return true }
-        return !(host == "localhost" || host == "::1" || host.hasPrefix("127."))
+        SessionCookie.isSecure(http: http)
     }
 
     /// The login-state cookie the gateway passed in `_http.login_state` (the `Cookie` header
