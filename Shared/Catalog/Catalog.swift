@@ -120,6 +120,10 @@ package enum Catalog {
         BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
         BundleFunction("auth-login", AuthLoginHandler.self),
         BundleFunction("auth-callback", AuthCallbackHandler.self),
+        BundleFunction("auth-me", AuthMeHandler.self),
+        BundleFunction("auth-status", AuthStatusHandler.self),
+        BundleFunction("auth-logout", AuthLogoutHandler.self),
+        BundleFunction("auth-cleanup", AuthCleanupHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

@@ -7,7 +7,9 @@ import Gateway
 /// attacker could send someone a callback URL carrying the attacker's own code and sign them in
 /// as the attacker). It lives 10 minutes, only under `/api/auth`.
 enum OIDCCookies {
-    static let loginStateName = OIDCLoginCookie.name
+    static let loginStateName = "bundle_login_state"
+    /// States are 43 characters; a longer value is not one of ours.
+    static let maxLoginStateBytes = 200
     static let loginStatePath = "/api/auth"
 
     static func setLoginState(_ state: String, secure: Bool) -> String {
@@ -23,10 +25,10 @@ enum OIDCCookies {
         SessionCookie.isSecure(http: http)
     }
 
-    /// The login-state cookie the gateway passed in `_http.login_state` (the `Cookie` header
-    /// itself is withheld from functions; see `OIDCLoginCookie`).
+    /// The login-state cookie, from the request cookies the gateway passes in `_http.cookies`
+    /// (every cookie but the session's); nil when absent, empty or too long.
     static func loginState(http: JSONValue?) -> String? {
-        guard let value = http?[OIDCLoginCookie.envelopeField]?.stringValue, !value.isEmpty, value.utf8.count <= OIDCLoginCookie.maxValueBytes else { return nil }
+        guard let value = http?["cookies"]?[loginStateName]?.stringValue, !value.isEmpty, value.utf8.count <= maxLoginStateBytes else { return nil }
         return value
     }
 }

@@ -40,7 +40,7 @@ import Testing
     static func envelope(cookie: String?, accept: String = "text/html") -> JSONValue {
         var http: [String: JSONValue] = ["method": "GET", "url": "http://127.0.0.1:8080/api/auth/callback",
                                          "headers": ["accept": .string(accept), "user-agent": "test-browser"]]
-        if let cookie { http["login_state"] = .string(cookie) }
+        http["cookies"] = cookie.map { ["bundle_login_state": .string($0)] } ?? [:]
         return .object(http)
     }
 
@@ -225,12 +225,11 @@ import Testing
         #expect(try AuthCallbackHandler.sessionHours(Config(["SESSION_EXPIRE_HOURS": "8"])) == 8)
     }
 
-    @Test func theLoginStateCookieIsReadFromACookieHeader() {
-        #expect(OIDCLoginCookie.value(inCookieHeader: "a=1; bundle_login_state=abc-DEF_1 ; session_token=x") == "abc-DEF_1")
-        #expect(OIDCLoginCookie.value(inCookieHeader: "xbundle_login_state=abc") == nil)
-        #expect(OIDCLoginCookie.value(inCookieHeader: "bundle_login_state=") == nil)
-        #expect(OIDCLoginCookie.value(inCookieHeader: "bundle_login_state=" + String(repeating: "x", count: 201)) == nil)
-        #expect(OIDCLoginCookie.value(inCookieHeader: String(repeating: "a=b; ", count: 5_000) + "bundle_login_state=late") == nil)
-        #expect(OIDCLoginCookie.value(inCookieHeader: nil) == nil)
+    @Test func theLoginStateCookieIsTakenFromTheGatewaysCookies() {
+        #expect(OIDCCookies.loginState(http: ["cookies": ["bundle_login_state": "abc", "other": "x"]]) == "abc")
+        #expect(OIDCCookies.loginState(http: ["cookies": ["bundle_login_state": ""]]) == nil)
+        #expect(OIDCCookies.loginState(http: ["cookies": ["bundle_login_state": .string(String(repeating: "x", count: 201))]]) == nil)
+        #expect(OIDCCookies.loginState(http: ["cookies": [:]]) == nil)
+        #expect(OIDCCookies.loginState(http: nil) == nil)
     }
 }
