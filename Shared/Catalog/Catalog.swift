@@ -118,6 +118,12 @@ package enum Catalog {
         BundleFunction("create-project", CreateProjectHandler.self),
         BundleFunction("get-draft-chat", GetDraftChatHandler.self),
         BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
+        BundleFunction("auth-login", AuthLoginHandler.self),
+        BundleFunction("auth-callback", AuthCallbackHandler.self),
+        BundleFunction("auth-me", AuthMeHandler.self),
+        BundleFunction("auth-status", AuthStatusHandler.self),
+        BundleFunction("auth-logout", AuthLogoutHandler.self),
+        BundleFunction("auth-cleanup", AuthCleanupHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

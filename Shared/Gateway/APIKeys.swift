@@ -12,9 +12,11 @@ package struct APIKeys: Sendable {
         package var prefix: String
         package var createdAt: String
         package var revokedAt: String?
+        /// What the key may do (`AuthScope`): keys made before scopes existed have all three.
+        package var scopes: [AuthScope]
 
         enum CodingKeys: String, CodingKey {
-            case id, name, prefix
+            case id, name, prefix, scopes
             case createdAt = "created_at"
             case revokedAt = "revoked_at"
         }
@@ -29,20 +31,23 @@ package struct APIKeys: Sendable {
         self.database = database
     }
 
-    /// Creates a key; returns its record and the key, which is not stored and cannot be shown again.
-    package func create(name: String, now: Date) throws -> (key: Key, secret: String) {
+    /// Creates a key with `scopes` (read and write unless told); returns its record and the key,
+    /// which is not stored and cannot be shown again.
+    package func create(name: String, scopes: [AuthScope] = AuthScope.keyDefault, now: Date) throws -> (key: Key, secret: String) {
         let name = name.trimmingWhitespace()
         guard !name.isEmpty, name.count <= 100 else {
             throw BundleError.validation(field: "name", "must be 1 to 100 characters")
         }
+        guard !scopes.isEmpty else { throw BundleError.validation(field: "scopes", "give at least one of read, write, admin") }
+        let scopes = Set(scopes).sorted()
         let secret = Self.marker + Self.randomToken()
         let prefix = String(secret.prefix(Self.marker.count + 6))
         do {
             let row = try database.write { sql in
-                try sql.queryOne("INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                                 name, prefix, Self.hash(secret), now)
+                try sql.queryOne("INSERT INTO api_keys (name, prefix, key_hash, created_at, scopes) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                 name, prefix, Self.hash(secret), now, AuthScope.stored(scopes))
             }
-            return (Key(id: try row?.int("id") ?? 0, name: name, prefix: prefix, createdAt: Timestamp.format(now)), secret)
+            return (Key(id: try row?.int("id") ?? 0, name: name, prefix: prefix, createdAt: Timestamp.format(now), scopes: scopes), secret)
         } catch let error as DatabaseError where error.kind == .uniqueViolation {
             throw BundleError(.conflict, "an active API key named \"\(name)\" exists; revoke it first or choose another name",
                               details: [ErrorDetail(field: "name", problem: "is taken by an active key")])
@@ -88,7 +93,8 @@ package struct APIKeys: Sendable {
 
     static func key(_ row: Row) throws -> Key {
         Key(id: try row.int("id"), name: try row.string("name"), prefix: try row.string("prefix"),
-            createdAt: try row.string("created_at"), revokedAt: row.optionalString("revoked_at"))
+            createdAt: try row.string("created_at"), revokedAt: row.optionalString("revoked_at"),
+            scopes: AuthScope.parse(stored: row.optionalString("scopes") ?? ""))
     }
 
     package static func hash(_ secret: String) -> String {
@@ -101,39 +107,4 @@ package struct APIKeys: Sendable {
         var generator = SystemRandomNumberGenerator()
         return String((0..<43).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
-}
-
-/// Who is calling: the key from `X-API-Key` or `Authorization: Bearer`, required unless the route
-/// is public (there it only names the caller when valid). Failures are `unauthorized` with one
-/// message whatever was wrong, so a caller learns nothing about which keys exist.
-package enum Authenticator {
-    package static func principal(for request: GatewayRequest, manifest: FunctionManifest, database: () throws -> any Database) throws -> String? {
-        let presented = presentedKey(request)
-        if manifest.isPublic {
-            // A public route still learns who called when a valid key came along (the Slack import
-            // takes Slack's signature or a key); a key that does not verify, or a database that
-            // cannot be opened, leaves it anonymous: the route's own check decides, as without a key.
-            guard let presented, let key = try? APIKeys(database: try database()).verify(presented) else { return nil }
-            return "api_key:\(key.name)"
-        }
-        guard let presented else {
-            throw BundleError(.unauthorized, "this route needs an API key: send it as X-API-Key or Authorization: Bearer")
-        }
-        guard let key = try APIKeys(database: try database()).verify(presented) else {
-            throw BundleError(.unauthorized, "the API key is not valid (unknown or revoked)")
-        }
-        return "api_key:\(key.name)"
-    }
-
-    static func presentedKey(_ request: GatewayRequest) -> String? {
-        if let key = request.header("x-api-key")?.trimmingWhitespace(), !key.isEmpty { return key }
-        if let authorization = request.header("authorization")?.trimmingWhitespace() {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return parts[1].trimmingWhitespace() }
-        }
-        return nil
-    }
-
-    /// Extra headers on a 401, per RFC 6750.
-    package static let challenge: [(name: String, value: String)] = [("WWW-Authenticate", "Bearer realm=\"function-bundle\"")]
 }

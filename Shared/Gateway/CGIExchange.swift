@@ -30,7 +30,9 @@ package struct CGIExchange: Sendable {
         package var match: RouteTable.Match
         package var input: JSONValue
         package var principal: String?
-        /// The database, when checking the API key opened it (the function reuses the connection).
+        /// Who is calling and what they may do (`_http.auth`); nil when anonymous.
+        package var caller: Principal?
+        /// The database, when checking the API key or session opened it (the function reuses the connection).
         package var database: (any Database)?
     }
 
@@ -63,14 +65,16 @@ package struct CGIExchange: Sendable {
             var request = self.request
             request.body = try readBody(length)
             bodyRead = true
-            let principal = try Authenticator.principal(for: request, manifest: match.manifest) {
+            let caller = try Authenticator.principal(for: request, manifest: match.manifest, now: try BundleClock.from(config).now(),
+                                                     origins: try OriginPolicy(config: config)) {
+                if let database { return database }
                 let opened = try openDatabase()
                 database = opened
                 return opened
             }
-            let input = try RequestInput(request: request, match: match, requestID: requestID, principal: principal,
+            let input = try RequestInput(request: request, match: match, requestID: requestID, caller: caller,
                                          publicBaseURL: config["PUBLIC_BASE_URL"]).build()
-            return .ready(Prepared(match: match, input: input, principal: principal, database: database))
+            return .ready(Prepared(match: match, input: input, principal: caller?.name, caller: caller, database: database))
         } catch let error as BundleError {
             return .refused(.error(error, requestID: requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : []))
         } catch let error as any BundleErrorConvertible {

@@ -51,9 +51,11 @@ package struct GatewayResponse: Sendable {
         headers.append(("Content-Type", contentType))
         if case .object(let extra)? = overrides["headers"] {
             for (name, value) in extra.sorted(by: { $0.key < $1.key }) {
-                guard let text = value.stringValue, Self.isSafeHeaderName(name), Self.isSafeHeaderValue(text),
-                      !["content-type", "content-length", "status", "x-request-id"].contains(name.lowercased()) else { continue }
-                headers.append((name, text))
+                guard Self.isSafeHeaderName(name), !Self.reservedHeaders.contains(name.lowercased()) else { continue }
+                // An array is one header line per string: two `Set-Cookie`s (the session set, the
+                // login state cleared) cannot share a line.
+                let values = value.arrayValue.map { $0.prefix(Self.maxValuesPerHeader).compactMap(\.stringValue) } ?? value.stringValue.map { [$0] } ?? []
+                for text in values where Self.isSafeHeaderValue(text) { headers.append((name, text)) }
             }
         }
         headers.append(("X-Request-Id", requestID))
@@ -68,6 +70,11 @@ package struct GatewayResponse: Sendable {
         head += "Content-Length: \(body.count)\r\n\r\n"
         return Array(head.utf8) + body
     }
+
+    /// Headers the gateway writes itself, whatever a function answers.
+    static let reservedHeaders: Set<String> = ["content-type", "content-length", "status", "x-request-id"]
+    /// Lines one header name may take from a function's answer.
+    static let maxValuesPerHeader = 20
 
     static func isSafeHeaderName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }

@@ -10,6 +10,8 @@ package struct RequestInput: Sendable {
     package var match: RouteTable.Match
     package var requestID: String
     package var principal: String?
+    /// Who is calling and what they may do, for `_http.auth`.
+    package var caller: Principal?
     /// `PUBLIC_BASE_URL`: the public address when a proxy sits in front.
     package var publicBaseURL: String?
 
@@ -19,6 +21,11 @@ package struct RequestInput: Sendable {
         self.requestID = requestID
         self.principal = principal
         self.publicBaseURL = publicBaseURL
+    }
+
+    package init(request: GatewayRequest, match: RouteTable.Match, requestID: String, caller: Principal?, publicBaseURL: String?) {
+        self.init(request: request, match: match, requestID: requestID, principal: caller?.name, publicBaseURL: publicBaseURL)
+        self.caller = caller
     }
 
     /// Headers a function never needs and that must not reach its input or logs.
@@ -49,11 +56,23 @@ package struct RequestInput: Sendable {
         ]
         fields["remote_addr"] = request.remoteAddress.map(JSONValue.string) ?? .null
         fields["principal"] = principal.map(JSONValue.string) ?? .null
+        fields["auth"] = caller?.envelope ?? .null
+        fields["cookies"] = cookies
         // Webhooks verify signatures over the exact bytes that were sent.
         if match.manifest.isPublic, !request.body.isEmpty {
             fields["raw_body"] = .string(String(decoding: request.body, as: UTF8.self))
         }
         return .object(fields)
+    }
+
+    /// The request's cookies but the session's (whose token only the gateway reads), for a
+    /// function's own short-lived cookies (the sign-in's login state).
+    var cookies: JSONValue {
+        var cookies: [String: JSONValue] = [:]
+        for (name, value) in AuthCookies.parse(request.header("cookie")) where name != Sessions.cookieName && cookies[name] == nil {
+            cookies[name] = .string(value)
+        }
+        return .object(cookies)
     }
 
     /// The public URL of this request: `PUBLIC_BASE_URL` plus the request URI when set (Twilio signs

@@ -123,6 +123,13 @@ package struct Sessions: Sendable {
         try database.write { sql in try sql.execute("DELETE FROM auth_sessions WHERE token_hash = ?", APIKeys.hash(token)) } > 0
     }
 
+    /// Ends this session (logout, which knows the session the gateway found, not its token);
+    /// false when it was already gone.
+    @discardableResult
+    package func delete(sessionID: Int) throws -> Bool {
+        try database.write { sql in try sql.execute("DELETE FROM auth_sessions WHERE id = ?", sessionID) } > 0
+    }
+
     /// Removes sessions (and logins in flight) that have expired; returns how many sessions.
     package func deleteExpired(now: Date) throws -> Int {
         try database.write { sql in

@@ -53,7 +53,7 @@ import Testing
         let privateRoute = FunctionManifest(name: "p", summary: "", routes: [Route("GET", "/p")], input: [:], output: [:])
         let publicRoute = FunctionManifest(name: "h", summary: "", routes: [Route("GET", "/h")], input: [:], output: [:], isPublic: true)
         func principal(_ headers: [String: String], _ manifest: FunctionManifest) throws -> String? {
-            try Authenticator.principal(for: GatewayRequest(method: "GET", path: "/p", headers: headers), manifest: manifest, database: { database })
+            try Authenticator.principal(for: GatewayRequest(method: "GET", path: "/p", headers: headers), manifest: manifest, database: { database })?.name
         }
         #expect(try principal(["x-api-key": secret], privateRoute) == "api_key:svc")
         #expect(try principal(["authorization": "Bearer \(secret)"], privateRoute) == "api_key:svc")
@@ -63,7 +63,7 @@ import Testing
         #expect(try principal(["x-api-key": secret], publicRoute) == "api_key:svc")
         #expect(try principal(["x-api-key": "fbk_wrong"], publicRoute) == nil)
         #expect(try Authenticator.principal(for: GatewayRequest(method: "GET", path: "/h", headers: ["x-api-key": secret]), manifest: publicRoute,
-                                            database: { throw BundleError(.unavailable, "down") }) == nil)
+                                            database: { throw BundleError(.unavailable, "down") })?.name == nil)
         for headers in [[:], ["x-api-key": "fbk_wrong"], ["authorization": "Basic \(secret)"]] {
             do {
                 _ = try principal(headers, privateRoute)
