@@ -118,6 +118,10 @@ package enum Catalog {
         BundleFunction("create-project", CreateProjectHandler.self),
         BundleFunction("get-draft-chat", GetDraftChatHandler.self),
         BundleFunction("stream-draft-chat", StreamDraftChatHandler.self),
+        BundleFunction("upload-conversation-file", UploadConversationFileHandler.self),
+        BundleFunction("list-conversation-files", ListConversationFilesHandler.self),
+        BundleFunction("download-conversation-file", DownloadConversationFileHandler.self),
+        BundleFunction("serve-conversation-file", ServeConversationFileHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }
