@@ -67,7 +67,7 @@ package struct DownloadConversationFileHandler: FunctionHandler {
             "format": Schema.string("json (the link as JSON) or redirect (a 302); default by the Accept header", enum: ["json", "redirect"]),
         ], required: ["file_id"]),
         output: Schema.object([
-            "url": Schema.string("Fetch within the expiry; no API key needed"), "expires_at": Schema.string(format: "date-time"),
+            "url": Schema.string("Fetch within the expiry; no API key needed. A path on this server for local storage unless PUBLIC_BASE_URL is set"), "expires_at": Schema.string(format: "date-time"),
             "filename": Schema.string(), "file_type": Schema.string(enum: FileType.mimeTypes), "file_id": Schema.integer(minimum: 1),
             "_http": Schema.object(["status": Schema.integer(), "headers": Schema.map(Schema.string())], required: [],
                                    "The redirect (302 with Location) when JSON was not asked for; stripped over HTTP"),
@@ -93,8 +93,7 @@ package struct DownloadConversationFileHandler: FunctionHandler {
             url = presigned
         } else {
             let signer = try FileLinkSigner(config: context.config)
-            url = FileLinkSigner.base(config: context.config, requestURL: context.http?["url"]?.stringValue)
-                + signer.path(fileID: file.id, expires: expires)
+            url = FileLinkSigner.base(config: context.config) + signer.path(fileID: file.id, expires: expires)
         }
         var answer: [String: JSONValue] = [
             "url": .string(url), "expires_at": .string(Timestamp.format(Date(timeIntervalSince1970: Double(expires)))),

@@ -59,15 +59,12 @@ package struct FileLinkSigner: Sendable {
 }
 
 extension FileLinkSigner {
-    /// Where links point: `PUBLIC_BASE_URL` when set, else the scheme and host the request came
-    /// to (`_http.url`), else nothing (a piped call gets a path).
-    package static func base(config: Config, requestURL: String?) -> String {
-        if let base = config["PUBLIC_BASE_URL"]?.trimmingWhitespace(), !base.isEmpty {
-            return base.hasSuffix("/") ? String(base.dropLast()) : base
-        }
-        guard let url = requestURL, let scheme = url.firstRange(of: "://") else { return "" }
-        let rest = url[scheme.upperBound...]
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return String(url[..<scheme.upperBound]) + host
+    /// Where links point: `PUBLIC_BASE_URL` when set, else nowhere in particular: the link is a
+    /// path, which a redirect's `Location` resolves against the address the client used. The Host
+    /// a CGI program sees cannot be trusted for this (Debian's nginx passes `$host`, which drops
+    /// the port: `localhost:8080` would become `localhost`).
+    package static func base(config: Config) -> String {
+        guard let base = config["PUBLIC_BASE_URL"]?.trimmingWhitespace(), !base.isEmpty else { return "" }
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
     }
 }

@@ -146,7 +146,10 @@ import Workspace
         let id = try #require(file["id"]?.intValue)
         let answer = try await link(id)
         let url = try #require(answer["url"]?.stringValue)
-        #expect(url.hasPrefix("http://127.0.0.1:8080/api/files/\(id)/content?expires="))
+        #expect(url.hasPrefix("/api/files/\(id)/content?expires="))
+        let absolute = try await harness.call(DownloadConversationFileHandler(), ["file_id": .number(Double(id)), "format": "json"],
+                                            context: context(["FILE_URL_SECRET": Self.secret, "PUBLIC_BASE_URL": "https://files.example"]))
+        #expect(absolute["url"]?.stringValue?.hasPrefix("https://files.example/api/files/\(id)/content?expires=") == true)
         #expect(answer["expires_at"] == "2026-12-02T09:15:00Z")
         #expect(answer["_http"] == nil)
         let input = try linkInput(url)
