@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Sales", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Workflows", "Retrieval", "Archives"],
                 path: "Shared/Sales"),
         // The conversation workspace: chat imports, summaries, search (base path /api).
-        .target(name: "Workspace", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Retrieval", "Archives"],
+        .target(name: "Workspace", dependencies: ["Core", "Store", "Runtime", "Providers", "Jobs", "Retrieval", "Archives", "Processes"],
                 path: "Shared/Workspace"),
         .target(name: "Catalog", dependencies: ["Core", "Store", "Runtime", "Providers", "Gateway", "Jobs", "Platform", "Meetings", "Interviews", "Candidates", "Sales", "Workspace", "Workflows", "Retrieval"],
                 path: "Shared/Catalog"),

@@ -124,6 +124,10 @@ package enum Catalog {
         BundleFunction("auth-status", AuthStatusHandler.self),
         BundleFunction("auth-logout", AuthLogoutHandler.self),
         BundleFunction("auth-cleanup", AuthCleanupHandler.self),
+        BundleFunction("upload-conversation-file", UploadConversationFileHandler.self),
+        BundleFunction("list-conversation-files", ListConversationFilesHandler.self),
+        BundleFunction("download-conversation-file", DownloadConversationFileHandler.self),
+        BundleFunction("serve-conversation-file", ServeConversationFileHandler.self),
     ])
 
     package static var manifests: [FunctionManifest] { functions.manifests }

@@ -1,9 +1,10 @@
 import Core
+import FoundationEssentials
 
 /// One HTTP response, and the rules that turn a function's stdout into it: an `{"error": …}`
 /// document takes its status from the error code, anything else the route's success status; a
 /// reserved `_http` key in the output may set the status, content type, headers or a non-JSON
-/// body, and is stripped from JSON bodies. Output that is not a JSON document is a 500.
+/// body (`body` as text, `body_base64` as bytes), and is stripped from JSON bodies. Output that is not a JSON document is a 500.
 package struct GatewayResponse: Sendable {
     package var status: Int
     package var headers: [(name: String, value: String)]
@@ -46,6 +47,13 @@ package struct GatewayResponse: Sendable {
         if let text = overrides["body"]?.stringValue {
             body = Array(text.utf8)
             contentType = "text/plain; charset=utf-8"
+        } else if let encoded = overrides["body_base64"]?.stringValue {
+            // Binary bodies (served files): JSON strings carry text only.
+            guard let bytes = Data(base64Encoded: encoded) else {
+                return error(BundleError(.internal, "the function's binary answer was not base64; its log has the request id"), requestID: requestID)
+            }
+            body = Array(bytes)
+            contentType = "application/octet-stream"
         }
         if let type = overrides["content_type"]?.stringValue, Self.isSafeHeaderValue(type) { contentType = type }
         headers.append(("Content-Type", contentType))

@@ -142,7 +142,8 @@ package struct UpdateChatHandler: FunctionHandler {
 }
 
 /// `DELETE /api/conversations/{id}`: the conversation and everything derived from it (messages,
-/// chunks and their search rows, vectors, summaries), in one transaction.
+/// chunks and their search rows, vectors, summaries, attached files' rows), in one transaction;
+/// then the files' bytes from storage (best-effort, see `ConversationFileCleanup`).
 package struct DeleteChatHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var id: Int
@@ -165,10 +166,11 @@ package struct DeleteChatHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> Output {
-        guard try ConversationStore(database: try context.database()).delete(input.id) else {
+        guard let fileKeys = try ConversationStore(database: try context.database()).deleteReturningFileKeys(input.id) else {
             throw BundleError(.notFound, "no conversation with id \(input.id)")
         }
         context.logger.info("workspace.chat_deleted", ["conversation": .number(Double(input.id))])
+        await ConversationFileCleanup.removeStored(fileKeys, context: context)
         return Output(deleted: true, id: input.id)
     }
 }

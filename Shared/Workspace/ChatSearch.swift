@@ -81,9 +81,11 @@ package struct ChatSearch: Sendable {
         }
         var found: [Found] = []
         var levels = ChatSearchAnswer.Levels()
-        if query.sourceType == nil || query.sourceType == "imported_chat" {
+        if query.sourceType == nil || Self.chunkSourceTypes.contains(query.sourceType ?? "") {
             let vector = queryVector
-            found = try database.read { sql in try collect(text, source: query.source, vector: vector, levels: &levels, sql) }
+            found = try database.read { sql in
+                try collect(text, source: query.source, chunkType: query.sourceType, vector: vector, levels: &levels, sql)
+            }
         }
         let conversations = try load(found.map(\.conversationID))
         found = sorted(found, by: query.sortBy, direction: query.sortDirection, conversations: conversations)
@@ -101,8 +103,12 @@ package struct ChatSearch: Sendable {
                                 levels: levels, vectors: vectors)
     }
 
-    /// Every level's hits, deduplicated by conversation, in level order.
-    private func collect(_ text: String, source: String?, vector: [Float]?, levels: inout ChatSearchAnswer.Levels,
+    /// The chunks' kinds: a transcript's, and an attached file's text (`ConversationFileStore`).
+    static let chunkSourceTypes = ["imported_chat", "file"]
+
+    /// Every level's hits, deduplicated by conversation, in level order. `chunkType` keeps
+    /// chunks of one kind only; `file` also skips the levels that match conversations (URL, title).
+    private func collect(_ text: String, source: String?, chunkType: String?, vector: [Float]?, levels: inout ChatSearchAnswer.Levels,
                          _ sql: any SQLExecutor) throws -> [Found] {
         var found: [Found] = []
         var seen: Set<Int> = []
@@ -111,7 +117,7 @@ package struct ChatSearch: Sendable {
             found.append(hit)
             return true
         }
-        let chunkFilter = source.map { SQLFilter("rowid IN (SELECT c.id FROM workspace_chunks c JOIN workspace_conversations w ON w.id = c.conversation_id WHERE w.source = ?)", [$0]) }
+        let chunkFilter = Self.chunkCondition(source: source, chunkType: chunkType).map { SQLFilter("rowid IN (\($0.sql))", $0.arguments) }
         let titleFilter = source.map { SQLFilter("rowid IN (SELECT id FROM workspace_conversations WHERE source = ?)", [$0]) }
         // URL: the conversation's own URL, then chunks that contain it.
         if let key = ChatURL.key(text) {
@@ -120,7 +126,7 @@ package struct ChatSearch: Sendable {
             if let source { statement += " AND source = ?"; arguments.append(source) }
             statement += " ORDER BY id LIMIT ?"
             arguments.append(candidates)
-            for row in try sql.query(statement, arguments) where ChatURL.key(row.optionalString("url") ?? "") == key {
+            for row in try sql.query(statement, arguments) where chunkType != "file" && ChatURL.key(row.optionalString("url") ?? "") == key {
                 if add(Found(conversationID: try row.int("id"), level: "url")) { levels.url += 1 }
             }
             let hits = try ChatFullText.substringHits(sql, text: key, filter: chunkFilter, limit: candidates)
@@ -132,7 +138,7 @@ package struct ChatSearch: Sendable {
             return found
         }
         // Title: the whole phrase, then all words.
-        for phrase in [true, false] {
+        for phrase in [true, false] where chunkType != "file" {
             for hit in try ChatFullText.titleHits(sql, query: text, phrase: phrase, filter: titleFilter, limit: candidates) {
                 if add(Found(conversationID: hit.id, level: "title", scores: .init(bm25: hit.bm25))) { levels.title += 1 }
             }
@@ -142,7 +148,7 @@ package struct ChatSearch: Sendable {
         let trigrams = try ChatFullText.trigramHits(sql, query: text, filter: chunkFilter, limit: candidates)
         var nearest: [VectorIndex.Hit] = []
         if let vector, let embedder {
-            let filter = source.map { SQLFilter("item_id IN (SELECT c.id FROM workspace_chunks c JOIN workspace_conversations w ON w.id = c.conversation_id WHERE w.source = ?)", [$0]) }
+            let filter = Self.chunkCondition(source: source, chunkType: chunkType).map { SQLFilter("item_id IN (\($0.sql))", $0.arguments) }
             nearest = try VectorIndex(database: database, collection: ConversationStore.vectorCollection)
                 .search(vector, model: embedder.model, filter: filter, limit: candidates, in: sql)
         }
@@ -161,6 +167,21 @@ package struct ChatSearch: Sendable {
             if add(Found(conversationID: conversation, level: "content", chunkID: hit.id, scores: scores)) { levels.content += 1 }
         }
         return found
+    }
+
+    /// The ids of the chunks of conversations from `source` and of kind `chunkType`, as a
+    /// sub-select; nil when neither narrows anything.
+    static func chunkCondition(source: String?, chunkType: String?) -> SQLFilter? {
+        switch (source, chunkType) {
+        case (nil, nil): return nil
+        case (let source?, nil):
+            return SQLFilter("SELECT c.id FROM workspace_chunks c JOIN workspace_conversations w ON w.id = c.conversation_id WHERE w.source = ?", [source])
+        case (nil, let type?):
+            return SQLFilter("SELECT id FROM workspace_chunks WHERE source_type = ?", [type])
+        case (let source?, let type?):
+            return SQLFilter("SELECT c.id FROM workspace_chunks c JOIN workspace_conversations w ON w.id = c.conversation_id WHERE w.source = ? AND c.source_type = ?",
+                             [source, type])
+        }
     }
 
     /// (chunk, conversation) for the chunks, in the order given.
@@ -195,13 +216,20 @@ package struct ChatSearch: Sendable {
     private func loadChunks(_ ids: [Int]) throws -> [Int: (chunk: ChatSearchAnswer.Chunk, text: String)] {
         guard !ids.isEmpty else { return [:] }
         return try database.read { sql in
-            let statement = "SELECT id, position, first_message, last_message, text FROM workspace_chunks WHERE id IN ("
-                + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")"
+            let statement = """
+                SELECT c.id, c.position, c.first_message, c.last_message, c.text, c.source_type, c.file_id, f.filename
+                FROM workspace_chunks c LEFT JOIN conversation_files f ON f.id = c.file_id WHERE c.id IN (
+                """ + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")"
             var chunks: [Int: (chunk: ChatSearchAnswer.Chunk, text: String)] = [:]
             for row in try sql.query(statement, ids.map { $0 as any SQLBindable }) {
                 let id = try row.int("id")
-                chunks[id] = (ChatSearchAnswer.Chunk(id: id, position: try row.int("position"), firstMessage: try row.int("first_message"),
-                                                     lastMessage: try row.int("last_message")), try row.string("text"))
+                var chunk = ChatSearchAnswer.Chunk(id: id, position: try row.int("position"), firstMessage: try row.int("first_message"),
+                                                   lastMessage: try row.int("last_message"))
+                chunk.sourceType = try row.string("source_type")
+                if let fileID = row.optionalInt("file_id") {
+                    chunk.file = ChatSearchAnswer.FileRef(id: fileID, filename: row.optionalString("filename") ?? "")
+                }
+                chunks[id] = (chunk, try row.string("text"))
             }
             return chunks
         }

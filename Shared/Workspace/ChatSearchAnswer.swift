@@ -27,22 +27,35 @@ package struct ChatSearchAnswer: Codable, Sendable, Equatable {
         ])
     }
 
+    /// The chunk that matched: of the transcript (`imported_chat`, its messages' positions) or of
+    /// an attached file's text (`file`, naming the file; its message positions are 0).
     package struct Chunk: Codable, Sendable, Equatable {
         package var id: Int
         package var position: Int
         package var firstMessage: Int
         package var lastMessage: Int
+        package var sourceType = "imported_chat"
+        package var file: FileRef?
 
         enum CodingKeys: String, CodingKey {
-            case id, position
+            case id, position, file
             case firstMessage = "first_message"
             case lastMessage = "last_message"
+            case sourceType = "source_type"
         }
 
         static let schema = Schema.object([
             "id": Schema.integer(minimum: 1), "position": Schema.integer(minimum: 0),
             "first_message": Schema.integer(minimum: 0), "last_message": Schema.integer(minimum: 0),
-        ])
+            "source_type": Schema.string(enum: ["imported_chat", "file"]),
+            "file": Schema.nullable(Schema.object(["id": Schema.integer(minimum: 1), "filename": Schema.string()])),
+        ], required: ["id", "position", "first_message", "last_message"])
+    }
+
+    /// The attached file a chunk's text came from.
+    package struct FileRef: Codable, Sendable, Equatable {
+        package var id: Int
+        package var filename: String
     }
 
     package struct Scores: Codable, Sendable, Equatable {

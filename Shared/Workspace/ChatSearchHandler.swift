@@ -3,7 +3,8 @@ import Providers
 import Runtime
 
 /// `GET /api/search`: imported conversations by URL, title and content (see `ChatSearch`),
-/// one hit per conversation, paged. `source_type` takes the workspace's three kinds; drafts
+/// one hit per conversation, paged; attached files' text is searched with the transcripts (the
+/// hit's chunk names the file). `source_type` takes the workspace's kinds (and `file`); drafts
 /// (`draft_chat`, `project_draft`) are accepted and find nothing until they exist (part 2).
 package struct SearchChatsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
@@ -23,7 +24,7 @@ package struct SearchChatsHandler: FunctionHandler {
         }
     }
 
-    package static let sourceTypes = ["imported_chat", "draft_chat", "project_draft"]
+    package static let sourceTypes = ["imported_chat", "file", "draft_chat", "project_draft"]
 
     package static let manifest = FunctionManifest(
         name: "search-chats",
@@ -33,7 +34,7 @@ package struct SearchChatsHandler: FunctionHandler {
             "q": Schema.string("What to look for: a URL, words of a title, or anything said", minLength: 1, maxLength: 500),
             "limit": Schema.integer("At most this many (default 20)", minimum: 1, maximum: 100),
             "offset": Schema.integer("Skip this many", minimum: 0),
-            "source_type": Schema.string("imported_chat (drafts come later and find nothing yet)", enum: sourceTypes),
+            "source_type": Schema.string("imported_chat (transcripts), file (attached files' text); drafts come later and find nothing yet", enum: sourceTypes),
             "source": Schema.string(enum: ChatSource.allCases.map(\.rawValue)),
             "sort_by": Schema.string("relevance (default), imported_at, updated_at or title", enum: ["relevance", "imported_at", "updated_at", "title"]),
             "sort_dir": Schema.string("asc or desc (default: desc, asc for title)", enum: ["asc", "desc"]),

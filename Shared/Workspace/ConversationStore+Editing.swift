@@ -19,7 +19,16 @@ extension ConversationStore {
     /// their vectors and whatever else hangs off the conversation by a cascading foreign key
     /// (summaries), all or nothing. False when there was no such conversation.
     package func delete(_ id: Int) throws -> Bool {
+        try deleteReturningFileKeys(id) != nil
+    }
+
+    /// `delete`, answering the storage keys of the conversation's files (read in the same
+    /// transaction, so none uploaded meanwhile is missed), which the caller removes from storage
+    /// once the rows are gone; nil when there was no such conversation.
+    package func deleteReturningFileKeys(_ id: Int) throws -> [String]? {
         try database.write { sql in
+            let keys = try sql.query("SELECT storage_key FROM conversation_files WHERE conversation_id = ? AND storage_key IS NOT NULL ORDER BY id",
+                                     [id]).compactMap { $0.optionalString("storage_key") }
             // Vectors live in the shared `retrieval_vectors` table, keyed by chunk id with no
             // foreign key, so they go first, while the chunks still say which ones are ours.
             try sql.execute("""
@@ -28,7 +37,8 @@ extension ConversationStore {
                 """, [Self.vectorCollection, id])
             try sql.execute("DELETE FROM workspace_chunks WHERE conversation_id = ?", [id])
             try sql.execute("DELETE FROM workspace_messages WHERE conversation_id = ?", [id])
-            return try sql.queryOne("DELETE FROM workspace_conversations WHERE id = ? RETURNING id", id) != nil
+            // The files' rows go by cascade.
+            return try sql.queryOne("DELETE FROM workspace_conversations WHERE id = ? RETURNING id", id) != nil ? keys : nil
         }
     }
 }

@@ -85,7 +85,8 @@ package struct ConversationStore: Sendable {
                 }
                 if try locked.string("content_hash") == hash { return Saved(id: id, outcome: .unchanged, chunkIDs: []) }
                 // The chunks' delete trigger (ChatSearchSchema) removes their vectors too.
-                _ = try sql.execute("DELETE FROM workspace_chunks WHERE conversation_id = ?", id)
+                // Only the transcript's chunks: the conversation's files keep theirs.
+                _ = try sql.execute("DELETE FROM workspace_chunks WHERE conversation_id = ? AND source_type = 'imported_chat'", id)
                 _ = try sql.execute("DELETE FROM workspace_messages WHERE conversation_id = ?", id)
                 _ = try sql.execute("""
                     UPDATE workspace_conversations SET source = ?, source_id = ?, url = COALESCE(?, url),

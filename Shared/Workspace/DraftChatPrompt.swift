@@ -3,7 +3,7 @@ import Providers
 
 /// The `chat` prompt type: the built-in system prompt of the chat about a project draft, which
 /// may call `update_project_draft` and `create_linear_project`, and the context a turn adds to
-/// the active prompt (the draft as it is now, the conversation's summary), bounded.
+/// the active prompt (the draft as it is now, the conversation's summary, its files' text), bounded.
 package enum DraftChatPrompt {
     package static let type = "chat"
 
@@ -33,13 +33,23 @@ package enum DraftChatPrompt {
         If a tool fails, tell the person what went wrong in plain words and do not pretend the change was made.
         """
 
-    /// The active prompt's text followed by the draft and, when ready, the summary.
-    static func system(prompt: ActivePrompt, draft: ProjectDraft, summary: String?) -> String {
+    /// The most of one attached file's text, and of all files' texts together, the system text carries.
+    static let maximumFileText = 6_000
+    static let maximumFilesText = 16_000
+
+    /// The active prompt's text followed by the draft, when ready the summary, and the text of
+    /// the files attached to the conversation (each named by its filename; already bounded by
+    /// `maximumFileText` and `maximumFilesText` when read).
+    static func system(prompt: ActivePrompt, draft: ProjectDraft, summary: String?, files: [ConversationFileStore.Text] = []) -> String {
         var text = prompt.system
         text += "\n\nThe project draft now (version \(draft.active.versionNumber)):\nTitle: \(draft.active.title)\nDescription:\n"
         text += draft.active.description
         if let summary, !summary.isEmpty {
             text += "\n\nSummary of the conversation the draft was made from:\n" + bounded(summary, maximumSummary)
+        }
+        if !files.isEmpty {
+            text += "\n\nFiles attached to the conversation (their text, possibly cut):"
+            for file in files { text += "\n\n--- File: \(file.filename) ---\n" + file.text }
         }
         return text
     }

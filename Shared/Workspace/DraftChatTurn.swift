@@ -43,6 +43,8 @@ package struct DraftChatTurn: Sendable {
                                     requireUnlocked: true, now: context.clock.now())
         context.emit("status", ["status": "analyzing_request"])
         let summary = try ChatSummaryStore(database: store.database).summary(conversationID).flatMap { $0.status == .ready ? $0.text : nil }
+        let files = try ConversationFileStore(database: store.database).texts(conversationID: conversationID, perFile: DraftChatPrompt.maximumFileText,
+                                                                              total: DraftChatPrompt.maximumFilesText)
 
         var messages = Self.bounded(history) + [LLMChatMessage(.user, message)]
         let transcript = Transcript(context: context)
@@ -55,7 +57,7 @@ package struct DraftChatTurn: Sendable {
             while true {
                 let tools = round < Self.maximumToolRounds && project == nil ? DraftChatTools.all : []
                 let current = draft
-                let request = LLMChatRequest(system: DraftChatPrompt.system(prompt: prompt, draft: current, summary: summary), messages: messages,
+                let request = LLMChatRequest(system: DraftChatPrompt.system(prompt: prompt, draft: current, summary: summary, files: files), messages: messages,
                                              tools: tools, offlineReply: { messages in
                                                  OfflineDraftChat.reply(to: messages, title: current.active.title, description: current.active.description)
                                              })

@@ -7,7 +7,39 @@ import Store
 package enum WorkspaceSchema {
     package static let migrations: [Migration] =
         ConversationsSchema.migrations + ChatSearchSchema.migrations + SummariesSchema.migrations
-        + ProjectsSchema.migrations + DraftChatSchema.migrations
+        + ProjectsSchema.migrations + DraftChatSchema.migrations + ConversationFilesSchema.migrations
+}
+
+/// Files attached to a conversation (the original system's `file_attachments`): one row per
+/// upload, its bytes in `FileStorage` under `storage_key`. A row is written before its bytes
+/// (its id is part of the key) and is visible only once `stored_at` is set, after the bytes are
+/// stored; a failed store deletes the row. Deleting the conversation deletes the rows (cascade);
+/// the delete handler then removes their objects from storage. The extracted text is chunked
+/// into `workspace_chunks` with `source_type = 'file'` and `file_id` set, so search and vectors
+/// cover files with the machinery that covers chats, and the chunks go with their file.
+package enum ConversationFilesSchema {
+    package static let migrations: [Migration] = [files]
+
+    static let files = Migration("workspace.conversation_files", """
+        CREATE TABLE conversation_files (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES workspace_conversations (id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            file_size INTEGER NOT NULL,
+            file_type TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            storage_key TEXT UNIQUE,
+            storage_backend TEXT NOT NULL,
+            extracted_text TEXT,
+            text_note TEXT,
+            uploaded_by TEXT,
+            created_at TEXT NOT NULL,
+            stored_at TEXT
+        );
+        CREATE INDEX conversation_files_by_conversation ON conversation_files (conversation_id, id);
+        ALTER TABLE workspace_chunks ADD COLUMN file_id INTEGER REFERENCES conversation_files (id) ON DELETE CASCADE;
+        CREATE INDEX workspace_chunks_by_file ON workspace_chunks (file_id);
+        """)
 }
 
 /// Imported conversations. One row per conversation, unique by `source_key` (the source and the
