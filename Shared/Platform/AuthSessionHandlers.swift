@@ -141,7 +141,7 @@ package struct AuthLogoutHandler: FunctionHandler {
         output: Schema.object([
             "logged_out": Schema.boolean("Whether a session was ended"),
             "_http": Schema.object(["headers": Schema.map(Schema.string())], "The Set-Cookie that clears the cookie; stripped over HTTP"),
-        ]),
+        ], required: ["logged_out"]),
         timeoutSeconds: 10,
         isPublic: true
     )

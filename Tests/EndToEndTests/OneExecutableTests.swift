@@ -39,7 +39,7 @@ import Testing
     /// a field no function takes is refused by that function's input check, which logs its name.
     @Test func everyRouteReachesItsFunctionInProcess() throws {
         let database = directory.file("bundle.sqlite")
-        let created = try Binaries.run("create-api-key", stdin: #"{"name": "routes"}"#, environment: ["DATABASE_URL": database],
+        let created = try Binaries.run("create-api-key", stdin: #"{"name": "routes", "scopes": ["read", "write", "admin"]}"#, environment: ["DATABASE_URL": database],
                                        workingDirectory: directory.path)
         let key = try #require(created.json?["key"]?.stringValue, "\(created.stdoutText)")
         for manifest in Catalog.manifests {

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized) struct SchemathesisTests {
     @Test func everyOperationHonoursItsPublishedSchema() throws {
         let server = try NginxServer(mode: .direct, environment: ["LLM_PROVIDER": "offline"])
-        let key = try server.createKey("schemathesis")
+        let key = try server.createKey("schemathesis", scopes: ["read", "write", "admin"])  // every operation, adminOnly ones too
         let report = server.state.file("schemathesis.txt")
         let arguments = [
             "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",

@@ -52,7 +52,7 @@ import Testing
         #expect(principal.userID == user.id)
         #expect(principal.sessionID != nil)
         #expect(principal.scopes == [.read, .write])
-        #expect(principal.expiresAt?.hasPrefix("2026-05-30T20:26:40") == true, "a day after sign-in")
+        #expect(principal.expiresAt?.hasPrefix("2026-05-29T20:26:40") == true, "a day after sign-in")
         #expect(Principal(http: ["auth": principal.envelope]) == principal, "handlers read back what the gateway wrote")
     }
 

@@ -133,9 +133,11 @@ package final class NginxServer: @unchecked Sendable {
         try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: bytes)
     }
 
-    /// Creates an API key in the site's database with the local-only function.
-    package func createKey(_ name: String = "test") throws -> String {
-        let result = try Binaries.run("create-api-key", stdin: "{\"name\": \"\(name)\"}", environment: ["DATABASE_URL": databasePath],
+    /// Creates an API key in the site's database with the local-only function; `scopes` nil gives
+    /// the default (read and write), `["read", "write", "admin"]` reaches adminOnly routes too.
+    package func createKey(_ name: String = "test", scopes: [String]? = nil) throws -> String {
+        let listed = scopes.map { ", \"scopes\": [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? ""
+        let result = try Binaries.run("create-api-key", stdin: "{\"name\": \"\(name)\"\(listed)}", environment: ["DATABASE_URL": databasePath],
                                       workingDirectory: state.path)
         guard let key = result.json?["key"]?.stringValue else { throw BundleError(.internal, "create-api-key failed: \(result.stdoutText)") }
         return key
