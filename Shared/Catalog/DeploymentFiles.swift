@@ -46,6 +46,8 @@ package enum DeploymentFiles {
             "        fastcgi_param PATH_INFO $uri;",
             "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
             "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
+            "        # fcgiwrap runs a program in its own directory (bin/): stored files go under var/ by path.",
+            "        fastcgi_param FILE_STORAGE_DIR @BUNDLE_DIR@/var/files;",
             "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
             "        # here; a fastcgi_param line per variable works too.",
             "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
