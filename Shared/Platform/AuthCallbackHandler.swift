@@ -77,7 +77,7 @@ package struct AuthCallbackHandler: FunctionHandler {
         }
 
         let settings = try OIDCSettings(config: context.config)
-        if let iss = input.iss, iss != settings.issuer {
+        if let iss = input.iss, !IDToken.sameIssuer(iss, settings.issuer) {
             throw BundleError(.unauthorized, "the callback names another issuer than OIDC_ISSUER (iss); sign in again")
         }
         let client = OIDCClient(settings: settings, transport: try context.transport())
@@ -88,7 +88,7 @@ package struct AuthCallbackHandler: FunctionHandler {
         let email = try OIDCEmailPolicy(config: context.config).accepted(claims)
 
         let database = try context.database()
-        let user = try Users(database: database).upsert(issuer: claims.issuer, subject: claims.subject, email: email,
+        let user = try Users(database: database).upsert(issuer: settings.issuer, subject: claims.subject, email: email,
                                                          name: claims.name, pictureURL: claims.picture, now: now)
         let session = try Sessions(database: database).create(userID: user.id, now: now, lifetimeHours: try Self.sessionHours(context.config),
                                                                userAgent: context.http?["headers"]?["user-agent"]?.stringValue)

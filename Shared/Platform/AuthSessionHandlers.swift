@@ -154,8 +154,27 @@ package struct AuthLogoutHandler: FunctionHandler {
             ended = try Sessions(database: try context.database()).delete(sessionID: sessionID)
             context.logger.info("auth.logout", ["session": .number(Double(sessionID)), "ended": .bool(ended)])
         }
+        // A page on another site posting here (its Origin or Referer refused) may not sign the
+        // person out of this browser: without a session found, the cookie is cleared only for a
+        // caller of this site's own or one that sent neither header (a script, curl).
+        guard ended || !Self.crossSite(context) else {
+            return Output(loggedOut: false, http: ["headers": ["Cache-Control": "no-store"]])
+        }
         let clear = SessionCookie.clear(secure: SessionCookie.isSecure(http: context.http))
         return Output(loggedOut: ended, http: ["headers": ["Set-Cookie": .string(clear), "Cache-Control": "no-store"]])
+    }
+
+    /// True when the request names an origin (Origin, else Referer) that the origin policy refuses.
+    static func crossSite(_ context: FunctionContext) -> Bool {
+        var headers: [String: String] = [:]
+        for (name, value) in context.http?["headers"]?.objectValue ?? [:] {
+            if let text = value.stringValue { headers[name.lowercased()] = text }
+        }
+        guard headers["origin"] != nil || headers["referer"] != nil else { return false }
+        let scheme = context.http?["url"]?.stringValue?.lowercased().hasPrefix("https://") == true ? "https" : "http"
+        let request = GatewayRequest(method: "POST", path: "/api/auth/logout", headers: headers, scheme: scheme)
+        guard let policy = try? OriginPolicy(config: context.config) else { return true }
+        return !policy.permits(request)
     }
 }
 

@@ -138,6 +138,36 @@ import Testing
         #expect(throws: BundleError.self) { _ = try postOnly.clientAuthentication }
     }
 
+    /// The ID token's signature is not checked (its TLS channel vouches for it), so the issuer
+    /// and the endpoints discovery names must be https unless they are on this machine.
+    @Test func theIssuerAndItsEndpointsMustBeTLSUnlessOnLoopback() throws {
+        let full = ["OIDC_CLIENT_ID": "id", "OIDC_CLIENT_SECRET": "secret", "OIDC_REDIRECT_URI": "http://localhost:8080/api/auth/callback"]
+        for issuer in ["http://sso.corp.example", "http://10.0.0.5:8443", "http://localhost.evil.example"] {
+            #expect(throws: BundleError.self, "\(issuer)") { _ = try OIDCSettings(config: Config(full.merging(["OIDC_ISSUER": issuer]) { $1 })) }
+        }
+        for issuer in ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000", "https://sso.corp.example"] {
+            #expect(try OIDCSettings(config: Config(full.merging(["OIDC_ISSUER": issuer]) { $1 })).issuer == issuer)
+        }
+        let plainToken: JSONValue = ["issuer": .string(Self.issuer), "authorization_endpoint": "https://id.example.com/auth",
+                                     "token_endpoint": "http://id.example.com/token"]
+        do {
+            _ = try OIDCProviderMetadata.parse(Array(plainToken.jsonText.utf8), expectedIssuer: Self.issuer)
+            Issue.record("a plain-http token endpoint was accepted")
+        } catch let error as BundleError {
+            #expect(error.code == .upstreamFailed)
+            #expect(error.message.contains("token_endpoint"))
+        }
+    }
+
+    @Test func googlesIssuerIsAcceptedInBothOfItsDocumentedSpellings() throws {
+        let claims = try IDToken.claims(of: idToken(Self.claims(["iss": "accounts.google.com"])))
+        try IDToken.validate(claims, issuer: "https://accounts.google.com", clientID: "client-1", nonce: "nonce-1", now: Self.now)
+        #expect(throws: BundleError.self) {
+            try IDToken.validate(claims, issuer: "https://id.example.com", clientID: "client-1", nonce: "nonce-1", now: Self.now)
+        }
+        #expect(!IDToken.sameIssuer("evil.example", "https://accounts.google.com"))
+    }
+
     static let settings = OIDCSettings(issuer: issuer, clientID: "client 1", clientSecret: "se:cret&", redirectURI: "https://app.example.com/api/auth/callback")
     static let metadata = OIDCProviderMetadata(issuer: issuer, authorizationEndpoint: "https://id.example.com/auth?tenant=x",
                                                tokenEndpoint: "https://id.example.com/token")

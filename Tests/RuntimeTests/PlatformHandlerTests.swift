@@ -142,3 +142,28 @@ extension PlatformHandlerTests {
         #expect(stored.progressMessage == "scored 4 of 10")
     }
 }
+
+extension PlatformHandlerTests {
+    func logout(headers: [String: JSONValue]) async throws -> JSONValue {
+        let context = FunctionContext(function: "auth-logout", requestID: "req", config: Config(["FRONTEND_URL": "https://app.example.com"]),
+                                      clock: BundleClock(frozenAt: Timestamp.parse("2026-03-10T12:00:00Z")!), logger: .discarding,
+                                      deadline: Deadline(seconds: 10),
+                                      http: ["url": "https://api.example.com/api/auth/logout", "headers": .object(headers)],
+                                      database: database, transport: FakeTransportStub())
+        return try JSONValue(encoding: try await AuthLogoutHandler().handle(JSONValueDecoder.decode(AuthLogoutHandler.Input.self, from: [:]), context: context))
+    }
+
+    /// Without a session found (the gateway refused the cookie of a cross-site POST), a page on
+    /// another site cannot clear the cookie; this site's own pages and scripts without an Origin can.
+    @Test func logoutClearsTheCookieOnlyForThisSiteOrAScript() async throws {
+        let crossSite = try await logout(headers: ["origin": "https://evil.example", "host": "api.example.com"])
+        #expect(crossSite["_http"]?["headers"]?["Set-Cookie"] == nil)
+        #expect(crossSite["logged_out"] == false)
+        let refererCrossSite = try await logout(headers: ["referer": "https://evil.example/page", "host": "api.example.com"])
+        #expect(refererCrossSite["_http"]?["headers"]?["Set-Cookie"] == nil)
+        for headers: [String: JSONValue] in [["origin": "https://app.example.com", "host": "api.example.com"], ["host": "api.example.com"]] {
+            let cleared = try await logout(headers: headers)
+            #expect(cleared["_http"]?["headers"]?["Set-Cookie"]?.stringValue?.contains("Max-Age=0") == true, "\(headers)")
+        }
+    }
+}

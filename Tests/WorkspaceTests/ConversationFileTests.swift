@@ -229,6 +229,19 @@ import Workspace
         #expect(try harness.count("conversation_files") == 0)
     }
 
+    /// A signed link names a file id: an id must never come back for another file, or a link
+    /// still in its lifetime would serve the newer file.
+    @Test func aDeletedFilesIdIsNeverGivenToAnotherFile() async throws {
+        let first = try await upload(SampleFiles.png, "first.png")
+        let firstID = try #require(first["id"]?.intValue)
+        _ = try await harness.call(DeleteChatHandler(), ["id": .number(Double(conversationID))], context: context())
+        let other = try ConversationStore(database: harness.database).save(
+            ImportedConversation(source: .claude, sourceID: "c3", title: "Other", messages: [ImportedMessage(role: "user", content: "Hi")]),
+            importedBy: nil, now: Date(timeIntervalSince1970: 3_000)).id
+        let second = try await upload(SampleFiles.gif, "second.gif", conversation: other)
+        #expect(try #require(second["id"]?.intValue) > firstID)
+    }
+
     @Test func searchFindsTextFromAnUploadedFileAndNamesTheFile() async throws {
         try await upload(SampleFiles.text, "notes.txt")
         let answer = try await harness.call(SearchChatsHandler(), ["q": "zebrafish"], context: context())

@@ -73,11 +73,18 @@ package enum IDToken {
                              picture: payload["picture"]?.stringValue.flatMap { OIDCURL.isHTTP($0) ? $0 : nil })
     }
 
+    /// The issuer a token or callback names against the configured one: exactly equal, except that
+    /// Google documents `iss` as either `https://accounts.google.com` or `accounts.google.com`.
+    package static func sameIssuer(_ claimed: String, _ configured: String) -> Bool {
+        if claimed == configured { return true }
+        return configured == "https://accounts.google.com" && claimed == "accounts.google.com"
+    }
+
     /// Checks the claims against this login (section 3.1.3.7); each failure is `unauthorized`
     /// saying which check failed, never the token.
     package static func validate(_ claims: IDTokenClaims, issuer: String, clientID: String, nonce: String, now: Date) throws {
         let seconds = now.timeIntervalSince1970
-        guard claims.issuer == issuer else { throw refused("was issued by another issuer than OIDC_ISSUER") }
+        guard sameIssuer(claims.issuer, issuer) else { throw refused("was issued by another issuer than OIDC_ISSUER") }
         guard claims.audiences.contains(clientID) else { throw refused("is not meant for this client (aud)") }
         if claims.audiences.count > 1 || claims.authorizedParty != nil {
             guard claims.authorizedParty == clientID else { throw refused("was given to another party (azp)") }

@@ -31,8 +31,10 @@ package struct OIDCProviderMetadata: Sendable, Equatable {
                                             "does not match the issuer the provider's discovery document names; set it to that issuer exactly")
         }
         func endpoint(_ field: String) throws -> String {
-            guard let value = document[field]?.stringValue, OIDCURL.isHTTP(value) else {
-                throw BundleError(.upstreamFailed, "the sign-in provider's discovery document has no usable \(field)")
+            // The token endpoint's TLS is what vouches for the ID token (its signature is not
+            // checked), so a plain-http endpoint is refused unless it is on this machine.
+            guard let value = document[field]?.stringValue, OIDCURL.isTLSOrLoopback(value) else {
+                throw BundleError(.upstreamFailed, "the sign-in provider's discovery document has no usable \(field) (an https URL)")
             }
             return value
         }
