@@ -112,6 +112,10 @@ package enum OpenAPIDocument {
             String(manifest.successStatus): ["description": .string(manifest.summary), "content": .object(content)],
             "default": error,
         ]
+        if manifest.redirects {
+            responses["302"] = ["description": "A redirect: the Location header names where to go; the body is the same document",
+                                "content": .object(content)]
+        }
         if manifest.isPublic {
             operation["security"] = []
         } else {

@@ -66,6 +66,9 @@ package struct FunctionManifest: Sendable {
     /// True when only an API key with the `admin` scope may call it (key management, clean-ups);
     /// other routes need `read` (GET, HEAD) or `write` (any other method).
     package var adminOnly: Bool
+    /// True when the function may answer a 302 (sign-in, download links) with its document as the
+    /// body: the OpenAPI document lists that status beside the success status.
+    package var redirects: Bool
 
     package static let defaultTimeoutSeconds = 30.0
 
@@ -80,8 +83,9 @@ package struct FunctionManifest: Sendable {
                  input: @autoclosure @escaping @Sendable () -> JSONValue, output: @autoclosure @escaping @Sendable () -> JSONValue,
                  schedule: String? = nil,
                  timeoutSeconds: Double = FunctionManifest.defaultTimeoutSeconds, isPublic: Bool = false,
-                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil, streams: Bool = false, adminOnly: Bool = false) {
+                 otherContentTypes: [String] = [], maxBodyBytes: Int? = nil, streams: Bool = false, adminOnly: Bool = false, redirects: Bool = false) {
         self.adminOnly = adminOnly
+        self.redirects = redirects
         self.maxBodyBytes = maxBodyBytes
         self.streams = streams
         self.name = name

@@ -31,11 +31,13 @@ package struct AuthCallbackHandler: FunctionHandler {
         summary: "Finishes signing in with OpenID Connect: checks state, exchanges the code, checks the ID token, starts a session (cookie) and redirects to FRONTEND_URL.",
         routes: [Route("GET", "/api/auth/callback")],
         input: Schema.object([
-            "code": Schema.string("The authorization code", maxLength: 4_096),
-            "state": Schema.string("The login's state", maxLength: 512),
-            "error": Schema.string("The provider's OAuth error code when the person refused or the request was wrong", maxLength: 200),
-            "error_description": Schema.string(maxLength: 2_000),
-            "iss": Schema.string("The issuer (RFC 9207), checked when sent", maxLength: 2_048),
+            // No maxLength on these query parameters: breaking one could only be a URI longer than
+            // nginx takes (414); the handler bounds them (`limits`, 401 beyond).
+            "code": Schema.string("The authorization code"),
+            "state": Schema.string("The login's state"),
+            "error": Schema.string("The provider's OAuth error code when the person refused or the request was wrong"),
+            "error_description": Schema.string(),
+            "iss": Schema.string("The issuer (RFC 9207), checked when sent"),
         // Providers add their own parameters (Google: scope, authuser, hd, prompt): accepted, unused.
         ], required: [], additionalProperties: true),
         output: Schema.object([
@@ -46,13 +48,21 @@ package struct AuthCallbackHandler: FunctionHandler {
             "_http": Schema.object([:], required: [], additionalProperties: true, "302 with Location and the cookies; stripped over HTTP"),
         ], required: ["signed_in", "user", "expires_at", "redirect_to"]),
         timeoutSeconds: 30,
-        isPublic: true
+        isPublic: true,
+        redirects: true
     )
+
+    /// The longest each parameter may be: more than any provider sends.
+    static let limits: [(name: String, bytes: Int)] = [("code", 4_096), ("state", 512), ("error", 200), ("error_description", 2_000), ("iss", 2_048)]
 
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> JSONValue {
         let now = context.clock.now()
+        let values = [input.code, input.state, input.error, input.errorDescription, input.iss]
+        for (limit, value) in zip(Self.limits, values) where (value?.utf8.count ?? 0) > limit.bytes {
+            throw BundleError(.unauthorized, "the callback's \(limit.name) is longer than \(limit.bytes) bytes; sign in again")
+        }
         let states = OIDCLoginStates(database: try context.database())
         if let error = input.error {
             // The login is over either way: its state is not left to be tried again.

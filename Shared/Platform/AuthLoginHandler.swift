@@ -26,16 +26,19 @@ package struct AuthLoginHandler: FunctionHandler {
         summary: "Starts signing in with OpenID Connect: redirects (302) to the provider with state, nonce and PKCE; ?format=json answers the URL instead.",
         routes: [Route("GET", "/api/auth/login")],
         input: Schema.object([
-            "return_to": Schema.string("Where to land after signing in: a path on this site or a URL on FRONTEND_URL's origin", maxLength: OIDCReturnTo.maxBytes),
+            // Query parameters carry no maxLength here: a request breaking one could only be a URI
+            // longer than nginx takes (414); the handler bounds them (422 naming the field).
+            "return_to": Schema.string("Where to land after signing in: a path on this site or a URL on FRONTEND_URL's origin (at most 2,048 bytes)"),
             "format": Schema.string("json answers {authorization_url} instead of redirecting", enum: ["json", "redirect"]),
-            "login_hint": Schema.string("Passed to the provider: the account to suggest", maxLength: 320),
+            "login_hint": Schema.string("Passed to the provider: the account to suggest (at most 320 bytes)"),
         ], required: []),
         output: Schema.object([
             "authorization_url": Schema.string("The provider's authorization URL for this login"),
             "_http": Schema.object([:], required: [], additionalProperties: true, "302 with Location and the login-state cookie; stripped over HTTP"),
         ], required: ["authorization_url"]),
         timeoutSeconds: 20,
-        isPublic: true
+        isPublic: true,
+        redirects: true
     )
 
     package init() {}
@@ -51,6 +54,7 @@ package struct AuthLoginHandler: FunctionHandler {
         let pending = OIDCLoginStates.Pending(nonce: OIDCRandom.token(), codeVerifier: verifier, returnTo: returnTo)
         try OIDCLoginStates(database: try context.database()).start(state: state, pending: pending, now: context.clock.now())
         let hint = input.loginHint?.trimmingWhitespace()
+        if let hint, hint.utf8.count > 320 { throw BundleError.validation(field: "login_hint", "must be at most 320 bytes") }
         let url = client.authorizationURL(metadata, .init(state: state, nonce: pending.nonce, codeChallenge: PKCE.challenge(for: verifier),
                                                           loginHint: hint?.isEmpty == false ? hint : nil))
         context.logger.info("auth.login_started", ["issuer_host": .string(OIDCURL.host(settings.issuer) ?? ""), "return_to": .bool(returnTo != nil)])

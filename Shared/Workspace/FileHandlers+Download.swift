@@ -72,7 +72,8 @@ package struct DownloadConversationFileHandler: FunctionHandler {
             "_http": Schema.object(["status": Schema.integer(), "headers": Schema.map(Schema.string())], required: [],
                                    "The redirect (302 with Location) when JSON was not asked for; stripped over HTTP"),
         ], required: ["url", "expires_at", "filename", "file_type", "file_id"]),
-        timeoutSeconds: 10
+        timeoutSeconds: 10,
+        redirects: true
     )
 
     package init() {}
@@ -153,8 +154,16 @@ package struct ServeConversationFileHandler: FunctionHandler {
     package init() {}
 
     package func handle(_ input: Input, context: FunctionContext) async throws -> JSONValue {
-        try FileLinkSigner(config: context.config).verify(fileID: input.fileID, expires: input.expires, signature: input.signature,
-                                                         now: context.clock.now())
+        // With no usable FILE_URL_SECRET no link was ever issued, so whatever link this is, it is
+        // not one of ours: refused like a tampered one (download-conversation-file, which issues
+        // links, is the one that says misconfigured).
+        let signer: FileLinkSigner
+        do {
+            signer = try FileLinkSigner(config: context.config)
+        } catch let error as BundleError where error.code == .misconfigured {
+            throw BundleError(.forbidden, "this download link is not valid: no FILE_URL_SECRET is configured, so none was issued")
+        }
+        try signer.verify(fileID: input.fileID, expires: input.expires, signature: input.signature, now: context.clock.now())
         guard let file = try ConversationFileStore(database: try context.database()).file(input.fileID) else {
             throw BundleError(.notFound, "the file was deleted")
         }

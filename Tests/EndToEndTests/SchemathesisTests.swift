@@ -10,7 +10,14 @@ import Testing
 /// the handlers cannot drift apart). Bounded: a few examples per operation, deterministic.
 @Suite(.serialized) struct SchemathesisTests {
     @Test func everyOperationHonoursItsPublishedSchema() throws {
-        let server = try NginxServer(mode: .direct, environment: ["LLM_PROVIDER": "offline"])
+        // Sign-in configured against the loopback fake provider, so auth-login answers (302 or
+        // JSON) rather than misconfigured.
+        let provider = try OIDCTestProvider()
+        defer { provider.stop() }
+        let server = try NginxServer(mode: .direct, environment: [
+            "LLM_PROVIDER": "offline", "OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": OIDCTestProvider.clientID,
+            "OIDC_CLIENT_SECRET": OIDCTestProvider.clientSecret, "OIDC_REDIRECT_URI": "http://127.0.0.1/api/auth/callback",
+        ])
         let key = try server.createKey("schemathesis", scopes: ["read", "write", "admin"])  // every operation, adminOnly ones too
         let report = server.state.file("schemathesis.txt")
         let arguments = [

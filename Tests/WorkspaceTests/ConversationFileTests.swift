@@ -175,6 +175,9 @@ import Workspace
             _ = try await harness.call(ServeConversationFileHandler(), input, context: context(["FILE_URL_SECRET": String(repeating: "z", count: 40)]))
         }
         #expect(other?.code == .forbidden)
+        // A deployment with no secret issued no link: any link is refused, not a server error.
+        let unconfigured = await harness.error { _ = try await harness.call(ServeConversationFileHandler(), input, context: context([:])) }
+        #expect(unconfigured?.code == .forbidden)
     }
 
     @Test func theDownloadRedirectsUnlessJSONIsAskedFor() async throws {
