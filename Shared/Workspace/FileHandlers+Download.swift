@@ -94,7 +94,7 @@ package struct DownloadConversationFileHandler: FunctionHandler {
             url = presigned
         } else {
             let signer = try FileLinkSigner(config: context.config)
-            url = FileLinkSigner.base(config: context.config) + signer.path(fileID: file.id, expires: expires)
+            url = FileLinkSigner.base(config: context.config) + signer.path(fileID: file.id, sha256: file.sha256, expires: expires)
         }
         var answer: [String: JSONValue] = [
             "url": .string(url), "expires_at": .string(Timestamp.format(Date(timeIntervalSince1970: Double(expires)))),
@@ -163,10 +163,12 @@ package struct ServeConversationFileHandler: FunctionHandler {
         } catch let error as BundleError where error.code == .misconfigured {
             throw BundleError(.forbidden, "this download link is not valid: no FILE_URL_SECRET is configured, so none was issued")
         }
-        try signer.verify(fileID: input.fileID, expires: input.expires, signature: input.signature, now: context.clock.now())
+        // The link signs the file's SHA-256 as well as its id, so the row is read first; a file
+        // that is gone answers like any link that does not hold (nothing learnt about ids).
         guard let file = try ConversationFileStore(database: try context.database()).file(input.fileID) else {
-            throw BundleError(.notFound, "the file was deleted")
+            throw FileLinkSigner.refused
         }
+        try signer.verify(fileID: file.id, sha256: file.sha256, expires: input.expires, signature: input.signature, now: context.clock.now())
         let bytes = try await context.fileStorage().get(key: file.storageKey, deadline: context.deadline)
         context.logger.info("workspace.file_served", ["file": .number(Double(file.id)), "bytes": .number(Double(bytes.count))])
         return ["_http": ["status": 200, "content_type": .string(file.type.mimeType), "body_base64": .string(Data(bytes).base64EncodedString()),

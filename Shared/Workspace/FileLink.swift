@@ -3,9 +3,11 @@ import FoundationEssentials
 
 /// The bundle's own expiring download links, for files on local disk (S3 presigns its own):
 /// `/api/files/{id}/content?expires=<unix seconds>&signature=<hex>`, where the signature is
-/// HMAC-SHA-256 under `FILE_URL_SECRET` of `conversation-file:<id>:<expires>`. Whoever holds
-/// the link may fetch that one file until it expires; changing the id or the expiry breaks the
-/// signature, and the check compares in constant time. The secret must be at least
+/// HMAC-SHA-256 under `FILE_URL_SECRET` of `conversation-file:<id>:<sha256>:<expires>`. Whoever
+/// holds the link may fetch that one file until it expires; changing the id or the expiry breaks
+/// the signature, and the check compares in constant time. The file's SHA-256 is signed too: ids
+/// are plain identities that a database may hand out again after a delete, and a link must never
+/// serve the later file. The secret must be at least
 /// `minimumSecretLength` characters: a short one could be guessed from one link.
 package struct FileLinkSigner: Sendable {
     private let key: [UInt8]
@@ -38,24 +40,27 @@ package struct FileLinkSigner: Sendable {
         try config.int(expiryVariable, default: defaultExpirySeconds, in: 1...maximumExpirySeconds)
     }
 
-    package func signature(fileID: Int, expires: Int) -> String {
-        SHA256.hex(SHA256.hmac(key: key, message: Array("conversation-file:\(fileID):\(expires)".utf8)))
+    package func signature(fileID: Int, sha256: String, expires: Int) -> String {
+        SHA256.hex(SHA256.hmac(key: key, message: Array("conversation-file:\(fileID):\(sha256):\(expires)".utf8)))
     }
 
     /// The link's path and query (the caller puts the public base in front).
-    package func path(fileID: Int, expires: Int) -> String {
-        "/api/files/\(fileID)/content?expires=\(expires)&signature=\(signature(fileID: fileID, expires: expires))"
+    package func path(fileID: Int, sha256: String, expires: Int) -> String {
+        "/api/files/\(fileID)/content?expires=\(expires)&signature=\(signature(fileID: fileID, sha256: sha256, expires: expires))"
     }
 
     /// Throws `forbidden` unless `signature` is this file's and expiry's and `expires` is still ahead of `now`.
     /// One message for every failure: a caller learns nothing about which part was wrong.
-    package func verify(fileID: Int, expires: Int, signature: String, now: Date) throws {
-        let expected = Array(self.signature(fileID: fileID, expires: expires).utf8)
+    package func verify(fileID: Int, sha256: String, expires: Int, signature: String, now: Date) throws {
+        let expected = Array(self.signature(fileID: fileID, sha256: sha256, expires: expires).utf8)
         let valid = SHA256.constantTimeEquals(expected, Array(signature.lowercased().utf8))
         guard valid, Double(expires) > now.timeIntervalSince1970 else {
-            throw BundleError(.forbidden, "this download link is invalid or has expired; ask for a new one")
+            throw Self.refused
         }
     }
+
+    /// The one answer to a link that does not hold, whatever was wrong with it.
+    package static let refused = BundleError(.forbidden, "this download link is invalid or has expired; ask for a new one")
 }
 
 extension FileLinkSigner {

@@ -22,7 +22,7 @@ package enum ConversationFilesSchema {
 
     static let files = Migration("workspace.conversation_files", """
         CREATE TABLE conversation_files (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id INTEGER PRIMARY KEY,
             conversation_id INTEGER NOT NULL REFERENCES workspace_conversations (id) ON DELETE CASCADE,
             filename TEXT NOT NULL,
             file_size INTEGER NOT NULL,

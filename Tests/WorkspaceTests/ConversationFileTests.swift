@@ -232,17 +232,21 @@ import Workspace
         #expect(try harness.count("conversation_files") == 0)
     }
 
-    /// A signed link names a file id: an id must never come back for another file, or a link
-    /// still in its lifetime would serve the newer file.
-    @Test func aDeletedFilesIdIsNeverGivenToAnotherFile() async throws {
+    /// A database may hand a deleted file's id out again (SQLite does for the newest row; ids are
+    /// plain identities, portable to PostgreSQL): a link still in its lifetime must not serve the
+    /// later file, since the link signs the file's SHA-256 too.
+    @Test func aLinkToADeletedFileNeverServesALaterFileWithItsID() async throws {
         let first = try await upload(SampleFiles.png, "first.png")
         let firstID = try #require(first["id"]?.intValue)
+        let input = try linkInput(try #require(try await link(firstID)["url"]?.stringValue))
         _ = try await harness.call(DeleteChatHandler(), ["id": .number(Double(conversationID))], context: context())
         let other = try ConversationStore(database: harness.database).save(
             ImportedConversation(source: .claude, sourceID: "c3", title: "Other", messages: [ImportedMessage(role: "user", content: "Hi")]),
             importedBy: nil, now: Date(timeIntervalSince1970: 3_000)).id
         let second = try await upload(SampleFiles.gif, "second.gif", conversation: other)
-        #expect(try #require(second["id"]?.intValue) > firstID)
+        #expect(second["id"]?.intValue == firstID, "the case this test is about: the id was handed out again")
+        let error = await harness.error { _ = try await harness.call(ServeConversationFileHandler(), input, context: context()) }
+        #expect(error?.code == .forbidden)
     }
 
     @Test func searchFindsTextFromAnUploadedFileAndNamesTheFile() async throws {

@@ -70,18 +70,22 @@ import Workspace
     @Test func signedLinksHoldUntilTheyExpireAndOnlyAsSigned() throws {
         let signer = FileLinkSigner(secret: String(repeating: "s", count: 40))
         let now = Date(timeIntervalSince1970: 1_000)
-        let signature = signer.signature(fileID: 7, expires: 1_900)
-        try signer.verify(fileID: 7, expires: 1_900, signature: signature, now: now)
-        try signer.verify(fileID: 7, expires: 1_900, signature: signature.uppercased(), now: now)
-        for (id, expires, candidate, at) in [(7, 1_900, signature, 1_900.0), (8, 1_900, signature, 1_000), (7, 2_900, signature, 1_000),
-                                             (7, 1_900, String(signature.dropLast()) + "0", 1_000), (7, 1_900, "", 1_000)] {
+        let sha = String(repeating: "a", count: 64)
+        let signature = signer.signature(fileID: 7, sha256: sha, expires: 1_900)
+        try signer.verify(fileID: 7, sha256: sha, expires: 1_900, signature: signature, now: now)
+        try signer.verify(fileID: 7, sha256: sha, expires: 1_900, signature: signature.uppercased(), now: now)
+        // Expired; another id; another expiry; another file under the same id (an id handed out
+        // again after a delete); a changed or empty signature.
+        for (id, digest, expires, candidate, at) in [(7, sha, 1_900, signature, 1_900.0), (8, sha, 1_900, signature, 1_000),
+                                                     (7, sha, 2_900, signature, 1_000), (7, String(repeating: "b", count: 64), 1_900, signature, 1_000),
+                                                     (7, sha, 1_900, String(signature.dropLast()) + "0", 1_000), (7, sha, 1_900, "", 1_000)] {
             let error = #expect(throws: BundleError.self) {
-                try signer.verify(fileID: id, expires: expires, signature: candidate, now: Date(timeIntervalSince1970: at))
+                try signer.verify(fileID: id, sha256: digest, expires: expires, signature: candidate, now: Date(timeIntervalSince1970: at))
             }
             #expect(error?.code == .forbidden)
         }
         let other = FileLinkSigner(secret: String(repeating: "t", count: 40))
-        #expect(throws: BundleError.self) { try other.verify(fileID: 7, expires: 1_900, signature: signature, now: now) }
+        #expect(throws: BundleError.self) { try other.verify(fileID: 7, sha256: sha, expires: 1_900, signature: signature, now: now) }
     }
 
     @Test func theSecretMustBeSetAndLong() {
