@@ -118,39 +118,16 @@ package struct UploadCommunicationsHandler: FunctionHandler {
 
     static func optional(_ text: String?) -> String? { text?.trimmingWhitespace().isEmpty == false ? text?.trimmingWhitespace() : nil }
 
-    /// The file's bytes and name, from a multipart file or `content_base64`; the size is checked
-    /// on the bytes before anything is read.
+    /// The file's bytes and name (`UploadedFile`); the name is required, its extension giving the type.
     static func file(_ input: Input) throws -> ([UInt8], String) {
-        let files = input.files ?? []
-        guard files.isEmpty || input.contentBase64 == nil else {
-            throw BundleError.validation(field: "files", "send the file one way: a multipart file or content_base64")
+        let file = try UploadedFile.read(files: input.files, contentBase64: input.contentBase64, name: optional(input.fileName),
+                                         nameField: "file_name", maximumBytes: CommunicationFile.maxBytes, tooLarge: tooLarge)
+        guard let name = file.name else {
+            throw BundleError.validation(field: input.contentBase64 == nil ? "files" : "file_name",
+                                         input.contentBase64 == nil ? "the uploaded file has no name; its extension gives the type"
+                                                                    : "is required with content_base64 (its extension gives the type)")
         }
-        if let encoded = input.contentBase64 {
-            guard let name = optional(input.fileName) else {
-                throw BundleError.validation(field: "file_name", "is required with content_base64 (its extension gives the type)")
-            }
-            // A loose check on the encoded length first (line breaks count there), so a far larger
-            // upload is never decoded; the decoded size is the one that counts.
-            guard encoded.utf8.count / 4 * 3 <= CommunicationFile.maxBytes / 10 * 11 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
-            guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-                throw BundleError.validation(field: "content_base64", "is not base64")
-            }
-            guard data.count <= CommunicationFile.maxBytes else { throw tooLarge(data.count) }
-            return (Array(data), name)
-        }
-        guard let file = files.first else {
-            throw BundleError.validation(field: "files", "no file was sent: upload one as multipart (field \"file\") or send {file_name, content_base64}")
-        }
-        guard files.count == 1 else { throw BundleError.validation(field: "files", "send one file per upload, not \(files.count)") }
-        guard let name = file["filename"]?.stringValue ?? optional(input.fileName) else {
-            throw BundleError.validation(field: "files", "the uploaded file has no name; its extension gives the type")
-        }
-        if let size = file["size"]?.intValue, size > CommunicationFile.maxBytes { throw tooLarge(size) }
-        if let text = file["text"]?.stringValue { return (Array(text.utf8), name) }
-        guard let encoded = file["content_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
-            throw BundleError.validation(field: "files", "the uploaded file has no content")
-        }
-        return (Array(data), name)
+        return (file.bytes, name)
     }
 
     static func tooLarge(_ size: Int) -> BundleError {

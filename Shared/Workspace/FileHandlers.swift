@@ -78,34 +78,11 @@ package struct UploadConversationFileHandler: FunctionHandler {
         return stored.file
     }
 
-    /// The bytes and the client's name, from one multipart file or `content_base64`; sizes are
-    /// checked before decoding (a loose bound on the encoded length) and after.
+    /// The bytes and the client's name (`UploadedFile`), `file` when none was given.
     static func file(_ input: Input) throws -> ([UInt8], String) {
-        let files = input.files ?? []
-        guard files.isEmpty || input.contentBase64 == nil else {
-            throw BundleError.validation(field: "files", "send the file one way: a multipart file or content_base64")
-        }
-        if let encoded = input.contentBase64 {
-            guard encoded.utf8.count / 4 * 3 <= maximumBytes / 10 * 11 else { throw tooLarge(encoded.utf8.count / 4 * 3) }
-            guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-                throw BundleError.validation(field: "content_base64", "is not base64")
-            }
-            guard data.count <= maximumBytes else { throw tooLarge(data.count) }
-            return (Array(data), input.filename ?? FileName.fallback)
-        }
-        guard let file = files.first else {
-            throw BundleError.validation(field: "files", "no file was sent: upload one as multipart (field \"file\") or send {filename, content_base64}")
-        }
-        guard files.count == 1 else { throw BundleError.validation(field: "files", "send one file per upload, not \(files.count)") }
-        let name = file["filename"]?.stringValue ?? input.filename ?? FileName.fallback
-        if let size = file["size"]?.intValue, size > maximumBytes { throw tooLarge(size) }
-        // The gateway hands UTF-8 parts over as text, byte for byte, and others as base64.
-        if let text = file["text"]?.stringValue { return (Array(text.utf8), name) }
-        guard let encoded = file["content_base64"]?.stringValue, let data = Data(base64Encoded: encoded) else {
-            throw BundleError.validation(field: "files", "the uploaded file has no content")
-        }
-        guard data.count <= maximumBytes else { throw tooLarge(data.count) }
-        return (Array(data), name)
+        let file = try UploadedFile.read(files: input.files, contentBase64: input.contentBase64, name: input.filename, nameField: "filename",
+                                         maximumBytes: maximumBytes, tooLarge: tooLarge)
+        return (file.bytes, file.name ?? FileName.fallback)
     }
 
     static func tooLarge(_ size: Int) -> BundleError {
