@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "CCurlShim", dependencies: ["CCurl"], path: "CModules/CCurlShim",
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CProcessShim", path: "CModules/CProcessShim"),
+        // libpq through dlopen on first use: SQLite deployments never load it (see CPQShim/include).
+        .target(name: "CPQShim", path: "CModules/CPQShim", linkerSettings: [.linkedLibrary("dl")]),
         // SHA-256 blocks with the CPU's SHA instructions, for Core's SHA256.
         .target(name: "CHashShim", path: "CModules/CHashShim"),
         .systemLibrary(name: "CZlib", path: "CModules/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -27,7 +29,7 @@ let package = Package(
         .target(name: "Core", dependencies: ["CHashShim"], path: "Shared/Core"),
         // The system's static libsqlite3 (Debian's libsqlite3-dev ships it): no shared library to
         // load and bind at each process start. `-l:` makes the linker take the archive.
-        .target(name: "Store", dependencies: ["Core", "CSQLite"], path: "Shared/Store",
+        .target(name: "Store", dependencies: ["Core", "CSQLite", "CPQShim"], path: "Shared/Store",
                 linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a"])]),
         .target(name: "HTTPTransport", dependencies: ["Core", "CCurlShim"], path: "Shared/HTTPTransport"),
         .target(name: "Processes", dependencies: ["Core", "CProcessShim"], path: "Shared/Processes"),
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
-        .target(name: "TestSupport", dependencies: ["Core", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Core", "Store", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),
         .executableTarget(name: "store-stress-writer", dependencies: ["Store", "Core"],
                           path: "Tests/StoreStressWriter"),
         .executableTarget(name: "runtime-probe", dependencies: ["Adapters", "Runtime", "Core"], path: "Tests/RuntimeProbe"),

@@ -4,6 +4,9 @@ import Core
 /// `?` placeholders (a PostgreSQL backend numbers them), `RETURNING`, times as ISO-8601 text,
 /// JSON as text.
 package protocol SQLExecutor {
+    /// Which SQL the statements run on, for the few places whose SQL must differ (full-text
+    /// search: FTS5 on SQLite, tsvector and pg_trgm on PostgreSQL).
+    var dialect: SQLDialect { get }
     /// Runs one statement; returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int
@@ -36,18 +39,34 @@ extension SQLExecutor {
     }
 }
 
-/// The store every function shares. SQLite implements it today; the interface is what a
-/// PostgreSQL backend implements for deployments that outgrow one machine.
+/// The two SQL dialects the store speaks.
+package enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgresql
+}
+
+/// The store every function shares: SQLite (`SQLiteDatabase`) on one machine, PostgreSQL
+/// (`PostgresDatabase`, through PgBouncer) for deployments on several.
 package protocol Database: AnyObject, Sendable {
     /// "sqlite" or "postgresql".
     var backend: String { get }
+    var dialect: SQLDialect { get }
     /// Where the data lives, for messages and `health` (never a password).
     var location: String { get }
 
-    /// Runs `body` in one write transaction (SQLite: `BEGIN IMMEDIATE`), committed when it
-    /// returns and rolled back when it throws.
+    /// Runs `body` in one write transaction, committed when it returns and rolled back when it
+    /// throws, with no other write transaction running at the same time: SQLite's single writer
+    /// (`BEGIN IMMEDIATE`), on PostgreSQL a transaction-scoped advisory lock taken first. Code that
+    /// reads and then writes may rely on nothing changing in between.
     @discardableResult
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
+    /// A write transaction that relies only on constraints and row locks (`ON CONFLICT`,
+    /// `FOR UPDATE SKIP LOCKED`, conditional `UPDATE … WHERE`), never on being the only writer:
+    /// the hot paths (job claims, webhook deduplication) use it so writers on several hosts run
+    /// side by side. On SQLite it is `write`. On PostgreSQL a serialization failure or deadlock
+    /// runs `body` again (up to three times), so `body` must do nothing outside the database.
+    @discardableResult
+    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
     /// Runs `body` in one read transaction (a consistent snapshot).
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
     /// How many migrations the database records as applied (more than `latestSchemaVersion` when
@@ -60,19 +79,28 @@ package protocol Database: AnyObject, Sendable {
 
 /// A failure reported by the database, with the contract code it maps to.
 package struct DatabaseError: BundleErrorConvertible, CustomStringConvertible {
-    package enum Kind: Sendable { case busy, constraint, uniqueViolation, cannotOpen, readOnly, full, corrupt, misuse, other }
+    package enum Kind: Sendable {
+        case busy, constraint, uniqueViolation, cannotOpen, readOnly, full, corrupt, misuse, other
+        /// The server cannot be reached or the connection broke (PostgreSQL).
+        case unreachable
+        /// Text the database cannot hold (PostgreSQL refuses U+0000 in text).
+        case invalidText
+    }
 
     package let kind: Kind
     package let code: Int32
     package let message: String
+    /// PostgreSQL's SQLSTATE (`23505`); nil on SQLite.
+    package let sqlState: String?
 
-    package init(kind: Kind, code: Int32, message: String) {
+    package init(kind: Kind, code: Int32, message: String, sqlState: String? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
+        self.sqlState = sqlState
     }
 
-    package var description: String { "database error \(code): \(message)" }
+    package var description: String { "database error \(sqlState ?? String(code)): \(message)" }
 
     package var bundleError: BundleError {
         switch kind {
@@ -82,6 +110,8 @@ package struct DatabaseError: BundleErrorConvertible, CustomStringConvertible {
         case .full: BundleError(.unavailable, "the database disk is full")
         case .corrupt: BundleError(.internal, "the database file is damaged: \(message)")
         case .misuse, .other: BundleError(.internal, "database error: \(message)")
+        case .unreachable: BundleError(.unavailable, "the database cannot be reached: \(message)")
+        case .invalidText: BundleError(.validationFailed, "the input holds text the database cannot store: \(message)")
         }
     }
 }

@@ -12,8 +12,8 @@ import Core
 /// - a `file:` URI: handed to SQLite as a URI;
 /// - `sqlite://`, `sqlite:///:memory:`, `:memory:`: refused, since every function runs in its own
 ///   process and an in-memory database would lose everything when it exits;
-/// - `postgres://`, `postgresql://`, `postgresql+<driver>://`: refused, PostgreSQL is not supported
-///   yet; any other `scheme://` is refused as well.
+/// - `postgres://`, `postgresql://`, `postgresql+<driver>://`, or libpq's `host=… dbname=…` form:
+///   PostgreSQL (`PostgresTarget`); any other `scheme://` is refused.
 ///
 /// The default is `var/bundle.sqlite` under the working directory.
 package enum DatabaseLocation {
@@ -27,7 +27,7 @@ package enum DatabaseLocation {
         let driverless = scheme.split(separator: "+", maxSplits: 1).first.map(String.init) ?? scheme
         if ["postgres", "postgresql", "pgsql"].contains(driverless) {
             throw BundleError.misconfigured(variable: "DATABASE_URL",
-                "names PostgreSQL (\(scheme)://), which is not supported yet; use a SQLite file: a path such as var/bundle.sqlite, or sqlite:///./app.db")
+                "names PostgreSQL (\(scheme)://), not a SQLite file")
         }
         guard driverless == "sqlite" else {
             if lower.contains("://") {
@@ -81,7 +81,11 @@ package enum DatabaseLocation {
 
     /// Opens the database the configuration names and applies the migrations it lacks (the
     /// bundle's list, `Catalog.migrations`, handed down by the launcher).
-    package static func open(_ config: Config, migrations: [Migration]) throws -> SQLiteDatabase {
+    package static func open(_ config: Config, migrations: [Migration]) throws -> any Database {
+        if let url = config["DATABASE_URL"], PostgresTarget.names(url) {
+            let timeout = try config.int("DATABASE_LOCK_TIMEOUT_MS", default: 5000, in: 1...600_000)
+            return try PostgresDatabase(target: PostgresTarget(url), lockTimeoutMilliseconds: timeout, migrations: migrations)
+        }
         let path = try sqlitePath(from: config["DATABASE_URL"])
         let timeout = try config.int("SQLITE_BUSY_TIMEOUT_MS", default: 5000, in: 0...600_000)
         return try SQLiteDatabase(path: path, busyTimeoutMilliseconds: timeout, migrations: migrations)

@@ -12,11 +12,15 @@ package struct Migration: Sendable {
     /// The integer version the released binaries recorded for this step in `schema_migrations`
     /// (1...8); nil for every step added since. Used once, to carry an old database's record over.
     package let legacyVersion: Int?
+    /// The step's PostgreSQL text where `PostgresDDL` cannot derive it from `sql` (FTS5 tables and
+    /// their triggers, for example); nil for the usual step, whose `sql` is translated.
+    package let postgres: String?
 
-    package init(_ id: String, legacyVersion: Int? = nil, _ sql: String) {
+    package init(_ id: String, legacyVersion: Int? = nil, _ sql: String, postgres: String? = nil) {
         self.id = id
         self.legacyVersion = legacyVersion
         self.sql = sql
+        self.postgres = postgres
     }
 }
 

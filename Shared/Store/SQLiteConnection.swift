@@ -8,6 +8,7 @@ final class SQLiteConnection: SQLExecutor {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     let path: String
+    var dialect: SQLDialect { .sqlite }
 
     init(path: String, busyTimeoutMilliseconds: Int32) throws {
         self.path = path

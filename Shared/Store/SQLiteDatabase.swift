@@ -11,6 +11,7 @@ import Darwin
 /// processes never both hold a read lock and then deadlock trying to upgrade it.
 package final class SQLiteDatabase: Database, @unchecked Sendable {
     package let backend = "sqlite"
+    package var dialect: SQLDialect { .sqlite }
     package let location: String
     package let latestSchemaVersion: Int
     private let lock = Mutex(())
@@ -45,6 +46,12 @@ package final class SQLiteDatabase: Database, @unchecked Sendable {
                 throw error
             }
         }
+    }
+
+    /// SQLite has one writer at a time, so this is `write`.
+    @discardableResult
+    package func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try write(body)
     }
 
     package func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
