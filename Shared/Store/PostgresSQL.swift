@@ -121,7 +121,8 @@ package enum PostgresDDL {
             case "TEXT":
                 // A column definition: `name TEXT` after `(`, `,` or `ADD [COLUMN]`.
                 let before = text(position - 2)
-                let isColumn = word(position - 1) != nil && word(position - 1) != "AS"
+                let named = word(position - 1) != nil || text(position - 1)?.hasPrefix("\"") == true
+                let isColumn = named && word(position - 1) != "AS"
                     && (before == "(" || before == "," || word(position - 2) == "COLUMN" || word(position - 2) == "ADD")
                 if isColumn, word(position + 1) != "COLLATE" { replaced[index] = "TEXT COLLATE \"C\"" }
             case "WITHOUT":

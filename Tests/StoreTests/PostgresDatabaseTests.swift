@@ -218,7 +218,7 @@ import Testing
         let database = try open([Migration("t", "CREATE TABLE t (v INTEGER)")])
         let pid = try #require(try database.read { try $0.queryOne("SELECT pg_backend_pid() AS pid") }?.optionalInt("pid"))
         let admin = try DatabaseLocation.open(Config(["DATABASE_URL": try #require(TestDatabase.postgres)]), migrations: [])
-        try admin.concurrentWrite { _ = try $0.query("SELECT pg_terminate_backend(?)", [pid]) }
+        try admin.concurrentWrite { _ = try $0.query("SELECT pg_terminate_backend(CAST(? AS INTEGER))", [pid]) }
         // The statement that finds the connection gone fails as unavailable; the next one reconnects.
         #expect(throws: DatabaseError.self) { try database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", 1) } }
         try database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", 2) }
