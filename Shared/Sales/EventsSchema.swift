@@ -49,7 +49,11 @@ package enum EventsSchema {
             UNIQUE (run_id, prospect_id)
         );
         CREATE INDEX sales_event_matches_by_event ON sales_event_matches (event_id, run_id, rank);
-        """)
+        """, postgresEdits: [.replace(draftReference, with: "")])
+
+    /// PostgreSQL refuses a reference to a table that does not exist yet: there the drafts' step
+    /// adds it (`OutreachSchema.drafts`).
+    static let draftReference = "REFERENCES sales_outreach_drafts (id) ON DELETE SET NULL"
 
     /// Each relevance score as its call returns, so a deadline or a crash keeps what was paid
     /// for: a retried step (same run) or a resumed run (its `resumed_from_run_id` chain, same

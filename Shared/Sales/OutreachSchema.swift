@@ -25,7 +25,7 @@ package enum OutreachSchema {
         );
         CREATE INDEX sales_outreach_drafts_by_prospect ON sales_outreach_drafts (prospect_id, id);
         CREATE INDEX sales_outreach_drafts_by_event ON sales_outreach_drafts (event_id, id);
-        """)
+        """, postgresEdits: [.append("ALTER TABLE sales_event_matches ADD FOREIGN KEY (draft_id) \(EventsSchema.draftReference);")])
 
     /// The event match run whose invitations step drafted the row (NULL for drafts an outreach
     /// request wrote): a succeeded match run removes the unsent, unedited ones it did not keep,

@@ -15,13 +15,40 @@ package struct Migration: Sendable {
     /// The step's PostgreSQL text where `PostgresDDL` cannot derive it from `sql` (FTS5 tables and
     /// their triggers, for example); nil for the usual step, whose `sql` is translated.
     package let postgres: String?
+    /// Changes to `sql` before it is translated for PostgreSQL, where the two differ in one place
+    /// only (a reference to a table a later step creates: SQLite accepts it, PostgreSQL does not).
+    package let postgresEdits: [PostgresEdit]
 
-    package init(_ id: String, legacyVersion: Int? = nil, _ sql: String, postgres: String? = nil) {
+    package init(_ id: String, legacyVersion: Int? = nil, _ sql: String, postgres: String? = nil, postgresEdits: [PostgresEdit] = []) {
         self.id = id
         self.legacyVersion = legacyVersion
         self.sql = sql
         self.postgres = postgres
+        self.postgresEdits = postgresEdits
     }
+
+    /// The text PostgreSQL runs for this step.
+    package func postgresScript() throws -> String {
+        if let postgres { return postgres }
+        var text = sql
+        for edit in postgresEdits {
+            switch edit {
+            case .replace(let old, let new):
+                guard text.contains(old) else {
+                    throw BundleError(.internal, "migration \(id)'s PostgreSQL edit names text the step does not hold: \(old)")
+                }
+                text = text.replacing(old, with: new)
+            case .append(let more): text += "\n" + more
+            }
+        }
+        return try PostgresDDL.translate(text, migration: id)
+    }
+}
+
+/// One change a migration's SQLite text needs on PostgreSQL (`Migration.postgresEdits`).
+package enum PostgresEdit: Sendable {
+    case replace(String, with: String)
+    case append(String)
 }
 
 /// Applies pending migrations in registration order, each in its own `BEGIN IMMEDIATE`

@@ -23,9 +23,7 @@ struct PostgresMigrator {
         guard !migrations.isEmpty else { return }
         if try isCurrent(connection) { return }
         try Migrator.checkIDs(migrations)
-        let scripts = try migrations.map { migration in
-            try migration.postgres ?? PostgresDDL.translate(migration.sql, migration: migration.id)
-        }
+        let scripts = try migrations.map { try $0.postgresScript() }
         for (migration, script) in zip(migrations, scripts) {
             try connection.executeScript("""
                 BEGIN; SET LOCAL lock_timeout = '120s';
