@@ -39,9 +39,10 @@ extension CandidateStore {
     /// with requirements keeps its thresholds and nothing is done. Only changed rows are written.
     package func retierByRank(role: Role, sql: any SQLExecutor) throws {
         guard !role.hasRequirements else { return }
+        // NULLS LAST is SQLite's order for DESC, said for PostgreSQL (which puts them first).
         let rows = try sql.query("""
             SELECT id, combined_score, algo_score, ai_score, tier FROM candidates WHERE role_id = ? AND combined_score IS NOT NULL
-            ORDER BY combined_score DESC, algo_score DESC, id
+            ORDER BY combined_score DESC, algo_score DESC NULLS LAST, id
             """, role.id)
         var ranked: [(id: Int, tier: String?, score: [Double], judged: Bool)] = []
         for row in rows {

@@ -165,7 +165,7 @@ extension CandidateStore {
         let columns = profile.columnValues
         let assignments = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
         try sql.execute("""
-            UPDATE candidates SET \(assignments), needs_scoring = CASE WHEN ? THEN 1 ELSE needs_scoring END,
+            UPDATE candidates SET \(assignments), needs_scoring = CASE WHEN ? = 1 THEN 1 ELSE needs_scoring END,
                 profile_version = profile_version + 1, updated_at = ?
             WHERE id = ?
             """, columns.map(\.1) + [rescore, now, id])

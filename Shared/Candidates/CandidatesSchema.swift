@@ -206,13 +206,14 @@ package enum CandidatesSchema {
             INSERT INTO upload_candidates (upload_id, candidate_id, line)
             SELECT upload_id, candidate_id, line FROM upload_candidates_parked ORDER BY upload_id, candidate_id;
             DROP TABLE upload_candidates_parked;
-            """),
+            """, postgres: candidatesUploadIndexesPostgreSQL),
     ]
 
-    /// `candidates.upload_indexes` for a PostgreSQL backend (none exists yet; kept so its author
-    /// starts from the tested statements): the same end state as the SQLite rebuild, dropping the
-    /// `candidates` step's inline UNIQUE constraints by the names PostgreSQL gives them. WITHOUT
-    /// ROWID has no equivalent; the CHECKs' IN lists stay (the per-row cost is SQLite's).
+    /// `candidates.upload_indexes` on PostgreSQL: the same end state as the SQLite rebuild without
+    /// one (the rebuild would copy explicit ids into an identity column, whose sequence would then
+    /// hand them out again), dropping the `candidates` step's inline UNIQUE constraints by the
+    /// names PostgreSQL gives them. WITHOUT ROWID has no equivalent; the CHECKs' IN lists stay
+    /// (the per-row cost is SQLite's). `CandidatesSchemaRulesTests` checks the rules hold.
     package static let candidatesUploadIndexesPostgreSQL = """
         ALTER TABLE candidates DROP CONSTRAINT candidates_room_name_key;
         ALTER TABLE candidates DROP CONSTRAINT candidates_role_id_email_key;
@@ -221,7 +222,7 @@ package enum CandidatesSchema {
         CREATE UNIQUE INDEX candidates_role_linkedin ON candidates (role_id, linkedin_url) WHERE linkedin_url IS NOT NULL;
         CREATE UNIQUE INDEX candidates_room_name ON candidates (room_name) WHERE room_name IS NOT NULL;
         DROP INDEX candidates_ranked;
-        CREATE INDEX candidates_ranked ON candidates (role_id, combined_score DESC, algo_score DESC, id) WHERE combined_score IS NOT NULL;
+        CREATE INDEX candidates_ranked ON candidates (role_id, combined_score DESC, algo_score DESC NULLS LAST, id) WHERE combined_score IS NOT NULL;
         CREATE INDEX candidates_unidentified ON candidates (role_id, LOWER(name), LOWER(COALESCE(current_company, ''))) WHERE email IS NULL AND linkedin_url IS NULL;
         DROP INDEX upload_candidates_by_candidate;
         """

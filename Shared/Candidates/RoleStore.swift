@@ -77,9 +77,11 @@ package struct RoleStore: Sendable {
         try database.write { sql in
             if let row = try sql.queryOne("SELECT * FROM roles WHERE is_default = 1 ORDER BY id LIMIT 1") { return try Role(row: row) }
             let definition = RoleDefinition.fallback
+            // The id is chosen here, not generated: `put` stores roles under ids its callers name,
+            // which PostgreSQL's identity sequence never learns of, so a generated id could collide.
             let row = try sql.queryOne("""
-                INSERT INTO roles (title, description, weight_algo, weight_ai, tiers, is_default, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING *
+                INSERT INTO roles (id, title, description, weight_algo, weight_ai, tiers, is_default, created_at, updated_at)
+                SELECT COALESCE(MAX(id), 0) + 1, ?, CAST(? AS TEXT), ?, ?, ?, 1, ?, ? FROM roles RETURNING *
                 """, definition.title, definition.description, definition.weights.algo, definition.weights.ai,
                      try JSONValue(encoding: definition.tiers), now, now)
             guard let row else { throw BundleError(.internal, "the default role was not stored") }

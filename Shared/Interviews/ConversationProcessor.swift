@@ -143,7 +143,7 @@ package struct ConversationProcessor: Sendable {
             }
             try sql.execute("""
                 UPDATE conversations SET extracted = ?, agent_state = ?, turns = turns + 1, status = ?, end_reason = ?,
-                       ended_at = CASE WHEN ? THEN ? ELSE ended_at END, updated_at = ? WHERE id = ?
+                       ended_at = CASE WHEN ? = 1 THEN ? ELSE ended_at END, updated_at = ? WHERE id = ?
                 """, JSONValue.object(result.extracted), try JSONValue(encoding: result.state), result.status, result.endReason,
                      result.status != "active", now, now, conversationID)
             try sql.execute("UPDATE messages SET status = 'handled', updated_at = ? WHERE id = ?", now, message.id)

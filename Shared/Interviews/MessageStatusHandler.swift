@@ -96,7 +96,7 @@ struct DeliveryStatus: Sendable {
         let failed = ["failed", "undelivered"].contains(status)
         try sql.execute("""
             UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), error_message = COALESCE(?, error_message),
-                   delivered_at = CASE WHEN ? THEN COALESCE(delivered_at, ?) ELSE delivered_at END, updated_at = ? WHERE id = ?
+                   delivered_at = CASE WHEN ? = 1 THEN COALESCE(delivered_at, ?) ELSE delivered_at END, updated_at = ? WHERE id = ?
             """, status, errorCode, errorMessage, ["delivered", "read"].contains(status), now, now, id)
         var conversationStatus: String?
         if let conversationID = row.optionalInt("conversation_id") {

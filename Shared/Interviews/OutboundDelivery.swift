@@ -75,7 +75,7 @@ struct OutboundDelivery: Sendable {
         do {
             try database.write { sql in
                 try sql.execute("""
-                    UPDATE messages SET status = CASE WHEN ? THEN status ELSE 'failed' END, error_code = ?, error_message = ?, updated_at = ?
+                    UPDATE messages SET status = CASE WHEN ? = 1 THEN status ELSE 'failed' END, error_code = ?, error_message = ?, updated_at = ?
                     WHERE id = ?
                     """, retryable, code, String(bundleError.message.prefix(500)), now, messageID)
                 if messaging?.isOptOut == true,

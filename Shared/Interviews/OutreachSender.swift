@@ -238,7 +238,7 @@ package struct OutreachSender: Sendable {
             let ends = conversationStatus != "outreach_sent"
             // Only a conversation still waiting for its opening moves; a reply may already have made it active.
             try sql.execute("""
-                UPDATE conversations SET status = ?, end_reason = COALESCE(?, end_reason), ended_at = CASE WHEN ? THEN ? ELSE ended_at END,
+                UPDATE conversations SET status = ?, end_reason = COALESCE(?, end_reason), ended_at = CASE WHEN ? = 1 THEN ? ELSE ended_at END,
                        updated_at = ? WHERE id = ? AND status = 'pending'
                 """, conversationStatus, reason, ends, now, now, claim.conversationID)
             if ends { try CampaignStore.completeIfDone(claim.campaignID, sql: sql, now: now) }

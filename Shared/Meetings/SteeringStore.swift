@@ -42,8 +42,10 @@ package struct SteeringStore: Sendable {
         }
         try database.write { sql in
             // Many processes may start on a new database at once: the first insert wins.
-            try sql.execute("INSERT OR IGNORE INTO steering_profiles (version, profile, source, created_at) VALUES (1, ?, 'default', ?)",
-                            try JSONValue(encoding: SteeringProfile.defaultProfile), now)
+            try sql.execute("""
+                INSERT INTO steering_profiles (version, profile, source, created_at) VALUES (1, ?, 'default', ?)
+                ON CONFLICT (version) DO NOTHING
+                """, try JSONValue(encoding: SteeringProfile.defaultProfile), now)
         }
         return try current(now: now)
     }

@@ -12,7 +12,7 @@ import TestSupport
 /// as the runtime calls them (JSON in, JSON out).
 struct Harness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     static let role: JSONValue = [
         "id": 1, "title": "Backend Engineer", "required_skills": ["Python", "PostgreSQL", "AWS", "Kubernetes"],
@@ -21,7 +21,7 @@ struct Harness {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + CandidatesSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + CandidatesSchema.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-05-04T10:00:00Z", http: JSONValue? = nil,

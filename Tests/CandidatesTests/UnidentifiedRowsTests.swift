@@ -73,7 +73,9 @@ private final class CountingDatabase: Database, Sendable {
     var dialect: SQLDialect { inner.dialect }
     var location: String { inner.location }
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.write { try body(Counting(inner: $0, owner: self)) } }
-    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.concurrentWrite { try body(Counting(inner: $0, owner: self)) } }
+    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try inner.concurrentWrite { try body(Counting(inner: $0, owner: self)) }
+    }
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.read { try body(Counting(inner: $0, owner: self)) } }
     func schemaVersion() throws -> Int { try inner.schemaVersion() }
     var latestSchemaVersion: Int { inner.latestSchemaVersion }

@@ -9,6 +9,12 @@ import Testing
 
 /// `candidates.upload_indexes` rebuilds `candidates` and `upload_candidates` on databases that already hold
 /// data: nothing may be lost and every rule the old constraints enforced must still hold.
+///
+/// SQLite on purpose, whatever backend the test run chose: the step under test is SQLite's table
+/// rebuild (PostgreSQL runs `CandidatesSchema.candidatesUploadIndexesPostgreSQL` instead, on
+/// databases that never held data before it), the fixture carries explicit ids as a released
+/// SQLite database does, and the checks read `PRAGMA` and `sqlite_master`.
+/// `CandidatesSchemaRulesTests` holds the same rules against the PostgreSQL end state.
 @Suite struct UploadIndexesMigrationTests {
     private static let stamp = "2026-01-05T09:00:00.000Z"
     /// The schema the candidate tables need, with and without the step under test.

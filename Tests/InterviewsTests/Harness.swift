@@ -12,7 +12,7 @@ import TestSupport
 /// A temporary database and contexts over it, frozen at a given time.
 struct Harness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     static let gasStation: JSONValue = [
         ["name": "fuel_brand", "type": "enum", "description": "Which fuel brand you usually buy", "enum": ["Shell", "BP", "Aral", "Other"]],
         ["name": "visits_per_month", "type": "integer", "description": "How many times a month you fill up", "min": 0, "max": 100],
@@ -23,7 +23,7 @@ struct Harness {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-03-02T09:00:00Z", http: JSONValue? = nil,

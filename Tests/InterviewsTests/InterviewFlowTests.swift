@@ -208,7 +208,7 @@ import Testing
             for index in 0..<5 {
                 group.addTask {
                     // Each webhook is its own process with its own connection.
-                    let database = try SQLiteDatabase(path: path, migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
+                    let database = try TestDatabase.open(path, migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
                     let client = LLMClient(provider: llm, recorder: DatabaseLLMCallRecorder(database: database), function: "test")
                     let context = FunctionContext(function: "inbound-message", requestID: "r\(index)", config: Config(["TWILIO_SIGNATURE_CHECK": "off"]),
                                                   clock: BundleClock(frozenAt: Timestamp.parse("2026-03-02T09:05:00Z")!), logger: .discarding,

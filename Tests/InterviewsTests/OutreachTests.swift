@@ -143,7 +143,7 @@ extension OutreachTests {
         let sent = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<3 {
                 group.addTask {
-                    let database = try SQLiteDatabase(path: path, migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
+                    let database = try TestDatabase.open(path, migrations: ProvidersSchema.migrations + JobsSchema.migrations + InterviewsSchema.migrations)
                     let context = FunctionContext(function: "send-outreach", requestID: "run\(index)", config: Config(["OUTREACH_RATE_PER_MINUTE": "10"]),
                                                   clock: BundleClock(frozenAt: Timestamp.parse("2026-03-02T09:00:10Z")!), logger: .discarding,
                                                   deadline: Deadline(seconds: 30), database: database, transport: NoNetwork())

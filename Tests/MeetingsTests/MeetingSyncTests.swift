@@ -10,14 +10,14 @@ import Testing
 
 @Suite struct MeetingSyncTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let sync: MeetingSync
     let now = Timestamp.parse("2026-01-05T00:00:00Z")!
     var end: Date { now.addingTimeInterval(7 * 86_400) }
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         sync = MeetingSync(database: database, ownDomains: ["ourco.example"])
     }
 

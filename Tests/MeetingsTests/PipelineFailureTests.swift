@@ -15,12 +15,12 @@ import Testing
 /// the cause, a job resumes from that step, and draft ids that no longer match are flagged stale.
 @Suite struct PipelineFailureTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let now = SampleMeeting.now
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         try SampleMeeting.sync(into: database)
     }
 

@@ -9,7 +9,7 @@ import Store
 enum SampleMeeting {
     static let now = Timestamp.parse("2026-01-05T00:00:00Z")!
 
-    static func sync(into database: SQLiteDatabase) throws {
+    static func sync(into database: any Database) throws {
         let start = now.addingTimeInterval(86_400)
         let event = CalendarEvent(id: "m1", title: "Discovery call: Northwind", start: start, end: start.addingTimeInterval(1800),
                                   attendees: [.init(email: "alex@ourco.example", isOrganizer: true),

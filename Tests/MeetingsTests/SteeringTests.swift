@@ -44,7 +44,7 @@ import Testing
 
     @Test func versionsAreImmutableAndNumbered() throws {
         let directory = try TemporaryDirectory()
-        let store = SteeringStore(database: try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: MeetingsSchema.migrations))
+        let store = SteeringStore(database: try TestDatabase.open(directory.file("bundle.sqlite"), migrations: MeetingsSchema.migrations))
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         let first = try store.current(now: now)
         #expect(first.version == 1)

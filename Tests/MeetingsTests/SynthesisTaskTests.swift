@@ -14,7 +14,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
+        let database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations + MeetingsSchema.migrations)
         try SampleMeeting.sync(into: database)
         meeting = try #require(try MeetingStore(database: database).meeting(1))
     }
