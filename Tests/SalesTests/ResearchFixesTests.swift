@@ -155,6 +155,7 @@ final class Interloper: SQLExecutor {
     var interfered = false
 
     init(base: any SQLExecutor) { self.base = base }
+    var dialect: SQLDialect { base.dialect }
 
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         if !interfered, sql.contains("UPDATE sales_companies") {

@@ -22,6 +22,7 @@ final class InterceptingDatabase: Database {
     var writeTransactions: [[String]] { recorded.withLock { $0 } }
 
     var backend: String { base.backend }
+    var dialect: SQLDialect { base.dialect }
     var location: String { base.location }
     var latestSchemaVersion: Int { base.latestSchemaVersion }
     func schemaVersion() throws -> Int { try base.schemaVersion() }
@@ -33,6 +34,11 @@ final class InterceptingDatabase: Database {
         }
     }
 
+    /// Recorded like `write`: the interceptor sees row-level writes too.
+    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try write(body)
+    }
+
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         try base.read { sql in try body(Executor(base: sql, intercept: intercept) { _ in }) }
     }
@@ -41,6 +47,7 @@ final class InterceptingDatabase: Database {
         let base: any SQLExecutor
         let intercept: Intercept
         let record: (String) -> Void
+        var dialect: SQLDialect { base.dialect }
 
         func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
             try before(sql)
