@@ -70,8 +70,12 @@ private final class CountingDatabase: Database, Sendable {
     let statements = Mutex(0)
     init(_ inner: SQLiteDatabase) { self.inner = inner }
     var backend: String { inner.backend }
+    var dialect: SQLDialect { inner.dialect }
     var location: String { inner.location }
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.write { try body(Counting(inner: $0, owner: self)) } }
+    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try inner.concurrentWrite { try body(Counting(inner: $0, owner: self)) }
+    }
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T { try inner.read { try body(Counting(inner: $0, owner: self)) } }
     func schemaVersion() throws -> Int { try inner.schemaVersion() }
     var latestSchemaVersion: Int { inner.latestSchemaVersion }
@@ -79,6 +83,7 @@ private final class CountingDatabase: Database, Sendable {
     struct Counting: SQLExecutor {
         let inner: any SQLExecutor
         let owner: CountingDatabase
+        var dialect: SQLDialect { inner.dialect }
         func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
             owner.statements.withLock { $0 += 1 }
             return try inner.execute(sql, arguments)
