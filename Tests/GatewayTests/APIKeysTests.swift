@@ -7,13 +7,13 @@ import Testing
 
 @Suite struct APIKeysTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let keys: APIKeys
     let now = Date(timeIntervalSince1970: 1_780_000_000)
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: GatewaySchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: GatewaySchema.migrations)
         keys = APIKeys(database: database)
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// cross-site check for cookie requests that change something.
 @Suite struct AuthenticatorTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let now = Date(timeIntervalSince1970: 1_780_000_000)
     let token: String
     let user: SignedInUser
@@ -21,7 +21,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: GatewaySchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: GatewaySchema.migrations)
         user = try Users(database: database).upsert(issuer: "https://issuer.test", subject: "s1", email: "Ada@Example.com", name: "Ada",
                                                    pictureURL: nil, now: now)
         token = try Sessions(database: database).create(userID: user.id, now: now, lifetimeHours: 24, userAgent: "test").token

@@ -11,7 +11,7 @@ import Testing
     @Test func manyClaimersNeverShareAJob() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("bundle.sqlite")
-        let queue = JobQueue(database: try SQLiteDatabase(path: path, migrations: JobsSchema.migrations))
+        let queue = JobQueue(database: try TestDatabase.open(path, migrations: JobsSchema.migrations))
         let now = Date()
         for index in 0..<60 {
             _ = try queue.enqueue(.init(function: "health", input: ["n": .number(Double(index))], timeoutSeconds: 10), now: now)
@@ -19,7 +19,7 @@ import Testing
         let claimed = try await withThrowingTaskGroup(of: [Int].self) { group in
             for worker in 0..<6 {
                 group.addTask {
-                    let own = JobQueue(database: try SQLiteDatabase(path: path, migrations: JobsSchema.migrations))
+                    let own = JobQueue(database: try TestDatabase.open(path, migrations: JobsSchema.migrations))
                     var ids: [Int] = []
                     while let claim = try own.claim(worker: "w\(worker)", now: now, maxTimeout: 60) { ids.append(claim.job.id) }
                     return ids

@@ -13,7 +13,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        queue = JobQueue(database: try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: JobsSchema.migrations))
+        queue = JobQueue(database: try TestDatabase.open(directory.file("bundle.sqlite"), migrations: JobsSchema.migrations))
     }
 
     func enqueue(_ function: String = "health", input: JSONValue = [:], key: String? = nil, maxAttempts: Int = 3,

@@ -22,7 +22,7 @@ private func hostname() -> String {
 
     init() throws {
         directory = try TemporaryDirectory()
-        queue = JobQueue(database: try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: JobsSchema.migrations))
+        queue = JobQueue(database: try TestDatabase.open(directory.file("bundle.sqlite"), migrations: JobsSchema.migrations))
         _ = try queue.enqueue(.init(function: "health", input: [:], timeoutSeconds: 600), now: start)
     }
 

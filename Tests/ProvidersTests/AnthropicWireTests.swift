@@ -8,7 +8,7 @@ import Testing
 @Suite struct AnthropicWireTests {
     @Test func forcedToolUseGivesStructuredOutput() async throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
+        let database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
         let server = try LoopbackServer.sequence([.json(200, anthropicAnswer(["greeting": "Good morning Ada", "words": 3]))])
         let provider = AnthropicProvider(baseURL: server.baseURL, apiKey: "sk-ant-test", model: "claude-sonnet-4-5",
                                          transport: CurlTransport())

@@ -157,12 +157,12 @@ import Testing
 /// the prompt version it used.
 @Suite struct LLMForPromptTypeTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     static let type = LLMPromptType(name: "greeting", purpose: "Greets.", defaultSystem: "You greet people.")
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
     }
 
     func context(_ values: [String: String], transport: any Transport) -> FunctionContext {

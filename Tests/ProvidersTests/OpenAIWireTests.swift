@@ -9,11 +9,11 @@ import Testing
 /// through real libcurl, recording into a real SQLite file.
 @Suite struct OpenAIWireTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations)
     }
 
     func client(_ server: LoopbackServer, attempts: Int = 1) -> LLMClient {

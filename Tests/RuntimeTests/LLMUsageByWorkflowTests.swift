@@ -23,11 +23,11 @@ import Testing
     }
 
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: Catalog.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: Catalog.migrations)
     }
 
     func usage(_ input: JSONValue) async throws -> JSONValue {

@@ -23,12 +23,12 @@ import Testing
                                        "token_endpoint": "https://id.example.com/token"]
 
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let transport = FakeTransport()
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: Catalog.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: Catalog.migrations)
     }
 
     func context(_ extra: [String: String] = [:], now: String = "2026-03-10T12:00:00Z", http: JSONValue? = nil) -> FunctionContext {

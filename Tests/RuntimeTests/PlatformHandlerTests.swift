@@ -12,11 +12,11 @@ import Testing
 
 @Suite struct PlatformHandlerTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: Catalog.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: Catalog.migrations)
     }
 
     func context(_ values: [String: String] = [:], now: String = "2026-03-10T12:00:00Z", llm: LLMClient? = nil) -> FunctionContext {

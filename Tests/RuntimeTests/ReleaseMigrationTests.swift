@@ -8,6 +8,8 @@ import Testing
 /// Databases made by the released binaries (44 executables, integer schema versions) open with the
 /// bundle's registry of per-module migrations and lose nothing: every row stays, every released
 /// step counts as applied and none runs again, the pending one (v7: `job_lease_holder`) applies.
+/// SQLite on purpose, on both test runs: the released binaries only ever wrote SQLite files, and
+/// these tests load their dumps and read `sqlite_master`.
 @Suite struct ReleaseMigrationTests {
     /// The release database loaded into a new file as the release left it (no ledger, no migration run).
     static func load(schemaVersion: Int, into directory: TemporaryDirectory) throws -> String {

@@ -11,13 +11,13 @@ import Workflows
 /// owner takes its run back at once, and what a success changes elsewhere is stored with it.
 @Suite struct WorkflowLeaseTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let store: WorkflowStore
     static let now = Timestamp.parse("2026-03-02T10:00:00Z")!
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: WorkflowsSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: WorkflowsSchema.migrations)
         store = WorkflowStore(database: database)
     }
 

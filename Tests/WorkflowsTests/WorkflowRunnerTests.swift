@@ -11,13 +11,13 @@ import Workflows
 /// outputs reused (never re-run), a failed output never reaching a later step, one claim per run.
 @Suite struct WorkflowRunnerTests {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let store: WorkflowStore
     static let now = Timestamp.parse("2026-03-02T10:00:00Z")!
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: WorkflowsSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: WorkflowsSchema.migrations)
         store = WorkflowStore(database: database)
     }
 
