@@ -155,7 +155,6 @@ final class Interloper: SQLExecutor {
     var interfered = false
 
     init(base: any SQLExecutor) { self.base = base }
-    var dialect: SQLDialect { base.dialect }
 
     var dialect: SQLDialect { base.dialect }
 

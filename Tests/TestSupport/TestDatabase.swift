@@ -18,19 +18,30 @@ package enum TestDatabase {
         return value
     }()
 
+    /// PgBouncer's socket for the same database (transaction pooling), when the run has one
+    /// (`infra/dev test` sets it): processes a test starts connect through it, as deployed.
+    package static let pooled: String? = {
+        guard let value = ProcessInfo.processInfo.environment["BUNDLE_TEST_POSTGRES_POOLED"]?.trimmingWhitespace(), !value.isEmpty else { return nil }
+        return value
+    }()
+
     package static var dialect: SQLDialect { postgres == nil ? .sqlite : .postgresql }
 
-    /// The `DATABASE_URL` of the database at `path`: the path itself on SQLite; on PostgreSQL the
-    /// run's settings with the path's role as the user (created now if needed).
+    /// The `DATABASE_URL` a process the test starts is handed for the database at `path`: the
+    /// path itself on SQLite; on PostgreSQL the run's PgBouncer (else the server) with the path's
+    /// role as the user (created now if needed).
     package static func url(_ path: String) throws -> String {
         guard let postgres else { return path }
         let role = try ensureRole(for: path, base: postgres)
-        return "\(postgres) user=\(role)"
+        return "\(pooled ?? postgres) user=\(role)"
     }
 
-    /// Opens (and migrates) the database at `path`.
+    /// Opens (and migrates) the database at `path`, in the test's own process: on PostgreSQL
+    /// straight to the server (a test that ends the server connection sees it end).
     package static func open(_ path: String, migrations: [Migration]) throws -> any Database {
-        try DatabaseLocation.open(Config(["DATABASE_URL": try url(path)]), migrations: migrations)
+        guard let postgres else { return try DatabaseLocation.open(Config(["DATABASE_URL": path]), migrations: migrations) }
+        let role = try ensureRole(for: path, base: postgres)
+        return try DatabaseLocation.open(Config(["DATABASE_URL": "\(postgres) user=\(role)"]), migrations: migrations)
     }
 
     /// `t_` and 24 hex digits of the path's SHA-256: a valid, unquoted identifier.
