@@ -156,6 +156,8 @@ final class Interloper: SQLExecutor {
 
     init(base: any SQLExecutor) { self.base = base }
 
+    var dialect: SQLDialect { base.dialect }
+
     func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
         if !interfered, sql.contains("UPDATE sales_companies") {
             interfered = true

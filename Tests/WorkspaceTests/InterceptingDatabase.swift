@@ -22,6 +22,7 @@ final class InterceptingDatabase: Database {
     var writeTransactions: [[String]] { recorded.withLock { $0 } }
 
     var backend: String { base.backend }
+    var dialect: SQLDialect { base.dialect }
     var location: String { base.location }
     var latestSchemaVersion: Int { base.latestSchemaVersion }
     func schemaVersion() throws -> Int { try base.schemaVersion() }
@@ -29,6 +30,13 @@ final class InterceptingDatabase: Database {
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         let index = recorded.withLock { $0.append([]); return $0.count - 1 }
         return try base.write { sql in
+            try body(Executor(base: sql, intercept: intercept) { statement in self.recorded.withLock { $0[index].append(statement) } })
+        }
+    }
+
+    func concurrentWrite<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        let index = recorded.withLock { $0.append([]); return $0.count - 1 }
+        return try base.concurrentWrite { sql in
             try body(Executor(base: sql, intercept: intercept) { statement in self.recorded.withLock { $0[index].append(statement) } })
         }
     }
@@ -41,6 +49,8 @@ final class InterceptingDatabase: Database {
         let base: any SQLExecutor
         let intercept: Intercept
         let record: (String) -> Void
+
+        var dialect: SQLDialect { base.dialect }
 
         func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int {
             try before(sql)
