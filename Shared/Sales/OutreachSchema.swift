@@ -6,7 +6,17 @@ import Store
 package enum OutreachSchema {
     package static let migrations: [Migration] = [drafts, matchRun]
 
-    static let drafts = Migration("sales.outreach_drafts", """
+    static let drafts = Migration("sales.outreach_drafts", draftsSQL, postgres: postgresDrafts)
+
+    /// PostgreSQL: the table as translated, then the reference from `sales_event_matches.draft_id`
+    /// that `EventsSchema.postgresMatches` could not declare before this table existed.
+    static let postgresDrafts = (try? PostgresDDL.translate(draftsSQL, migration: "sales.outreach_drafts")).map { $0 + """
+        ;
+        ALTER TABLE sales_event_matches ADD CONSTRAINT sales_event_matches_draft_id_fkey
+            FOREIGN KEY (draft_id) REFERENCES sales_outreach_drafts (id) ON DELETE SET NULL;
+        """ }
+
+    static let draftsSQL = """
         CREATE TABLE sales_outreach_drafts (
             id INTEGER PRIMARY KEY,
             prospect_id INTEGER NOT NULL REFERENCES sales_prospects (id),
@@ -25,7 +35,7 @@ package enum OutreachSchema {
         );
         CREATE INDEX sales_outreach_drafts_by_prospect ON sales_outreach_drafts (prospect_id, id);
         CREATE INDEX sales_outreach_drafts_by_event ON sales_outreach_drafts (event_id, id);
-        """)
+        """
 
     /// The event match run whose invitations step drafted the row (NULL for drafts an outreach
     /// request wrote): a succeeded match run removes the unsent, unedited ones it did not keep,
