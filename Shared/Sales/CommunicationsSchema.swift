@@ -1,3 +1,4 @@
+import Retrieval
 import Store
 
 /// The tables of past customer communications (entered or uploaded) and their searchable
@@ -54,7 +55,19 @@ package enum CommunicationsSchema {
         );
         """)
 
-    static let fullText = Migration("sales.communication_search", """
+    static let fullText = Migration("sales.communication_search", sqliteFullText, postgres: postgresFullText)
+
+    /// PostgreSQL: a stored generated `tsvector` of subject and text (`english`, diacritics
+    /// removed) with a GIN index, and a view of the FTS5 table's name (`rowid`, `document`) that
+    /// `FullTextSearch` queries.
+    static let postgresFullText = """
+        ALTER TABLE sales_communication_chunks ADD COLUMN search_words tsvector
+            GENERATED ALWAYS AS (\(FullTextSearch.postgresDocument("subject || ' ' || text", tokens: .stemmedWords))) STORED;
+        CREATE INDEX sales_communication_chunks_search_words ON sales_communication_chunks USING GIN (search_words);
+        CREATE VIEW sales_communication_chunks_fts AS SELECT id AS rowid, search_words AS document FROM sales_communication_chunks;
+        """
+
+    static let sqliteFullText = """
         CREATE VIRTUAL TABLE sales_communication_chunks_fts USING fts5(
             subject, text,
             content = 'sales_communication_chunks', content_rowid = 'id',
@@ -72,7 +85,7 @@ package enum CommunicationsSchema {
             VALUES ('delete', old.id, old.subject, old.text);
             INSERT INTO sales_communication_chunks_fts (rowid, subject, text) VALUES (new.id, new.subject, new.text);
         END;
-        """)
+        """
 
     /// An upload is the file's bytes with the values given with it: the column `sha256` (unique
     /// since the first step, kept to spare a rebuild of the referenced table) now holds that key,

@@ -1,3 +1,4 @@
+import Retrieval
 import Store
 
 /// The tables of the solution search index; part of `SalesSchema.migrations`. The full-text index
@@ -10,7 +11,20 @@ import Store
 package enum SolutionSearchSchema {
     package static let migrations: [Migration] = [fullText, searchHash]
 
-    static let fullText = Migration("sales.solution_search", """
+    static let fullText = Migration("sales.solution_search", sqliteFullText, postgres: postgresFullText)
+
+    /// PostgreSQL: an expression GIN index on the four columns' `english` `tsvector` (the
+    /// catalogue is small and read with `SELECT *`: no stored column) and a view of the FTS5
+    /// table's name (`rowid`, `document`) that `FullTextSearch` queries.
+    static let postgresFullText = """
+        CREATE INDEX sales_solutions_search_words ON sales_solutions USING GIN ((\(document)));
+        CREATE VIEW sales_solutions_fts AS SELECT id AS rowid, \(document) AS document FROM sales_solutions;
+        """
+
+    static let document = FullTextSearch.postgresDocument("name || ' ' || description || ' ' || use_cases || ' ' || keywords",
+                                                           tokens: .stemmedWords)
+
+    static let sqliteFullText = """
         CREATE VIRTUAL TABLE sales_solutions_fts USING fts5(
             name, description, use_cases, keywords,
             content = 'sales_solutions', content_rowid = 'id',
@@ -32,7 +46,7 @@ package enum SolutionSearchSchema {
             INSERT INTO sales_solutions_fts (rowid, name, description, use_cases, keywords)
             VALUES (new.id, new.name, new.description, new.use_cases, new.keywords);
         END;
-        """)
+        """
 
     /// `search_hash`: the hash of the row's search text, written with the row; `embedded_hash`:
     /// the hash of the text its vector was made from, written with the vector. A row where they

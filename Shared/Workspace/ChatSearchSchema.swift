@@ -1,3 +1,4 @@
+import Retrieval
 import Store
 
 /// The full-text indexes of the workspace, kept by triggers in the same transaction as the rows
@@ -15,11 +16,47 @@ import Store
 ///
 /// The chunks' delete trigger also removes the chunk's vector (`retrieval_vectors` has no
 /// foreign key to point at chunks), so deleting a conversation removes all its search hits.
-/// The SQLite-specific query side lives in `ChatFullText` (the PostgreSQL port swaps both).
+/// The query side, for both backends, lives in `ChatFullText` (through `FullTextSearch`).
+///
+/// PostgreSQL (`postgres:`): the same names are views over the indexed tables, each with
+/// `rowid` (the id) and `document`, so the query side and its filters are the same text:
+/// `workspace_chunks_words` reads a stored generated `tsvector` column (`english`, diacritics
+/// removed) with a GIN index; `workspace_chunks_trigrams` the lowered text with a `pg_trgm` GIN
+/// index (the extension is trusted: created here when missing by a role that may create in the
+/// database, else it must already be there); `workspace_titles` an expression GIN index on the
+/// title's `simple` `tsvector` (titles are short: no stored column). Generated columns and
+/// expression indexes can never drift from their rows, so no triggers keep them; one PL/pgSQL
+/// trigger removes a deleted chunk's vector, as the SQLite delete trigger does.
 package enum ChatSearchSchema {
     package static let migrations: [Migration] = [fullText]
 
-    static let fullText = Migration("workspace.search", """
+    static let fullText = Migration("workspace.search", sqliteFullText, postgres: postgresFullText)
+
+    static let postgresFullText = """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        ALTER TABLE workspace_chunks ADD COLUMN search_words tsvector
+            GENERATED ALWAYS AS (\(FullTextSearch.postgresDocument("text", tokens: .stemmedWords))) STORED;
+        CREATE INDEX workspace_chunks_search_words ON workspace_chunks USING GIN (search_words);
+        CREATE VIEW workspace_chunks_words AS SELECT id AS rowid, search_words AS document FROM workspace_chunks;
+        CREATE INDEX workspace_chunks_search_trigrams ON workspace_chunks
+            USING GIN ((\(FullTextSearch.postgresTrigramText("text"))) gin_trgm_ops);
+        CREATE VIEW workspace_chunks_trigrams AS
+            SELECT id AS rowid, \(FullTextSearch.postgresTrigramText("text")) AS document FROM workspace_chunks;
+        CREATE INDEX workspace_conversations_search_titles ON workspace_conversations
+            USING GIN ((\(FullTextSearch.postgresDocument("title", tokens: .words))));
+        CREATE VIEW workspace_titles AS
+            SELECT id AS rowid, \(FullTextSearch.postgresDocument("title", tokens: .words)) AS document FROM workspace_conversations;
+        CREATE FUNCTION workspace_chunks_drop_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM retrieval_vectors WHERE collection = 'workspace.chunks' AND item_id = OLD.id;
+            RETURN OLD;
+        END
+        $$;
+        CREATE TRIGGER workspace_chunks_search_delete AFTER DELETE ON workspace_chunks
+            FOR EACH ROW EXECUTE FUNCTION workspace_chunks_drop_vector();
+        """
+
+    static let sqliteFullText = """
         CREATE VIRTUAL TABLE workspace_chunks_words USING fts5(
             text, content = 'workspace_chunks', content_rowid = 'id',
             tokenize = 'porter unicode61 remove_diacritics 2'
@@ -57,5 +94,5 @@ package enum ChatSearchSchema {
             INSERT INTO workspace_titles (workspace_titles, rowid, title) VALUES ('delete', old.id, old.title);
             INSERT INTO workspace_titles (rowid, title) VALUES (new.id, new.title);
         END;
-        """)
+        """
 }

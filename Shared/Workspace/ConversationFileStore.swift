@@ -127,7 +127,7 @@ package struct ConversationFileStore: Sendable {
             var texts: [Text] = []
             var used = 0
             let rows = try sql.query("""
-                SELECT filename, SUBSTR(extracted_text, 1, ?) AS text FROM conversation_files
+                SELECT filename, SUBSTR(extracted_text, 1, CAST(? AS INTEGER)) AS text FROM conversation_files
                 WHERE conversation_id = ? AND stored_at IS NOT NULL AND extracted_text IS NOT NULL ORDER BY id LIMIT 50
                 """, [perFile, conversationID])
             for row in rows where used < total {

@@ -28,7 +28,7 @@ extension ConversationStore {
             // through the title index (any case, diacritics folded: "uber" finds "Über").
             let substring = "lower(title) LIKE ? ESCAPE '\\'"
             arguments.append(LikePattern.containing(query.lowercased()))
-            if let words = ChatFullText.titleWordsFilter(query) {
+            if let words = ChatFullText.titleWordsFilter(query, dialect: database.dialect) {
                 conditions.append("(\(substring) OR \(words.sql))")
                 arguments += words.arguments
             } else {

@@ -12,7 +12,7 @@ import Testing
 /// files written by independent writers (Python's `email` package, python-docx).
 struct CommunicationHarness: SolutionSearchHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         (directory, database) = try Self.makeDatabase()

@@ -230,9 +230,13 @@ import Testing
         let blank = await harness.error { _ = try await harness.run(CreateCommunicationHandler(), ["company_name": "Acme", "subject": "s", "content": "\u{0}\u{0}"]) }
         #expect(blank?.details?.first?.field == "content")
         #expect(Array(DocxText.text(ofDocumentXML: Array("<w:p><w:t>a&#0;b&#x1B;c</w:t></w:p>".utf8)).utf8) == Array("abc".utf8))
-        let nul = "\u{0}"
-        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE instr(content, ?) > 0 OR instr(subject, ?) > 0", nul, nul) == 0)
-        #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks WHERE instr(text, ?) > 0", nul) == 0)
+        // PostgreSQL cannot hold (or even take as a parameter) U+0000, so the stores above are the
+        // check there; SQLite would store it, so look.
+        if TestDatabase.dialect == .sqlite {
+            let nul = "\u{0}"
+            #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communications WHERE instr(content, ?) > 0 OR instr(subject, ?) > 0", nul, nul) == 0)
+            #expect(try harness.count("SELECT COUNT(*) AS n FROM sales_communication_chunks WHERE instr(text, ?) > 0", nul) == 0)
+        }
     }
 
     @Test func utf16TextWithAByteOrderMarkIsRead() async throws {

@@ -17,21 +17,21 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("bundle.sqlite")
         let migrations = ProvidersSchema.migrations + SalesSchema.migrations
-        _ = try SQLiteDatabase(path: path, migrations: migrations)
+        _ = try TestDatabase.open(path, migrations: migrations)
         let files = [Self.sheet(0..<300, company: "Acme Corp"), Self.sheet(150..<450, company: "ACME Corporation"),
                      Self.sheet(0..<300, company: "Acme Corp")]
         let now = Timestamp.parse("2026-12-02T09:00:00Z")!
         let results = try await withThrowingTaskGroup(of: (Int, Int, Bool).self) { group in
             for file in files {
                 group.addTask {
-                    let store = ProspectStore(database: try SQLiteDatabase(path: path, migrations: migrations))
+                    let store = ProspectStore(database: try TestDatabase.open(path, migrations: migrations))
                     let (record, created) = try store.importSheet(try ProspectSheet(text: file), source: try CSVSource(text: file, fileName: nil), now: now)
                     return (record.created, record.updated, created)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        let database = try SQLiteDatabase(path: path, migrations: migrations)
+        let database = try TestDatabase.open(path, migrations: migrations)
         let count = { (sql: String) in try database.read { try $0.queryOne(sql)?.int("n") ?? 0 } }
         #expect(try count("SELECT COUNT(*) AS n FROM sales_prospects") == 450)
         #expect(try count("SELECT COUNT(*) AS n FROM sales_companies") == 1)

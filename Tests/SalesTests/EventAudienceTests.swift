@@ -28,7 +28,7 @@ struct EventAudienceTests {
 
     @Test func sqlAndSwiftAgreeOnWhoTheEventIsFor() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: SalesSchema.migrations)
+        let database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: SalesSchema.migrations)
         let people: [(title: String, industry: String?, status: String)] = [
             ("CTO", "Manufacturing", "new"), ("Chief Technology Officer", "manufacturing ", "researched"), ("VP of Engineering", "Logistics", "new"),
             ("Vice President, Engineering", "Logistics", "contacted"), ("Engineering Manager", "Logistics", "new"), ("Head of IT (EMEA)", "Logistics", "new"),

@@ -16,14 +16,14 @@ import Workflows
 /// calls it serves at once; and an `OutreachDrafting` fake that stores drafts and records calls.
 final class EventMatchHarness: Sendable {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let llm: FakeRelevanceLLM
     let outreach: FakeOutreach
     static let candidates = 200
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + JobsSchema.migrations
                                       + SalesSchema.migrations + WorkflowsSchema.migrations + RetrievalSchema.migrations)
         llm = try FakeRelevanceLLM()
         outreach = FakeOutreach(database: database)
@@ -132,11 +132,11 @@ final class FakeRelevanceLLM: Sendable {
 /// the requests; fails for the prospects in `failing`, and, like the real one, refuses with
 /// `conflict` a prospect whose latest research has not succeeded unless `allow_without_research`.
 final class FakeOutreach: OutreachDrafting, Sendable {
-    let database: SQLiteDatabase
+    let database: any Database
     let requests = Mutex<[OutreachRequest]>([])
     let failing = Mutex<Set<Int>>([])
 
-    init(database: SQLiteDatabase) {
+    init(database: any Database) {
         self.database = database
     }
 

@@ -16,7 +16,7 @@ final class OutreachHarness: Sendable {
     let wins: FakeSimilarWins
     /// Whether workflow steps retry as in production (WORKFLOW_RETRY_* unset) rather than once.
     let defaultRetries: Bool
-    var database: SQLiteDatabase { research.database }
+    var database: any Database { research.database }
 
     static let winURL = "https://customers.example/globex-mainframe-story"
 

@@ -10,11 +10,11 @@ import TestSupport
 /// prospect functions called as the runtime calls them (JSON in, JSON out).
 struct ProspectHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
     }
 
     func context(now: String = "2026-12-02T09:00:00Z") -> FunctionContext {

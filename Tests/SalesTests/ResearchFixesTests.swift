@@ -31,14 +31,14 @@ import Workflows
     @Test func anOutcomeThatCannotBeStoredFailsTheRunAndTheNextRequestStoresItWithoutRepeatingSteps() async throws {
         let harness = try ResearchHarness()
         try harness.database.write { sql in
-            try sql.execute("CREATE TRIGGER refuse_company_update BEFORE UPDATE ON sales_companies BEGIN SELECT RAISE(ABORT, 'disk gone'); END")
+            try FailingTrigger.create(sql, "refuse_company_update", before: "UPDATE", on: "sales_companies", message: "disk gone")
         }
         let first = try await harness.research()
         #expect(first["research"]?["status"] == "failed" && first["research"]?["failed_step"] == "record_result",
                 "never left running, never succeeded without its outcome: \(first)")
         #expect(try harness.database.read { try $0.queryOne("SELECT status FROM sales_prospects WHERE id = 1")?.string("status") } == "new")
 
-        try harness.database.write { sql in try sql.execute("DROP TRIGGER refuse_company_update") }
+        try harness.database.write { sql in try FailingTrigger.drop(sql, "refuse_company_update", on: "sales_companies") }
         let retried = try await harness.research()
         #expect(retried["ran"] == true && retried["research"]?["status"] == "succeeded")
         #expect(retried["research"]?["resumed_from_run_id"] == 1)

@@ -13,7 +13,7 @@ import Workflows
 /// tier 2) and contexts that hand them in, so the research functions run as the worker runs them.
 final class ResearchHarness: Sendable {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     let search: ResearchFakeSearch
     let matching: ResearchFakeMatching
     let enriching: ResearchFakeEnriching
@@ -25,7 +25,7 @@ final class ResearchHarness: Sendable {
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"),
+        database = try TestDatabase.open(directory.file("bundle.sqlite"),
                                       migrations: ProvidersSchema.migrations + JobsSchema.migrations + SalesSchema.migrations + WorkflowsSchema.migrations)
         search = ResearchFakeSearch(results: [
             SearchResult(url: Self.newsURL, title: "Acme Corp moves its legacy mainframe to the cloud",

@@ -7,7 +7,7 @@ import Testing
 @Suite struct SalesSchemaTests {
     @Test func migratesAFreshDatabaseAndKeepsCompaniesUniqueByKey() throws {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
+        let database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
         try database.write { db in
             try db.execute("INSERT INTO sales_companies (name, name_key, created_at, updated_at) VALUES ('Acme Corp', 'acme', 'x', 'x')")
         }

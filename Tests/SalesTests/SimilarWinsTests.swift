@@ -99,14 +99,14 @@ import Testing
     /// answers `pending`, never an error a client would retry into a second copy; a retried
     /// upload reports that upload's real missing vectors, not `complete`.
     @Test func failuresAfterTheCommitAnswerPendingAndADuplicateUploadReportsItsMissingVectors() async throws {
-        try harness.database.write { try $0.execute("CREATE TRIGGER no_vectors BEFORE INSERT ON retrieval_vectors BEGIN SELECT RAISE(ABORT, 'vector store down'); END") }
+        try harness.database.write { try FailingTrigger.create($0, "no_vectors", before: "INSERT", on: "retrieval_vectors", message: "vector store down") }
         let stored = try await add("Route planning", "Route planning for 80 vans.", outcome: "won")
         #expect(stored.output["embedding"]?["status"] == "pending")
         #expect(stored.output["embedding"]?["pending"] == 1)
         #expect(stored.output["embedding"]?["job_id"]?.intValue != nil)
         #expect(stored.output["embedding"]?["message"]?.stringValue?.contains("vector store down") == true)
 
-        try harness.database.write { try $0.execute("CREATE TRIGGER no_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'queue down'); END") }
+        try harness.database.write { try FailingTrigger.create($0, "no_jobs", before: "INSERT", on: "jobs", message: "queue down") }
         try harness.database.write { try $0.execute("DELETE FROM jobs") }
         let unqueued = try await add("Depot scheduling", "Depot scheduling for the vans.", outcome: "won")
         #expect(unqueued.output["embedding"]?["status"] == "pending")
@@ -125,7 +125,7 @@ import Testing
         #expect(retried["embedding"]?["status"] == "pending")
         #expect(retried["embedding"]?["pending"]?.intValue == chunks, "the upload's own missing vectors")
 
-        try harness.database.write { try $0.execute("DROP TRIGGER no_vectors"); try $0.execute("DROP TRIGGER no_jobs") }
+        try harness.database.write { try FailingTrigger.drop($0, "no_vectors", on: "retrieval_vectors"); try FailingTrigger.drop($0, "no_jobs", on: "jobs") }
         let healed = try await harness.upload(notes, name: "fleet.txt", ["company_name": "Acme", "outcome": "won"])
         #expect(healed["duplicate"] == true)
         #expect(healed["embedding"]?["status"] == "complete")

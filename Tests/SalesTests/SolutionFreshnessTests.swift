@@ -32,7 +32,7 @@ final class FailingAfterEmbedder: Embedder {
 /// leaves them so, and says which), and hits found only by vectors must clear a similarity floor.
 @Suite struct SolutionFreshnessTests: SolutionSearchHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
     static let header = "name,category,description,use_cases,industries,keywords,pricing_model,docs_url\n"
     static let queues = "Amazon SQS,Application Integration,Queues.,Decoupling,all,queue,Per request,https://aws.amazon.com/sqs/\n"
 

@@ -12,13 +12,13 @@ import TestSupport
 /// function context over it with a chosen embedder, and calling a handler with JSON.
 protocol SolutionSearchHarness {
     var directory: TemporaryDirectory { get }
-    var database: SQLiteDatabase { get }
+    var database: any Database { get }
 }
 
 extension SolutionSearchHarness {
-    static func makeDatabase() throws -> (TemporaryDirectory, SQLiteDatabase) {
+    static func makeDatabase() throws -> (TemporaryDirectory, any Database) {
         let directory = try TemporaryDirectory()
-        let database = try SQLiteDatabase(path: directory.file("bundle.sqlite"),
+        let database = try TestDatabase.open(directory.file("bundle.sqlite"),
                                           migrations: ProvidersSchema.migrations + JobsSchema.migrations + SalesSchema.migrations + RetrievalSchema.migrations)
         return (directory, database)
     }

@@ -39,7 +39,7 @@ struct FailingEmbedder: Embedder {
 
 @Suite struct SolutionSearchTests: SolutionSearchHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     init() throws {
         (directory, database) = try Self.makeDatabase()

@@ -3,6 +3,7 @@ import Foundation
 import Providers
 import Runtime
 import Store
+import TestSupport
 import Testing
 import Workspace
 
@@ -235,7 +236,9 @@ import Workspace
     /// A database may hand a deleted file's id out again (SQLite does for the newest row; ids are
     /// plain identities, portable to PostgreSQL): a link still in its lifetime must not serve the
     /// later file, since the link signs the file's SHA-256 too.
-    @Test func aLinkToADeletedFileNeverServesALaterFileWithItsID() async throws {
+    /// SQLite only: PostgreSQL's identities never hand an id out again, so the case cannot arise.
+    @Test(.enabled(if: TestDatabase.dialect == .sqlite))
+    func aLinkToADeletedFileNeverServesALaterFileWithItsID() async throws {
         let first = try await upload(SampleFiles.png, "first.png")
         let firstID = try #require(first["id"]?.intValue)
         let input = try linkInput(try #require(try await link(firstID)["url"]?.stringValue))

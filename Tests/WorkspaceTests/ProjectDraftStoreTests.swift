@@ -134,7 +134,7 @@ import Workspace
         let numbers = try await withThrowingTaskGroup(of: [Int].self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    let store = ProjectDraftStore(database: try SQLiteDatabase(path: path, migrations: migrations))
+                    let store = ProjectDraftStore(database: try TestDatabase.open(path, migrations: migrations))
                     return try await Task.detached {
                         try (0..<versionsEach).map { index in
                             try store.addVersion(conversationID: conversationID, title: "w\(writer)-\(index)", description: "d",

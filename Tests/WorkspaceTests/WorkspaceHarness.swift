@@ -15,13 +15,13 @@ import Workspace
 /// (input checked against the manifest, output against its schema).
 struct WorkspaceHarness {
     let directory: TemporaryDirectory
-    let database: SQLiteDatabase
+    let database: any Database
 
     static let now = "2026-12-02T09:00:00Z"
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"),
+        database = try TestDatabase.open(directory.file("bundle.sqlite"),
                                       migrations: ProvidersSchema.migrations + JobsSchema.migrations + RetrievalSchema.migrations
                                           + WorkspaceSchema.migrations)
     }
