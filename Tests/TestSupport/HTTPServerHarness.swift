@@ -92,8 +92,11 @@ package final class NginxServer: @unchecked Sendable {
     package let state: TemporaryDirectory
     package let mode: Mode
 
-    /// The database the site's functions use.
+    /// The database the site's functions use, named by its SQLite path (TestDatabase maps it to
+    /// a PostgreSQL role and schema in the test run's PostgreSQL pass).
     package var databasePath: String { state.file("root/var/bundle.sqlite") }
+    /// The `DATABASE_URL` the site's functions (and any process a test starts on its behalf) use.
+    package let databaseURL: String
 
     package static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -105,6 +108,7 @@ package final class NginxServer: @unchecked Sendable {
                  scheduleTick: Double? = nil) throws {
         self.mode = mode
         state = try TemporaryDirectory()
+        databaseURL = try TestDatabase.url(state.file("root/var/bundle.sqlite"))
         let probe = try LoopbackServer { _ in .text(200, "") }
         port = probe.port
         probe.stop()
@@ -114,7 +118,9 @@ package final class NginxServer: @unchecked Sendable {
         arguments += scheduleTick.map { ["--schedule-tick", String($0)] } ?? ["--no-schedule"]
         let result = try Binaries.run("/bin/bash", arguments: arguments,
                                       environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                                    "LOG_LEVEL": "warning"].merging(environment) { $1 },
+                                                    "LOG_LEVEL": "warning"]
+                                        .merging(TestDatabase.dialect == .postgresql ? ["DATABASE_URL": databaseURL] : [:]) { $1 }
+                                        .merging(environment) { $1 },
                                       workingDirectory: state.path)
         guard result.exitCode == 0 else { throw BundleError(.internal, "infra/dev serve failed: \(result.stderr)") }
     }
@@ -137,7 +143,7 @@ package final class NginxServer: @unchecked Sendable {
     /// the default (read and write), `["read", "write", "admin"]` reaches adminOnly routes too.
     package func createKey(_ name: String = "test", scopes: [String]? = nil) throws -> String {
         let listed = scopes.map { ", \"scopes\": [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? ""
-        let result = try Binaries.run("create-api-key", stdin: "{\"name\": \"\(name)\"\(listed)}", environment: ["DATABASE_URL": databasePath],
+        let result = try Binaries.run("create-api-key", stdin: "{\"name\": \"\(name)\"\(listed)}", environment: ["DATABASE_URL": databaseURL],
                                       workingDirectory: state.path)
         guard let key = result.json?["key"]?.stringValue else { throw BundleError(.internal, "create-api-key failed: \(result.stdoutText)") }
         return key
