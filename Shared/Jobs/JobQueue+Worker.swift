@@ -23,9 +23,15 @@ extension JobQueue {
     ///
     /// Leases held by a worker on this host whose process is gone are ended first (`holder` is
     /// the claiming worker; `isRunning` asks whether a process id runs here).
-    package func claim(worker: String, holder: LeaseHolder = .current, now: Date, maxTimeout: Double,
+    ///
+    /// `now` nil reads the database's clock, so workers on hosts whose clocks disagree agree on
+    /// when a lease ends; a fixed time (`BUNDLE_NOW`, tests) is used as given. Row-level: the job
+    /// is selected `FOR UPDATE SKIP LOCKED` (PostgreSQL), so concurrent claimers each take a
+    /// different row without waiting; leases that ran out are taken before queued jobs.
+    package func claim(worker: String, holder: LeaseHolder = .current, now fixedNow: Date?, maxTimeout: Double,
                        isRunning: (Int) -> Bool = LeaseHolder.isRunning(pid:)) throws -> Claim? {
-        try database.write { sql in
+        try database.concurrentWrite { sql in
+            let now = try fixedNow ?? sql.databaseTime()
             // Idempotent: two workers ending the same dead holder's leases write the same thing.
             let holders = try sql.query("""
                 SELECT DISTINCT lease_pid FROM jobs WHERE status = 'running' AND lease_host = ? AND lease_expires_at > ?
@@ -38,13 +44,17 @@ extension JobQueue {
                     """, now, holder.host, pid, now)
             }
             while true {
-                let candidate = try sql.queryOne("""
-                    SELECT * FROM jobs
-                    WHERE ((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at <= ?))
-                      AND timeout_s <= ?
+                // Two statements, each served by its partial index in order (one with OR would
+                // sort every due job on each claim).
+                let expired = try sql.queryOne("""
+                    SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= ? AND timeout_s <= ?
+                    ORDER BY lease_expires_at, id LIMIT 1
+                    """ + sql.forUpdateSkipLocked, now, maxTimeout)
+                let queued = try expired == nil ? sql.queryOne("""
+                    SELECT * FROM jobs WHERE status = 'queued' AND run_after <= ? AND timeout_s <= ?
                     ORDER BY run_after, id LIMIT 1
-                    """, now, now, maxTimeout)
-                guard let candidate else { return nil }
+                    """ + sql.forUpdateSkipLocked, now, maxTimeout) : nil
+                guard let candidate = expired ?? queued else { return nil }
                 let job = try Job(row: candidate)
                 let reclaimed = job.status == .running
                 if reclaimed && job.attempts >= job.maxAttempts {
@@ -57,6 +67,7 @@ extension JobQueue {
                 }
                 let timeout = try candidate.double("timeout_s")
                 let lease = now.addingTimeInterval(timeout + Self.leaseGrace)
+                // The row is this transaction's (locked above), so the update cannot miss it.
                 let row = try sql.queryOne("""
                     UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?,
                                     lease_host = ?, lease_pid = ?, started_at = ?, updated_at = ?, progress = 0,
@@ -91,7 +102,8 @@ extension JobQueue {
     package func finish(_ claim: Claim, worker: String, outcome: Outcome, retry: RetryPolicy, now: Date) throws -> Job.Status? {
         let job = claim.job
         let milliseconds = Int(outcome.duration.milliseconds)
-        return try database.write { sql in
+        // One conditional update of this worker's own row: no read to rely on.
+        return try database.concurrentWrite { sql in
             let status: Job.Status
             var runAfter: Date?
             var error: JSONValue = .null

@@ -2,9 +2,10 @@ import Core
 import FoundationEssentials
 import Store
 
-/// The durable job queue in the shared database. Every state change is one write transaction
-/// (`BEGIN IMMEDIATE` on SQLite), so two workers claiming at once never get the same job, and a
-/// worker that dies mid-job leaves a lease that expires and lets the job run again.
+/// The durable job queue in the shared database. Every state change is one transaction that
+/// relies on row locks and constraints, not on being the only writer (`concurrentWrite`): workers
+/// on several hosts claim side by side and never get the same job, and a worker that dies mid-job
+/// leaves a lease that expires (by the database's clock) and lets the job run again.
 package struct JobQueue: Sendable {
     package let database: any Database
 
@@ -38,24 +39,28 @@ package struct JobQueue: Sendable {
 
     /// Queues a job. With an idempotency key already used for the same function and input, returns
     /// that job (`created` false); the same key for another function or input is a conflict.
+    /// Row-level: the insert yields to a stored key (`ON CONFLICT DO NOTHING`), then the stored job
+    /// is read, so the same key sent to two hosts at once makes one job and both callers get it.
     package func enqueue(_ request: Request, now: Date) throws -> (job: Job, created: Bool) {
-        try database.write { sql in
-            if let key = request.idempotencyKey, let row = try sql.queryOne("SELECT * FROM jobs WHERE idempotency_key = ?", key) {
-                let existing = try Job(row: row)
-                guard existing.function == request.function, existing.input == request.input else {
-                    throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for job \(existing.id) with another function or input",
-                                      details: [ErrorDetail(field: "idempotency_key", problem: "already used for job \(existing.id)")])
-                }
-                return (existing, false)
-            }
-            let row = try sql.queryOne("""
+        try database.concurrentWrite { sql in
+            if let row = try sql.queryOne("""
                 INSERT INTO jobs (function, input, status, idempotency_key, max_attempts, timeout_s, run_after, principal,
                                   request_id, created_at, updated_at)
-                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
+                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING RETURNING *
                 """, request.function, request.input, request.idempotencyKey, request.maxAttempts, request.timeoutSeconds,
-                     request.runAfter ?? now, request.principal, request.requestID, now, now)
-            guard let row else { throw BundleError(.internal, "the job was not stored") }
-            return (try Job(row: row), true)
+                     request.runAfter ?? now, request.principal, request.requestID, now, now) {
+                return (try Job(row: row), true)
+            }
+            guard let key = request.idempotencyKey, let row = try sql.queryOne("SELECT * FROM jobs WHERE idempotency_key = ?", key) else {
+                throw BundleError(.internal, "the job was not stored")
+            }
+            let existing = try Job(row: row)
+            guard existing.function == request.function, existing.input == request.input else {
+                throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for job \(existing.id) with another function or input",
+                                  details: [ErrorDetail(field: "idempotency_key", problem: "already used for job \(existing.id)")])
+            }
+            return (existing, false)
         }
     }
 

@@ -86,7 +86,7 @@ package struct Worker: Sendable {
                 // holding long jobs back until the worker is idle ran pipelines one at a time
                 // (measured: 20 meetings took 4x longer). Jobs in flight finish within their own
                 // deadlines, well inside this function's.
-                guard let claim = try queue.claim(worker: id, now: clock.now(), maxTimeout: .greatestFiniteMagnitude) else {
+                guard let claim = try queue.claim(worker: id, now: clock.isFrozen ? clock.now() : nil, maxTimeout: .greatestFiniteMagnitude) else {
                     moreDue = false
                     break
                 }
@@ -119,7 +119,7 @@ package struct Worker: Sendable {
             if ContinuousClock.now >= end && running.isEmpty { break }
         }
         if moreDue || ContinuousClock.now >= end {
-            summary.stoppedBecause = (try? queue.hasDueJobs(now: clock.now())) == true ? "budget" : "drained"
+            summary.stoppedBecause = (try? queue.hasDueJobs(now: clock.isFrozen ? clock.now() : nil)) == true ? "budget" : "drained"
         }
         summary.elapsedMs = Int(started.duration(to: .now).milliseconds)
         return summary
@@ -176,9 +176,11 @@ package struct Worker: Sendable {
 
 extension JobQueue {
     /// Whether any job is due now (queued and past its time, or under an expired lease).
-    package func hasDueJobs(now: Date) throws -> Bool {
+    /// `now` nil: the database's clock, as `claim` reads it.
+    package func hasDueJobs(now fixedNow: Date?) throws -> Bool {
         try database.read { sql in
-            try sql.queryOne("""
+            let now = try fixedNow ?? sql.databaseTime()
+            return try sql.queryOne("""
                 SELECT 1 AS due FROM jobs WHERE (status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_expires_at <= ?) LIMIT 1
                 """, now, now) != nil
         }
