@@ -131,7 +131,10 @@ enum PostgresErrors {
 
     /// A connection that could not be made, as the contract error naming the fix.
     static func connectionFailure(_ libpqMessage: String, target: PostgresTarget) -> BundleError {
-        let message = target.scrub(libpqMessage.trimmingWhitespace())
+        // libpq's first line says what failed; the lines after it are hints ("Is the server
+        // running locally…?") that the message below gives in the bundle's words.
+        let firstLine = libpqMessage.split(whereSeparator: \.isNewline).first.map(String.init) ?? libpqMessage
+        let message = target.scrub(firstLine.trimmingWhitespace())
         let lower = message.lowercased()
         let where_ = "PostgreSQL at \(target.display)"
         let detail = [ErrorDetail(field: "DATABASE_URL", problem: message)]
