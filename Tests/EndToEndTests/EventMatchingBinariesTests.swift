@@ -13,7 +13,7 @@ import Testing
     /// Three prospects: a researched CTO in manufacturing (scores 75 offline: selected), a Head of
     /// IT without research (skipped unscored: it needs research first), and a retail CTO (filtered out).
     static func insertProspects(_ path: String) throws {
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         try database.write { sql in
             for (n, title, industry) in [(1, "CTO", "Manufacturing"), (2, "Head of IT", "manufacturing"), (3, "CTO", "Retail")] {
                 try sql.execute("""
@@ -45,8 +45,9 @@ import Testing
 
     @Test func theEventFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
+        let environment = Self.environment.merging(["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite"))]) { $1 }
         func pipe(_ function: String, _ fixture: String) throws -> ProcessResult {
-            try Binaries.run(function, stdin: try Fixtures.text("\(function)/\(fixture)"), environment: Self.environment, workingDirectory: directory.path)
+            try Binaries.run(function, stdin: try Fixtures.text("\(function)/\(fixture)"), environment: environment, workingDirectory: directory.path)
         }
         #expect(try pipe("get-event", "event-1.json").errorCode == "not_found")
         let created = try pipe("create-event", "summit.json")
@@ -54,7 +55,7 @@ import Testing
         #expect(created.json?["id"] == 1 && created.json?["event_date"] == "2026-05-14T07:00:00Z", "the date-time is stored in UTC")
         #expect(created.json?["target_roles"] == ["CTO", "VP Engineering", "Head of IT"])
         let bad = try Binaries.run("create-event", stdin: #"{"title": " ", "description": "d", "event_type": "summit", "event_date": "14/05/2026"}"#,
-                                   environment: Self.environment, workingDirectory: directory.path)
+                                   environment: environment, workingDirectory: directory.path)
         #expect(bad.errorCode == "validation_failed" && bad.exitCode == 65)
         let fields = Set(bad.json?["error"]?["details"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])
         #expect(fields == ["title", "event_date"], "\(bad.stdoutText)")
@@ -105,7 +106,7 @@ import Testing
         let again = try server.send("POST", "/api/v1/events/1/match-prospects", headers: json, body: #"{"threshold": 70}"#)
         #expect(again.json?["created"] == false && again.json?["run_id"] == start.json?["run_id"], "one active run per event")
         #expect(try server.send("GET", "/api/v1/events/1/matches", headers: json).json?["latest_run"]?["status"] == "queued")
-        let work = try Binaries.run("work", environment: Self.environment.merging(["DATABASE_URL": server.databasePath]) { $1 },
+        let work = try Binaries.run("work", environment: Self.environment.merging(["DATABASE_URL": server.databaseURL]) { $1 },
                                     workingDirectory: server.state.path)
         #expect(work.json?["succeeded"] == 1, "\(work.stdoutText) \(work.stderr)")
         let job = try server.send("GET", "/jobs/\(jobID)", headers: json).json

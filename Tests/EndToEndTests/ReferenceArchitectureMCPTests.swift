@@ -13,13 +13,16 @@ import Testing
 struct ReferenceArchitectureMCPTests {
     static let input = #"{"q": "serverless order processing", "industry": "Retail", "limit": 5}"#
     let directory: TemporaryDirectory
+    /// The processes' DATABASE_URL: the directory's SQLite file, or its PostgreSQL role.
+    let databaseURL: String
 
     init() throws {
         directory = try TemporaryDirectory()
+        databaseURL = try TestDatabase.url(directory.file("bundle.sqlite"))
     }
 
     func run(_ environment: [String: String], _ stdin: String = ReferenceArchitectureMCPTests.input) throws -> ProcessResult {
-        let base = ["DATABASE_URL": directory.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z",
+        let base = ["DATABASE_URL": databaseURL, "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z",
                     "UPSTREAM_MAX_ATTEMPTS": "1", "MCP_TIMEOUT_SECONDS": "60", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         return try Binaries.run("search-reference-architectures", stdin: stdin, environment: base.merging(environment) { $1 },
                                 workingDirectory: directory.path)
@@ -124,7 +127,7 @@ struct ReferenceArchitectureMCPTests {
         let mcp = try MCPTestServer(jsonResponse: true, mode: "architectures")
         try SalesResearchTests.insertProspect(directory.file("bundle.sqlite"))
         let environment = ["MCP_SERVER_URL": mcp.url, "SEARCH_PROVIDER": "offline", "WORKFLOW_RETRY_BASE_SECONDS": "0"]
-        let base = ["DATABASE_URL": directory.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-03-02T10:00:00Z",
+        let base = ["DATABASE_URL": databaseURL, "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-03-02T10:00:00Z",
                     "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
         let requested = try Binaries.run("research-prospect", stdin: #"{"id": 1}"#, environment: base, workingDirectory: directory.path)
         #expect(requested.exitCode == 0, "\(requested.stdoutText)")

@@ -11,13 +11,16 @@ import Testing
 @Suite(.serialized) struct ReferenceArchitectureTests {
     static let function = "search-reference-architectures"
     let directory: TemporaryDirectory
+    /// The processes' DATABASE_URL: the directory's SQLite file, or its PostgreSQL role.
+    let databaseURL: String
 
     init() throws {
         directory = try TemporaryDirectory()
+        databaseURL = try TestDatabase.url(directory.file("bundle.sqlite"))
     }
 
     var environment: [String: String] {
-        ["DATABASE_URL": directory.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z",
+        ["DATABASE_URL": databaseURL, "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z",
          "MCP_PROVIDER": "offline", "SEARCH_PROVIDER": "offline", "UPSTREAM_MAX_ATTEMPTS": "1"]
     }
 

@@ -18,7 +18,7 @@ import Testing
         let key = try server.createKey()
         let json = ["X-API-Key": key, "Content-Type": "application/json"]
         func work() throws -> JSONValue? {
-            let result = try Binaries.run("work", environment: Self.environment.merging(["DATABASE_URL": server.databasePath]) { $1 },
+            let result = try Binaries.run("work", environment: Self.environment.merging(["DATABASE_URL": server.databaseURL]) { $1 },
                                           workingDirectory: server.state.path)
             #expect(result.json?["failed"] == 0 && result.json?["dead"] == 0, "\(result.stdoutText) \(result.stderr)")
             return result.json

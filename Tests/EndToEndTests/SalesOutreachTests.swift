@@ -86,7 +86,8 @@ import Testing
     @Test func theOutreachFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
         let environment = ["LLM_PROVIDER": "offline", "SEARCH_PROVIDER": "offline", "MCP_SERVER_URL": "http://127.0.0.1:9/mcp",
-                           "WORKFLOW_RETRY_BASE_SECONDS": "0", "BUNDLE_NOW": "2026-03-02T10:00:00Z"]
+                           "WORKFLOW_RETRY_BASE_SECONDS": "0", "BUNDLE_NOW": "2026-03-02T10:00:00Z",
+                           "DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite"))]
         func pipe(_ function: String, _ fixture: String) throws -> ProcessResult {
             try Binaries.run(function, stdin: try Fixtures.text("\(function)/\(fixture)"), environment: environment, workingDirectory: directory.path)
         }
@@ -129,7 +130,8 @@ import Testing
         let upstreams = try Upstreams()
         upstreams.mode.value.withLock { $0 = mode }
         let directory = try TemporaryDirectory()
-        let environment = upstreams.environment.merging(["BUNDLE_NOW": "2026-03-02T10:00:00Z"]) { $1 }
+        let environment = upstreams.environment.merging(["BUNDLE_NOW": "2026-03-02T10:00:00Z",
+                                                         "DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite"))]) { $1 }
         func run(_ function: String, _ input: String) throws -> ProcessResult {
             try Binaries.run(function, stdin: input, environment: environment, workingDirectory: directory.path)
         }
@@ -156,7 +158,7 @@ import Testing
         let json = ["X-API-Key": try server.createKey(), "Content-Type": "application/json"]
         try SalesResearchTests.insertProspect(server.databasePath)
         func work() throws -> ProcessResult {
-            try Binaries.run("work", environment: upstreams.environment.merging(["DATABASE_URL": server.databasePath]) { $1 },
+            try Binaries.run("work", environment: upstreams.environment.merging(["DATABASE_URL": server.databaseURL]) { $1 },
                              workingDirectory: server.state.path)
         }
         let early = try server.send("POST", "/api/v1/prospects/1/outreach", headers: json, body: "{}")

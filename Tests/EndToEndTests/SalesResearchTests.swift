@@ -15,7 +15,7 @@ import Testing
     static let steps = ["gather_context", "research_company", "analyze_tech_stack", "identify_pain_points", "match_solutions", "synthesize_research"]
 
     static func insertProspect(_ path: String) throws {
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         try database.write { sql in
             try sql.execute("""
                 INSERT INTO sales_companies (name, name_key, industry, created_at, updated_at)
@@ -81,7 +81,8 @@ import Testing
     @Test func theResearchFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
         let environment = ["LLM_PROVIDER": "offline", "SEARCH_PROVIDER": "offline", "MCP_SERVER_URL": "http://127.0.0.1:9/mcp",
-                           "WORKFLOW_RETRY_BASE_SECONDS": "0", "BUNDLE_NOW": "2026-03-02T10:00:00Z"]
+                           "WORKFLOW_RETRY_BASE_SECONDS": "0", "BUNDLE_NOW": "2026-03-02T10:00:00Z",
+                           "DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite"))]
         func pipe(_ function: String, _ fixture: String) throws -> ProcessResult {
             try Binaries.run(function, stdin: try Fixtures.text("\(function)/\(fixture)"), environment: environment, workingDirectory: directory.path)
         }
@@ -129,7 +130,7 @@ import Testing
         let json = ["X-API-Key": try server.createKey(), "Content-Type": "application/json"]
         try Self.insertProspect(server.databasePath)
         func work() throws -> ProcessResult {
-            try Binaries.run("work", environment: upstreams.environment.merging(["DATABASE_URL": server.databasePath]) { $1 },
+            try Binaries.run("work", environment: upstreams.environment.merging(["DATABASE_URL": server.databaseURL]) { $1 },
                              workingDirectory: server.state.path)
         }
 

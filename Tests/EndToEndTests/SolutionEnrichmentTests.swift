@@ -25,7 +25,7 @@ import Testing
 
     init() throws {
         directory = try TemporaryDirectory()
-        database = try SQLiteDatabase(path: directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
+        database = try TestDatabase.open(directory.file("bundle.sqlite"), migrations: ProvidersSchema.migrations + SalesSchema.migrations)
     }
 
     func enricher(_ config: [String: String], at date: Date = SolutionEnrichmentTests.start) throws -> any SolutionEnriching {

