@@ -60,7 +60,7 @@ import Testing
         #expect(try server.send("GET", "/candidates/status?upload_id=1", headers: json).json?["state"] == "queued")
 
         let llm = try Self.llmServer()
-        let work = try Binaries.run("work", environment: ["DATABASE_URL": server.databasePath, "LLM_PROVIDER": "openai",
+        let work = try Binaries.run("work", environment: ["DATABASE_URL": server.databaseURL, "LLM_PROVIDER": "openai",
                                                           "LLM_BASE_URL": llm.baseURL + "/v1", "LLM_API_KEY": "sk-e2e",
                                                           "MAX_CONCURRENT_LLM_CALLS": "8"],
                                     workingDirectory: server.state.path)
@@ -120,7 +120,7 @@ import Testing
 
     @Test func theCandidateFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")

@@ -24,7 +24,7 @@ import Testing
 
     @Test func theFixturesPipeThroughTheBinary() throws {
         let directory = try TemporaryDirectory()
-        let environment = ["DATABASE_URL": directory.file("bundle.sqlite"), "BUNDLE_NOW": "2026-12-02T09:00:00Z"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z"]
         let first = try Binaries.run("import-chats", stdin: try Fixtures.text("import-chats/chatgpt-export.json"), environment: environment,
                                      workingDirectory: directory.path)
         #expect(first.exitCode == 0, "\(first.stdoutText) \(first.stderr)")
@@ -104,13 +104,14 @@ import Testing
         let file = Self.export(bytes: 50 << 20)
         let (type, bodyText) = ChatImportTests.multipart(files: [("conversations.json", file)])
         let body = Array(bodyText.utf8)
-        let created = try Binaries.run("create-api-key", stdin: #"{"name": "memory"}"#, environment: ["DATABASE_URL": directory.file("bundle.sqlite")],
+        let database = try TestDatabase.url(directory.file("bundle.sqlite"))
+        let created = try Binaries.run("create-api-key", stdin: #"{"name": "memory"}"#, environment: ["DATABASE_URL": database],
                                        workingDirectory: directory.path)
         let key = try #require(created.json?["key"]?.stringValue)
         let (result, peak) = try Binaries.runMeasuringPeakMemory(Binaries.path("bundle"), stdinBytes: body, environment: [
             "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/api/conversations/import",
             "PATH_INFO": "/api/conversations/import", "CONTENT_TYPE": type, "CONTENT_LENGTH": String(body.count),
-            "DATABASE_URL": directory.file("bundle.sqlite"), "HTTP_X_API_KEY": key, "LOG_LEVEL": "warning",
+            "DATABASE_URL": database, "HTTP_X_API_KEY": key, "LOG_LEVEL": "warning",
         ], workingDirectory: directory.path)
         let head = String(result.stdoutText.prefix(600))
         #expect(result.stdoutText.hasPrefix("Status: 200"), "\(head) \(result.stderr.suffix(600))")

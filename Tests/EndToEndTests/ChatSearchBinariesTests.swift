@@ -10,7 +10,7 @@ import Workspace
 /// conversations stored in the binaries' database, and one search through nginx + fcgiwrap.
 @Suite(.serialized) struct ChatSearchBinariesTests {
     static func seed(_ path: String) throws {
-        let store = ConversationStore(database: try SQLiteDatabase(path: path, migrations: Catalog.migrations))
+        let store = ConversationStore(database: try TestDatabase.open(path, migrations: Catalog.migrations))
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         _ = try store.save(ImportedConversation(source: .chatgpt, sourceID: "c-1", url: "https://chatgpt.com/share/c-1", title: "Lisbon trip", messages: [
             ImportedMessage(role: "user", content: "Plan four days in Lisbon in May."),
@@ -23,7 +23,7 @@ import Workspace
 
     @Test func searchAndReembedFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")

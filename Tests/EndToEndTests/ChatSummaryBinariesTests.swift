@@ -12,7 +12,7 @@ import Workspace
 @Suite(.serialized) struct ChatSummaryBinariesTests {
     static func seed(_ path: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let chat = ImportedConversation(source: .chatgpt, sourceID: "trip-1", title: "Trip planning", model: "gpt-4o", messages: [
             ImportedMessage(id: "m1", role: "user", content: "Where should I travel in May with a small budget?"),
             ImportedMessage(id: "m2", role: "assistant", content: "Lisbon in May is warm and the crowds are smaller than in summer. Porto is cheaper, and the trains between them are fast."),
@@ -31,7 +31,7 @@ import Workspace
     @Test func theSummaryFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
         try Self.seed(directory.file("var/bundle.sqlite"))
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")

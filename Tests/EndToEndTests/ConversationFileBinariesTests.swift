@@ -14,7 +14,7 @@ import Workspace
 
     static func seed(_ path: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let chat = ImportedConversation(source: .chatgpt, sourceID: "trip-1", title: "Trip planning", messages: [
             ImportedMessage(role: "user", content: "Where should I travel in May?"), ImportedMessage(role: "assistant", content: "Lisbon."),
         ])
@@ -35,7 +35,7 @@ import Workspace
     @Test func theFileFunctionsFromFixturesAsPipedBinaries() throws {
         let directory = try TemporaryDirectory()
         try Self.seed(directory.file("var/bundle.sqlite"))
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "FILE_URL_SECRET": Self.secret, "LLM_PROVIDER": "offline"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "FILE_URL_SECRET": Self.secret, "LLM_PROVIDER": "offline"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0, extra: [String: String] = [:]) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment.merging(extra) { $1 }, workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")

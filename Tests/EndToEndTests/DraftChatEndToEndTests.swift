@@ -15,7 +15,7 @@ import Workspace
     /// A conversation (id 1) with a generated draft.
     static func seed(_ path: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let chat = ImportedConversation(source: .chatgpt, sourceID: "trip-1", title: "Trip planning", model: "gpt-4o", messages: [
             ImportedMessage(id: "m1", role: "user", content: "Where should I travel in May with a small budget?"),
             ImportedMessage(id: "m2", role: "assistant", content: "Lisbon in May is warm; Porto is cheaper, and the trains between them are fast."),
@@ -28,7 +28,7 @@ import Workspace
     }
 
     static func draftTitle(_ path: String) throws -> String? {
-        try ProjectDraftStore(database: try SQLiteDatabase(path: path, migrations: Catalog.migrations)).draft(conversationID: 1)?.active.title
+        try ProjectDraftStore(database: try TestDatabase.open(path, migrations: Catalog.migrations)).draft(conversationID: 1)?.active.title
     }
 
     @Test func theChatFunctionsFromFixturesAsPipedBinaries() throws {
@@ -36,7 +36,8 @@ import Workspace
         let database = directory.file("var/bundle.sqlite")
         try Self.seed(database)
         func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
-            let result = try Binaries.run(name, stdin: stdin, environment: Self.environment, workingDirectory: directory.path)
+            let result = try Binaries.run(name, stdin: stdin, environment: Self.environment.merging(["DATABASE_URL": try TestDatabase.url(database)]) { $1 },
+                                          workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")
             let json = try #require(result.json, "\(name) printed no JSON: \(result.stdoutText)")
             if exit == 0, let manifest = Catalog.manifest(named: name) {

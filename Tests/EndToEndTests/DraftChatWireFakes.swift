@@ -136,7 +136,7 @@ struct DraftChatSite {
 
     /// The chat's rows in `llm_calls`, oldest first.
     func chatCalls() throws -> [Row] {
-        let database = try SQLiteDatabase(path: server.databasePath, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(server.databasePath, migrations: Catalog.migrations)
         return try database.read { try $0.query("SELECT * FROM llm_calls WHERE step = 'chat' ORDER BY id") }
     }
 }

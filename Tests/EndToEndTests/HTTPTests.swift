@@ -44,7 +44,7 @@ import Testing
         #expect(try server.send("GET", "/jobs", headers: ["X-API-Key": "fbk_not-a-key"]).status == 401)
         #expect(try server.send("GET", "/jobs", headers: ["X-API-Key": key]).status == 200)
         #expect(try server.send("GET", "/jobs", headers: ["Authorization": "Bearer \(key)"]).status == 200)
-        let revoked = try Binaries.run("revoke-api-key", stdin: #"{"name": "ops"}"#, environment: ["DATABASE_URL": server.databasePath],
+        let revoked = try Binaries.run("revoke-api-key", stdin: #"{"name": "ops"}"#, environment: ["DATABASE_URL": server.databaseURL],
                                        workingDirectory: server.state.path)
         #expect(revoked.json?["revoked_at"]?.stringValue != nil)
         #expect(try server.send("GET", "/jobs", headers: ["X-API-Key": key]).status == 401)

@@ -18,7 +18,7 @@ import Workspace
             request.path == "/v1/models" ? .json(200, ["object": "list", "data": [["id": "gpt-4o-mini"], ["id": "local-model-7b"]]])
                 : .json(404, ["error": ["message": "no such path"]])
         }
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline", "OPENAI_API_KEY": "sk-e2e-secret-key",
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline", "OPENAI_API_KEY": "sk-e2e-secret-key",
                            "OPENAI_BASE_URL": models.baseURL + "/v1"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment, workingDirectory: directory.path)
@@ -59,7 +59,7 @@ import Workspace
 
         let summary = try run("get-chat-summary", try Fixtures.text("get-chat-summary/conversation-1.json"))
         #expect(summary["prompt_version"] == "custom-1" && summary["provider"] == "offline")
-        let database = try SQLiteDatabase(path: directory.file("var/bundle.sqlite"), migrations: Catalog.migrations)
+        let database = try TestDatabase.open(directory.file("var/bundle.sqlite"), migrations: Catalog.migrations)
         let versions = try database.read { try $0.query("SELECT prompt_version FROM llm_calls").map { $0.optionalString("prompt_version") } }
         #expect(versions == ["custom-1"])
 

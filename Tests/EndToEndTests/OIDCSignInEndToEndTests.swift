@@ -94,7 +94,7 @@ import Testing
         #expect(!session.contains("Secure"))
         #expect(cookies.contains { $0.hasPrefix("bundle_login_state=;") && $0.contains("Max-Age=0") })
         let token = try #require(Self.cookieValue(session, "session_token"))
-        let database = try SQLiteDatabase(path: server.databasePath, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(server.databasePath, migrations: Catalog.migrations)
         let found = try #require(try Sessions(database: database).find(token: token, now: Date()))
         #expect(found.user.email == "ada@example.com" && found.user.subject == "sub-ada" && found.user.issuer == provider.issuer)
         if Catalog.manifest(named: "auth-me") != nil {
@@ -139,7 +139,9 @@ import Testing
     @Test func bothFunctionsPipedWithTheirFixtures() throws {
         let directory = try TemporaryDirectory()
         func run(_ name: String, _ fixture: String, environment: [String: String] = [:], exit: Int32) throws -> JSONValue {
-            let result = try Binaries.run(name, stdin: try Fixtures.text(fixture), environment: environment, workingDirectory: directory.path)
+            let result = try Binaries.run(name, stdin: try Fixtures.text(fixture),
+                                          environment: environment.merging(["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite"))]) { $1 },
+                                          workingDirectory: directory.path)
             #expect(result.exitCode == exit, "\(name): \(result.stdoutText) \(result.stderr)")
             return try #require(result.json, "\(name) printed no JSON: \(result.stdoutText)")
         }

@@ -30,7 +30,7 @@ import Testing
         #expect(queued["upload_id"] == .number(Double(uploadID)))
         #expect(queued["status"] == "queued")
         #expect(queued["candidates_total"] == 26)
-        let work = try Binaries.run("work", environment: ["DATABASE_URL": server.databasePath, "LLM_PROVIDER": "offline"],
+        let work = try Binaries.run("work", environment: ["DATABASE_URL": server.databaseURL, "LLM_PROVIDER": "offline"],
                                     workingDirectory: server.state.path)
         #expect(work.json?["succeeded"] == 1, "\(work.stdoutText) \(work.stderr)")
         let done = try #require(try server.send("GET", "/api/pluto/status", headers: auth).json)

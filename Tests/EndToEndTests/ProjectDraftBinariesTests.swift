@@ -13,7 +13,7 @@ import Workspace
 @Suite(.serialized) struct ProjectDraftBinariesTests {
     static func seed(_ path: String) throws {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let chat = ImportedConversation(source: .chatgpt, sourceID: "trip-1", title: "Trip planning", model: "gpt-4o", messages: [
             ImportedMessage(id: "m1", role: "user", content: "Where should I travel in May with a small budget? I like food and old towns."),
             ImportedMessage(id: "m2", role: "assistant", content: "Lisbon in May is warm and the crowds are smaller than in summer. Porto is cheaper, and the trains between them are fast."),
@@ -33,7 +33,7 @@ import Workspace
             return .json(200, ["data": ["projectCreate": ["success": true,
                                                           "project": ["id": "proj-e2e", "url": "https://linear.app/acme/project/trip-e2e"]]]])
         }
-        let environment = ["BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline", "LINEAR_API_KEY": "lin_api_E2EKEY000000000000",
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("var/bundle.sqlite")), "BUNDLE_NOW": "2026-12-02T09:00:00Z", "LLM_PROVIDER": "offline", "LINEAR_API_KEY": "lin_api_E2EKEY000000000000",
                            "LINEAR_TEAM_ID": "team-e2e", "LINEAR_API_URL": linear.baseURL + "/graphql"]
         func run(_ name: String, _ stdin: String, exit: Int32 = 0, environment extra: [String: String] = [:]) throws -> JSONValue {
             let result = try Binaries.run(name, stdin: stdin, environment: environment.merging(extra) { $1 }, workingDirectory: directory.path)

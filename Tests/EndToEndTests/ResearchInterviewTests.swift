@@ -44,7 +44,7 @@ import Testing
         #expect(created.json?["rejected_phones"]?.arrayValue?.count == 1)
         let id = try #require(created.json?["campaign"]?["id"]?.intValue)
         #expect(try server.send("POST", "/campaigns/\(id)/launch", headers: auth, body: "{}").status == 200)
-        let outreach = try Binaries.run("send-outreach", environment: ["DATABASE_URL": server.databasePath], workingDirectory: server.state.path)
+        let outreach = try Binaries.run("send-outreach", environment: ["DATABASE_URL": server.databaseURL], workingDirectory: server.state.path)
         #expect(outreach.json?["outreach"]?["sent"] == 3, "\(outreach.stdoutText) \(outreach.stderr)")
 
         // Signatures: missing, tampered, signed for the internal address: all 403, nothing stored.
