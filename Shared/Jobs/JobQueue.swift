@@ -39,10 +39,21 @@ package struct JobQueue: Sendable {
 
     /// Queues a job. With an idempotency key already used for the same function and input, returns
     /// that job (`created` false); the same key for another function or input is a conflict.
-    /// Row-level: the insert yields to a stored key (`ON CONFLICT DO NOTHING`), then the stored job
-    /// is read, so the same key sent to two hosts at once makes one job and both callers get it.
+    /// Row-level: a stored key is read first (a retry consumes no id), and the insert yields to a
+    /// key stored since (`ON CONFLICT DO NOTHING`, then the read again), so the same key sent to
+    /// two hosts at once makes one job and both callers get it.
     package func enqueue(_ request: Request, now: Date) throws -> (job: Job, created: Bool) {
         try database.concurrentWrite { sql in
+            func stored(_ key: String) throws -> (job: Job, created: Bool)? {
+                guard let row = try sql.queryOne("SELECT * FROM jobs WHERE idempotency_key = ?", key) else { return nil }
+                let existing = try Job(row: row)
+                guard existing.function == request.function, existing.input == request.input else {
+                    throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for job \(existing.id) with another function or input",
+                                      details: [ErrorDetail(field: "idempotency_key", problem: "already used for job \(existing.id)")])
+                }
+                return (existing, false)
+            }
+            if let key = request.idempotencyKey, let existing = try stored(key) { return existing }
             if let row = try sql.queryOne("""
                 INSERT INTO jobs (function, input, status, idempotency_key, max_attempts, timeout_s, run_after, principal,
                                   request_id, created_at, updated_at)
@@ -52,15 +63,10 @@ package struct JobQueue: Sendable {
                      request.runAfter ?? now, request.principal, request.requestID, now, now) {
                 return (try Job(row: row), true)
             }
-            guard let key = request.idempotencyKey, let row = try sql.queryOne("SELECT * FROM jobs WHERE idempotency_key = ?", key) else {
+            guard let key = request.idempotencyKey, let existing = try stored(key) else {
                 throw BundleError(.internal, "the job was not stored")
             }
-            let existing = try Job(row: row)
-            guard existing.function == request.function, existing.input == request.input else {
-                throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for job \(existing.id) with another function or input",
-                                  details: [ErrorDetail(field: "idempotency_key", problem: "already used for job \(existing.id)")])
-            }
-            return (existing, false)
+            return existing
         }
     }
 
