@@ -150,14 +150,19 @@ package struct CommunicationStore: Sendable {
                   (upload == nil ? nil : draft.row ?? 1) as Int?, upload?.fileName, upload?.sha256, now])
         guard let row else { return nil }
         guard let id = row.optionalInt("id") else { throw BundleError(.internal, "the communication row was not returned") }
-        var chunkIDs: [Int] = []
-        for (position, text) in CommunicationChunks.split(draft.content).enumerated() {
-            let chunk = try sql.queryOne("""
-                INSERT INTO sales_communication_chunks (communication_id, position, subject, text) VALUES (?, ?, ?, ?) RETURNING id
-                """, [id, position, draft.subject, text])
-            if let chunkID = chunk?.optionalInt("id") { chunkIDs.append(chunkID) }
+        // Many rows a statement: a 10 MB file is thousands of chunks, and on PostgreSQL each
+        // statement is a round trip. RETURNING promises no order, so the ids are put in position order.
+        let chunks = Array(CommunicationChunks.split(draft.content).enumerated())
+        var inserted: [(position: Int, id: Int)] = []
+        for start in stride(from: 0, to: chunks.count, by: 200) {
+            let part = chunks[start..<min(start + 200, chunks.count)]
+            let values = Array(repeating: "(?, ?, ?, ?)", count: part.count).joined(separator: ", ")
+            let rows = try sql.query("""
+                INSERT INTO sales_communication_chunks (communication_id, position, subject, text) VALUES \(values) RETURNING id, position
+                """, part.flatMap { [id, $0.offset, draft.subject, $0.element] as [any SQLBindable] })
+            inserted += try rows.map { (try $0.int("position"), try $0.int("id")) }
         }
-        return (id, chunkIDs)
+        return (id, inserted.sorted { $0.position < $1.position }.map(\.id))
     }
 
     package func communications(_ ids: [Int]) throws -> [Communication] {

@@ -13,7 +13,7 @@ import Testing
     /// A user and a session made by the stores, as the OpenID Connect callback makes them.
     static func signIn(_ path: String, now: Date, hours: Double = 24) throws -> (user: SignedInUser, token: String) {
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let user = try Users(database: database).upsert(issuer: "https://issuer.test", subject: "ada", email: "ada@example.com", name: "Ada",
                                                        pictureURL: nil, now: now)
         let token = try Sessions(database: database).create(userID: user.id, now: now, lifetimeHours: hours, userAgent: "tests").token
@@ -95,11 +95,11 @@ import Testing
         let server = try NginxServer(mode: .dispatch)
         let standard = try server.createKey("standard")
         let created = try Binaries.run("create-api-key", stdin: #"{"name": "ops", "scopes": ["admin", "read"]}"#,
-                                       environment: ["DATABASE_URL": server.databasePath], workingDirectory: server.state.path)
+                                       environment: ["DATABASE_URL": server.databaseURL], workingDirectory: server.state.path)
         #expect(created.json?["scopes"] == ["read", "admin"])
         let admin = try #require(created.json?["key"]?.stringValue)
         let unknown = try Binaries.run("create-api-key", stdin: #"{"name": "x", "scopes": ["root"]}"#,
-                                       environment: ["DATABASE_URL": server.databasePath], workingDirectory: server.state.path)
+                                       environment: ["DATABASE_URL": server.databaseURL], workingDirectory: server.state.path)
         #expect(unknown.json?["error"]?["code"] == "validation_failed")
         #expect(unknown.json?["error"]?["message"]?.stringValue?.contains("root") == true)
 

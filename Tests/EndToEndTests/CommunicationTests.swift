@@ -96,7 +96,10 @@ import Testing
         let exact = tenMB + Array(repeating: 0x2E, count: (10 << 20) - tenMB.count)
         let (exactType, exactBody) = Self.multipart(file: ("exact.txt", exact), fields: ["company_name": "Acme"])
         #expect(exactBody.count > 10 << 20)
-        let atCap = try server.send("POST", "/api/v1/communications/upload", headers: ["X-API-Key": key, "Content-Type": exactType], bytes: exactBody)
+        // 10 MB is thousands of chunks, each full-text indexed: a debug build on PostgreSQL on a
+        // busy machine can take longer than the client's usual 30 s.
+        let atCap = try server.send("POST", "/api/v1/communications/upload", headers: ["X-API-Key": key, "Content-Type": exactType], bytes: exactBody,
+                                    timeout: 120)
         #expect(atCap.status == 201, "\(atCap.text.prefix(300))")
         let (bigType, bigBody) = Self.multipart(file: ("big.txt", exact + [0x2E]), fields: [:])
         let big = try server.send("POST", "/api/v1/communications/upload", headers: ["X-API-Key": key, "Content-Type": bigType], bytes: bigBody)
@@ -108,7 +111,7 @@ import Testing
         let encoded = #"{"file_name": "nine.txt", "company_name": "Acme", "content_base64": ""# + Data(nine).base64EncodedString(options: .lineLength76Characters)
             .replacingOccurrences(of: "\r\n", with: "\\n") + #""}"#
         #expect(encoded.utf8.count > 12 << 20)
-        let asJSON = try server.send("POST", "/api/v1/communications/upload", headers: json, body: encoded)
+        let asJSON = try server.send("POST", "/api/v1/communications/upload", headers: json, body: encoded, timeout: 120)
         #expect(asJSON.status == 201, "\(asJSON.text.prefix(300))")
 
         let created = try server.send("POST", "/api/v1/communications", headers: json, body: try Fixtures.text("create-communication/fabrikam-win.json"))

@@ -87,7 +87,7 @@ import Testing
         let directory = try TemporaryDirectory()
         var cgi = ["GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/probe", "PATH_INFO": "/probe",
                    "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.utf8.count),
-                   "DATABASE_URL": directory.file("bundle.sqlite")]
+                   "DATABASE_URL": try TestDatabase.url(directory.file("bundle.sqlite"))]
         cgi.merge(environment) { $1 }
         return try Binaries.run(Binaries.buildDirectory + "/runtime-probe", stdin: body, environment: cgi, workingDirectory: directory.path)
     }
@@ -113,7 +113,7 @@ import Testing
         let body = #"{"action": "echo", "count": 3}"#
         let started = try Binaries.start(Binaries.buildDirectory + "/runtime-probe", stdinBytes: Array(body.utf8), environment: [
             "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/probe", "PATH_INFO": "/probe",
-            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.utf8.count), "DATABASE_URL": directory.file("bundle.sqlite"),
+            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": String(body.utf8.count), "DATABASE_URL": try TestDatabase.url(directory.file("bundle.sqlite")),
         ], workingDirectory: directory.path)
         let result = try started.wait()
         #expect(result.stdoutText.hasPrefix("Status: 200"), "\(result.stdoutText)")

@@ -98,7 +98,7 @@ import Testing
         let result = try Binaries.run("/bin/bash", arguments: ["-c", "exec \"$0\" < <(sleep 20)", Binaries.path("dispatch")],
                                       environment: ["GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "REQUEST_URI": "/jobs",
                                                     "PATH_INFO": "/jobs", "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "100",
-                                                    "FUNCTION_TIMEOUT_S": "0.5", "DATABASE_URL": directory.file("bundle.sqlite")],
+                                                    "FUNCTION_TIMEOUT_S": "0.5", "DATABASE_URL": try TestDatabase.url(directory.file("bundle.sqlite"))],
                                       workingDirectory: directory.path)
         let text = result.stdoutText
         #expect(text.hasPrefix("Status: 504"), "\(text)")

@@ -9,7 +9,7 @@ import Testing
 /// in nginx, over calls recorded the way `LLMClient.workflow(_:)` records them.
 @Suite(.serialized) struct LLMUsageWorkflowTests {
     static func recordCalls(in path: String) throws {
-        let database = try SQLiteDatabase(path: path, migrations: Catalog.migrations)
+        let database = try TestDatabase.open(path, migrations: Catalog.migrations)
         let calls: [(String?, String, Int, Double?)] = [
             ("research", "analyze_tech_stack", 1200, 0.003), ("research", "identify_pain_points", 900, 0.001),
             ("research", "identify_pain_points", 950, 0.001), (nil, "meeting.brief", 400, 0.0005),

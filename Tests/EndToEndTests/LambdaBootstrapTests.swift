@@ -87,7 +87,7 @@ final class FakeRuntimeAPI: Sendable {
     /// Starts the bootstrap as Lambda does (`LAMBDA_TASK_ROOT` holding `bin/bundle`); it execs
     /// `bundle --lambda`, so the process id stays the one started here.
     func start(handler: String?, api: FakeRuntimeAPI, environment: [String: String] = [:]) throws -> RunningProcess {
-        var variables = ["AWS_LAMBDA_RUNTIME_API": api.address, "LAMBDA_TASK_ROOT": root.path, "DATABASE_URL": root.file("bundle.sqlite")]
+        var variables = ["AWS_LAMBDA_RUNTIME_API": api.address, "LAMBDA_TASK_ROOT": root.path, "DATABASE_URL": try TestDatabase.url(root.file("bundle.sqlite"))]
         if let handler { variables["_HANDLER"] = handler }
         let bootstrap = NginxServer.repositoryRoot.appendingPathComponent("infra/lambda/bootstrap").path
         return try Binaries.start("/bin/sh", arguments: [bootstrap], environment: variables.merging(environment) { $1 },

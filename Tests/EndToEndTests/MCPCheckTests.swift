@@ -50,7 +50,7 @@ import Testing
         try MCPEnvironmentServer.script.write(toFile: script, atomically: true, encoding: .utf8)
         let result = try Binaries.run("mcp-check", stdin: "{}", environment: [
             "MCP_SERVER_COMMAND": "/bin/sh " + script, "MCP_TIMEOUT_SECONDS": "10",
-            "OPENAI_API_KEY": "sk-must-not-leak", "TWILIO_AUTH_TOKEN": "t", "EMBEDDINGS_API_KEY": "e", "DATABASE_URL": directory.file("db.sqlite"),
+            "OPENAI_API_KEY": "sk-must-not-leak", "TWILIO_AUTH_TOKEN": "t", "EMBEDDINGS_API_KEY": "e", "DATABASE_URL": try TestDatabase.url(directory.file("db.sqlite")),
             "LANG": "C.UTF-8", "MCP_SERVER_ENV": "AWS_PROFILE", "AWS_PROFILE": "docs",
         ], workingDirectory: directory.path)
         #expect(result.exitCode == 0, "\(result.stdoutText) \(result.stderr)")

@@ -38,7 +38,7 @@ import Testing
     /// Each route (aliases included) reaches its own function through `bundle` as a CGI program:
     /// a field no function takes is refused by that function's input check, which logs its name.
     @Test func everyRouteReachesItsFunctionInProcess() throws {
-        let database = directory.file("bundle.sqlite")
+        let database = try TestDatabase.url(directory.file("bundle.sqlite"))
         let created = try Binaries.run("create-api-key", stdin: #"{"name": "routes", "scopes": ["read", "write", "admin"]}"#, environment: ["DATABASE_URL": database],
                                        workingDirectory: directory.path)
         let key = try #require(created.json?["key"]?.stringValue, "\(created.stdoutText)")
@@ -79,7 +79,7 @@ import Testing
             #expect(line.hasPrefix(schedule + " "), "\(line)")
             let command = String(line.dropFirst(schedule.count + 1)).replacingOccurrences(of: "/opt/function-bundle", with: root.path)
             let ran = try Binaries.run("/bin/sh", arguments: ["-c", command], environment: [
-                "DATABASE_URL": root.file("bundle.sqlite"), "LLM_PROVIDER": "offline", "WORK_BUDGET_S": "2",
+                "DATABASE_URL": try TestDatabase.url(root.file("bundle.sqlite")), "LLM_PROVIDER": "offline", "WORK_BUDGET_S": "2",
             ], workingDirectory: root.path)
             #expect(ran.exitCode == 0 || ran.exitCode > 63, "\(manifest.name): exit \(ran.exitCode)")
             let log = (try? String(contentsOfFile: root.file("var/log/\(manifest.name).log"), encoding: .utf8)) ?? ""
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func aFunctionNamedAsAnArgumentReadsStdinLikeItsLink() throws {
-        let environment = ["DATABASE_URL": directory.file("bundle.sqlite"), "BUNDLE_NOW": "2026-01-05T09:00:00Z"]
+        let environment = ["DATABASE_URL": try TestDatabase.url(directory.file("bundle.sqlite")), "BUNDLE_NOW": "2026-01-05T09:00:00Z"]
         let linked = try Binaries.run("health", stdin: "{}", environment: environment, workingDirectory: directory.path)
         let named = try Binaries.run(bundle, arguments: ["health"], stdin: "{}", environment: environment, workingDirectory: directory.path)
         #expect(linked.exitCode == 0)

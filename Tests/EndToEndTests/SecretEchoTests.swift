@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import Store
 import TestSupport
 import Testing
 
@@ -45,6 +46,24 @@ import Testing
         return (outreach, conversation, server)
     }
 
+    /// Everything the database holds, as text: the SQLite file and its WAL byte for byte, or on
+    /// PostgreSQL every row of every table in the test's schema.
+    func storedText() throws -> String {
+        let path = directory.file("var/bundle.sqlite")
+        guard TestDatabase.dialect == .postgresql else {
+            return ["", "-wal"].compactMap { try? String(contentsOfFile: path + $0, encoding: .isoLatin1) }.joined()
+        }
+        return try TestDatabase.open(path, migrations: []).read { sql in
+            let tables = try sql.query("""
+                SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+                """).compactMap { $0.optionalString("table_name") }
+            #expect(tables.contains("conversations"), "\(tables)")
+            return try tables.map { table in
+                try sql.query("SELECT CAST(t AS TEXT) AS r FROM \"\(table)\" t").compactMap { $0.optionalString("r") }.joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+    }
+
     @Test(arguments: [false, true])
     func credentialsEchoedInAnUpstreamErrorAreNeitherStoredNorServed(escaped: Bool) throws {
         let (outreach, conversation, server) = try sendOutreach(twilioStatus: 400, escaped: escaped)
@@ -56,8 +75,7 @@ import Testing
             #expect(!result.stdoutText.contains(String(basic.dropFirst(48).prefix(16))), "no stretch of the Basic credentials")
             #expect(!result.stderr.contains(token))
         }
-        let stored = ["", "-wal"].compactMap { try? String(contentsOfFile: directory.file("var/bundle.sqlite" + $0), encoding: .isoLatin1) }
-            .joined()
+        let stored = try storedText()
         #expect(!stored.contains(token), "nothing in the database")
         #expect(!stored.contains(String(basic.dropFirst(48).prefix(16))))
     }

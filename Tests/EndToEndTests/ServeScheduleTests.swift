@@ -12,11 +12,11 @@ import Testing
         let elsewhere = try TemporaryDirectory()
         let database = elsewhere.file("chosen.sqlite")
         let server = try NginxServer(mode: .dispatch, environment: [
-            "DATABASE_URL": database, "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-01-05T00:00:00Z",
+            "DATABASE_URL": try TestDatabase.url(database), "LLM_PROVIDER": "offline", "BUNDLE_NOW": "2026-01-05T00:00:00Z",
             "CALENDAR_ICS_URL": Fixtures.path("poll-calendar/sample.ics"),
             "SELF_EMAIL_DOMAINS": "ourco.example",
         ], scheduleTick: 1)
-        let created = try Binaries.run("create-api-key", stdin: #"{"name": "serve"}"#, environment: ["DATABASE_URL": database],
+        let created = try Binaries.run("create-api-key", stdin: #"{"name": "serve"}"#, environment: ["DATABASE_URL": try TestDatabase.url(database)],
                                        workingDirectory: server.state.path)
         let key = try #require(created.json?["key"]?.stringValue, "\(created.stdoutText)")
         let headers = ["X-API-Key": key, "Content-Type": "application/json"]

@@ -131,12 +131,12 @@ package final class NginxServer: @unchecked Sendable {
                               workingDirectory: state.path)
     }
 
-    package func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") throws -> HTTPReply {
-        try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: Array(body.utf8))
+    package func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "", timeout: Double = 30) throws -> HTTPReply {
+        try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: Array(body.utf8), timeout: timeout)
     }
 
-    package func send(_ method: String, _ path: String, headers: [String: String] = [:], bytes: [UInt8]) throws -> HTTPReply {
-        try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: bytes)
+    package func send(_ method: String, _ path: String, headers: [String: String] = [:], bytes: [UInt8], timeout: Double = 30) throws -> HTTPReply {
+        try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: bytes, timeout: timeout)
     }
 
     /// Creates an API key in the site's database with the local-only function; `scopes` nil gives

@@ -59,6 +59,16 @@ package enum Binaries {
 
     package static func path(_ name: String) -> String { directory + "/" + name }
 
+    /// Whether `path` is one of the bundle's executables (a function's link, `bundle`, or a
+    /// test-support program in the build folder), not a shell, python or curl.
+    private static func isFunction(_ path: String) -> Bool {
+        // Not `directory`: that makes the build folder's links, by running `bundle` through here.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+        let explicit = ProcessInfo.processInfo.environment["BUNDLE_TEST_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        return ([buildDirectory, buildDirectory + "/bin"] + (explicit.map { [$0] } ?? []))
+            .contains { URL(fileURLWithPath: $0).standardizedFileURL.path == folder }
+    }
+
     package static func run(_ executable: String, arguments: [String] = [], stdin: String = "", environment: [String: String] = [:],
                             workingDirectory: String) throws -> ProcessResult {
         try run(executable, arguments: arguments, stdinBytes: Array(stdin.utf8), environment: environment, workingDirectory: workingDirectory)
@@ -83,6 +93,12 @@ package enum Binaries {
         var env = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": workingDirectory, "LOG_LEVEL": "debug"]
         for (name, value) in environment { env[name] = value }
         let path = executable.hasPrefix("/") ? executable : Binaries.path(executable)
+        // A function started without DATABASE_URL uses `var/bundle.sqlite` in its working
+        // directory; in the PostgreSQL pass that path names its database as TestDatabase maps it,
+        // so a test's own handle on the same path (TestDatabase.open) sees what the process wrote.
+        if TestDatabase.dialect == .postgresql, env["DATABASE_URL"] == nil, isFunction(path) {
+            env["DATABASE_URL"] = try TestDatabase.url(URL(fileURLWithPath: workingDirectory).appendingPathComponent("var/bundle.sqlite").path)
+        }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
