@@ -22,20 +22,22 @@ extension JobQueue {
     /// long jobs to the next run.
     ///
     /// Leases held by a worker on this host whose process is gone are ended first (`holder` is
-    /// the claiming worker; `isRunning` asks whether a process id runs here).
+    /// the claiming worker; `isRunning` asks whether a process id runs here), unless
+    /// `releasingDeadHolders` is false: a worker does that on its first claim of a run only, as
+    /// no holder it could see dies while it runs but through a crash the next run sees.
     ///
     /// `now` nil reads the database's clock, so workers on hosts whose clocks disagree agree on
     /// when a lease ends; a fixed time (`BUNDLE_NOW`, tests) is used as given. Row-level: the job
     /// is selected `FOR UPDATE SKIP LOCKED` (PostgreSQL), so concurrent claimers each take a
     /// different row without waiting; leases that ran out are taken before queued jobs.
     package func claim(worker: String, holder: LeaseHolder = .current, now fixedNow: Date?, maxTimeout: Double,
-                       isRunning: (Int) -> Bool = LeaseHolder.isRunning(pid:)) throws -> Claim? {
+                       releasingDeadHolders: Bool = true, isRunning: (Int) -> Bool = LeaseHolder.isRunning(pid:)) throws -> Claim? {
         try database.concurrentWrite { sql in
             let now = try fixedNow ?? sql.databaseTime()
             // Idempotent: two workers ending the same dead holder's leases write the same thing.
-            let holders = try sql.query("""
+            let holders = releasingDeadHolders ? try sql.query("""
                 SELECT DISTINCT lease_pid FROM jobs WHERE status = 'running' AND lease_host = ? AND lease_expires_at > ?
-                """, holder.host, now)
+                """, holder.host, now) : []
             for row in holders {
                 guard let pid = row.optionalInt("lease_pid"), pid != holder.pid, !isRunning(pid) else { continue }
                 try sql.execute("""

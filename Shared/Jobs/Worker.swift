@@ -86,7 +86,8 @@ package struct Worker: Sendable {
                 // holding long jobs back until the worker is idle ran pipelines one at a time
                 // (measured: 20 meetings took 4x longer). Jobs in flight finish within their own
                 // deadlines, well inside this function's.
-                guard let claim = try queue.claim(worker: id, now: clock.isFrozen ? clock.now() : nil, maxTimeout: .greatestFiniteMagnitude) else {
+                guard let claim = try queue.claim(worker: id, now: clock.isFrozen ? clock.now() : nil, maxTimeout: .greatestFiniteMagnitude,
+                                                  releasingDeadHolders: summary.claimed == 0) else {
                     moreDue = false
                     break
                 }

@@ -1,4 +1,5 @@
 import Core
+import FoundationEssentials
 
 /// Runs statements inside a transaction. SQL is written in the subset SQLite and PostgreSQL share:
 /// `?` placeholders (a PostgreSQL backend numbers them), `RETURNING`, times as ISO-8601 text,
@@ -14,6 +15,8 @@ package protocol SQLExecutor {
     /// `query` with values already converted: a statement with thousands of parameters (a
     /// batched insert) then costs no existential and no conversion per parameter.
     func query(_ sql: String, values: [SQLValue]) throws -> [Row]
+    /// The database's clock (SQLExecutor+Rows.swift says when to use it).
+    func databaseTime() throws -> Date
 }
 
 extension SQLExecutor {

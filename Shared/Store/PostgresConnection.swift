@@ -1,5 +1,6 @@
 import CPQShim
 import Core
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,6 +23,22 @@ final class PostgresConnection: SQLExecutor {
     }
 
     deinit { bundle_pq_finish(handle) }
+
+    /// The server's clock minus this machine's, and when it was measured.
+    private var clockSkew: (seconds: Double, measuredAt: ContinuousClock.Instant)?
+
+    func databaseTime() throws -> Date {
+        if let skew = clockSkew, skew.measuredAt.duration(to: .now) < .seconds(60) {
+            return Date().addingTimeInterval(skew.seconds)
+        }
+        let sent = Date()
+        let server = try serverTime()
+        let received = Date()
+        // The server read its clock about halfway through the round trip.
+        let local = sent.addingTimeInterval(received.timeIntervalSince(sent) / 2)
+        clockSkew = (server.timeIntervalSince(local), .now)
+        return server
+    }
 
     /// Whether the connection broke (the server restarted, PgBouncer closed it): the database
     /// reconnects before the next transaction.

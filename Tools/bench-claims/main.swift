@@ -71,7 +71,8 @@ func claimLoop() throws {
     let result: JSONValue = .object(["status": .string("ok")])
     var claimed = 0
     let started = ContinuousClock.now
-    while let claim = try queue.claim(worker: worker, now: nil, maxTimeout: .greatestFiniteMagnitude) {
+    // As the worker claims: dead holders on this host are looked for on the first claim only.
+    while let claim = try queue.claim(worker: worker, now: nil, maxTimeout: .greatestFiniteMagnitude, releasingDeadHolders: claimed == 0) {
         let status = try queue.finish(claim, worker: worker, outcome: .init(exitCode: 0, document: result, duration: .zero),
                                       retry: retry, now: Date())
         guard status == .succeeded else { fail("job \(claim.job.id) finished as \(status.map(\.rawValue) ?? "not ours")") }
