@@ -72,6 +72,8 @@ let package = Package(
         // The one executable.
         .executableTarget(name: "bundle", dependencies: ["Adapters", "Catalog"], path: "Functions/bundle"),
         .executableTarget(name: "bundle-infra", dependencies: ["Catalog"], path: "Tools/bundle-infra"),
+        // `infra/dev bench postgres`: the job queue's claim + finish from N processes, no function run.
+        .executableTarget(name: "bench-claims", dependencies: ["Core", "Store", "Jobs", "Processes"], path: "Tools/bench-claims"),
 
         // Test support: a loopback HTTP server and helpers to run the built binaries.
         .target(name: "TestSupport", dependencies: ["Core", "Store", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),

@@ -19,7 +19,12 @@ extension DeploymentFiles {
             "# combine_output is off so the JSON log lines on stderr go to the function's log, never into the",
             "# HTTP body. The classic watchdog answers 500 for every non-zero exit, with the body",
             "# \"exit status <n>\" on its first line and the JSON error document after it (README: OpenFaaS).",
-            "# Each function runs in its own container: give them one database (DATABASE_URL).",
+            "# Each function runs in its own container, so they share one PostgreSQL database (README: PostgreSQL",
+            "# and PgBouncer) through a PgBouncer beside them (pool_mode = transaction; for example",
+            "# infra/postgres/pgbouncer.ini.example as a Deployment and Service `pgbouncer` in openfaas-fn). Every",
+            "# function mounts the secret bundle-env (the .env file, BUNDLE_ENV_FILE); put DATABASE_URL in it:",
+            "#   DATABASE_URL=postgresql://bundle:<password>@pgbouncer.openfaas-fn:6432/bundle",
+            "#   faas-cli secret create bundle-env --from-file .env",
             "version: 1.0", "provider:", "  name: openfaas", "  gateway: http://127.0.0.1:8080", "functions:",
         ]
         for manifest in manifests where !Catalog.isLocalOnly(manifest) {
@@ -36,6 +41,8 @@ extension DeploymentFiles {
                 "      write_timeout: \(timeout)",
                 "      exec_timeout: \(timeout)",
                 "      BUNDLE_ENV_FILE: /var/openfaas/secrets/bundle-env",
+                "    secrets:",
+                "      - bundle-env",
             ]
             if let schedule = manifest.schedule {
                 lines += ["    annotations:", "      topic: cron-function", "      schedule: \"\(schedule)\""]
@@ -61,6 +68,9 @@ extension DeploymentFiles {
         COPY --from=watchdog /fwatchdog /usr/bin/fwatchdog
         # A directory copy keeps the symbolic links: bin/<function> -> bundle.
         COPY dist/bin @BUNDLE_DIR@/bin
+        # The lean libpq bin/bundle loads for PostgreSQL (`infra/dev build` makes it; where it could not,
+        # drop this line and install libpq5 above).
+        COPY dist/lib @BUNDLE_DIR@/lib
         RUN mkdir -p @BUNDLE_DIR@/var && chown app @BUNDLE_DIR@/var
         WORKDIR @BUNDLE_DIR@
         USER app

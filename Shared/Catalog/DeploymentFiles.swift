@@ -66,7 +66,9 @@ package enum DeploymentFiles {
               # Dispatcher mode (the recommended site): every request runs bin/bundle through fcgiwrap; its route
               # table picks the function, which runs in that same process.
               """,
-            "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).", ""]
+            "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).",
+            "# PostgreSQL (README: PostgreSQL and PgBouncer): delete the `fastcgi_param DATABASE_URL` lines, so",
+            "# fcgiwrap's own DATABASE_URL (@BUNDLE_DIR@/database.env, see its systemd unit) reaches the functions.", ""]
         lines += [
             "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
             "# and set on the error pages nginx answers itself, so every response carries one.",
@@ -187,11 +189,30 @@ package enum DeploymentFiles {
 
         """
 
+    /// [Unit] lines of every service that reaches the database: this host's PgBouncer first, when
+    /// it has one (PostgreSQL); where there is no such unit, systemd ignores both lines.
+    static let pgBouncerOrdering = """
+        # PostgreSQL: this host's PgBouncer (infra/postgres/pgbouncer.ini.example); no effect without one.
+        Wants=pgbouncer.service
+        """
+
+    /// [Service] lines naming the database: SQLite by default; `database.env`, when present,
+    /// replaces DATABASE_URL (systemd lets EnvironmentFile= win over Environment=).
+    static let databaseEnvironment = """
+        Environment=DATABASE_URL=@BUNDLE_DIR@/var/bundle.sqlite BUNDLE_ENV_FILE=@BUNDLE_DIR@/.env
+        # PostgreSQL: this file (mode 600, read by systemd) replaces DATABASE_URL above; through this host's
+        # PgBouncer, for example (libpq reads PGPASSWORD):
+        #   DATABASE_URL=postgresql://bundle@/bundle?host=/run/postgresql&port=6432
+        #   PGPASSWORD=…
+        EnvironmentFile=-@BUNDLE_DIR@/database.env
+        """
+
     static let fcgiwrapService = """
         \(header)[Unit]
         Description=fcgiwrap for the function bundle
         Requires=bundle-fcgiwrap.socket
-        After=bundle-fcgiwrap.socket
+        \(pgBouncerOrdering)
+        After=bundle-fcgiwrap.socket pgbouncer.service
 
         [Service]
         # Several children, so slow functions do not hold up others.
@@ -199,7 +220,7 @@ package enum DeploymentFiles {
         User=www-data
         Group=www-data
         WorkingDirectory=@BUNDLE_DIR@
-        Environment=DATABASE_URL=@BUNDLE_DIR@/var/bundle.sqlite BUNDLE_ENV_FILE=@BUNDLE_DIR@/.env
+        \(databaseEnvironment)
 
         [Install]
         WantedBy=multi-user.target
@@ -213,12 +234,14 @@ package enum DeploymentFiles {
                 ("infra/systemd/bundle-\(manifest.name).service", """
                     \(header)[Unit]
                     Description=\(manifest.name): \(manifest.summary)
+                    \(pgBouncerOrdering)
+                    After=pgbouncer.service
 
                     [Service]
                     Type=oneshot
                     User=www-data
                     WorkingDirectory=@BUNDLE_DIR@
-                    Environment=DATABASE_URL=@BUNDLE_DIR@/var/bundle.sqlite BUNDLE_ENV_FILE=@BUNDLE_DIR@/.env
+                    \(databaseEnvironment)
                     StandardInput=null
                     ExecStart=@BUNDLE_DIR@/bin/\(manifest.name)
                     TimeoutStartSec=\(Int(manifest.timeoutSeconds) + 30)

@@ -8,6 +8,10 @@ enum LambdaBootstrap {
         # AWS Lambda custom runtime (provided.al2023): the package holds this file and bin/bundle, and the
         # function's handler setting names the function (for example `health`). bundle polls the Runtime
         # API itself and runs every event in this one process.
+        # State kept between invocations (jobs, meetings, campaigns) needs one PostgreSQL for every function
+        # (README: PostgreSQL and PgBouncer): set DATABASE_URL in the function's environment to RDS Proxy or
+        # a PgBouncer in its VPC, postgresql://bundle:<password>@<endpoint>:<port>/bundle?sslmode=require;
+        # bin/bundle loads lib/libbundle-pq.so from this package.
         ROOT="${LAMBDA_TASK_ROOT:-$(dirname "$0")}"
         exec "$ROOT/bin/bundle" --lambda
 
