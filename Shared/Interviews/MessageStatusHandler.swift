@@ -54,7 +54,11 @@ package struct MessageStatusHandler: FunctionHandler {
         let errorMessage = TwilioWebhook.field(input, "ErrorMessage")
         let now = context.clock.now()
         let update = DeliveryStatus(status: status, errorCode: errorCode, errorMessage: errorMessage.map { String($0.prefix(500)) })
-        return try context.database().write { sql in
+        // Row-level: callbacks for different messages run side by side on every host; those for
+        // one sid take turns on its key, which the send's record takes too (a callback that comes
+        // before the record is kept, and the record applies it: never both missing each other).
+        return try context.database().concurrentWrite { sql in
+            try sql.lock(key: DeliveryStatus.lockKey(sid: sid))
             guard let applied = try update.apply(sid: sid, sql: sql, now: now) else {
                 // Twilio can call back before our record of the send has its sid: kept, and applied then.
                 try sql.execute("""
@@ -84,9 +88,16 @@ struct DeliveryStatus: Sendable {
     var errorCode: String?
     var errorMessage: String?
 
-    /// nil when no outbound message has that sid (yet).
+    /// The key both a callback and the send's record hold (`SQLExecutor.lock(key:)`) for one sid.
+    static func lockKey(sid: String) -> String { "twilio.sid:" + String(sid.prefix(64)) }
+
+    /// nil when no outbound message has that sid (yet). The message row is held (`FOR UPDATE` on
+    /// PostgreSQL) from the look at its status to the update, so the status only moves forward
+    /// when two callbacks for it race.
     func apply(sid: String, sql: any SQLExecutor, now: Date) throws -> MessageStatusHandler.Output? {
-        guard let row = try sql.queryOne("SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'", sid)
+        guard let row = try sql.queryOne("""
+            SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'
+            """ + sql.forUpdate, sid)
         else { return nil }
         let id = try row.int("id")
         let current = try row.string("status")
