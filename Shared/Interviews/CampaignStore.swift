@@ -12,6 +12,17 @@ package struct CampaignDraft: Sendable, Equatable {
     package var maxTurns: Int
     package var idempotencyKey: String?
 
+    package init(name: String, brief: String, schema: ExtractionSchema, phones: [String], openingMessage: String?, maxTurns: Int,
+                 idempotencyKey: String?) {
+        self.name = name
+        self.brief = brief
+        self.schema = schema
+        self.phones = phones
+        self.openingMessage = openingMessage
+        self.maxTurns = maxTurns
+        self.idempotencyKey = idempotencyKey
+    }
+
     /// What makes two requests "the same campaign" for an idempotency key.
     var fingerprint: String {
         let content: JSONValue = ["name": .string(name), "brief": .string(brief), "schema": (try? JSONValue(encoding: schema)) ?? .null,

@@ -85,8 +85,8 @@ package struct OutreachSender: Sendable {
         self.deadline = deadline
     }
 
-    struct Claim: Sendable {
-        var queueID: Int
+    package struct Claim: Sendable {
+        package var queueID: Int
         var conversationID: Int
         var campaignID: Int
         var attempts: Int
@@ -157,7 +157,7 @@ package struct OutreachSender: Sendable {
     /// grants at most what is left, so however many runs overlap no minute carries more than the
     /// rate. `now` nil reads the database's clock (hosts agree on the minute and on leases); a
     /// frozen clock (`BUNDLE_NOW`, tests) is used as given.
-    func claim(now fixedNow: Date?) throws -> (claims: [Claim], usedThisMinute: Int) {
+    package func claim(now fixedNow: Date?) throws -> (claims: [Claim], usedThisMinute: Int) {
         let rate = settings.ratePerMinute
         let leaseSeconds = max(60, deadline.remainingSeconds + 30)
         return try database.concurrentWrite { sql in

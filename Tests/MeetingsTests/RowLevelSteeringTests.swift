@@ -15,7 +15,7 @@ import Testing
         let path = directory.file("bundle.sqlite")
         let now = Timestamp.parse("2026-03-02T09:00:00Z")!
         _ = try SteeringStore(database: try TestDatabase.open(path, migrations: MeetingsSchema.migrations)).current(now: now)
-        let writers = 3, each = 30
+        let writers = 3, each = 20
         let stores = try (0..<writers).map { _ in SteeringStore(database: try TestDatabase.open(path, migrations: MeetingsSchema.migrations)) }
         let versions = try await Racing.onThreads(writers) { writer in
             try (0..<each).map { index in

@@ -13,7 +13,7 @@ import Workflows
     @Test func racingWorkersCreateOneRunPerSubjectAndClaimEachOnce() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("bundle.sqlite")
-        let workers = 3, subjects = 150
+        let workers = 3, subjects = 100
         let stores = try (0..<workers).map { _ in WorkflowStore(database: try TestDatabase.open(path, migrations: WorkflowsSchema.migrations)) }
         let now = Date()
         let created = try await Racing.onThreads(workers) { worker in

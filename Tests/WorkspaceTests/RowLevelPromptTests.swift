@@ -19,7 +19,7 @@ import Workspace
         let harness = try WorkspaceHarness()
         let path = harness.directory.file("bundle.sqlite")
         let migrations = ProvidersSchema.migrations + JobsSchema.migrations + RetrievalSchema.migrations + WorkspaceSchema.migrations
-        let writers = 3, each = 25
+        let writers = 3, each = 20
         let stores = try (0..<writers).map { _ in LLMPromptStore(database: try TestDatabase.open(path, migrations: migrations)) }
         let now = Timestamp.parse(WorkspaceHarness.now)!
         let ids = try await Racing.onThreads(writers) { writer in
