@@ -72,7 +72,7 @@ import Testing
     /// `read`, and no callback fails.
     @Test func statusCallbacksRacingForOneMessageOnlyMoveItForward() async throws {
         let harness = try Harness()
-        let messages = 100
+        let messages = 300
         try harness.database.write { sql in
             for index in 0..<messages {
                 try sql.execute("""
