@@ -12,6 +12,17 @@ package struct CampaignDraft: Sendable, Equatable {
     package var maxTurns: Int
     package var idempotencyKey: String?
 
+    package init(name: String, brief: String, schema: ExtractionSchema, phones: [String], openingMessage: String?, maxTurns: Int,
+                 idempotencyKey: String?) {
+        self.name = name
+        self.brief = brief
+        self.schema = schema
+        self.phones = phones
+        self.openingMessage = openingMessage
+        self.maxTurns = maxTurns
+        self.idempotencyKey = idempotencyKey
+    }
+
     /// What makes two requests "the same campaign" for an idempotency key.
     var fingerprint: String {
         let content: JSONValue = ["name": .string(name), "brief": .string(brief), "schema": (try? JSONValue(encoding: schema)) ?? .null,
@@ -30,23 +41,32 @@ package struct CampaignStore: Sendable {
     }
 
     /// Stores a new campaign as `draft`. A repeated idempotency key with the same content returns
-    /// the stored campaign (`created` false); with other content it is a conflict.
+    /// the stored campaign (`created` false); with other content it is a conflict. Row-level, as
+    /// the job queue's enqueue: a stored key is read first (a retry consumes no id), and the
+    /// insert yields to a key stored since (`ON CONFLICT DO NOTHING`, then the read again), so the
+    /// same key sent to two hosts at once makes one campaign and both callers get it.
     package func create(_ draft: CampaignDraft, now: Date) throws -> (campaign: Campaign, created: Bool) {
-        let (id, created): (Int, Bool) = try database.write { sql in
-            if let key = draft.idempotencyKey, let row = try sql.queryOne("SELECT id, input_hash FROM campaigns WHERE idempotency_key = ?", key) {
+        let (id, created): (Int, Bool) = try database.concurrentWrite { sql in
+            func stored(_ key: String) throws -> Int? {
+                guard let row = try sql.queryOne("SELECT id, input_hash FROM campaigns WHERE idempotency_key = ?", key) else { return nil }
                 guard try row.string("input_hash") == draft.fingerprint else {
                     throw BundleError(.conflict, "idempotency_key \"\(key)\" was used for campaign \(try row.int("id")) with other content",
                                       details: [ErrorDetail(field: "idempotency_key", problem: "already used for another campaign")])
                 }
-                return (try row.int("id"), false)
+                return try row.int("id")
             }
-            let row = try sql.queryOne("""
+            if let key = draft.idempotencyKey, let id = try stored(key) { return (id, false) }
+            if let row = try sql.queryOne("""
                 INSERT INTO campaigns (name, brief, fields, phones, opening_message, max_turns, status, idempotency_key, input_hash,
                                        created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id
+                VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
                 """, draft.name, draft.brief, try JSONValue(encoding: draft.schema), JSONValue.array(draft.phones.map(JSONValue.string)),
-                     draft.openingMessage, draft.maxTurns, draft.idempotencyKey, draft.fingerprint, now, now)
-            return (try row?.int("id") ?? 0, true)
+                     draft.openingMessage, draft.maxTurns, draft.idempotencyKey, draft.fingerprint, now, now) {
+                return (try row.int("id"), true)
+            }
+            guard let key = draft.idempotencyKey, let id = try stored(key) else { throw BundleError(.internal, "the campaign was not stored") }
+            return (id, false)
         }
         guard let campaign = try campaign(id) else { throw BundleError(.internal, "the campaign was not stored") }
         return (campaign, created)

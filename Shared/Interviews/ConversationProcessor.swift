@@ -74,10 +74,13 @@ package struct ConversationProcessor: Sendable {
         }
     }
 
+    /// One compare-and-set on the conversation's row (`concurrentWrite`: no global lock), the
+    /// lease on the database's clock unless time is frozen (`BUNDLE_NOW`), as the job queue's.
     func acquire(_ conversationID: Int) throws -> Bool {
-        let now = clock.now()
-        return try database.write { sql in
-            try sql.execute("""
+        let fixedNow = clock.isFrozen ? clock.now() : nil
+        return try database.concurrentWrite { sql in
+            let now = try fixedNow ?? sql.databaseTime()
+            return try sql.execute("""
                 UPDATE conversations SET processing_owner = ?, processing_until = ?
                 WHERE id = ? AND (processing_until IS NULL OR processing_until < ? OR processing_owner = ?)
                 """, owner, now.addingTimeInterval(leaseSeconds), conversationID, now, owner) == 1

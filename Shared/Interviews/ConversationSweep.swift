@@ -18,15 +18,22 @@ struct ConversationSweep {
                 AND COALESCE(last_inbound_at, last_outbound_at, created_at) < ? AND COALESCE(last_outbound_at, created_at) < ?
                 AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = conversations.id AND m.status IN ('received', 'pending'))
                 """, quietSince, quietSince)
+            // The update repeats the look's conditions on the row as it is then: a message stored
+            // meanwhile by a webhook on another host (row-level, not behind this transaction) moved
+            // the conversation on, and it is left open.
+            var ended: [Row] = []
             for row in quiet {
-                try sql.execute("""
-                    UPDATE conversations SET status = 'abandoned', end_reason = ?, ended_at = ?, updated_at = ? WHERE id = ?
-                    """, try row.string("status") == "outreach_sent" ? "no_reply" : "went_quiet", now, now, try row.int("id"))
+                let changed = try sql.execute("""
+                    UPDATE conversations SET status = 'abandoned', end_reason = ?, ended_at = ?, updated_at = ?
+                    WHERE id = ? AND status = ? AND COALESCE(last_inbound_at, last_outbound_at, created_at) < ? AND COALESCE(last_outbound_at, created_at) < ?
+                    """, try row.string("status") == "outreach_sent" ? "no_reply" : "went_quiet", now, now, try row.int("id"),
+                             try row.string("status"), quietSince, quietSince)
+                if changed == 1 { ended.append(row) }
             }
-            for campaign in Set(try quiet.map { try $0.int("campaign_id") }) { try CampaignStore.completeIfDone(campaign, sql: sql, now: now) }
+            for campaign in Set(try ended.map { try $0.int("campaign_id") }) { try CampaignStore.completeIfDone(campaign, sql: sql, now: now) }
             // Callbacks for a sid we never recorded (a message sent by something else on the account).
             try sql.execute("DELETE FROM message_status_events WHERE received_at < ?", now.addingTimeInterval(-86_400))
-            return quiet.count
+            return ended.count
         }
         let stranded = try database.read { sql in
             try sql.query("""

@@ -59,43 +59,61 @@ package struct InboundReception: Sendable {
         self.database = database
     }
 
+    /// Row-level (`concurrentWrite`), so webhooks on several hosts are stored side by side. The
+    /// `MessageSid` is claimed by the insert itself (`ON CONFLICT (provider_sid) DO NOTHING
+    /// RETURNING id`), the transaction's first write: a duplicate sent to another host at the same
+    /// moment waits there for the first to end, finds its row, and is answered `duplicate` having
+    /// written nothing, so the reply logic runs once per sid. The conversation it answers is
+    /// locked (`FOR UPDATE` on PostgreSQL) so that it cannot close between the look and the write.
     package func receive(_ message: InboundMessage, now: Date) throws -> Reception {
-        try database.write { sql in
-            if let existing = try sql.queryOne("SELECT id, conversation_id FROM messages WHERE provider_sid = ?", message.sid) {
-                return .duplicate(messageID: try existing.int("id"), conversationID: existing.optionalInt("conversation_id"))
+        try database.concurrentWrite { sql in
+            func stored() throws -> Reception? {
+                try sql.queryOne("SELECT id, conversation_id FROM messages WHERE provider_sid = ?", message.sid).map {
+                    .duplicate(messageID: try $0.int("id"), conversationID: $0.optionalInt("conversation_id"))
+                }
             }
-            func store(conversation: Int?, user: Int?, status: String) throws -> Int {
-                guard let row = try sql.queryOne("""
+            // A retry that comes long after the first: answered from the stored row, nothing tried.
+            if let duplicate = try stored() { return duplicate }
+            /// Stores the message unless its sid is stored meanwhile (nil: the caller answers `duplicate`).
+            func store(conversation: Int?, user: Int?, status: String) throws -> Int? {
+                try sql.queryOne("""
                     INSERT INTO messages (conversation_id, user_id, direction, kind, body, from_number, to_number, provider, provider_sid,
                                           status, payload, created_at, updated_at)
-                    VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'twilio', ?, ?, ?, ?, ?) RETURNING id
-                    """, conversation, user, message.body, message.from, message.to, message.sid, status, message.extras, now, now)
-                else { throw BundleError(.internal, "the inbound message was not stored") }
-                return try row.int("id")
+                    VALUES (?, ?, 'inbound', 'reply', ?, ?, ?, 'twilio', ?, ?, ?, ?, ?)
+                    ON CONFLICT (provider_sid) DO NOTHING RETURNING id
+                    """, conversation, user, message.body, message.from, message.to, message.sid, status, message.extras, now, now)?.int("id")
+            }
+            func duplicate() throws -> Reception {
+                guard let reception = try stored() else { throw BundleError(.internal, "the inbound message was not stored") }
+                return reception
             }
             guard let user = try sql.queryOne("SELECT id FROM users WHERE phone = ?", message.from) else {
-                return .ignored(messageID: try store(conversation: nil, user: nil, status: "ignored"), conversationID: nil, reason: "unknown_sender")
+                guard let messageID = try store(conversation: nil, user: nil, status: "ignored") else { return try duplicate() }
+                return .ignored(messageID: messageID, conversationID: nil, reason: "unknown_sender")
             }
             let userID = try user.int("id")
-            if let name = message.profileName?.trimmingWhitespace(), !name.isEmpty {
-                try sql.execute("UPDATE users SET profile_name = ?, updated_at = ? WHERE id = ?", String(name.prefix(200)), now, userID)
+            // The name WhatsApp shows, kept with the person once the message is stored (a duplicate changes nothing).
+            func keepProfileName() throws {
+                if let name = message.profileName?.trimmingWhitespace(), !name.isEmpty {
+                    try sql.execute("UPDATE users SET profile_name = ?, updated_at = ? WHERE id = ?", String(name.prefix(200)), now, userID)
+                }
             }
-            // The conversation this answers: the open one we wrote to last.
+            // The conversation this answers: the open one we wrote to last, held until the end.
             let open = try sql.queryOne("""
                 SELECT id FROM conversations WHERE user_id = ? AND status IN ('outreach_sent', 'active')
                 ORDER BY COALESCE(last_outbound_at, created_at) DESC, id DESC LIMIT 1
-                """, userID)?.int("id")
+                """ + sql.forUpdate, userID)?.int("id")
             let latest = try open ?? sql.queryOne("SELECT id FROM conversations WHERE user_id = ? ORDER BY id DESC LIMIT 1", userID)?.int("id")
 
             if OptOutWords.isOptOut(message.body) {
-                let messageID = try store(conversation: latest, user: userID, status: "handled")
-                let alreadyOut = try sql.queryOne("SELECT opted_out_at FROM users WHERE id = ?", userID)?.optionalString("opted_out_at") != nil
+                guard let messageID = try store(conversation: latest, user: userID, status: "handled") else { return try duplicate() }
+                try keepProfileName()
                 let reason = OptOutWords.isKeyword(message.body) ? "replied \(OptOutWords.keyword(message.body).uppercased())"
                     : "asked to stop: \"\(message.body.trimmingWhitespace().prefix(80))\""
-                try Self.optOut(user: userID, reason: reason, sql: sql, now: now)
+                let newlyOut = try Self.optOut(user: userID, reason: reason, sql: sql, now: now)
                 var goodbyeID: Int?
                 // One goodbye: a second STOP is recorded and answered with nothing.
-                if let latest, !alreadyOut {
+                if let latest, newlyOut {
                     goodbyeID = try sql.queryOne("""
                         INSERT INTO messages (conversation_id, user_id, direction, kind, body, to_number, in_reply_to, status, created_at, updated_at)
                         VALUES (?, ?, 'outbound', 'goodbye', ?, ?, ?, 'pending', ?, ?) RETURNING id
@@ -104,14 +122,18 @@ package struct InboundReception: Sendable {
                 return .optedOut(messageID: messageID, conversationID: latest, goodbyeID: goodbyeID)
             }
             if OptOutWords.isOptIn(message.body) {
+                guard let messageID = try store(conversation: latest, user: userID, status: "handled") else { return try duplicate() }
+                try keepProfileName()
                 try sql.execute("UPDATE users SET opted_out_at = NULL, opt_out_reason = NULL, updated_at = ? WHERE id = ?", now, userID)
-                return .optedIn(messageID: try store(conversation: latest, user: userID, status: "handled"))
+                return .optedIn(messageID: messageID)
             }
             guard let open else {
-                return .ignored(messageID: try store(conversation: latest, user: userID, status: "ignored"), conversationID: latest,
-                                reason: "no_open_conversation")
+                guard let messageID = try store(conversation: latest, user: userID, status: "ignored") else { return try duplicate() }
+                try keepProfileName()
+                return .ignored(messageID: messageID, conversationID: latest, reason: "no_open_conversation")
             }
-            let messageID = try store(conversation: open, user: userID, status: "received")
+            guard let messageID = try store(conversation: open, user: userID, status: "received") else { return try duplicate() }
+            try keepProfileName()
             try sql.execute("""
                 UPDATE conversations SET status = 'active', last_inbound_at = ?, updated_at = ? WHERE id = ? AND status IN ('outreach_sent', 'active')
                 """, now, now, open)
@@ -122,9 +144,16 @@ package struct InboundReception: Sendable {
     /// Opts a person out of every campaign: open conversations end as `abandoned`, their unsent
     /// outreach is cancelled, and campaigns left with nothing open complete. Inside the caller's
     /// write transaction.
-    static func optOut(user userID: Int, reason: String, sql: any SQLExecutor, now: Date) throws {
-        try sql.execute("UPDATE users SET opted_out_at = COALESCE(opted_out_at, ?), opt_out_reason = ?, updated_at = ? WHERE id = ?",
-                        now, reason, now, userID)
+    /// Returns whether this call opted the person out (false: they already were), decided by the
+    /// conditional update itself, so of two racing opt-outs one says true.
+    @discardableResult
+    static func optOut(user userID: Int, reason: String, sql: any SQLExecutor, now: Date) throws -> Bool {
+        let newlyOut = try sql.execute("""
+            UPDATE users SET opted_out_at = ?, opt_out_reason = ?, updated_at = ? WHERE id = ? AND opted_out_at IS NULL
+            """, now, reason, now, userID) == 1
+        if !newlyOut {
+            try sql.execute("UPDATE users SET opt_out_reason = ?, updated_at = ? WHERE id = ?", reason, now, userID)
+        }
         let open = try sql.query("SELECT id, campaign_id FROM conversations WHERE user_id = ? AND status IN \(Conversation.openSQL)",
                                  userID)
         for conversation in open {
@@ -146,5 +175,6 @@ package struct InboundReception: Sendable {
         for campaign in Set(try open.map { try $0.int("campaign_id") }) {
             try CampaignStore.completeIfDone(campaign, sql: sql, now: now)
         }
+        return newlyOut
     }
 }

@@ -1,7 +1,7 @@
 import Store
 
 /// The tables Interviews owns: `users`, `campaigns`, `conversations`, `messages`,
-/// `outreach_queue` and `message_status_events`. Registered in `Catalog.migrations`; append new
+/// `outreach_queue`, `message_status_events` and `outreach_pace`. Registered in `Catalog.migrations`; append new
 /// steps, never edit a released one.
 /// Ids are `<module>.<what>` for new steps (the released ones keep the names, and the version
 /// numbers, that databases already record); a new step goes at the end of the list.
@@ -100,6 +100,16 @@ package enum InterviewsSchema {
             CREATE INDEX message_status_events_by_sid ON message_status_events (provider_sid);
             CREATE INDEX outreach_due ON outreach_queue (status, scheduled_at);
             CREATE INDEX outreach_claims ON outreach_queue (claimed_at);
+            """),
+        // The outreach pace per calendar minute (`OutreachSender.claim`): one counter row per
+        // minute, reserved with a conditional upsert, so runs on several hosts share the rate.
+        // `granted` is what the last reservation got (read back by it with RETURNING).
+        Migration("interviews.outreach_pace", """
+            CREATE TABLE outreach_pace (
+                minute TEXT PRIMARY KEY,
+                used INTEGER NOT NULL,
+                granted INTEGER NOT NULL DEFAULT 0
+            );
             """),
     ]
 }

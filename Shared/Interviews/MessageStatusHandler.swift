@@ -54,18 +54,30 @@ package struct MessageStatusHandler: FunctionHandler {
         let errorMessage = TwilioWebhook.field(input, "ErrorMessage")
         let now = context.clock.now()
         let update = DeliveryStatus(status: status, errorCode: errorCode, errorMessage: errorMessage.map { String($0.prefix(500)) })
-        return try context.database().write { sql in
+        let output = try Self.apply(update, sid: sid, database: context.database(), now: now)
+        if output.messageID == nil {
+            context.logger.info("status.kept_for_later", ["status": .string(status)])
+        } else if output.updated {
+            context.logger.info("status.updated", ["message": .number(Double(output.messageID ?? 0)), "status": .string(status),
+                                                   "error_code": errorCode.map(JSONValue.string) ?? .null])
+        }
+        return output
+    }
+
+    /// Applies one callback in a transaction of its own. Row-level: callbacks for different
+    /// messages run side by side on every host; those for one sid take turns on its key, which
+    /// the send's record takes too (a callback that comes before the record is kept, and the
+    /// record applies it: never both missing each other), and the message row is held from the
+    /// look at its status to the update (`DeliveryStatus.apply`).
+    package static func apply(_ update: DeliveryStatus, sid: String, database: any Database, now: Date) throws -> Output {
+        try database.concurrentWrite { sql in
+            try sql.lock(key: DeliveryStatus.lockKey(sid: sid))
             guard let applied = try update.apply(sid: sid, sql: sql, now: now) else {
                 // Twilio can call back before our record of the send has its sid: kept, and applied then.
                 try sql.execute("""
                     INSERT INTO message_status_events (provider_sid, status, error_code, error_message, received_at) VALUES (?, ?, ?, ?, ?)
-                    """, String(sid.prefix(64)), status, errorCode, update.errorMessage, now)
-                context.logger.info("status.kept_for_later", ["status": .string(status)])
+                    """, String(sid.prefix(64)), update.status, update.errorCode, update.errorMessage, now)
                 return Output(updated: false)
-            }
-            if applied.updated {
-                context.logger.info("status.updated", ["message": .number(Double(applied.messageID ?? 0)), "status": .string(status),
-                                                       "error_code": errorCode.map(JSONValue.string) ?? .null])
             }
             return applied
         }
@@ -74,7 +86,7 @@ package struct MessageStatusHandler: FunctionHandler {
 
 /// One delivery status from Twilio, applied to the message it names: the status only moves
 /// forward, 63016 fails the conversation, the opt-out codes opt the person out.
-struct DeliveryStatus: Sendable {
+package struct DeliveryStatus: Sendable {
     /// How far along a message is; a callback never moves it back.
     static let rank: [String: Int] = ["pending": 0, "outbox": 1, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
                                       "delivered": 5, "read": 6, "failed": 7, "undelivered": 7, "canceled": 7]
@@ -84,9 +96,22 @@ struct DeliveryStatus: Sendable {
     var errorCode: String?
     var errorMessage: String?
 
-    /// nil when no outbound message has that sid (yet).
+    package init(status: String, errorCode: String? = nil, errorMessage: String? = nil) {
+        self.status = status
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+    }
+
+    /// The key both a callback and the send's record hold (`SQLExecutor.lock(key:)`) for one sid.
+    static func lockKey(sid: String) -> String { "twilio.sid:" + String(sid.prefix(64)) }
+
+    /// nil when no outbound message has that sid (yet). The message row is held (`FOR UPDATE` on
+    /// PostgreSQL) from the look at its status to the update, so the status only moves forward
+    /// when two callbacks for it race.
     func apply(sid: String, sql: any SQLExecutor, now: Date) throws -> MessageStatusHandler.Output? {
-        guard let row = try sql.queryOne("SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'", sid)
+        guard let row = try sql.queryOne("""
+            SELECT id, status, conversation_id, user_id FROM messages WHERE provider_sid = ? AND direction = 'outbound'
+            """ + sql.forUpdate, sid)
         else { return nil }
         let id = try row.int("id")
         let current = try row.string("status")

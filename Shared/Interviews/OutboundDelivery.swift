@@ -46,6 +46,8 @@ struct OutboundDelivery: Sendable {
     func record(_ sent: SentMessage, messageID: Int) throws {
         let now = clock.now()
         try database.write { sql in
+            // Before any row: a callback for this sid waits for the record, or is kept before it (then applied below).
+            try sql.lock(key: DeliveryStatus.lockKey(sid: sent.sid))
             try sql.execute("""
                 UPDATE messages SET provider = ?, provider_sid = ?, status = CASE WHEN status IN ('pending', 'sending') THEN ? ELSE status END,
                        error_code = NULL, error_message = NULL, sent_at = ?, updated_at = ? WHERE id = ?

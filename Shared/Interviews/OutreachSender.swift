@@ -61,10 +61,10 @@ package struct OutreachSettings: Sendable {
     }
 }
 
-/// Sends due openings at the configured pace. Claiming happens in one write transaction that
-/// counts the openings already claimed in the current minute, so however many runs overlap, no
-/// minute carries more than the rate and no opening is claimed twice; a claim whose process died
-/// is taken again once its lease has passed.
+/// Sends due openings at the configured pace. Claiming happens in one transaction that locks the
+/// rows it claims and reserves them in the current minute's counter, so however many runs overlap
+/// on however many hosts, no minute carries more than the rate and no opening is claimed twice; a
+/// claim whose process died is taken again once its lease has passed.
 package struct OutreachSender: Sendable {
     let database: any Database
     let messenger: any Messenger
@@ -85,8 +85,8 @@ package struct OutreachSender: Sendable {
         self.deadline = deadline
     }
 
-    struct Claim: Sendable {
-        var queueID: Int
+    package struct Claim: Sendable {
+        package var queueID: Int
         var conversationID: Int
         var campaignID: Int
         var attempts: Int
@@ -96,8 +96,7 @@ package struct OutreachSender: Sendable {
     }
 
     package func run() async throws -> OutreachSummary {
-        let now = clock.now()
-        let (claims, used) = try claim(now: now)
+        let (claims, used) = try claim(now: clock.isFrozen ? clock.now() : nil)
         var summary = OutreachSummary(claimed: claims.count, ratePerMinute: settings.ratePerMinute,
                                       remainingThisMinute: max(0, settings.ratePerMinute - used))
         var openings: [Int: String] = [:]
@@ -151,21 +150,30 @@ package struct OutreachSender: Sendable {
         return summary
     }
 
-    /// Claims up to what the current minute still allows.
-    func claim(now: Date) throws -> (claims: [Claim], usedThisMinute: Int) {
-        let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
-        return try database.write { sql in
-            let used = try sql.queryOne("SELECT COUNT(*) AS n FROM outreach_queue WHERE claimed_at >= ?", minute)?.int("n") ?? 0
-            let budget = settings.ratePerMinute - used
-            guard budget > 0 else { return ([], used) }
+    /// Claims up to what the current minute still allows, row-level (`concurrentWrite`), so runs
+    /// on several hosts claim side by side: due rows are taken `FOR UPDATE OF q SKIP LOCKED`
+    /// (PostgreSQL; a row another run holds is skipped, never claimed twice), and the minute's
+    /// budget is reserved with one conditional upsert of its counter row (`outreach_pace`), which
+    /// grants at most what is left, so however many runs overlap no minute carries more than the
+    /// rate. `now` nil reads the database's clock (hosts agree on the minute and on leases); a
+    /// frozen clock (`BUNDLE_NOW`, tests) is used as given.
+    package func claim(now fixedNow: Date?) throws -> (claims: [Claim], usedThisMinute: Int) {
+        let rate = settings.ratePerMinute
+        let leaseSeconds = max(60, deadline.remainingSeconds + 30)
+        return try database.concurrentWrite { sql in
+            let now = try fixedNow ?? sql.databaseTime()
+            let minute = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+            // A look without a lock: the count only grows within a minute, so what it leaves is the most this run can get.
+            let seen = try sql.queryOne("SELECT used FROM outreach_pace WHERE minute = ?", minute)?.int("used") ?? 0
+            guard seen < rate else { return ([], seen) }
             let rows = try sql.query("""
                 SELECT q.id, q.conversation_id, q.attempts, q.message_id, m.provider_sid, c.campaign_id, u.phone, u.opted_out_at
                 FROM outreach_queue q JOIN conversations c ON c.id = q.conversation_id JOIN users u ON u.id = c.user_id
                 JOIN campaigns k ON k.id = c.campaign_id LEFT JOIN messages m ON m.id = q.message_id
                 WHERE k.status = 'active' AND ((q.status = 'scheduled' AND q.scheduled_at <= ?) OR (q.status = 'sending' AND q.lease_until < ?))
                 ORDER BY q.scheduled_at, q.id LIMIT ?
-                """, now, now, budget)
-            var claims: [Claim] = []
+                """ + sql.forUpdateSkipLocked(of: "q"), now, now, rate - seen)
+            var candidates: [Claim] = []
             for row in rows {
                 // A claim whose process died after the provider took the opening: it went out.
                 if row.optionalString("provider_sid") != nil {
@@ -174,15 +182,31 @@ package struct OutreachSender: Sendable {
                                     now, try row.int("conversation_id"))
                     continue
                 }
-                let claim = Claim(queueID: try row.int("id"), conversationID: try row.int("conversation_id"), campaignID: try row.int("campaign_id"),
-                                  attempts: try row.int("attempts") + 1, phone: try row.string("phone"),
-                                  optedOut: row.optionalString("opted_out_at") != nil, messageID: row.optionalInt("message_id"))
+                candidates.append(Claim(queueID: try row.int("id"), conversationID: try row.int("conversation_id"),
+                                        campaignID: try row.int("campaign_id"), attempts: try row.int("attempts") + 1, phone: try row.string("phone"),
+                                        optedOut: row.optionalString("opted_out_at") != nil, messageID: row.optionalInt("message_id")))
+            }
+            guard !candidates.isEmpty else { return ([], seen) }
+            let want = candidates.count
+            // Every SET expression reads the row as it was: `granted` is what was left (at most `want`),
+            // `used` grows by it. A racing run waits on the row and then sees this one's count.
+            guard let reserved = try sql.queryOne("""
+                INSERT INTO outreach_pace (minute, used, granted) VALUES (?, ?, ?)
+                ON CONFLICT (minute) DO UPDATE SET
+                    granted = CASE WHEN outreach_pace.used + ? <= ? THEN ? WHEN outreach_pace.used < ? THEN ? - outreach_pace.used ELSE 0 END,
+                    used = CASE WHEN outreach_pace.used + ? <= ? THEN outreach_pace.used + ? WHEN outreach_pace.used < ? THEN ? ELSE outreach_pace.used END
+                RETURNING used, granted
+                """, minute, want, want, want, rate, want, rate, rate, want, rate, want, rate, rate)
+            else { throw BundleError(.internal, "the outreach pace was not reserved") }
+            let claims = Array(candidates.prefix(try reserved.int("granted")))
+            for claim in claims {
                 try sql.execute("""
                     UPDATE outreach_queue SET status = 'sending', attempts = ?, claimed_at = ?, lease_until = ?, updated_at = ? WHERE id = ?
-                    """, claim.attempts, now, now.addingTimeInterval(max(60, deadline.remainingSeconds + 30)), now, claim.queueID)
-                claims.append(claim)
+                    """, claim.attempts, now, now.addingTimeInterval(leaseSeconds), now, claim.queueID)
             }
-            return (claims, used + claims.count)
+            // Counters of past minutes are no longer read.
+            try sql.execute("DELETE FROM outreach_pace WHERE minute < ?", minute.addingTimeInterval(-3_600))
+            return (claims, try reserved.int("used"))
         }
     }
 

@@ -50,21 +50,33 @@ package struct SteeringStore: Sendable {
         return try current(now: now)
     }
 
-    /// Stores `profile` as the next version unless it equals the current one.
+    /// Stores `profile` as the next version unless it equals the current one. Row-level: the
+    /// number is taken under the primary key (`ON CONFLICT (version) DO NOTHING`: a racing writer
+    /// that took it first yields no row and no error, and the next look at the highest sees
+    /// theirs), so two writers on several hosts both succeed with consecutive numbers.
     package func save(_ profile: SteeringProfile, source: String, now: Date) throws -> (version: SteeringVersion, created: Bool) {
         let problems = profile.problems()
         if !problems.isEmpty { throw BundleError.validation(problems) }
-        let latest = try current(now: now)
-        if latest.profile == profile { return (latest, false) }
-        let row = try database.write { sql in
-            try sql.queryOne("""
-                INSERT INTO steering_profiles (version, profile, source, created_at)
-                VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM steering_profiles), ?, ?, ?) RETURNING *
-                """, try JSONValue(encoding: profile), source, now)
+        _ = try current(now: now)
+        let profileJSON = try JSONValue(encoding: profile)
+        return try database.concurrentWrite { sql in
+            for _ in 0..<Self.numberAttempts {
+                guard let latest = try sql.queryOne("SELECT * FROM steering_profiles ORDER BY version DESC LIMIT 1") else { break }
+                let current = try Self.version(latest)
+                if current.profile == profile { return (current, false) }
+                if let row = try sql.queryOne("""
+                    INSERT INTO steering_profiles (version, profile, source, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (version) DO NOTHING RETURNING *
+                    """, current.version + 1, profileJSON, source, now) {
+                    return (try Self.version(row), true)
+                }
+            }
+            throw BundleError(.unavailable, "the steering profile is being changed by many requests at once; try again")
         }
-        guard let row else { throw BundleError(.internal, "the steering version was not stored") }
-        return (try Self.version(row), true)
     }
+
+    /// How many numbers `save` tries: each miss means another writer took the number in between.
+    static let numberAttempts = 16
 
     /// Every version, newest first.
     package func versions(limit: Int = 100) throws -> [SteeringVersion] {

@@ -51,8 +51,8 @@ package struct WorkflowRunner: Sendable {
     /// this call ran it (false: another worker holds it, took it over meanwhile, or it has already
     /// finished).
     package func execute(_ runID: Int, steps: [WorkflowStep]) async throws -> (run: WorkflowRun, ran: Bool) {
-        let now = clock.now()
-        guard let claimed = try store.claim(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now) else {
+        // The database's clock for the lease unless time is frozen (BUNDLE_NOW), as the job queue's claims.
+        guard let claimed = try store.claim(runID, owner: owner, leaseSeconds: leaseSeconds, now: clock.isFrozen ? clock.now() : nil) else {
             guard let current = try store.run(runID) else { throw BundleError(.notFound, "no workflow run with id \(runID)") }
             return (current, false)
         }
@@ -132,8 +132,7 @@ package struct WorkflowRunner: Sendable {
 
     /// Extends the lease from now; false when another worker has taken the run over.
     private func renewLease(_ runID: Int) throws -> Bool {
-        let now = clock.now()
-        return try store.renew(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now)
+        try store.renew(runID, owner: owner, leaseSeconds: leaseSeconds, now: clock.isFrozen ? clock.now() : nil)
     }
 
     /// One step with its retries, the lease renewed before each attempt; the step's record ends

@@ -14,8 +14,10 @@ package struct WorkflowStore: Sendable {
     /// Creates a queued run of `workflow` for `subject`, or returns the queued or running one
     /// (`created` false). A new run resumes the subject's last run when that one failed with the
     /// same input: its succeeded steps are reused instead of paid for again.
+    /// Row-level (`concurrentWrite`): the one active run per subject is a unique index, and a
+    /// racing creator's insert yields to it (`ON CONFLICT DO NOTHING`) and reads the winner.
     package func createRun(workflow: String, subject: String, input: JSONValue, now: Date) throws -> (run: WorkflowRun, created: Bool) {
-        try database.write { sql in
+        try database.concurrentWrite { sql in
             let last = try sql.queryOne("""
                 SELECT id, status, input FROM workflow_runs WHERE workflow = ? AND subject = ? ORDER BY id DESC LIMIT 1
                 """, workflow, subject)
@@ -47,26 +49,49 @@ package struct WorkflowStore: Sendable {
 
     /// Takes the run for `owner` until `until`: a queued run, a running one whose lease has
     /// expired (its worker died), or one `owner` itself held (a retry of the same job, whose
-    /// earlier attempt ended without finishing the run). One compare-and-set, so two workers
-    /// never both get it.
+    /// earlier attempt ended without finishing the run). One compare-and-set on the run's row
+    /// (`concurrentWrite`: no global lock), so two workers never both get it.
     package func claim(_ runID: Int, owner: String, until: Date, now: Date) throws -> WorkflowRun? {
-        try database.write { sql in
-            try sql.queryOne("""
-                UPDATE workflow_runs SET status = 'running', lease_owner = ?, lease_until = ?, started_at = COALESCE(started_at, ?), updated_at = ?
-                WHERE id = ? AND (status = 'queued'
-                                  OR (status = 'running' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)))
-                RETURNING *
-                """, owner, until, now, now, runID, now, owner).map { try WorkflowRun(row: $0) }
+        try database.concurrentWrite { sql in try Self.claim(runID, owner: owner, until: until, now: now, sql) }
+    }
+
+    /// `claim` with a lease of `leaseSeconds` from `now`; `now` nil reads the database's clock
+    /// (workers on hosts whose clocks disagree agree on when a lease ends), a fixed time
+    /// (`BUNDLE_NOW`, tests) is used as given, as the job queue does.
+    package func claim(_ runID: Int, owner: String, leaseSeconds: Double, now fixedNow: Date?) throws -> WorkflowRun? {
+        try database.concurrentWrite { sql in
+            let now = try fixedNow ?? sql.databaseTime()
+            return try Self.claim(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now, sql)
         }
     }
 
-    /// Extends the lease while its owner still holds it; false when it was lost.
+    private static func claim(_ runID: Int, owner: String, until: Date, now: Date, _ sql: any SQLExecutor) throws -> WorkflowRun? {
+        try sql.queryOne("""
+            UPDATE workflow_runs SET status = 'running', lease_owner = ?, lease_until = ?, started_at = COALESCE(started_at, ?), updated_at = ?
+            WHERE id = ? AND (status = 'queued'
+                              OR (status = 'running' AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)))
+            RETURNING *
+            """, owner, until, now, now, runID, now, owner).map { try WorkflowRun(row: $0) }
+    }
+
+    /// Extends the lease while its owner still holds it; false when it was lost. One conditional
+    /// update of the run's row.
     package func renew(_ runID: Int, owner: String, until: Date, now: Date) throws -> Bool {
-        try database.write { sql in
-            try sql.execute("""
-                UPDATE workflow_runs SET lease_until = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?
-                """, until, now, runID, owner) == 1
+        try database.concurrentWrite { sql in try Self.renew(runID, owner: owner, until: until, now: now, sql) }
+    }
+
+    /// `renew` by `leaseSeconds` from `now`, nil meaning the database's clock (as `claim`).
+    package func renew(_ runID: Int, owner: String, leaseSeconds: Double, now fixedNow: Date?) throws -> Bool {
+        try database.concurrentWrite { sql in
+            let now = try fixedNow ?? sql.databaseTime()
+            return try Self.renew(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now, sql)
         }
+    }
+
+    private static func renew(_ runID: Int, owner: String, until: Date, now: Date, _ sql: any SQLExecutor) throws -> Bool {
+        try sql.execute("""
+            UPDATE workflow_runs SET lease_until = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?
+            """, until, now, runID, owner) == 1
     }
 
     /// Copies a step of an earlier run into this one as `reused` (no attempt, no LLM call).

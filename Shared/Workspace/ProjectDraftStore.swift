@@ -75,7 +75,10 @@ package struct ProjectDraft: Sendable, Hashable {
 
 /// Project drafts and their versions (`ProjectsSchema`). Every change is one write transaction
 /// that first checks the conversation's lock (`ConversationLock`), so a draft never changes after
-/// its Linear project was made.
+/// its Linear project was made. New versions are written row-level (`concurrentWrite`): that
+/// check holds the conversation's row (`requireUnlocked` updates it), so writers of one draft
+/// take turns on it and read what the previous one wrote, and the number is taken under
+/// `UNIQUE (draft_id, version_number)` besides; writers of different drafts never wait.
 package struct ProjectDraftStore: Sendable {
     package let database: any Database
 
@@ -98,7 +101,7 @@ package struct ProjectDraftStore: Sendable {
     /// constraint, so two racing writers get two numbers.
     package func addVersion(conversationID: Int, title: String, description: String, source: ProjectDraftVersion.Source,
                             createdBy: String?, now: Date, generation: ProjectDraftVersion.Generation? = nil) throws -> ProjectDraft {
-        try database.write { sql in
+        try database.concurrentWrite { sql in
             try Self.add(sql, conversationID: conversationID, title: title, description: description, source: source, createdBy: createdBy,
                          now: now, generation: generation)
         }
@@ -112,7 +115,7 @@ package struct ProjectDraftStore: Sendable {
     /// no draft.
     package func edit(conversationID: Int, title: String?, description: String?, source: ProjectDraftVersion.Source = .manualEdit,
                       createdBy: String?, now: Date) throws -> (draft: ProjectDraft, changed: Bool)? {
-        try database.write { sql in
+        try database.concurrentWrite { sql in
             try ConversationLock.requireUnlocked(sql, conversationID: conversationID)
             guard let current = try Self.draft(sql, conversationID: conversationID) else { return nil }
             let newTitle = title ?? current.active.title

@@ -5,7 +5,8 @@ import Store
 /// Custom system prompts per type (`llm_prompts`): every one is kept; at most one per type is
 /// active (a partial unique index), and none active means the type's built-in text. A new prompt
 /// deactivates the old one in the same write transaction, so readers see one or the other; two
-/// writers racing on PostgreSQL meet the index, and the loser's write is a `conflict`.
+/// writers racing on PostgreSQL meet the index, and the later one deactivates the winner and tries
+/// again (`create`).
 package struct LLMPromptStore: Sendable {
     /// Longest system prompt accepted, in characters after trimming.
     package static let maxLength = 20_000
@@ -25,20 +26,28 @@ package struct LLMPromptStore: Sendable {
         } ?? .builtIn(type)
     }
 
-    /// Stores `system` as the type's active prompt (the previous one kept, inactive).
+    /// Stores `system` as the type's active prompt (the previous one kept, inactive). Row-level:
+    /// the new row is inserted under the partial unique index (`ON CONFLICT … DO NOTHING`), so a
+    /// writer that raced past the deactivation finds no row and no error, deactivates the one
+    /// that won meanwhile and tries again: both writers succeed, the later one active.
     package func create(_ type: LLMPromptType, system: String, by: String?, now: Date) throws -> ActivePrompt {
-        try database.write { sql in
-            _ = try sql.execute("UPDATE llm_prompts SET is_active = 0, deactivated_at = ? WHERE prompt_type = ? AND is_active = 1",
-                                now, type.name)
-            guard let row = try sql.queryOne("""
-                INSERT INTO llm_prompts (prompt_type, system_prompt, is_active, created_by, created_at) VALUES (?, ?, 1, ?, ?)
-                RETURNING *
-                """, type.name, system, by, now) else {
-                throw BundleError(.internal, "the prompt was not stored")
+        try database.concurrentWrite { sql in
+            for _ in 0..<Self.attempts {
+                _ = try sql.execute("UPDATE llm_prompts SET is_active = 0, deactivated_at = ? WHERE prompt_type = ? AND is_active = 1",
+                                    now, type.name)
+                if let row = try sql.queryOne("""
+                    INSERT INTO llm_prompts (prompt_type, system_prompt, is_active, created_by, created_at) VALUES (?, ?, 1, ?, ?)
+                    ON CONFLICT (prompt_type) WHERE is_active = 1 DO NOTHING RETURNING *
+                    """, type.name, system, by, now) {
+                    return try Self.prompt(row)
+                }
             }
-            return try Self.prompt(row)
+            throw BundleError(.unavailable, "the \(type.name) prompt is being changed by many requests at once; try again")
         }
     }
+
+    /// How many times `create` tries: each miss means another writer's prompt became active in between.
+    static let attempts = 16
 
     /// Deactivates the type's custom prompt (kept in the history); the built-in text applies again.
     @discardableResult
