@@ -74,24 +74,16 @@ package struct WorkflowStore: Sendable {
             """, owner, until, now, now, runID, now, owner).map { try WorkflowRun(row: $0) }
     }
 
-    /// Extends the lease while its owner still holds it; false when it was lost. One conditional
-    /// update of the run's row.
-    package func renew(_ runID: Int, owner: String, until: Date, now: Date) throws -> Bool {
-        try database.concurrentWrite { sql in try Self.renew(runID, owner: owner, until: until, now: now, sql) }
-    }
-
-    /// `renew` by `leaseSeconds` from `now`, nil meaning the database's clock (as `claim`).
+    /// Extends the lease by `leaseSeconds` from `now` while its owner still holds it; false when
+    /// it was lost. One conditional update of the run's row; `now` nil means the database's clock
+    /// (as `claim`).
     package func renew(_ runID: Int, owner: String, leaseSeconds: Double, now fixedNow: Date?) throws -> Bool {
         try database.concurrentWrite { sql in
             let now = try fixedNow ?? sql.databaseTime()
-            return try Self.renew(runID, owner: owner, until: now.addingTimeInterval(leaseSeconds), now: now, sql)
+            return try sql.execute("""
+                UPDATE workflow_runs SET lease_until = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?
+                """, now.addingTimeInterval(leaseSeconds), now, runID, owner) == 1
         }
-    }
-
-    private static func renew(_ runID: Int, owner: String, until: Date, now: Date, _ sql: any SQLExecutor) throws -> Bool {
-        try sql.execute("""
-            UPDATE workflow_runs SET lease_until = ?, updated_at = ? WHERE id = ? AND status = 'running' AND lease_owner = ?
-            """, until, now, runID, owner) == 1
     }
 
     /// Copies a step of an earlier run into this one as `reused` (no attempt, no LLM call).
