@@ -11,14 +11,57 @@
 #include <time.h>
 #include <unistd.h>
 
-static atomic_int stdout_claimed = 0;
-static char *crash_document = NULL;
-static size_t crash_length = 0;
+/// The one-writer flag of the answer, and the flag set once a whole answer went out: this
+/// process's own, or a warm worker's scoreboard slot (bundle_attach_answer), which its master reads.
+static long long own_claim = 0;
+static long long own_complete = 0;
+static long long *volatile claim_flag = &own_claim;
+static long long *volatile complete_flag = &own_complete;
+/// Where answers go: stdout, or a warm worker's current connection.
+static volatile int answer_fd = STDOUT_FILENO;
+
+/// A document and its length, swapped in as one pointer so a handler never pairs one copy's
+/// bytes with another's length.
+struct answer_copy {
+    size_t length;
+    char bytes[];
+};
+
+static struct answer_copy *make_copy(const char *bytes, size_t length) {
+    struct answer_copy *copy = malloc(sizeof(struct answer_copy) + length);
+    if (copy == NULL) return NULL;
+    copy->length = length;
+    if (length > 0) memcpy(copy->bytes, bytes, length);
+    return copy;
+}
+
+static _Atomic(struct answer_copy *) crash_document = NULL;
+/// The copy replaced last: freed only when the next one is replaced, so a handler that loaded a
+/// pointer just before a swap never reads freed memory.
+static struct answer_copy *crash_retired = NULL;
 static int crash_exit_code = 70;
 
 int bundle_claim_stdout(void) {
-    int expected = 0;
-    return atomic_compare_exchange_strong(&stdout_claimed, &expected, 1) ? 1 : 0;
+    long long expected = 0;
+    return __atomic_compare_exchange_n(claim_flag, &expected, 1, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 1 : 0;
+}
+
+void bundle_mark_answer_complete(void) {
+    __atomic_store_n(complete_flag, 1, __ATOMIC_SEQ_CST);
+}
+
+void bundle_release_stdout(void) {
+    __atomic_store_n(complete_flag, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(claim_flag, 0, __ATOMIC_SEQ_CST);
+}
+
+void bundle_attach_answer(long long *claim, long long *complete) {
+    claim_flag = claim != NULL ? claim : &own_claim;
+    complete_flag = complete != NULL ? complete : &own_complete;
+}
+
+void bundle_set_answer_fd(int fd) {
+    answer_fd = fd;
 }
 
 int bundle_write_all(int fd, const void *bytes, size_t length) {
@@ -123,18 +166,24 @@ static void write_crash_log(int signal_number) {
 }
 
 static void on_crash(int signal_number) {
-    if (crash_document != NULL && bundle_claim_stdout()) {
+    struct answer_copy *document = atomic_load(&crash_document);
+    if (document != NULL && bundle_claim_stdout()) {
         write_crash_log(signal_number);
-        bundle_write_all(STDOUT_FILENO, crash_document, crash_length);
+        if (bundle_write_all(answer_fd, document->bytes, document->length) == 0) bundle_mark_answer_complete();
     }
     _exit(crash_exit_code);
 }
 
+void bundle_set_crash_document(const char *document, size_t length) {
+    struct answer_copy *copy = make_copy(document, length);
+    if (copy == NULL) return;
+    struct answer_copy *previous = atomic_exchange(&crash_document, copy);
+    free(crash_retired);
+    crash_retired = previous;
+}
+
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code) {
-    crash_document = malloc(length);
-    if (crash_document == NULL) return;
-    memcpy(crash_document, document, length);
-    crash_length = length;
+    bundle_set_crash_document(document, length);
     crash_exit_code = exit_code;
 
     // An alternate stack lets the handler run after a stack overflow.
@@ -160,45 +209,58 @@ void bundle_install_crash_guard(const char *document, size_t length, int exit_co
 
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code) {
     if (bundle_claim_stdout()) {
-        bundle_write_all(STDOUT_FILENO, document, length);
+        if (bundle_write_all(answer_fd, document, length) == 0) bundle_mark_answer_complete();
     }
     _exit(exit_code);
 }
 
-static char *deadline_document = NULL;
-static size_t deadline_length = 0;
-static char *deadline_log = NULL;
-static size_t deadline_log_length = 0;
+/// The deadline's answer and log line, one allocation swapped in as one pointer.
+struct deadline_answer {
+    struct answer_copy *document;
+    struct answer_copy *log;
+};
+static _Atomic(struct deadline_answer *) deadline_answer = NULL;
+static struct deadline_answer *deadline_retired = NULL;
 static int deadline_exit_code = 75;
 
 static void on_deadline(int signal_number) {
     (void)signal_number;
-    // Too late: the answer is being written; let the normal path finish and exit.
-    if (deadline_document == NULL || !bundle_claim_stdout()) return;
-    if (deadline_log != NULL) bundle_write_all(STDERR_FILENO, deadline_log, deadline_log_length);
-    bundle_write_all(STDOUT_FILENO, deadline_document, deadline_length);
+    // Disarmed (a warm worker between requests), or too late: the answer is being written; let
+    // the normal path finish.
+    struct deadline_answer *answer = atomic_load(&deadline_answer);
+    if (answer == NULL || answer->document == NULL || !bundle_claim_stdout()) return;
+    if (answer->log != NULL) bundle_write_all(STDERR_FILENO, answer->log->bytes, answer->log->length);
+    if (bundle_write_all(answer_fd, answer->document->bytes, answer->document->length) == 0) bundle_mark_answer_complete();
     _exit(deadline_exit_code);
+}
+
+static void retire_deadline(struct deadline_answer *answer) {
+    // Freed one swap later: a handler that loaded the pointer just before the swap may read it.
+    if (deadline_retired != NULL) {
+        free(deadline_retired->document);
+        free(deadline_retired->log);
+        free(deadline_retired);
+    }
+    deadline_retired = answer;
 }
 
 void bundle_disarm_deadline(void) {
     struct itimerval timer;
     memset(&timer, 0, sizeof timer);
     setitimer(ITIMER_REAL, &timer, NULL);
-}
-
-static char *copy(const char *bytes, size_t length) {
-    char *result = malloc(length > 0 ? length : 1);
-    if (result != NULL) memcpy(result, bytes, length);
-    return result;
+    struct deadline_answer *previous = atomic_exchange(&deadline_answer, NULL);
+    if (previous != NULL) retire_deadline(previous);
 }
 
 void bundle_arm_deadline(double seconds, const char *document, size_t length, const char *log_line,
                          size_t log_length, int exit_code) {
-    deadline_document = copy(document, length);
-    deadline_length = length;
-    deadline_log = copy(log_line, log_length);
-    deadline_log_length = log_length;
+    struct deadline_answer *answer = malloc(sizeof(struct deadline_answer));
+    if (answer == NULL) return;
+    answer->document = make_copy(document, length);
+    answer->log = make_copy(log_line, log_length);
     deadline_exit_code = exit_code;
+    struct deadline_answer *previous = atomic_exchange(&deadline_answer, answer);
+    if (previous != NULL) retire_deadline(previous);
 
     struct sigaction action;
     memset(&action, 0, sizeof action);

@@ -46,22 +46,21 @@ enum CGIAdapter {
         // The deadline is armed before the body is read: reading and parsing the request count
         // against the function's timeout, and past it (plus a short grace for the handler to fail
         // on its own deadline first) the answer is a 504 even when the handler is stuck.
-        var timeout = unroutedSeconds
-        if case .success(let match) = routes.match(method: exchange.request.method, path: exchange.request.path) {
-            // A stream's first event usually waits on an upstream (the draft chat on its LLM):
-            // libcurl loads on another core while the request is read and the database opened.
-            if match.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept")) {
-                CurlTransport.preload()
-            }
-            do {
-                timeout = try environment.timeout(for: match.manifest)
-            } catch {
-                exchange.drainBody(config: config)
-                let refusal = errorResponse(Invocation.bundleError(error, logger: logger), exchange: exchange).adding(cors)
-                finish(refusal, exchange: exchange, logger: logger, started: started)
-            }
+        // A stream's first event usually waits on an upstream (the draft chat on its LLM):
+        // libcurl loads on another core while the request is read and the database opened.
+        if case .success(let match) = routes.match(method: exchange.request.method, path: exchange.request.path),
+           match.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept")) {
+            CurlTransport.preload()
         }
-        Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
+        let timeout: Double
+        do {
+            timeout = try requestTimeout(exchange, routes: routes, environment: environment)
+        } catch {
+            exchange.drainBody(config: config)
+            let refusal = errorResponse(Invocation.bundleError(error, logger: logger), exchange: exchange).adding(cors)
+            finish(refusal, exchange: exchange, logger: logger, started: started)
+        }
+        Watchdog.start(after: timeout + Watchdog.grace(for: timeout), logger: logger, render: render)
         let pingSeconds = (try? config.double("SSE_PING_SECONDS", default: ServerSentEventWriter.defaultPingSeconds,
                                               in: 0...86_400)) ?? ServerSentEventWriter.defaultPingSeconds
         let openStream = {
@@ -84,6 +83,15 @@ enum CGIAdapter {
         }
     }
 
+    /// The seconds a request may take: its function's timeout, or `unroutedSeconds` for a request
+    /// no route takes. A bad `FUNCTION_TIMEOUT_S` is the request's `misconfigured` error.
+    static func requestTimeout(_ exchange: CGIExchange, routes: RouteTable, environment: InvocationEnvironment) throws -> Double {
+        guard case .success(let match) = routes.match(method: exchange.request.method, path: exchange.request.path) else {
+            return unroutedSeconds
+        }
+        return try environment.timeout(for: match.manifest)
+    }
+
     /// How a request was answered: a response still to send, or an event stream already sent
     /// (its head, its events and its last `done` or `error` event), with the outcome's exit code.
     enum Answer {
@@ -93,9 +101,11 @@ enum CGIAdapter {
 
     /// One request to its response: route, body, API key and input through the gateway, then the
     /// handler through the invocation core. Never exits; reads the body from stdin unless told
-    /// otherwise.
+    /// otherwise. A stream still running `grace` past its deadline is ended with a timeout event,
+    /// then `endStream` with the timeout's exit code (the CGI process exits).
     static func respond(_ exchange: CGIExchange, site: Site, routes: RouteTable, environment: InvocationEnvironment,
                         deadline: Deadline, openStream: (() -> ServerSentEventWriter)? = nil,
+                        endStream: @escaping @Sendable (Int32) -> Void = { StandardOutput.exit($0) },
                         readBody: (Int) throws -> [UInt8] = { try CGIExchange.readBody(length: $0) }) -> Answer {
         switch exchange.prepare(routes: routes, config: environment.config, readBody: readBody,
                                 openDatabase: { try environment.sharedDatabase() }) {
@@ -110,7 +120,7 @@ enum CGIAdapter {
             // event, so a request refused before any event still gets its status code.
             let stream = target.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept"))
                 ? openStream?() : nil
-            stream?.endAfter(deadline, grace: 2) { code in StandardOutput.exit(code) }
+            stream?.endAfter(deadline, grace: 2, exit: endStream)
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
                                             deadline: deadline, database: prepared.database, events: stream)
             if let stream, stream.hasStarted {
@@ -140,7 +150,7 @@ enum CGIAdapter {
                logger: logger, started: .now)
     }
 
-    private static func errorResponse(_ error: BundleError, exchange: CGIExchange) -> GatewayResponse {
+    static func errorResponse(_ error: BundleError, exchange: CGIExchange) -> GatewayResponse {
         .error(error, requestID: exchange.requestID, extraHeaders: error.code == .unauthorized ? Authenticator.challenge : [])
     }
 

@@ -31,6 +31,9 @@ package enum Launcher {
         // Under CGI the request is in the environment; nothing on the command line changes it.
         let isCGI = CGIRequest.isCGI(config.all)
 
+        if name == FastCGIMaster.command {
+            FastCGIMaster.main(catalog, migrations: migrations, arguments: arguments, config: config)
+        }
         guard let name else {
             // Started as `bundle` (or `dispatch`) with no function named.
             if isCGI { CGIAdapter.run(CGIAdapter.Site(catalog: catalog, only: nil), config: config, migrations: migrations) }
@@ -87,6 +90,8 @@ package enum Launcher {
          "  bundle --list                             prints the \(catalog.functions.count) functions, one per line",
          "  bundle --describe                         prints every function's manifest entry",
          "  bundle --lambda                           serves the AWS Lambda Runtime API (the handler setting names the function)",
+         "  bundle serve-fastcgi [--socket PATH] [--workers N] [--max-requests N]",
+         "                                            the warm mode: a FastCGI master and its workers, for nginx's fastcgi_pass",
          "  as a CGI program (nginx + fcgiwrap)       routes the request to its function"].joined(separator: "\n")
     }
 

@@ -20,8 +20,7 @@ enum StdioAdapter {
         } catch {
             fail(Invocation.bundleError(error, logger: logger), logger: logger)
         }
-        // A short grace lets the handler fail on its own deadline first (and record what it did).
-        Watchdog.start(after: timeout + min(1.0, timeout * 0.1), logger: logger, render: render)
+        Watchdog.start(after: timeout + Watchdog.grace(for: timeout), logger: logger, render: render)
         let bytes: [UInt8]
         do {
             bytes = try InputReader.readStandardInput(config: config)

@@ -20,8 +20,8 @@ package struct Config: Sendable {
     /// The environment of this process, over the `.env` file if any: `BUNDLE_ENV_FILE`, else
     /// `.env` in the working directory (fcgiwrap starts programs in their own directory, so the
     /// nginx sites name the file).
-    package static func load(dotEnvPath: String? = nil) -> Config {
-        let environment = ProcessEnvironment.current()
+    /// `environment` replaces the process's (a warm worker's, with a request's FastCGI parameters over it).
+    package static func load(dotEnvPath: String? = nil, environment: [String: String] = ProcessEnvironment.current()) -> Config {
         let path = dotEnvPath ?? environment["BUNDLE_ENV_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".env"
         var merged = DotEnv.read(path: path)
         for (name, value) in environment { merged[name] = value }
@@ -80,8 +80,10 @@ package struct Config: Sendable {
     /// Whether a variable or field name holds a secret: its last segment (split on `_`, `-`, `.`
     /// and lower-to-upper case changes) is one of the secret words, so `LLM_API_KEY`,
     /// `authorization`, `x-twilio-signature` and `accessToken` are secret while `prompt_tokens`
-    /// and `key_points` are not.
+    /// and `key_points` are not, nor the shell's `PWD`.
     package static func isSecretName(_ name: String) -> Bool {
+        // The shell's working directories, not passwords (`DB_PWD` still is one).
+        if name == "PWD" || name == "OLDPWD" { return false }
         var last: [UInt8] = []
         var previousWasLower = false
         for byte in name.utf8 {

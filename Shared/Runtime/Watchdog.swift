@@ -9,6 +9,10 @@ import Glibc
 /// in blocking work: a SIGALRM timer whose handler writes the pre-rendered answer. The adapter
 /// renders that answer for its transport (a JSON document, a CGI 504); the runtime only arms it.
 package enum Watchdog {
+    /// The grace past a timeout before the watchdog answers: the handler fails on its own
+    /// deadline first (and records what it did) unless it is stuck.
+    package static func grace(for timeout: Double) -> Double { min(1.0, timeout * 0.1) }
+
     package static func start(after seconds: Double, logger: Logger, render: (BundleError) -> [UInt8]) {
         let error = BundleError(.timeout, "the function did not finish within its deadline of \(JSONValue.number(seconds).jsonText) s")
         let document = render(error)

@@ -77,6 +77,7 @@ import Testing
         ("LLM_API_KEY", true), ("TWILIO_AUTH_TOKEN", true), ("authorization", true), ("x-twilio-signature", true),
         ("apiKey", true), ("accessToken", true), ("GOOGLE_CLIENT_SECRET", true), ("SMTP_PASSWORD", true), ("x-api-key", true),
         ("prompt_tokens", false), ("key_points", false), ("author", false), ("LLM_MODEL", false), ("keyboard", false),
+        ("DB_PWD", true), ("PWD", false), ("OLDPWD", false),
     ])
     func secretNamesAreJudgedByTheirLastSegment(name: String, secret: Bool) {
         #expect(Config.isSecretName(name) == secret)

@@ -5,7 +5,26 @@
 
 /// Claims the right to write the process's one stdout document. Exactly one caller in the
 /// process's life gets 1: the normal output path, the deadline watchdog or the crash guard.
+/// (A warm worker releases the claim after each request: bundle_release_stdout.)
 int bundle_claim_stdout(void);
+
+/// Records that the whole answer went out (the crash guard and the watchdog do it themselves).
+void bundle_mark_answer_complete(void);
+
+/// A warm worker, after a request: the next request's answer can be claimed again.
+void bundle_release_stdout(void);
+
+/// Points the claim and the completion flag at memory the warm worker shares with its master
+/// (its scoreboard slot), so the master knows whether an answer started or finished when the
+/// worker dies. NULL restores the process's own flags.
+void bundle_attach_answer(long long *claim, long long *complete);
+
+/// Where the crash guard, the watchdog and bundle_emit_and_exit write the answer: stdout by
+/// default, a warm worker's connection during a request.
+void bundle_set_answer_fd(int fd);
+
+/// Replaces the crash guard's answer (a warm worker renders one per request).
+void bundle_set_crash_document(const char *document, size_t length);
 
 /// Writes every byte to the file descriptor, retrying partial writes and EINTR.
 /// Async-signal-safe. Returns 0 on success, -1 on error.
@@ -32,7 +51,8 @@ void bundle_emit_and_exit(const char *document, size_t length, int exit_code);
 void bundle_arm_deadline(double seconds, const char *document, size_t length, const char *log_line,
                          size_t log_length, int exit_code);
 
-/// Stops the deadline timer (the normal path has claimed stdout).
+/// Stops the deadline timer (the normal path has claimed stdout); a signal still on its way
+/// afterwards does nothing. A warm worker arms and disarms it once per request.
 void bundle_disarm_deadline(void);
 
 /// An anonymous in-memory file (memfd_create), close-on-exec: a child's stdin or stdout without
