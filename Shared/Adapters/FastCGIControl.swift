@@ -39,16 +39,25 @@ enum FastCGIControl {
         return bytes.withUnsafeBytes { bundle_send_with_fd(socket, $0.baseAddress, $0.count, descriptor) } == 0
     }
 
-    /// The next message and its descriptor (-1 when none); nil at the end of the stream or on error.
-    static func receive(from socket: Int32) -> (message: Message, descriptor: Int32)? {
+    enum Received {
+        case message(Message, descriptor: Int32)
+        /// Nothing waiting on a non-blocking socket.
+        case none
+        /// The other side closed its end, or the socket failed.
+        case closed
+    }
+
+    /// The next message and its descriptor (-1 when none).
+    static func receive(from socket: Int32) -> Received {
         var bytes = [UInt8](repeating: 0, count: 16)
         var descriptor: Int32 = -1
         let count = bytes.withUnsafeMutableBytes { bundle_receive_with_fd(socket, $0.baseAddress, $0.count, &descriptor) }
+        if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return .none }
         guard count >= 5, let kind = Kind(rawValue: bytes[0]) else {
             if descriptor >= 0 { close(descriptor) }
-            return nil
+            return .closed
         }
         let number = UInt32(bytes[1]) << 24 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 8 | UInt32(bytes[4])
-        return (Message(kind: kind, number: number), descriptor)
+        return .message(Message(kind: kind, number: number), descriptor: descriptor)
     }
 }

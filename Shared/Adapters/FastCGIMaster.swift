@@ -322,13 +322,17 @@ final class FastCGIMaster {
 
     private func readMessages(slot index: Int) {
         guard let worker = workers[index] else { return }
-        while let (message, descriptor) = FastCGIControl.receive(from: worker.control) {
-            if descriptor >= 0 { close(descriptor) }
-            handle(message, from: worker)
-        }
-        if errno != EAGAIN && errno != EWOULDBLOCK {
-            // The worker closed its end (it is exiting): wait for SIGCHLD to reap it.
-            unwatch(worker.control)
+        while true {
+            switch FastCGIControl.receive(from: worker.control) {
+            case .message(let message, let descriptor):
+                if descriptor >= 0 { close(descriptor) }
+                handle(message, from: worker)
+            case .none:
+                return
+            case .closed:
+                // The worker closed its end (it is exiting): SIGCHLD reaps it.
+                return unwatch(worker.control)
+            }
         }
     }
 

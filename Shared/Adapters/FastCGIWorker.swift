@@ -33,7 +33,7 @@ enum FastCGIWorker {
         let control: Int32 = 0
         let setup = Logger(function: Launcher.executableName, requestID: "fastcgi-worker-\(options.slot)", level: .info)
         // The master's first message carries the scoreboard.
-        guard let (hello, memory) = FastCGIControl.receive(from: control), hello.kind == .hello, memory >= 0,
+        guard case .message(let hello, let memory) = FastCGIControl.receive(from: control), hello.kind == .hello, memory >= 0,
               hello.number == FastCGIControl.version,
               let slots = bundle_map_slots(memory, options.slot + 1) else {
             setup.error("fastcgi.worker_unusable", ["note": "no scoreboard from the master (started by hand, or a master of another version)"])
@@ -52,7 +52,7 @@ enum FastCGIWorker {
         guard FastCGIControl.send(.init(kind: .ready, number: FastCGIControl.version), over: control) else { _exit(0) }
 
         var served = 0
-        while let (message, descriptor) = FastCGIControl.receive(from: control) {
+        while case .message(let message, let descriptor) = FastCGIControl.receive(from: control) {
             switch message.kind {
             case .connection where descriptor >= 0:
                 let server = Server(site: site, slot: slot, connection: FastCGIConnection(descriptor: descriptor, maxRequests: options.workers))
@@ -128,10 +128,12 @@ enum FastCGIWorker {
                     handle(head)
                     served += 1
                     set(BUNDLE_SLOT_SERVED, Int64(served))
-                    guard head.keepConnection else { return finish(kept: false) }
+                    // The input is read to its end even when the connection is not kept: closing
+                    // a TCP socket with bytes unread sends a reset, which can cost the peer the answer.
                     if !connection.inputEnded {
                         guard try connection.drainInput(limit: FastCGIWorker.maxDrainBytes) else { return finish(kept: false) }
                     }
+                    guard head.keepConnection else { return finish(kept: false) }
                     if !connection.hasBufferedInput { return finish(kept: true) }
                 }
             } catch {
@@ -179,6 +181,8 @@ enum FastCGIWorker {
                 set(BUNDLE_SLOT_KILL_AT_MS, 0)
                 // Answered: from here the master never answers for this request.
                 set(BUNDLE_SLOT_STATE, 3)
+                // A crash between requests (a task a handler left running) writes to no connection.
+                bundle_set_answer_fd(-1)
                 bundle_release_stdout()
             }
 
