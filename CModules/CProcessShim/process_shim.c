@@ -38,7 +38,7 @@ static struct answer_copy *make_copy(const char *bytes, size_t length) {
 static _Atomic(struct answer_copy *) crash_document = NULL;
 /// The copy replaced last: freed only when the next one is replaced, so a handler that loaded a
 /// pointer just before a swap never reads freed memory.
-static struct answer_copy *crash_retired = NULL;
+static _Atomic(struct answer_copy *) crash_retired = NULL;
 static int crash_exit_code = 70;
 
 int bundle_claim_stdout(void) {
@@ -85,14 +85,17 @@ struct crash_log {
     char fields[];
 };
 static _Atomic(struct crash_log *) crash_log = NULL;
+/// The copy replaced last, freed only at the next swap: a handler that loaded it just before a
+/// swap may still be reading it (a warm worker sets one per request).
+static _Atomic(struct crash_log *) crash_log_retired = NULL;
 
 void bundle_set_crash_log(const char *fields, size_t length) {
     struct crash_log *copy = malloc(sizeof(struct crash_log) + length);
     if (copy == NULL) return;
     copy->length = length;
     memcpy(copy->fields, fields, length);
-    // The previous copy is leaked on purpose: a handler running now may still be reading it.
-    atomic_store(&crash_log, copy);
+    struct crash_log *previous = atomic_exchange(&crash_log, copy);
+    free(atomic_exchange(&crash_log_retired, previous));
 }
 
 /// Appends the decimal digits of `value` at `cursor`; returns the new end.
@@ -178,8 +181,7 @@ void bundle_set_crash_document(const char *document, size_t length) {
     struct answer_copy *copy = make_copy(document, length);
     if (copy == NULL) return;
     struct answer_copy *previous = atomic_exchange(&crash_document, copy);
-    free(crash_retired);
-    crash_retired = previous;
+    free(atomic_exchange(&crash_retired, previous));
 }
 
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code) {
@@ -220,7 +222,7 @@ struct deadline_answer {
     struct answer_copy *log;
 };
 static _Atomic(struct deadline_answer *) deadline_answer = NULL;
-static struct deadline_answer *deadline_retired = NULL;
+static _Atomic(struct deadline_answer *) deadline_retired = NULL;
 static int deadline_exit_code = 75;
 
 static void on_deadline(int signal_number) {
@@ -236,12 +238,12 @@ static void on_deadline(int signal_number) {
 
 static void retire_deadline(struct deadline_answer *answer) {
     // Freed one swap later: a handler that loaded the pointer just before the swap may read it.
-    if (deadline_retired != NULL) {
-        free(deadline_retired->document);
-        free(deadline_retired->log);
-        free(deadline_retired);
+    struct deadline_answer *old = atomic_exchange(&deadline_retired, answer);
+    if (old != NULL) {
+        free(old->document);
+        free(old->log);
+        free(old);
     }
-    deadline_retired = answer;
 }
 
 void bundle_disarm_deadline(void) {
