@@ -3,33 +3,39 @@ import Runtime
 import Gateway
 
 /// The deployment files generated from the manifests and checked in under `infra/`: nginx sites
-/// (the dispatch site and the direct site), a crontab, systemd units, an OpenFaaS stack and an AWS Lambda
-/// bootstrap. `bundle-infra` writes them; a test fails when a checked-in copy differs.
+/// (the dispatch site, the direct site and the FastCGI site of warm mode), a crontab, systemd units,
+/// an OpenFaaS stack and an AWS Lambda bootstrap. `bundle-infra` writes them; a test fails when a
+/// checked-in copy differs.
 ///
 /// The files work as they are for an install in `/opt/function-bundle` (holding `bin/`, `var/` and
-/// `.env`), nginx on `127.0.0.1:8080` and fcgiwrap on `/run/function-bundle/fcgiwrap.sock`; another
-/// install replaces those three strings (`infra/dev serve` does, for local use).
+/// `.env`), nginx on `127.0.0.1:8080`, fcgiwrap on `/run/function-bundle/fcgiwrap.sock` and the warm
+/// workers' master on `/run/function-bundle/fastcgi.sock`; another install replaces those strings
+/// (`infra/dev serve` does, for local use).
 package enum DeploymentFiles {
     package static let installDirectory = "/opt/function-bundle"
     package static let listen = "127.0.0.1:8080"
     package static let fcgiwrapSocket = "/run/function-bundle/fcgiwrap.sock"
+    package static let fastCGISocket = "/run/function-bundle/fastcgi.sock"
     /// The one executable in `bin/` (the product of Package.swift; every other name there links to it).
     package static let executable = FunctionCatalog.executableName
 
     package static func render(_ manifests: [FunctionManifest] = Catalog.manifests) -> [(path: String, content: String)] {
         templates(manifests).map { file in
             (file.path, file.content.replacing("@BUNDLE_DIR@", with: installDirectory).replacing("@LISTEN@", with: listen)
-                .replacing("@FCGIWRAP_SOCKET@", with: fcgiwrapSocket))
+                .replacing("@FCGIWRAP_SOCKET@", with: fcgiwrapSocket).replacing("@FASTCGI_SOCKET@", with: fastCGISocket))
         }
     }
 
     static func templates(_ manifests: [FunctionManifest]) -> [(path: String, content: String)] {
         [
-            ("infra/nginx/bundle-dispatch.conf", nginx(manifests, direct: false)),
-            ("infra/nginx/bundle-direct.conf", nginx(manifests, direct: true)),
+            ("infra/nginx/bundle-dispatch.conf", nginx(manifests, site: .dispatch)),
+            ("infra/nginx/bundle-direct.conf", nginx(manifests, site: .direct)),
+            ("infra/nginx/bundle-fastcgi.conf", nginx(manifests, site: .fastCGI)),
             ("infra/cron/crontab", crontab(manifests)),
             ("infra/systemd/bundle-fcgiwrap.socket", fcgiwrapSocketUnit),
             ("infra/systemd/bundle-fcgiwrap.service", fcgiwrapService),
+            ("infra/systemd/bundle-fastcgi.socket", fastCGISocketUnit),
+            ("infra/systemd/bundle-fastcgi.service", fastCGIService(manifests)),
             ("infra/openfaas/stack.yml", openFaaS(manifests)),
             ("infra/openfaas/Containerfile", containerfile),
             ("infra/lambda/bootstrap", LambdaBootstrap.script),
@@ -38,37 +44,80 @@ package enum DeploymentFiles {
 
     static let header = "# Generated from the function manifests by `bundle-infra`; do not edit by hand.\n"
 
-    static func nginx(_ manifests: [FunctionManifest], direct: Bool) -> String {
+    /// The nginx sites, from one generator so that their error pages, body limits and streaming
+    /// locations cannot drift apart; they differ in who runs the request.
+    enum Site {
+        /// fcgiwrap runs `bin/bundle` per request (the recommended CGI site).
+        case dispatch
+        /// fcgiwrap runs `bin/<function>` per request, named by an nginx map.
+        case direct
+        /// Warm mode: the `serve-fastcgi` master's workers, over kept connections.
+        case fastCGI
+    }
+
+    /// The longest timeout of a function with a route (only those run behind nginx), in whole
+    /// seconds: nginx waits this long plus `requestGraceSeconds` for an answer, and systemd as long
+    /// for the warm workers to drain.
+    static func longestTimeoutSeconds(_ manifests: [FunctionManifest]) -> Int {
+        let routed = manifests.filter { !$0.routes.isEmpty }.map(\.timeoutSeconds)
+        return Int((routed.max() ?? FunctionManifest.defaultTimeoutSeconds).rounded(.up))
+    }
+
+    /// Beyond the longest timeout: the function's own watchdog answers first (a JSON 504), and a
+    /// streaming function's last event gets out.
+    static let requestGraceSeconds = 60
+
+    /// Idle connections each nginx worker keeps to the warm master (the upstream's `keepalive`).
+    static let fastCGIKeepalive = 32
+
+    static func nginx(_ manifests: [FunctionManifest], site: Site) -> String {
         let maxBody = CGIExchange.defaultMaxBodyBytes / (1 << 20)
-        let fastCGI = [
-            "        include fastcgi_params;",
-            "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(direct ? "$bundle_function" : executable);",
-            "        fastcgi_param PATH_INFO $uri;",
-            "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
-            "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
-            "        # fcgiwrap runs a program in its own directory (bin/): stored files go under var/ by path.",
-            "        fastcgi_param FILE_STORAGE_DIR @BUNDLE_DIR@/var/files;",
-            "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
-            "        # here; a fastcgi_param line per variable works too.",
-            "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
-            "        fastcgi_read_timeout 960s;",
-            "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
-        ]
-        var lines: [String] = [String(header.dropLast()), direct
-            ? """
-              # Direct mode: an nginx map names each route's function and fcgiwrap runs bin/<function> (a link
-              # to bin/bundle), which serves that function's routes only; anything else (an unknown path, another
-              # method, OPTIONS) goes to bin/bundle, which answers 404, 405 and preflights as JSON. It costs what
-              # the dispatch site costs (one process per request); use it when nginx should know the function:
-              # $bundle_function in a log_format, a limit_req zone or an allow/deny per function.
-              """
-            : """
-              # Dispatcher mode (the recommended site): every request runs bin/bundle through fcgiwrap; its route
-              # table picks the function, which runs in that same process.
-              """,
-            "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).",
-            "# PostgreSQL (README: PostgreSQL and PgBouncer): delete the `fastcgi_param DATABASE_URL` lines, so",
-            "# fcgiwrap's own DATABASE_URL (@BUNDLE_DIR@/database.env, see its systemd unit) reaches the functions.", ""]
+        let readTimeout = "        fastcgi_read_timeout \(longestTimeoutSeconds(manifests) + requestGraceSeconds)s;"
+        let fastCGI = site == .fastCGI
+            ? [
+                "        include fastcgi_params;",
+                "        fastcgi_param PATH_INFO $uri;",
+                "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
+                readTimeout,
+                "        fastcgi_keep_conn on;",
+                "        fastcgi_pass bundle_fastcgi;",
+            ]
+            : [
+                "        include fastcgi_params;",
+                "        fastcgi_param SCRIPT_FILENAME @BUNDLE_DIR@/bin/\(site == .direct ? "$bundle_function" : executable);",
+                "        fastcgi_param PATH_INFO $uri;",
+                "        fastcgi_param HTTP_X_REQUEST_ID $bundle_request_id;",
+                "        fastcgi_param DATABASE_URL @BUNDLE_DIR@/var/bundle.sqlite;",
+                "        # fcgiwrap runs a program in its own directory (bin/): stored files go under var/ by path.",
+                "        fastcgi_param FILE_STORAGE_DIR @BUNDLE_DIR@/var/files;",
+                "        # Provider keys (LLM_API_KEY, ...) live in this file, readable by www-data only, rather than",
+                "        # here; a fastcgi_param line per variable works too.",
+                "        fastcgi_param BUNDLE_ENV_FILE @BUNDLE_DIR@/.env;",
+                readTimeout,
+                "        fastcgi_pass unix:@FCGIWRAP_SOCKET@;",
+            ]
+        var lines: [String] = [String(header.dropLast())]
+        switch site {
+        case .dispatch:
+            lines += [
+                """
+                # Dispatcher mode (the recommended site): every request runs bin/bundle through fcgiwrap; its route
+                # table picks the function, which runs in that same process.
+                """,
+            ] + fcgiwrapSiteNotes
+        case .direct:
+            lines += [
+                """
+                # Direct mode: an nginx map names each route's function and fcgiwrap runs bin/<function> (a link
+                # to bin/bundle), which serves that function's routes only; anything else (an unknown path, another
+                # method, OPTIONS) goes to bin/bundle, which answers 404, 405 and preflights as JSON. It costs what
+                # the dispatch site costs (one process per request); use it when nginx should know the function:
+                # $bundle_function in a log_format, a limit_req zone or an allow/deny per function.
+                """,
+            ] + fcgiwrapSiteNotes
+        case .fastCGI:
+            lines += fastCGISiteNotes
+        }
         lines += [
             "# The caller's X-Request-Id when it is a safe token, else nginx's own: passed to the functions",
             "# and set on the error pages nginx answers itself, so every response carries one.",
@@ -78,7 +127,7 @@ package enum DeploymentFiles {
             "}",
             "",
         ]
-        if direct {
+        if site == .direct {
             lines.append("map \"$request_method:$uri\" $bundle_function {")
             lines.append("    default \(executable);")
             for manifest in manifests {
@@ -96,6 +145,7 @@ package enum DeploymentFiles {
             lines.append("}")
             lines.append("")
         }
+        if site == .fastCGI { lines += fastCGIUpstream }
         lines += [
             "server {",
             "    listen @LISTEN@;",
@@ -135,6 +185,13 @@ package enum DeploymentFiles {
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The header lines the two fcgiwrap sites share.
+    static let fcgiwrapSiteNotes = [
+        "# Include inside nginx's http block (for example as /etc/nginx/conf.d/bundle.conf).",
+        "# PostgreSQL (README: PostgreSQL and PgBouncer): delete the `fastcgi_param DATABASE_URL` lines, so",
+        "# fcgiwrap's own DATABASE_URL (@BUNDLE_DIR@/database.env, see its systemd unit) reaches the functions.", "",
+    ]
 
     /// The errors nginx can answer before a function runs, each as the contract's JSON error.
     /// 494 is nginx's own code for headers over its buffers (sent as 400).

@@ -47,7 +47,7 @@ import Testing
     @Test func everySiteAndTheOpenFaaSImageRunTheOneExecutable() throws {
         let files = Dictionary(uniqueKeysWithValues: DeploymentFiles.render().map { ($0.path, $0.content) })
         let bin = DeploymentFiles.installDirectory + "/bin/"
-        for site in ["infra/nginx/bundle-dispatch.conf", "infra/nginx/bundle-direct.conf"] {
+        for site in ["infra/nginx/bundle-dispatch.conf", "infra/nginx/bundle-direct.conf", "infra/nginx/bundle-fastcgi.conf"] {
             let text = try #require(files[site])
             #expect(!text.contains("BUNDLE_TEST_BIN_DIR"), "\(site): the worker runs its own executable, no directory setting")
             #expect(!text.contains("bin/dispatch"), "\(site)")
@@ -69,6 +69,53 @@ import Testing
         let image = try #require(files["infra/openfaas/Containerfile"])
         #expect(image.contains("\nCOPY dist/bin \(DeploymentFiles.installDirectory)/bin\n"))
         #expect(image.contains("\nENV combine_output=false\n"))
+    }
+
+    /// Warm mode's site is the dispatch site over another runner: the same error pages, body limits
+    /// and streaming locations, each passed over a kept connection to the master's upstream, with
+    /// no fcgiwrap settings (the unit gives the configuration); its unit drains for as long as the
+    /// longest routed function may run.
+    @Test func theFastCGISiteIsTheDispatchSiteOverKeptConnectionsToTheWarmWorkers() throws {
+        let files = Dictionary(uniqueKeysWithValues: DeploymentFiles.render().map { ($0.path, $0.content) })
+        let dispatch = try #require(files["infra/nginx/bundle-dispatch.conf"])
+        let warm = try #require(files["infra/nginx/bundle-fastcgi.conf"])
+        func lines(_ text: String, _ keep: (String) -> Bool) -> [String] {
+            text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter(keep)
+        }
+        let shared = { (line: String) in
+            ["location ", "error_page ", "return ", "client_max_body_size ", "fastcgi_buffering ", "fastcgi_param NO_BUFFERING ",
+             "fastcgi_param PATH_INFO ", "fastcgi_param HTTP_X_REQUEST_ID ", "fastcgi_read_timeout ", "add_header ", "gzip "]
+                .contains { line.hasPrefix($0) }
+        }
+        #expect(lines(warm, shared) == lines(dispatch, shared))
+        let passes = lines(dispatch) { $0.hasPrefix("fastcgi_pass ") }.count
+        #expect(passes > 1)
+        #expect(lines(warm) { $0.hasPrefix("fastcgi_pass ") } == Array(repeating: "fastcgi_pass bundle_fastcgi;", count: passes))
+        #expect(lines(warm) { $0 == "fastcgi_keep_conn on;" }.count == passes)
+        #expect(warm.contains("\nupstream bundle_fastcgi {\n    server unix:\(DeploymentFiles.fastCGISocket);\n    keepalive 32;\n}\n"))
+        for fcgiwrapOnly in ["SCRIPT_FILENAME", "DATABASE_URL", "FILE_STORAGE_DIR", "BUNDLE_ENV_FILE"] {
+            #expect(lines(warm) { $0.hasPrefix("fastcgi_param \(fcgiwrapOnly) ") }.isEmpty, "\(fcgiwrapOnly)")
+        }
+        #expect(!warm.contains("fcgiwrap.sock"))
+
+        let longestTimeout = try #require(Catalog.manifests.filter { !$0.routes.isEmpty }.map(\.timeoutSeconds).max())
+        let longest = Int(longestTimeout.rounded(.up))
+        #expect(dispatch.contains("fastcgi_read_timeout \(longest + 60)s;\n"), "nginx waits for the longest routed function")
+        let service = try #require(files["infra/systemd/bundle-fastcgi.service"])
+        let fcgiwrap = try #require(files["infra/systemd/bundle-fcgiwrap.service"])
+        for line in ["Type=notify", "ExecStart=\(DeploymentFiles.installDirectory)/bin/bundle serve-fastcgi --workers 8 --max-requests 10000",
+                     "ExecReload=/bin/kill -HUP $MAINPID", "KillMode=mixed", "TimeoutStopSec=\(longest + 60)", "Restart=on-failure",
+                     "Requires=bundle-fastcgi.socket", "After=bundle-fastcgi.socket pgbouncer.service", "Wants=pgbouncer.service",
+                     "User=www-data", "Group=www-data", "WorkingDirectory=\(DeploymentFiles.installDirectory)"] {
+            #expect(lines(service) { $0 == line }.count == 1, "\(line)")
+        }
+        let environment = { (line: String) in line.hasPrefix("Environment=") || line.hasPrefix("EnvironmentFile=") }
+        #expect(lines(service, environment) == lines(fcgiwrap, environment))
+        #expect(lines(service, environment).count == 2)
+        let socket = try #require(files["infra/systemd/bundle-fastcgi.socket"])
+        for line in ["ListenStream=\(DeploymentFiles.fastCGISocket)", "SocketUser=www-data", "SocketGroup=www-data", "SocketMode=0660"] {
+            #expect(lines(socket) { $0 == line }.count == 1, "\(line)")
+        }
     }
 
     @Test func cronSchedulesBecomeSystemdCalendars() {

@@ -82,6 +82,9 @@ package enum HTTPClient {
 
 /// Real nginx + fcgiwrap over the built binaries, started through `infra/dev serve` (the same
 /// script a developer uses) in a state directory of the test's own, and stopped when released.
+/// With `BUNDLE_TEST_FASTCGI=1` the dispatch mode runs in warm mode instead (`serve --fastcgi`:
+/// the FastCGI site and `bundle serve-fastcgi`), so the same tests cover it; the direct mode stays
+/// on fcgiwrap, since the direct site is a CGI deployment.
 package final class NginxServer: @unchecked Sendable {
     package enum Mode: String, Sendable, CaseIterable, CustomStringConvertible {
         case dispatch, direct
@@ -91,6 +94,8 @@ package final class NginxServer: @unchecked Sendable {
     package let port: Int
     package let state: TemporaryDirectory
     package let mode: Mode
+    /// The requests go to warm FastCGI workers rather than a CGI process each (see above).
+    package let isFastCGI: Bool
 
     /// The database the site's functions use, named by its SQLite path (TestDatabase maps it to
     /// a PostgreSQL role and schema in the test run's PostgreSQL pass).
@@ -107,6 +112,7 @@ package final class NginxServer: @unchecked Sendable {
     package init(mode: Mode, binaries: String = Binaries.directory, environment: [String: String] = [:],
                  scheduleTick: Double? = nil) throws {
         self.mode = mode
+        isFastCGI = mode == .dispatch && ProcessInfo.processInfo.environment["BUNDLE_TEST_FASTCGI"] == "1"
         state = try TemporaryDirectory()
         databaseURL = try TestDatabase.url(state.file("root/var/bundle.sqlite"))
         let probe = try LoopbackServer { _ in .text(200, "") }
@@ -115,6 +121,7 @@ package final class NginxServer: @unchecked Sendable {
         var arguments = [Self.repositoryRoot.appendingPathComponent("infra/dev").path, "serve", "--state", state.path,
                          "--port", String(port), "--bin", binaries]
         if mode == .direct { arguments.append("--direct") }
+        if isFastCGI { arguments.append("--fastcgi") }
         arguments += scheduleTick.map { ["--schedule-tick", String($0)] } ?? ["--no-schedule"]
         let result = try Binaries.run("/bin/bash", arguments: arguments,
                                       environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
