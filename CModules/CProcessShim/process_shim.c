@@ -177,6 +177,10 @@ static void on_crash(int signal_number) {
     _exit(crash_exit_code);
 }
 
+int bundle_crash_guard_installed(void) {
+    return atomic_load(&crash_document) != NULL;
+}
+
 void bundle_set_crash_document(const char *document, size_t length) {
     struct answer_copy *copy = make_copy(document, length);
     if (copy == NULL) return;

@@ -20,6 +20,8 @@ import Glibc
 enum CGIAdapter {
     /// Seconds a request for no route may take (reading the body it must drain).
     static let unroutedSeconds = 30.0
+    /// Seconds a stream still running past its deadline gets before it is ended with a timeout event.
+    static let streamGraceSeconds = 2.0
 
     /// What routes a request: every function of the catalog, or only the one the process was
     /// started as.
@@ -120,7 +122,7 @@ enum CGIAdapter {
             // event, so a request refused before any event still gets its status code.
             let stream = target.manifest.streams && ServerSentEventWriter.accepts(exchange.request.header("accept"))
                 ? openStream?() : nil
-            stream?.endAfter(deadline, grace: 2, exit: endStream)
+            stream?.endAfter(deadline, grace: streamGraceSeconds, exit: endStream)
             let outcome = Invocation.invoke(target, input: prepared.input, environment: environment, requestID: exchange.requestID,
                                             deadline: deadline, database: prepared.database, events: stream)
             if let stream, stream.hasStarted {

@@ -29,9 +29,10 @@ final class FastCGIConnection {
         var paramsTooLarge: Bool
     }
 
-    let descriptor: Int32
+    private(set) var descriptor: Int32 = -1
     /// How many requests at once this server takes, for `FCGI_GET_VALUES` (its workers).
     private let maxRequests: Int
+    /// Kept from one connection to the next (a worker has one reader): no allocation per hand-over.
     private var buffer = [UInt8](repeating: 0, count: 1 << 17)
     private var start = 0
     private var end = 0
@@ -42,9 +43,19 @@ final class FastCGIConnection {
     private var pendingInput: [UInt8] = []
     private var pendingOffset = 0
 
-    init(descriptor: Int32, maxRequests: Int) {
-        self.descriptor = descriptor
+    init(maxRequests: Int) {
         self.maxRequests = maxRequests
+    }
+
+    /// Starts reading a connection the master handed over.
+    func attach(_ descriptor: Int32) {
+        self.descriptor = descriptor
+        start = 0
+        end = 0
+        active = nil
+        inputEnded = false
+        pendingInput = []
+        pendingOffset = 0
     }
 
     /// Whether bytes of a next record are already read (a client that pipelines requests).

@@ -540,7 +540,10 @@ final class FastCGIMaster {
         let error: BundleError
         if worker.killedForDeadline {
             let seconds = JSONValue.number(Double(field(BUNDLE_SLOT_TIMEOUT_MS)) / 1000).jsonText
-            error = BundleError(.timeout, "the function did not finish within its deadline of \(seconds) s; its worker was stopped")
+            error = BundleError(.timeout, "the function did not finish within its deadline of \(seconds) s")
+        } else if Self.crashSignals.contains(signal) {
+            // What the CGI crash guard answers: the worker has none, its master answers for it.
+            error = BundleError(.internal, "the function crashed; its log on stderr has the details")
         } else {
             let how = signal != 0 ? "was ended by signal \(signal)" : "exited with status \(code)"
             error = BundleError(.upstreamFailed, "the worker serving this request \(how) before it answered; the log on stderr has the request id")
@@ -552,14 +555,17 @@ final class FastCGIMaster {
         if sent == records.count && clean && !draining { rearm(number) } else { linger(connection) }
     }
 
-    /// Kills a worker past its request's deadline (its own watchdog did not answer).
+    /// The signals a crash raises (a trap, a bad access), as opposed to a kill from outside.
+    static let crashSignals: Set<Int32> = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT]
+
+    /// Kills a worker past its request's deadline: the request is answered 504 when it is reaped.
     private func enforceDeadlines() {
         let now = bundle_monotonic_ms()
         for worker in workers.values where worker.connection != nil && !worker.killedForDeadline {
             let killAt = bundle_slot_get(slot(worker.slot), Int32(BUNDLE_SLOT_KILL_AT_MS.rawValue))
             guard killAt > 0, now >= killAt else { continue }
             worker.killedForDeadline = true
-            logger.warning("fastcgi.deadline_kill", ["pid": .number(Double(worker.pid)), "request": .string(requestID(of: slot(worker.slot))),
+            logger.warning("invocation.deadline", ["pid": .number(Double(worker.pid)), "request": .string(requestID(of: slot(worker.slot))),
                                                      "timeout_ms": .number(Double(bundle_slot_get(slot(worker.slot), Int32(BUNDLE_SLOT_TIMEOUT_MS.rawValue))))])
             kill(worker.pid, SIGKILL)
         }

@@ -22,9 +22,6 @@ enum FastCGIWorker {
         var workers: Int
     }
 
-    /// Seconds the master waits past a request's watchdog before it kills the worker: the
-    /// watchdog answers first unless the process cannot run at all.
-    static let backstopSeconds = 2.0
     /// The most input left unread after an answer that is drained to keep the connection.
     static let maxDrainBytes = 256 << 20
 
@@ -45,17 +42,20 @@ enum FastCGIWorker {
         bundle_attach_answer(bundle_slot_field_address(slot, Int32(BUNDLE_SLOT_CLAIMED.rawValue)),
                              bundle_slot_field_address(slot, Int32(BUNDLE_SLOT_COMPLETE.rawValue)))
         let site = Site(catalog: catalog, migrations: migrations)
-        CrashGuard.install { error in Array((error.document.jsonText + "\n").utf8) }
+        // No crash guard: a worker that crashes dies of its signal, and the master answers the
+        // request (500 internal for a crash, as the CGI crash guard would) and starts another.
         // The database is opened (and migrated) before the first request, not during it; a
         // database that cannot be opened now is each request's error, as under CGI.
         _ = try? site.environment(for: [:]).sharedDatabase()
         guard FastCGIControl.send(.init(kind: .ready, number: FastCGIControl.version), over: control) else { _exit(0) }
 
         var served = 0
+        let connection = FastCGIConnection(maxRequests: options.workers)
         while case .message(let message, let descriptor) = FastCGIControl.receive(from: control) {
             switch message.kind {
             case .connection where descriptor >= 0:
-                let server = Server(site: site, slot: slot, connection: FastCGIConnection(descriptor: descriptor, maxRequests: options.workers))
+                connection.attach(descriptor)
+                let server = Server(site: site, slot: slot, connection: connection)
                 let kept = server.serve(served: &served)
                 close(descriptor)
                 // A worker at its --max-requests says so before it hands the connection back, so the
@@ -168,27 +168,18 @@ enum FastCGIWorker {
             set(BUNDLE_SLOT_STDIN_DONE, 0)
             exchange.requestID.utf8CString.withUnsafeBufferPointer { bundle_slot_set_request_id(slot, $0.baseAddress, $0.count - 1) }
             set(BUNDLE_SLOT_STATE, 2)
-            let render = { (error: BundleError) in
-                FastCGIRecord.answer(CGIAdapter.errorResponse(error, exchange: exchange).adding(cors).cgiBytes,
-                                     requestID: requestID, appStatus: error.code.exitCode)
-            }
-            bundle_set_answer_fd(descriptor)
-            let crash = render(BundleError(.internal, "the function crashed; its log on stderr has the details"))
-            crash.withUnsafeBytes { bundle_set_crash_document($0.baseAddress, $0.count) }
-            CrashGuard.describe(logger)
             defer {
-                bundle_disarm_deadline()
                 set(BUNDLE_SLOT_KILL_AT_MS, 0)
                 // Answered: from here the master never answers for this request.
                 set(BUNDLE_SLOT_STATE, 3)
-                // A crash between requests (a task a handler left running) writes to no connection.
-                bundle_set_answer_fd(-1)
                 bundle_release_stdout()
             }
 
             if head.paramsTooLarge {
                 let error = BundleError(.invalidRequest, "the request's headers and parameters are larger than \(FastCGIConnection.maxParamsBytes) bytes")
-                return answer(render(error), status: 400, exchange: exchange, logger: logger, started: started)
+                let refusal = CGIAdapter.errorResponse(error, exchange: exchange).adding(cors)
+                return answer(FastCGIRecord.answer(refusal.cgiBytes, requestID: requestID, appStatus: error.code.exitCode), status: 400,
+                              exchange: exchange, logger: logger, started: started)
             }
             let timeout: Double
             do {
@@ -199,10 +190,12 @@ enum FastCGIWorker {
                 return answer(FastCGIRecord.answer(refusal.cgiBytes, requestID: requestID, appStatus: 0), status: refusal.status,
                               exchange: exchange, logger: logger, started: started)
             }
-            let grace = Watchdog.grace(for: timeout)
-            Watchdog.start(after: timeout + grace, logger: logger, render: render)
+            // The deadline is enforced from outside: past it (and the grace the CGI watchdog gives)
+            // the master kills this worker and answers 504 itself, however stuck the handler is.
+            let killAt = bundle_monotonic_ms() + Int64((timeout + Watchdog.grace(for: timeout)) * 1000)
             set(BUNDLE_SLOT_TIMEOUT_MS, Int64(timeout * 1000))
-            set(BUNDLE_SLOT_KILL_AT_MS, bundle_monotonic_ms() + Int64((timeout + grace + FastCGIWorker.backstopSeconds) * 1000))
+            set(BUNDLE_SLOT_KILL_AT_MS, killAt)
+            let slotAddress = Int(bitPattern: slot)
 
             let pingSeconds = (try? config.double("SSE_PING_SECONDS", default: ServerSentEventWriter.defaultPingSeconds, in: 0...86_400))
                 ?? ServerSentEventWriter.defaultPingSeconds
@@ -210,6 +203,12 @@ enum FastCGIWorker {
                 ServerSentEventWriter(head: ServerSentEventWriter.cgiHead(requestID: exchange.requestID, extraHeaders: cors),
                                       redactor: environment.answerRedactor, pingSeconds: pingSeconds) { bytes, first in
                     guard !first || StandardOutput.claim() else { return false }
+                    // A started stream is ended by its own timeout event (`endStream`), which comes
+                    // later than a plain answer's deadline: the master waits for it.
+                    if first {
+                        bundle_slot_set(UnsafeMutablePointer(bitPattern: slotAddress), Int32(BUNDLE_SLOT_KILL_AT_MS.rawValue),
+                                        killAt + Int64((CGIAdapter.streamGraceSeconds + 1) * 1000))
+                    }
                     var records: [UInt8] = []
                     FastCGIRecord.appendStream(.stdout, requestID: requestID, bytes: bytes, end: false, to: &records)
                     return FastCGIConnection.write(records, to: descriptor)
@@ -250,10 +249,7 @@ enum FastCGIWorker {
 
         /// Writes a whole answer unless the watchdog or the crash guard wrote one.
         private func answer(_ records: [UInt8], status: Int, exchange: CGIExchange, logger: Logger, started: ContinuousClock.Instant) {
-            if StandardOutput.claim() {
-                bundle_disarm_deadline()
-                if connection.write(records) { bundle_mark_answer_complete() }
-            }
+            if StandardOutput.claim(), connection.write(records) { bundle_mark_answer_complete() }
             logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
                                          "status": .number(Double(status)),
                                          "ms": .number(Double(started.duration(to: .now).milliseconds))])

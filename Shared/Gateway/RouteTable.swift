@@ -18,27 +18,39 @@ package struct RouteTable: Sendable {
         case methodNotAllowed(allowed: [String])
     }
 
-    private let entries: [(route: Route, pattern: RoutePattern, manifest: FunctionManifest)]
+    // One entry per route, in parallel arrays (a lookup copies no manifest while it searches),
+    // most specific first: literal segments win over parameters (`/jobs/stats` before `/jobs/{id}`).
+    private let routes: [Route]
+    private let patterns: [RoutePattern]
+    private let manifests: [FunctionManifest]
+    /// The entries to try for a path of so many segments, in that order.
+    private let bySegmentCount: [Int: [Int]]
 
     package init(_ manifests: [FunctionManifest]) {
         var entries: [(route: Route, pattern: RoutePattern, manifest: FunctionManifest)] = []
         for manifest in manifests {
             for route in manifest.routes { entries.append((route, RoutePattern(route.path), manifest)) }
         }
-        // Literal segments win over parameters (`/jobs/stats` before `/jobs/{id}`).
-        self.entries = entries.sorted { $0.pattern.specificity > $1.pattern.specificity }
+        entries.sort { $0.pattern.specificity > $1.pattern.specificity }
+        routes = entries.map(\.route)
+        patterns = entries.map(\.pattern)
+        self.manifests = entries.map(\.manifest)
+        var buckets: [Int: [Int]] = [:]
+        for (index, entry) in entries.enumerated() { buckets[entry.pattern.segments.count, default: []].append(index) }
+        bySegmentCount = buckets
     }
 
     package func match(method: String, path: String) -> Result<Match, Miss> {
         let segments = RoutePattern.segments(of: path)
         var allowed: [String] = []
-        for entry in entries {
-            guard let parameters = entry.pattern.match(segments) else { continue }
+        for index in bySegmentCount[segments.count] ?? [] {
+            guard let parameters = patterns[index].match(segments) else { continue }
+            let routeMethod = routes[index].method
             // HEAD is answered as GET would be (nginx drops the body).
-            if entry.route.method == method || (method == "HEAD" && entry.route.method == "GET") {
-                return .success(Match(manifest: entry.manifest, route: entry.route, parameters: parameters))
+            if routeMethod == method || (method == "HEAD" && routeMethod == "GET") {
+                return .success(Match(manifest: manifests[index], route: routes[index], parameters: parameters))
             }
-            if !allowed.contains(entry.route.method) { allowed.append(entry.route.method) }
+            if !allowed.contains(routeMethod) { allowed.append(routeMethod) }
         }
         if allowed.isEmpty { return .failure(.notFound) }
         if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }

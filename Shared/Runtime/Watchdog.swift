@@ -44,6 +44,7 @@ package enum CrashGuard {
     /// The log line the crash handler writes before its answer, for this logger's function and
     /// request id (so the answer's "its log on stderr has the details" holds).
     package static func describe(_ logger: Logger) {
+        guard bundle_crash_guard_installed() != 0 else { return }
         let fields: JSONValue = [
             "level": "error", "fn": .string(logger.function), "request_id": .string(logger.requestID), "msg": "invocation.crashed",
         ]

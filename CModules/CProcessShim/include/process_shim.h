@@ -23,8 +23,11 @@ void bundle_attach_answer(long long *claim, long long *complete);
 /// default, a warm worker's connection during a request.
 void bundle_set_answer_fd(int fd);
 
-/// Replaces the crash guard's answer (a warm worker renders one per request).
+/// Replaces the crash guard's answer.
 void bundle_set_crash_document(const char *document, size_t length);
+
+/// Whether the crash guard is installed (a warm worker has none: its master answers for it).
+int bundle_crash_guard_installed(void);
 
 /// Writes every byte to the file descriptor, retrying partial writes and EINTR.
 /// Async-signal-safe. Returns 0 on success, -1 on error.
