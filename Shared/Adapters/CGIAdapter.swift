@@ -132,7 +132,8 @@ enum CGIAdapter {
             stream?.close()
             switch outcome.result {
             case .success(let document):
-                return .response(.from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID))
+                return .response(.from(output: document, successStatus: target.manifest.successStatus, requestID: exchange.requestID,
+                                       encoded: true))
             case .failure(let error):
                 return .response(errorResponse(error, exchange: exchange))
             }

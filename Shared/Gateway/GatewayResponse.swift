@@ -29,8 +29,14 @@ package struct GatewayResponse: Sendable {
         return GatewayResponse(status: error.code.httpStatus, headers: headers, body: Array((error.document.jsonText + "\n").utf8))
     }
 
-    /// A function's stdout as a response.
-    package static func from(output: [UInt8], successStatus: Int, requestID: String) -> GatewayResponse {
+    /// A function's stdout as a response. `encoded`: the output is a document the invocation
+    /// core encoded (one JSON object, compact); one carrying neither `_http` nor `error` is then
+    /// sent as it is, without a parse and a second encoding.
+    package static func from(output: [UInt8], successStatus: Int, requestID: String, encoded: Bool = false) -> GatewayResponse {
+        if encoded, output.first == UInt8(ascii: "{"), !contains(output, #""_http""#), !contains(output, #""error""#) {
+            return GatewayResponse(status: successStatus, headers: [("Content-Type", jsonType), ("X-Request-Id", requestID)],
+                                   body: output + [10])
+        }
         guard case .object(var document)? = try? JSONValue(parsing: output) else {
             return error(BundleError(.internal, "the function's answer was not a JSON document; its log has the request id"),
                          requestID: requestID)
@@ -68,6 +74,25 @@ package struct GatewayResponse: Sendable {
         }
         headers.append(("X-Request-Id", requestID))
         return GatewayResponse(status: status, headers: headers, body: body)
+    }
+
+    /// Whether `needle` occurs in `bytes` (a linear scan: a quote-delimited key is short).
+    private static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            let last = buffer.count - pattern.count
+            while index <= last {
+                if buffer[index] == first {
+                    var offset = 1
+                    while offset < pattern.count && buffer[index + offset] == pattern[offset] { offset += 1 }
+                    if offset == pattern.count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The response as a CGI program writes it: a `Status:` line (fcgiwrap ignores exit codes),

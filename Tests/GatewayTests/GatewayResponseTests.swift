@@ -43,3 +43,22 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == "Status: 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
     }
 }
+
+struct EncodedAnswerTests {
+    @Test func anEncodedAnswerWithoutReservedKeysIsSentAsItIs() {
+        let output = Array(#"{"id":1,"name":"x"}"#.utf8)
+        let response = GatewayResponse.from(output: output, successStatus: 201, requestID: "r", encoded: true)
+        #expect(response.status == 201)
+        #expect(response.body == output + [10])
+        #expect(response.header("X-Request-Id") == "r")
+    }
+
+    @Test func anEncodedAnswerWithReservedKeysIsStillRead() throws {
+        let withHTTP = GatewayResponse.from(output: Array(#"{"id":1,"_http":{"status":202}}"#.utf8), successStatus: 200, requestID: "r", encoded: true)
+        #expect(withHTTP.status == 202)
+        #expect(try JSONValue(parsing: withHTTP.body)["_http"] == nil)
+        let failure = GatewayResponse.from(output: Array(#"{"error":{"code":"conflict","message":"m"}}"#.utf8), successStatus: 200, requestID: "r",
+                                           encoded: true)
+        #expect(failure.status == 409)
+    }
+}
