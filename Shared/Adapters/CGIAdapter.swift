@@ -78,9 +78,7 @@ enum CGIAdapter {
         case .response(let response):
             finish(response.adding(cors), exchange: exchange, logger: logger, started: started)
         case .streamed(let exitCode):
-            logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
-                                         "status": 200, "streamed": true,
-                                         "ms": .number(Double(started.duration(to: .now).milliseconds))])
+            logDone(exchange, status: 200, streamed: true, logger: logger, started: started)
             StandardOutput.exit(exitCode)
         }
     }
@@ -159,9 +157,15 @@ enum CGIAdapter {
 
     private static func finish(_ response: GatewayResponse, exchange: CGIExchange, logger: Logger,
                                started: ContinuousClock.Instant) -> Never {
-        logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
-                                     "status": .number(Double(response.status)),
-                                     "ms": .number(Double(started.duration(to: .now).milliseconds))])
+        logDone(exchange, status: response.status, logger: logger, started: started)
         ProcessAnswer.emit(response.cgiBytes, exitCode: 0)
+    }
+
+    /// The line every answered request leaves in the log, whichever adapter answered it.
+    static func logDone(_ exchange: CGIExchange, status: Int, streamed: Bool = false, logger: Logger, started: ContinuousClock.Instant) {
+        var fields: [String: JSONValue] = ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
+                                           "status": .number(Double(status)), "ms": .number(Double(started.duration(to: .now).milliseconds))]
+        if streamed { fields["streamed"] = true }
+        logger.info("request.done", fields)
     }
 }

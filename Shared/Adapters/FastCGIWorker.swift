@@ -241,18 +241,14 @@ enum FastCGIWorker {
                 FastCGIRecord.appendStream(.stdout, requestID: requestID, bytes: [], end: true, to: &records)
                 FastCGIRecord.appendEnd(requestID: requestID, appStatus: exitCode, status: .requestComplete, to: &records)
                 if connection.write(records) { bundle_mark_answer_complete() }
-                logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
-                                             "status": 200, "streamed": true,
-                                             "ms": .number(Double(started.duration(to: .now).milliseconds))])
+                CGIAdapter.logDone(exchange, status: 200, streamed: true, logger: logger, started: started)
             }
         }
 
         /// Writes a whole answer unless the watchdog or the crash guard wrote one.
         private func answer(_ records: [UInt8], status: Int, exchange: CGIExchange, logger: Logger, started: ContinuousClock.Instant) {
             if StandardOutput.claim(), connection.write(records) { bundle_mark_answer_complete() }
-            logger.info("request.done", ["method": .string(exchange.request.method), "path": .string(exchange.request.path),
-                                         "status": .number(Double(status)),
-                                         "ms": .number(Double(started.duration(to: .now).milliseconds))])
+            CGIAdapter.logDone(exchange, status: status, logger: logger, started: started)
         }
     }
 }
