@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Core", "Store", "HTTPTransport", "Providers"], path: "Tests/TestSupport"),
         .executableTarget(name: "store-stress-writer", dependencies: ["Store", "Core"],
                           path: "Tests/StoreStressWriter"),
-        .executableTarget(name: "runtime-probe", dependencies: ["Adapters", "Runtime", "Core"], path: "Tests/RuntimeProbe"),
+        .executableTarget(name: "runtime-probe", dependencies: ["Adapters", "Runtime", "Core", "Store"], path: "Tests/RuntimeProbe"),
 
         .testTarget(name: "CoreTests", dependencies: ["Core"], path: "Tests/CoreTests"),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store", "TestSupport"], path: "Tests/StoreTests"),

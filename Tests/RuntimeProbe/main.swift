@@ -3,6 +3,7 @@
 import Adapters
 import Core
 import Runtime
+import Store
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,11 @@ struct ProbeHandler: FunctionHandler {
     struct Input: Codable, Sendable {
         var action: String
         var count: Int?
+        /// A file the handler writes its pid to once it is about to block (`hang`, `sleep`,
+        /// `write-hang`): the FastCGI tests act on a worker known to be mid-request, not after a delay.
+        var marker: String?
+        /// The row `write` and `write-hang` insert into `probe_writes`.
+        var value: String?
     }
 
     struct Output: Codable, Sendable {
@@ -19,9 +25,11 @@ struct ProbeHandler: FunctionHandler {
         var requestID: String
         /// The process that ran the handler (to show it is the one that was started).
         var pid: Int32 = getpid()
+        /// `write`: the rows holding its value once committed.
+        var rows: Int?
 
         enum CodingKeys: String, CodingKey {
-            case action, count
+            case action, count, rows
             case requestID = "request_id"
             case pid
         }
@@ -32,8 +40,8 @@ struct ProbeHandler: FunctionHandler {
     static let manifest = FunctionManifest(
         name: "runtime-probe", summary: "Test support: misbehaves on request.",
         routes: [Route("POST", "/probe")],
-        input: Schema.object(["action": Schema.string(enum: ["echo", "crash", "segv", "hang", "throw", "opaque"]),
-                              "count": Schema.integer()], required: ["action"]),
+        input: Schema.object(["action": Schema.string(enum: ["echo", "crash", "segv", "hang", "throw", "opaque", "sleep", "write", "write-hang"]),
+                              "count": Schema.integer(), "marker": Schema.string(), "value": Schema.string()], required: ["action"]),
         output: Schema.any, timeoutSeconds: 2, isPublic: true)
 
     func handle(_ input: Input, context: FunctionContext) async throws -> Output {
@@ -44,7 +52,31 @@ struct ProbeHandler: FunctionHandler {
         case "segv":
             UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = input.count ?? 1  // a real SIGSEGV
         case "hang":
+            Self.mark(input.marker)
             sleep(60)  // blocking, so only the watchdog thread can end it
+        case "sleep":
+            // `count` milliseconds (a slow request in flight while a FastCGI master drains).
+            Self.mark(input.marker)
+            try await Task.sleep(for: .milliseconds(input.count ?? 100))
+        case "write":
+            let database = try context.database()
+            try Self.makeTable(database)
+            let value = input.value ?? ""
+            let rows = try database.write { sql in
+                try sql.execute("INSERT INTO probe_writes (value) VALUES (?)", value)
+                return try sql.queryOne("SELECT COUNT(*) AS n FROM probe_writes WHERE value = ?", [value])?.int("n") ?? 0
+            }
+            return Output(action: input.action, count: input.count, requestID: context.requestID, rows: rows)
+        case "write-hang":
+            // One write transaction that never ends on its own: a worker killed inside it must
+            // leave no row and no lock behind.
+            let database = try context.database()
+            try Self.makeTable(database)
+            try database.write { sql in
+                try sql.execute("INSERT INTO probe_writes (value) VALUES (?)", input.value ?? "")
+                Self.mark(input.marker)
+                sleep(60)
+            }
         case "throw":
             throw BundleError(.conflict, "probe conflict")
         case "opaque":
@@ -54,6 +86,24 @@ struct ProbeHandler: FunctionHandler {
         }
         context.logger.info("probe.done", ["api_key": "sk-should-not-appear", "note": .string(context.config["PROBE_SECRET_TOKEN"] ?? "")])
         return Output(action: input.action, count: input.count, requestID: context.requestID)
+    }
+
+    /// The probe has no migrations: its one table is made on first use, committed on its own so a
+    /// rolled-back write leaves the table (and only the row) behind.
+    static func makeTable(_ database: any Database) throws {
+        try database.write { try $0.execute("CREATE TABLE IF NOT EXISTS probe_writes (value TEXT NOT NULL)", []) }
+    }
+
+    /// Writes this process's id to `path` (created whole: a reader never sees half of it).
+    static func mark(_ path: String?) {
+        guard let path else { return }
+        let text = "\(getpid())\n"
+        let staging = path + ".tmp"
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return }
+        _ = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        close(descriptor)
+        rename(staging, path)
     }
 }
 

@@ -150,6 +150,28 @@ package final class RunningProcess: @unchecked Sendable {
     package func wait() throws -> ProcessResult {
         var status: Int32 = 0
         while waitpid(processIdentifier, &status, 0) < 0 && errno == EINTR {}
+        return try result(status: status)
+    }
+
+    /// The result once the process has exited, waiting at most `seconds`; nil while it still runs.
+    package func wait(seconds: Double) throws -> ProcessResult? {
+        let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while true {
+            var status: Int32 = 0
+            let found = waitpid(processIdentifier, &status, WNOHANG)
+            if found == processIdentifier { return try result(status: status) }
+            if found < 0 && errno != EINTR { throw BundleError(.internal, "waitpid(\(processIdentifier)) failed: errno \(errno)") }
+            if ContinuousClock.now >= end { return nil }
+            usleep(20_000)
+        }
+    }
+
+    /// What the process wrote on stderr so far (a server's log while it runs).
+    package var stderrSoFar: String {
+        String(decoding: (try? Data(contentsOf: scratch.appendingPathComponent("stderr"))) ?? Data(), as: UTF8.self)
+    }
+
+    private func result(status: Int32) throws -> ProcessResult {
         let duration = started.duration(to: .now)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let exited = status & 0x7F == 0

@@ -36,6 +36,13 @@ package enum TestDatabase {
         return "\(pooled ?? postgres) user=\(role)"
     }
 
+    /// The `DATABASE_URL` for the database at `path` straight to the PostgreSQL server (no
+    /// PgBouncer), for a process whose own server connection a test ends; the path itself on SQLite.
+    package static func directURL(_ path: String) throws -> String {
+        guard let postgres else { return path }
+        return "\(postgres) user=\(try ensureRole(for: path, base: postgres))"
+    }
+
     /// Opens (and migrates) the database at `path`, in the test's own process: on PostgreSQL
     /// straight to the server (a test that ends the server connection sees it end).
     package static func open(_ path: String, migrations: [Migration]) throws -> any Database {
