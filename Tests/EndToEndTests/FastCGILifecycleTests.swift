@@ -58,9 +58,10 @@ final class FastCGILoad: Sendable {
         return Eventually.holds(within: seconds) { count >= target }
     }
 
-    /// Stops the clients (each after its request in flight) and returns every outcome.
-    func finish() -> [Outcome] {
-        stopping.withLock { $0 = true }
+    /// Stops the clients (each after its request in flight; with `stop` false, once each sent
+    /// its number) and returns every outcome.
+    func finish(stop: Bool = true) -> [Outcome] {
+        if stop { stopping.withLock { $0 = true } }
         for _ in 0..<threads { finished.wait() }
         return snapshot
     }
@@ -73,7 +74,7 @@ final class FastCGILoad: Sendable {
     @Test func maxRequestsRecyclesWorkersUnderLoad() throws {
         let server = try FastCGIServer(arguments: ["--workers", "2", "--max-requests", "3"])
         let load = FastCGILoad(threads: 4, socketPath: server.socketPath, requestsPerThread: 50)
-        let outcomes = load.finish()
+        let outcomes = load.finish(stop: false)
         #expect(outcomes.count == 200)
         #expect(outcomes.allSatisfy { $0.status == 200 && $0.matched }, "\(outcomes.compactMap(\.error).prefix(5))")
         let served = Dictionary(grouping: outcomes.compactMap(\.pid), by: { $0 }).mapValues(\.count)
