@@ -189,6 +189,33 @@ extension FastCGIClient.Response {
         #expect(try client.serverClosed())
     }
 
+    /// A streaming function asked for events sends each as it is written, in `FCGI_STDOUT`
+    /// records (proven with a file the function waits for after its first event, not with timings);
+    /// the kept connection then serves the next request.
+    @Test func aStreamIsWrittenEventByEvent() throws {
+        let go = server.directory.file("go")
+        let client = try server.connect()
+        let input: JSONValue = ["steps": 3, "wait_for": .string(go)]
+        let body = Array(input.jsonText.utf8)
+        let params = FastCGIClient.httpParams(method: "POST", path: "/api/conversations/import",
+                                              headers: ["Content-Type": "application/json", "Accept": "text/event-stream", "X-Request-Id": "stream-1"],
+                                              contentLength: body.count)
+        try client.write(FastCGIClient.requestBytes(params: params, body: body))
+        var stream = FastCGIClient.Response(requestID: 1)
+        #expect(try client.read(into: &stream, until: #""n":1"#), "\(stream.text)")
+        #expect(!stream.text.contains(#""n":2"#))
+        #expect(!stream.ended)
+        #expect(FileManager.default.createFile(atPath: go, contents: Data()))
+        #expect(try !client.read(into: &stream, until: "no such text"))
+        #expect(stream.ended && stream.stdoutEnded)
+        #expect(stream.status == 200)
+        #expect(stream.header("content-type")?.hasPrefix("text/event-stream") == true)
+        #expect(stream.header("x-request-id") == "stream-1")
+        let names = stream.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+        #expect(names == ["step", "step", "step", "done"], "\(stream.text)")
+        #expect(try client.probe(["action": "echo", "count": 8]).json?["count"] == 8)
+    }
+
     @Test func manyRequestsOnOneKeptConnectionAndPipelined() throws {
         let client = try server.connect()
         for index in 1...20 {

@@ -166,6 +166,47 @@ final class FastCGILoad: Sendable {
         #expect(Eventually.holds { server.startedWorkers.allSatisfy { !FastCGIServer.isWorkerAlive($0.pid) } })
     }
 
+    /// A request the master had queued when SIGTERM came (its one worker busy) is served before
+    /// it exits. The master is paused while the request arrives and SIGTERM follows, so it sees
+    /// them in that order however loaded the machine is.
+    @Test func sigtermServesTheRequestsAlreadyQueued() throws {
+        let server = try FastCGIServer(arguments: ["--workers", "1"], environment: ["FUNCTION_TIMEOUT_S": "60"])
+        let kept = try server.connect()
+        #expect(try kept.probe(["action": "echo"]).status == 200)
+        let slow = try server.connect()
+        let marker = server.directory.file("sleep.pid")
+        // The one worker takes this only once it handed `kept` back: `kept` is idle in the master.
+        try slow.write(FastCGIClient.probeRequest(["action": "sleep", "count": 500, "marker": .string(marker)], requestID: "slow"))
+        #expect(Eventually.holds { FileManager.default.fileExists(atPath: marker) })
+        server.send(SIGSTOP)
+        try kept.write(FastCGIClient.probeRequest(["action": "echo", "count": 9], requestID: "queued"))
+        server.send(SIGTERM)
+        server.send(SIGCONT)
+        #expect(try slow.readResponse().status == 200)
+        let queued = try kept.readResponse()
+        #expect(queued.status == 200 && queued.json?["count"] == 9, "\(queued.text)")
+        #expect(server.waitForExit(within: 60)?.exitCode == 0)
+    }
+
+    /// The same with the request on a connection the master had not accepted yet when SIGTERM
+    /// came (nginx opens a new one): it was sent before the signal, so it should be answered.
+    @Test func sigtermServesARequestSentOnANewConnectionBeforeIt() throws {
+        let server = try FastCGIServer(arguments: ["--workers", "1"], environment: ["FUNCTION_TIMEOUT_S": "60"])
+        let slow = try server.connect()
+        let marker = server.directory.file("sleep.pid")
+        try slow.write(FastCGIClient.probeRequest(["action": "sleep", "count": 500, "marker": .string(marker)], requestID: "slow"))
+        #expect(Eventually.holds { FileManager.default.fileExists(atPath: marker) })
+        server.send(SIGSTOP)
+        let fresh = try server.connect()
+        try fresh.write(FastCGIClient.probeRequest(["action": "echo", "count": 10], requestID: "fresh"))
+        server.send(SIGTERM)
+        server.send(SIGCONT)
+        #expect(try slow.readResponse().status == 200)
+        let answer = Result { try fresh.readResponse() }
+        #expect((try? answer.get())?.json?["count"] == 10, "\(answer)")
+        #expect(server.waitForExit(within: 60)?.exitCode == 0)
+    }
+
     @Test func aSecondMasterOnTheSameSocketRefusesToStart() throws {
         let first = try FastCGIServer(arguments: ["--workers", "1"])
         let second = try Binaries.run(first.link, arguments: ["serve-fastcgi", "--socket", first.socketPath, "--workers", "1"],

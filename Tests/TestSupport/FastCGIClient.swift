@@ -43,6 +43,8 @@ package final class FastCGIClient {
     /// One request's answer: its streams, its end, and the CGI response on its stdout.
     package struct Response: Sendable {
         package var requestID: UInt16
+        /// Whether its `FCGI_END_REQUEST` was read.
+        package var ended = false
         package var stdout: [UInt8] = []
         package var stderr: [UInt8] = []
         package var appStatus: UInt32 = 0
@@ -51,6 +53,8 @@ package final class FastCGIClient {
         package var stdoutEnded = false
         /// Records of other request ids, and management records, read while waiting for this one.
         package var others: [Record] = []
+
+        package init(requestID: UInt16) { self.requestID = requestID }
 
         /// The HTTP status (`Status:`; 200 when the response has none, as RFC 3875 6.3.3 says).
         package var status: Int { Int(headerLines["status"]?.split(separator: " ").first ?? "200") ?? 0 }
@@ -262,27 +266,45 @@ package final class FastCGIClient {
     /// Reads records until `FCGI_END_REQUEST` for request `id`; others are kept in `others`.
     package func readResponse(id: UInt16 = 1) throws -> Response {
         var response = Response(requestID: id)
-        while true {
-            guard let record = try readRecord() else {
-                throw BundleError(.unavailable, "the server closed the connection before request \(id) ended (stdout so far: \(String(decoding: response.stdout.prefix(300), as: UTF8.self)))")
-            }
-            guard record.requestID == id else {
-                response.others.append(record)
-                continue
-            }
-            switch record.kind {
-            case .stdout:
-                if record.content.isEmpty { response.stdoutEnded = true } else { response.stdout += record.content }
-            case .stderr:
-                response.stderr += record.content
-            case .endRequest:
-                guard let end = record.endRequest else { throw BundleError(.internal, "a short FCGI_END_REQUEST") }
-                response.appStatus = end.appStatus
-                response.protocolStatus = end.protocolStatus
-                return response
-            default:
-                response.others.append(record)
-            }
+        while !response.ended { try readNext(into: &response) }
+        return response
+    }
+
+    /// Reads the request's records into `response` until its stdout holds `text` (true), or the
+    /// request ended without it (false): a stream read event by event.
+    package func read(into response: inout Response, until text: String) throws -> Bool {
+        let wanted = Array(text.utf8)
+        func holds() -> Bool {
+            wanted.count <= response.stdout.count
+                && (0...(response.stdout.count - wanted.count)).contains { response.stdout[$0...].starts(with: wanted) }
+        }
+        while !holds() {
+            if response.ended { return false }
+            try readNext(into: &response)
+        }
+        return true
+    }
+
+    private func readNext(into response: inout Response) throws {
+        guard let record = try readRecord() else {
+            throw BundleError(.unavailable, "the server closed the connection before request \(response.requestID) ended (stdout so far: \(String(decoding: response.stdout.prefix(300), as: UTF8.self)))")
+        }
+        guard record.requestID == response.requestID else {
+            response.others.append(record)
+            return
+        }
+        switch record.kind {
+        case .stdout:
+            if record.content.isEmpty { response.stdoutEnded = true } else { response.stdout += record.content }
+        case .stderr:
+            response.stderr += record.content
+        case .endRequest:
+            guard let end = record.endRequest else { throw BundleError(.internal, "a short FCGI_END_REQUEST") }
+            response.appStatus = end.appStatus
+            response.protocolStatus = end.protocolStatus
+            response.ended = true
+        default:
+            response.others.append(record)
         }
     }
 
