@@ -613,6 +613,8 @@ final class FastCGIMaster {
     private func connectionReady(_ number: UInt32, events: UInt32) {
         guard let connection = connections[number] else { return }
         if connection.lingerUntil != nil { return drainLingering(connection) }
+        // An event fetched before drain() queued the connection itself.
+        if draining && (waiting[waitingHead...].contains(number) || workers.values.contains { $0.connection == number }) { return }
         if events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             var byte: UInt8 = 0
             if recv(connection.descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0 { return closeConnection(number) }
@@ -668,15 +670,27 @@ final class FastCGIMaster {
 
     /// SIGTERM: no new connections; idle ones are closed; requests waiting or running finish; then exit.
     private func drain() {
+        // Connections still in the backlog may carry a request sent before the signal: taken now.
+        acceptConnections()
         draining = true
         accepting = false
         notify?.send("STOPPING=1")
-        logger.info("fastcgi.draining", ["running": .number(Double(workers.values.filter { $0.connection != nil }.count)),
-                                         "waiting": .number(Double(waiting.count - waitingHead))])
         unwatch(listener.descriptor)
         listener.close()
-        let queued = Set(waiting[waitingHead...])
+        var queued = Set(waiting[waitingHead...])
         let busy = Set(workers.values.compactMap(\.connection))
+        // A request that arrived before the signal but whose event this loop has not handled yet
+        // (a connection just accepted, or one behind the signal in this batch of events) waits for
+        // a worker like the queued ones; its event is disarmed (and connectionReady skips one
+        // already fetched), so it is never handed out twice.
+        for (number, connection) in connections where !queued.contains(number) && !busy.contains(number) && connection.lingerUntil == nil {
+            var byte: UInt8 = 0
+            guard recv(connection.descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0 else { continue }
+            modify(connection.descriptor, token: Token.connection | UInt64(number), events: 0)
+            waiting.append(number)
+            queued.insert(number)
+        }
+        logger.info("fastcgi.draining", ["running": .number(Double(busy.count)), "waiting": .number(Double(queued.count))])
         for number in connections.keys where !queued.contains(number) && !busy.contains(number) { closeConnection(number) }
         for worker in workers.values {
             worker.retiring = true
