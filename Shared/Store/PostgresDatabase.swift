@@ -4,7 +4,7 @@ import Synchronization
 /// The PostgreSQL backend, for deployments on several machines: one libpq connection per process
 /// (through PgBouncer in transaction mode, see README), guarded by a lock so that concurrent tasks
 /// take turns, reconnected before a transaction when it broke (a warm process outlives a server
-/// restart).
+/// restart, and its first transaction after one runs).
 ///
 /// - `write`: `BEGIN`, `SET LOCAL lock_timeout`, then `pg_advisory_xact_lock` on a key of this
 ///   schema, so write transactions run one at a time as on SQLite and code that reads then writes
@@ -68,7 +68,7 @@ package final class PostgresDatabase: Database, @unchecked Sendable {
                 attempt += 1
                 if connection.isBroken { try connection.reconnect() }
                 do {
-                    try connection.executeScript(begin)
+                    try start(begin)
                     let result = try body(connection)
                     try connection.executeScript("COMMIT")
                     return result
@@ -82,6 +82,19 @@ package final class PostgresDatabase: Database, @unchecked Sendable {
                     throw error
                 }
             }
+        }
+    }
+
+    /// Begins a transaction. A connection that broke while idle (the server or PgBouncer restarted,
+    /// an administrator ended it) is only found broken here, by the first statement: nothing of the
+    /// transaction ran, so it is reconnected once and begun again. A warm worker's next request
+    /// then succeeds rather than failing as `unavailable` first.
+    private func start(_ begin: String) throws {
+        do {
+            try connection.executeScript(begin)
+        } catch where connection.isBroken {
+            try connection.reconnect()
+            try connection.executeScript(begin)
         }
     }
 }
