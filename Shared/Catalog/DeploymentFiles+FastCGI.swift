@@ -39,20 +39,7 @@ extension DeploymentFiles {
         ]
     }
 
-    static let fastCGISocketUnit = """
-        \(header)[Unit]
-        Description=FastCGI socket of the function bundle's warm workers
-
-        [Socket]
-        ListenStream=@FASTCGI_SOCKET@
-        SocketUser=www-data
-        SocketGroup=www-data
-        SocketMode=0660
-
-        [Install]
-        WantedBy=sockets.target
-
-        """
+    static let fastCGISocketUnit = socketUnit(description: "FastCGI socket of the function bundle's warm workers", socket: "@FASTCGI_SOCKET@")
 
     /// The master under systemd: it takes the socket from bundle-fastcgi.socket (fd 3), says READY=1
     /// once its workers are ready, reloads on SIGHUP and drains on SIGTERM; stopping waits for

@@ -231,12 +231,16 @@ package enum DeploymentFiles {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static let fcgiwrapSocketUnit = """
+    static let fcgiwrapSocketUnit = socketUnit(description: "fcgiwrap socket for the function bundle", socket: "@FCGIWRAP_SOCKET@")
+
+    /// A systemd socket unit for nginx's FastCGI socket, owned by www-data.
+    static func socketUnit(description: String, socket: String) -> String {
+        """
         \(header)[Unit]
-        Description=fcgiwrap socket for the function bundle
+        Description=\(description)
 
         [Socket]
-        ListenStream=@FCGIWRAP_SOCKET@
+        ListenStream=\(socket)
         SocketUser=www-data
         SocketGroup=www-data
         SocketMode=0660
@@ -245,6 +249,7 @@ package enum DeploymentFiles {
         WantedBy=sockets.target
 
         """
+    }
 
     /// [Unit] lines of every service that reaches the database: this host's PgBouncer first, when
     /// it has one (PostgreSQL); where there is no such unit, systemd ignores both lines.
