@@ -17,8 +17,6 @@ static long long own_claim = 0;
 static long long own_complete = 0;
 static long long *volatile claim_flag = &own_claim;
 static long long *volatile complete_flag = &own_complete;
-/// Where answers go: stdout, or a warm worker's current connection.
-static volatile int answer_fd = STDOUT_FILENO;
 
 /// A document and its length, swapped in as one pointer so a handler never pairs one copy's
 /// bytes with another's length.
@@ -60,9 +58,6 @@ void bundle_attach_answer(long long *claim, long long *complete) {
     complete_flag = complete != NULL ? complete : &own_complete;
 }
 
-void bundle_set_answer_fd(int fd) {
-    answer_fd = fd;
-}
 
 int bundle_write_all(int fd, const void *bytes, size_t length) {
     const char *cursor = bytes;
@@ -172,7 +167,7 @@ static void on_crash(int signal_number) {
     struct answer_copy *document = atomic_load(&crash_document);
     if (document != NULL && bundle_claim_stdout()) {
         write_crash_log(signal_number);
-        if (bundle_write_all(answer_fd, document->bytes, document->length) == 0) bundle_mark_answer_complete();
+        if (bundle_write_all(STDOUT_FILENO, document->bytes, document->length) == 0) bundle_mark_answer_complete();
     }
     _exit(crash_exit_code);
 }
@@ -181,7 +176,7 @@ int bundle_crash_guard_installed(void) {
     return atomic_load(&crash_document) != NULL;
 }
 
-void bundle_set_crash_document(const char *document, size_t length) {
+static void set_crash_document(const char *document, size_t length) {
     struct answer_copy *copy = make_copy(document, length);
     if (copy == NULL) return;
     struct answer_copy *previous = atomic_exchange(&crash_document, copy);
@@ -189,7 +184,7 @@ void bundle_set_crash_document(const char *document, size_t length) {
 }
 
 void bundle_install_crash_guard(const char *document, size_t length, int exit_code) {
-    bundle_set_crash_document(document, length);
+    set_crash_document(document, length);
     crash_exit_code = exit_code;
 
     // An alternate stack lets the handler run after a stack overflow.
@@ -215,7 +210,7 @@ void bundle_install_crash_guard(const char *document, size_t length, int exit_co
 
 void bundle_emit_and_exit(const char *document, size_t length, int exit_code) {
     if (bundle_claim_stdout()) {
-        if (bundle_write_all(answer_fd, document, length) == 0) bundle_mark_answer_complete();
+        if (bundle_write_all(STDOUT_FILENO, document, length) == 0) bundle_mark_answer_complete();
     }
     _exit(exit_code);
 }
@@ -236,7 +231,7 @@ static void on_deadline(int signal_number) {
     struct deadline_answer *answer = atomic_load(&deadline_answer);
     if (answer == NULL || answer->document == NULL || !bundle_claim_stdout()) return;
     if (answer->log != NULL) bundle_write_all(STDERR_FILENO, answer->log->bytes, answer->log->length);
-    if (bundle_write_all(answer_fd, answer->document->bytes, answer->document->length) == 0) bundle_mark_answer_complete();
+    if (bundle_write_all(STDOUT_FILENO, answer->document->bytes, answer->document->length) == 0) bundle_mark_answer_complete();
     _exit(deadline_exit_code);
 }
 

@@ -129,25 +129,19 @@ struct FastCGIListener {
     private static func openTCP(host: String, port: UInt16, backlog: Int32, config: Config) throws -> FastCGIListener {
         let isIPv6 = host.contains(":")
         var storage = sockaddr_storage()
-        var length: socklen_t
+        let length: socklen_t
         if isIPv6 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
-                throw BundleError(.misconfigured, "--listen: \(host) is not an IP address")
-            }
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: address) { target.copyMemory(from: $0) } }
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw notAnAddress(host) }
+            length = store(address, in: &storage)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                throw BundleError(.misconfigured, "--listen: \(host) is not an IP address")
-            }
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: address) { target.copyMemory(from: $0) } }
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw notAnAddress(host) }
+            length = store(address, in: &storage)
         }
         let loopback = host.hasPrefix("127.") || host == "::1"
         let allowed = try peers(config)
@@ -171,6 +165,16 @@ struct FastCGIListener {
         }
         return FastCGIListener(descriptor: descriptor, address: .tcp(host: host, port: port), ownedPath: nil, allowedPeers: allowed,
                                lockDescriptor: -1)
+    }
+
+    private static func notAnAddress(_ host: String) -> BundleError {
+        BundleError(.misconfigured, "--listen: \(host) is not an IP address")
+    }
+
+    /// Copies a `sockaddr_in` or `sockaddr_in6` into `storage`; its length.
+    private static func store<Address>(_ address: Address, in storage: inout sockaddr_storage) -> socklen_t {
+        withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: address) { target.copyMemory(from: $0) } }
+        return socklen_t(MemoryLayout<Address>.size)
     }
 
     /// `FCGI_WEB_SERVER_ADDRS`: comma-separated addresses; nil when unset (any peer).

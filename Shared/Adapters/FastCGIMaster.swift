@@ -43,7 +43,6 @@ final class FastCGIMaster {
         let slot: Int
         let control: Int32
         let generation: Int
-        let started = bundle_monotonic_ms()
         var ready = false
         var connection: UInt32?
         /// Told to exit (reload, drain, replaced): given no more connections.
@@ -94,6 +93,8 @@ final class FastCGIMaster {
     /// Worker starts that failed before the worker was ready, in a row (the backoff's exponent).
     private var failedStarts = 0
     private var restartAt: Int64?
+    /// `fastcgi.ready` (and READY=1) is said once, when the first workers are all ready.
+    private var announcedReady = false
     private var notify: SystemdNotifier?
 
     private init(options: Options, listener: FastCGIListener, logger: Logger, executable: String) throws {
@@ -371,8 +372,6 @@ final class FastCGIMaster {
             break
         }
     }
-
-    private var announcedReady = false
 
     /// A worker with no connection: it takes the oldest waiting request, or waits (or exits when
     /// it is retiring).

@@ -19,13 +19,6 @@ void bundle_release_stdout(void);
 /// worker dies. NULL restores the process's own flags.
 void bundle_attach_answer(long long *claim, long long *complete);
 
-/// Where the crash guard, the watchdog and bundle_emit_and_exit write the answer: stdout by
-/// default, a warm worker's connection during a request.
-void bundle_set_answer_fd(int fd);
-
-/// Replaces the crash guard's answer.
-void bundle_set_crash_document(const char *document, size_t length);
-
 /// Whether the crash guard is installed (a warm worker has none: its master answers for it).
 int bundle_crash_guard_installed(void);
 
