@@ -82,9 +82,8 @@ package enum HTTPClient {
 
 /// Real nginx + fcgiwrap over the built binaries, started through `infra/dev serve` (the same
 /// script a developer uses) in a state directory of the test's own, and stopped when released.
-/// With `BUNDLE_TEST_FASTCGI=1` the dispatch mode runs in warm mode instead (`serve --fastcgi`:
-/// the FastCGI site and `bundle serve-fastcgi`), so the same tests cover it; the direct mode stays
-/// on fcgiwrap, since the direct site is a CGI deployment.
+/// With `BUNDLE_TEST_FASTCGI=1` either mode runs in warm mode instead (`serve --fastcgi`: the
+/// FastCGI site and `bundle serve-fastcgi`), so the whole end-to-end suite covers warm mode too.
 package final class NginxServer: @unchecked Sendable {
     package enum Mode: String, Sendable, CaseIterable, CustomStringConvertible {
         case dispatch, direct
@@ -112,7 +111,7 @@ package final class NginxServer: @unchecked Sendable {
     package init(mode: Mode, binaries: String = Binaries.directory, environment: [String: String] = [:],
                  scheduleTick: Double? = nil) throws {
         self.mode = mode
-        isFastCGI = mode == .dispatch && ProcessInfo.processInfo.environment["BUNDLE_TEST_FASTCGI"] == "1"
+        isFastCGI = ProcessInfo.processInfo.environment["BUNDLE_TEST_FASTCGI"] == "1"
         state = try TemporaryDirectory()
         databaseURL = try TestDatabase.url(state.file("root/var/bundle.sqlite"))
         let probe = try LoopbackServer { _ in .text(200, "") }
@@ -120,8 +119,7 @@ package final class NginxServer: @unchecked Sendable {
         probe.stop()
         var arguments = [Self.repositoryRoot.appendingPathComponent("infra/dev").path, "serve", "--state", state.path,
                          "--port", String(port), "--bin", binaries]
-        if mode == .direct { arguments.append("--direct") }
-        if isFastCGI { arguments.append("--fastcgi") }
+        if isFastCGI { arguments.append("--fastcgi") } else if mode == .direct { arguments.append("--direct") }
         arguments += scheduleTick.map { ["--schedule-tick", String($0)] } ?? ["--no-schedule"]
         let result = try Binaries.run("/bin/bash", arguments: arguments,
                                       environment: ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -137,7 +137,7 @@ package actor MCPClient {
     }
 
     private func exchange(_ method: String, _ params: JSONValue?, deadline: Deadline, renewing: Bool = true) async throws(MCPError) -> JSONValue {
-        guard !deadline.hasPassed else { throw MCPError(.timeout, "no time was left to ask the MCP server for \(method)") }
+        guard !deadline.hasPassed else { throw MCPError(.timeout, "the MCP server did not answer in time: no time was left to ask it for \(method)") }
         let id = nextID
         nextID += 1
         let session = generation
