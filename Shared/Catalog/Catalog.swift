@@ -22,6 +22,7 @@ package enum Catalog {
         BundleFunction("enqueue", EnqueueHandler.self),
         BundleFunction("get-job", GetJobHandler.self),
         BundleFunction("list-jobs", ListJobsHandler.self),
+        BundleFunction("retry-job", RetryJobHandler.self),
         BundleFunction("work", WorkHandler.self),
         BundleFunction("create-api-key", CreateAPIKeyHandler.self),
         BundleFunction("revoke-api-key", RevokeAPIKeyHandler.self),

@@ -7,7 +7,7 @@ import Gateway
 /// an OpenFaaS stack and an AWS Lambda bootstrap. `bundle-infra` writes them; a test fails when a
 /// checked-in copy differs.
 ///
-/// The files work as they are for an install in `/opt/function-bundle` (holding `bin/`, `var/` and
+/// The files work as they are for an install in `/opt/function-bundle` (holding `bin/`, `var/`, `web/` (the console) and
 /// `.env`), nginx on `127.0.0.1:8080`, fcgiwrap on `/run/function-bundle/fcgiwrap.sock` and the warm
 /// workers' master on `/run/function-bundle/fastcgi.sock`; another install replaces those strings
 /// (`infra/dev serve` does, for local use).
@@ -159,7 +159,7 @@ package enum DeploymentFiles {
         ] + errorPages.map { page in "    error_page \(page.statuses.map(String.init).joined(separator: " ")) = \(errorPagePrefix)\(page.name);" } + [
             "",
             "    location / {",
-        ] + fastCGI + ["    }", ""]
+        ] + fastCGI + ["    }", ""] + console(fastCGI)
         // Routes whose function takes a larger body (uploads: the file's cap plus multipart framing),
         // and routes of streaming functions: their events pass through as written only with both
         // NO_BUFFERING (fcgiwrap) and fastcgi_buffering off (nginx), and gzip would hold them back.
@@ -185,6 +185,40 @@ package enum DeploymentFiles {
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The console (`web/`, static files nginx serves itself): `/` is its page for a browser (a
+    /// request that accepts text/html); any other request for `/` goes to the API as every path does.
+    /// Its modules, stylesheet and icon are under `/console/`, revalidated by ETag on every load
+    /// (no-cache), so a deploy shows at once; the Content-Security-Policy allows only the site's own
+    /// files (no inline script or style) and calls to its own API.
+    static func console(_ api: [String]) -> [String] {
+        let headers = [
+            "        root @BUNDLE_DIR@/web;",
+            "        types { text/html html; text/css css; text/javascript js; image/svg+xml svg; image/png png; }",
+            "        default_type application/octet-stream;",
+            "        charset utf-8;",
+            "        charset_types text/css text/javascript image/svg+xml;",
+            "        etag on;",
+            "        add_header Cache-Control \"no-cache\" always;",
+            "        add_header Content-Security-Policy \"\(consolePolicy)\" always;",
+            "        add_header X-Content-Type-Options \"nosniff\" always;",
+            "        add_header Referrer-Policy \"same-origin\" always;",
+            "        add_header X-Frame-Options \"DENY\" always;",
+            "        add_header X-Request-Id $bundle_request_id always;",
+        ]
+        return [
+            "    # The console (web/): nginx serves its files itself. A browser asking for / gets its page;",
+            "    # the API still answers / for every other client. ETag revalidation on each load (no-cache).",
+            "    location = / {",
+            "        if ($http_accept ~* \"text/html\") {",
+            "            rewrite ^ /index.html last;",
+            "        }",
+        ] + api + ["    }", "", "    location = /index.html {"] + headers + ["    }", "", "    location ^~ /console/ {"] + headers + ["    }", ""]
+    }
+
+    /// Only the site's own files and API: no inline script or style, no framing, no other origin.
+    static let consolePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "font-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// The header lines the two fcgiwrap sites share.
     static let fcgiwrapSiteNotes = [

@@ -2,7 +2,7 @@ import Core
 import FoundationEssentials
 
 /// One HTTP response, and the rules that turn a function's stdout into it: an `{"error": …}`
-/// document takes its status from the error code, anything else the route's success status; a
+/// document (that key alone) takes its status from the error code, anything else the route's success status; a
 /// reserved `_http` key in the output may set the status, content type, headers or a non-JSON
 /// body (`body` as text, `body_base64` as bytes), and is stripped from JSON bodies. Output that is not a JSON document is a 500.
 package struct GatewayResponse: Sendable {
@@ -43,7 +43,9 @@ package struct GatewayResponse: Sendable {
         }
         let overrides = document.removeValue(forKey: "_http")?.objectValue ?? [:]
         var status = successStatus
-        if case .object(let failure)? = document["error"], let code = failure["code"]?.stringValue {
+        // The contract's error document is `{"error": {code, message…}}` alone: an answer that
+        // merely has an `error` field among others (a failed job as GET /jobs/{id} shows it) is a success.
+        if document.count == 1, case .object(let failure)? = document["error"], let code = failure["code"]?.stringValue {
             status = ErrorCode(rawValue: code).httpStatus
         }
         if let requested = overrides["status"]?.intValue, (100...599).contains(requested) { status = requested }

@@ -83,6 +83,26 @@ package struct JobQueue: Sendable {
         try database.read { sql in try sql.queryOne("SELECT * FROM jobs WHERE id = ?", id).map(Job.init(row:)) }
     }
 
+    /// Queues a failed or dead job again, now, with a fresh set of attempts (its input and
+    /// idempotency key kept, its last error, result and progress cleared). One conditional update:
+    /// a job another caller retried at the same moment is already queued, so one of them gets it.
+    /// nil when there is no such job; a conflict when it is queued, running or has succeeded.
+    package func retry(_ id: Int, now: Date) throws -> Job? {
+        try database.concurrentWrite { sql in
+            if let row = try sql.queryOne("""
+                UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, result = NULL, exit_code = NULL, duration_ms = NULL,
+                                progress = 0, progress_message = NULL, run_after = ?, started_at = NULL, finished_at = NULL, updated_at = ?
+                WHERE id = ? AND status IN ('failed', 'dead') RETURNING *
+                """, now, now, id) {
+                return try Job(row: row)
+            }
+            guard let row = try sql.queryOne("SELECT status FROM jobs WHERE id = ?", id) else { return nil }
+            let status = try row.string("status")
+            throw BundleError(.conflict, "job \(id) is \(status): only a failed or dead job can be retried",
+                              details: [ErrorDetail(field: "id", problem: "job is \(status)")])
+        }
+    }
+
     /// Newest first, optionally by status and function; `before` pages on from an id.
     package func list(status: Job.Status?, function: String?, before: Int?, limit: Int) throws -> [Job] {
         var conditions: [String] = []

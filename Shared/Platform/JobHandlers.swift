@@ -30,6 +30,32 @@ package struct GetJobHandler: FunctionHandler {
     }
 }
 
+/// `POST /jobs/{id}/retry`: runs a failed or dead job again (the console's retry button).
+package struct RetryJobHandler: FunctionHandler {
+    package struct Input: Codable, Sendable {
+        var id: Int
+    }
+
+    package static let manifest = FunctionManifest(
+        name: "retry-job",
+        summary: "Queues a failed or dead job again, now, with a fresh set of attempts (409 when it is queued, running or succeeded).",
+        routes: [Route("POST", "/jobs/{id:int}/retry")],
+        input: Schema.object(["id": Schema.integer(minimum: 1)]),
+        output: Job.schema,
+        timeoutSeconds: 10
+    )
+
+    package init() {}
+
+    package func handle(_ input: Input, context: FunctionContext) async throws -> Job {
+        guard let job = try JobQueue(database: try context.database()).retry(input.id, now: context.clock.now()) else {
+            throw BundleError(.notFound, "no job with id \(input.id)")
+        }
+        context.logger.info("job.retried", ["job": .number(Double(job.id)), "function": .string(job.function)])
+        return job
+    }
+}
+
 /// `GET /jobs`: newest first, filtered by status and function, paged with `before`.
 package struct ListJobsHandler: FunctionHandler {
     package struct Input: Codable, Sendable {

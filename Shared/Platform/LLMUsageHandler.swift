@@ -5,8 +5,8 @@ import Runtime
 import Store
 
 /// `GET /metrics/llm-usage`: calls, tokens, estimated cost and latency of recorded LLM calls in a
-/// time range (default: the last 30 days), in total and per function, per model and per workflow
-/// step. Also `GET /api/v1/metrics/llm-usage`, where the sales assistant's users know it.
+/// time range (default: the last 30 days), in total and per function, per model, per workflow
+/// step and per day. Also `GET /api/v1/metrics/llm-usage`, where the sales assistant's users know it.
 package struct LLMUsageHandler: FunctionHandler {
     package struct Input: Codable, Sendable {
         var startDate: String?
@@ -30,12 +30,14 @@ package struct LLMUsageHandler: FunctionHandler {
         var byFunction: [LLMUsageReport.Group]
         var byModel: [LLMUsageReport.Group]
         var byWorkflow: [LLMUsageReport.Group]
+        var byDay: [LLMUsageReport.Day]
 
         enum CodingKeys: String, CodingKey {
             case start, end, function, workflow, totals
             case byFunction = "by_function"
             case byModel = "by_model"
             case byWorkflow = "by_workflow"
+            case byDay = "by_day"
         }
     }
 
@@ -58,6 +60,8 @@ package struct LLMUsageHandler: FunctionHandler {
             "by_function": Schema.array(LLMUsageReport.Group.schema),
             "by_model": Schema.array(LLMUsageReport.Group.schema),
             "by_workflow": Schema.array(LLMUsageReport.Group.schema, "Calls made in a workflow, per workflow and step"),
+            "by_day": Schema.array(LLMUsageReport.Day.schema,
+                                   "Per UTC day, oldest first: every day of a window up to \(LLMUsageReport.everyDayLimit) days (zeros included), else the days with calls"),
         ]),
         timeoutSeconds: 10
     )
@@ -79,7 +83,7 @@ package struct LLMUsageHandler: FunctionHandler {
         let report = try LLMUsageReport.load(from: try context.database(), start: start, end: end, function: input.function,
                                           workflow: input.workflow)
         return Output(start: Timestamp.format(start), end: Timestamp.format(end), function: input.function, workflow: input.workflow,
-                      totals: report.totals, byFunction: report.byFunction, byModel: report.byModel, byWorkflow: report.byWorkflow)
+                      totals: report.totals, byFunction: report.byFunction, byModel: report.byModel, byWorkflow: report.byWorkflow, byDay: report.byDay)
     }
 
     /// A day means its start for `start_date` and the start of the next day for `end_date`.

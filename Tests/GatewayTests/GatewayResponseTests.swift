@@ -20,6 +20,16 @@ import Testing
         }
     }
 
+    @Test func anAnswerWithAnErrorFieldAmongOthersIsASuccess() throws {
+        // A failed job as GET /jobs/{id} shows it: its stored error is data, not this request's failure.
+        let job = Array(#"{"id": 7, "status": "failed", "error": {"code": "not_found", "message": "no meeting 999"}}"#.utf8)
+        for encoded in [false, true] {
+            let response = GatewayResponse.from(output: job, successStatus: 200, requestID: "r", encoded: encoded)
+            #expect(response.status == 200)
+            #expect(try JSONValue(parsing: response.body)["error"]?["code"] == "not_found")
+        }
+    }
+
     @Test func aFunctionCanAnswerWithAnotherBody() {
         let output = Array(#"{"_http": {"status": 200, "content_type": "text/xml", "body": "<Response/>", "headers": {"X-Bad\nName": "x", "Cache-Control": "no-store"}}}"#.utf8)
         let response = GatewayResponse.from(output: output, successStatus: 201, requestID: "r")

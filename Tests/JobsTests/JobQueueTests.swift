@@ -76,6 +76,31 @@ import Testing
         #expect(delays.map { ($0 * 1000).rounded() / 1000 } == [10, 20])
     }
 
+    @Test func aDeadOrFailedJobIsRetriedWithFreshAttemptsAndNothingElseIs() throws {
+        let job = try enqueue(input: ["n": 1], key: "retry-me", maxAttempts: 1).job
+        #expect(throws: BundleError.self, "a queued job is not retried") { try queue.retry(job.id, now: start) }
+        let claim = try #require(try queue.claim(worker: "w", now: start, maxTimeout: 60))
+        #expect(throws: BundleError.self, "nor a running one") { try queue.retry(job.id, now: start) }
+        let failure: JSONValue = ["error": ["code": "upstream_failed", "message": "502 from the LLM"]]
+        #expect(try queue.finish(claim, worker: "w", outcome: outcome(69, failure), retry: retry, now: start) == .dead)
+
+        let later = start.addingTimeInterval(600)
+        let retried = try #require(try queue.retry(job.id, now: later))
+        #expect(retried.status == .queued && retried.attempts == 0 && retried.error == nil && retried.exitCode == nil)
+        #expect(retried.input == ["n": 1] && retried.idempotencyKey == "retry-me", "the same job: input and key kept")
+        #expect(Timestamp.parse(retried.runAfter) == later)
+        let again = try #require(try queue.claim(worker: "w", now: later, maxTimeout: 60), "due at once")
+        #expect(again.job.id == job.id && again.job.attempts == 1)
+        #expect(try queue.finish(again, worker: "w", outcome: outcome(0, ["ok": true]), retry: retry, now: later) == .succeeded)
+        do {
+            _ = try queue.retry(job.id, now: later)
+            Issue.record("a succeeded job was retried")
+        } catch let error as BundleError {
+            #expect(error.code == .conflict && error.message.contains("succeeded"))
+        }
+        #expect(try queue.retry(9_999, now: later) == nil, "no such job")
+    }
+
     @Test func failuresARetryCannotFixFailAtOnce() throws {
         for (exitCode, code) in [(Int32(65), "validation_failed"), (66, "not_found"), (78, "misconfigured"), (64, "invalid_request")] {
             let job = try enqueue(maxAttempts: 5).job

@@ -70,4 +70,21 @@ import Testing
         #expect(only["by_function"]?.arrayValue?.first?["function"] == "research-prospect")
         #expect(try await usage(["workflow": "outreach"])["totals"]?["calls"] == 0)
     }
+
+    @Test func usageIsReportedPerDayWithTheQuietDaysIncluded() async throws {
+        let recorder = DatabaseLLMCallRecorder(database: database)
+        for (time, count) in [("2026-11-28T23:59:59Z", 1), ("2026-11-30T00:00:00Z", 2), ("2026-12-02T11:00:00Z", 1)] {
+            let client = LLMClient(provider: OfflineProvider(), recorder: recorder, function: "enrich", clock: BundleClock(frozenAt: Timestamp.parse(time)!))
+            for _ in 0..<count { _ = try await client.run(StepTask(step: "x"), deadline: Deadline(seconds: 5)) }
+        }
+        let week = try await usage(["start_date": "2026-11-27", "end_date": "2026-12-02"])
+        let days = week["by_day"]?.arrayValue ?? []
+        #expect(days.compactMap { $0["day"]?.stringValue } == ["2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02"])
+        #expect(days.compactMap { $0["totals"]?["calls"]?.intValue } == [0, 1, 0, 2, 0, 1])
+        #expect(days.reduce(0) { $0 + ($1["totals"]?["calls"]?.intValue ?? 0) } == week["totals"]?["calls"]?.intValue)
+
+        // A window of years lists only the days that had calls.
+        let years = try await usage(["start_date": "2020-01-01", "end_date": "2026-12-02"])
+        #expect(years["by_day"]?.arrayValue?.compactMap { $0["day"]?.stringValue } == ["2026-11-28", "2026-11-30", "2026-12-02"])
+    }
 }

@@ -68,11 +68,28 @@ package struct LLMUsageReport: Sendable {
         ])
     }
 
+    /// Totals for one UTC day (`YYYY-MM-DD`).
+    package struct Day: Codable, Sendable, Hashable {
+        package var day: String
+        package var totals: Totals
+
+        package static let schema: JSONValue = Schema.object([
+            "day": Schema.string("A UTC day, YYYY-MM-DD"),
+            "totals": Totals.schema,
+        ])
+    }
+
+    /// Windows of at most this many days list every day (zeros included), so a chart has no gaps;
+    /// longer windows list the days with calls only.
+    package static let everyDayLimit = 400
+
     package var totals: Totals
     package var byFunction: [Group]
     package var byModel: [Group]
     /// Calls made inside a workflow, per workflow and step (most expensive first).
     package var byWorkflow: [Group]
+    /// Per UTC day, oldest first.
+    package var byDay: [Day]
 
     private static let aggregates = """
         COUNT(*) AS calls,
@@ -112,11 +129,33 @@ package struct LLMUsageReport: Sendable {
                 SELECT workflow, step, \(aggregates) FROM llm_calls WHERE \(filter) AND workflow IS NOT NULL
                 GROUP BY workflow, step ORDER BY cost_usd DESC, calls DESC, workflow, step
                 """, arguments)
+            // Stored times are ISO-8601 UTC text on both backends: the day is its first ten characters.
+            let days = try db.query("""
+                SELECT SUBSTR(created_at, 1, 10) AS day, \(aggregates) FROM llm_calls WHERE \(filter)
+                GROUP BY SUBSTR(created_at, 1, 10) ORDER BY day
+                """, arguments)
+            let recorded = try days.map { Day(day: try $0.string("day"), totals: try totals($0)) }
             return LLMUsageReport(
                 totals: try total.map(totals) ?? totals(Row(columns: [], values: [])),
                 byFunction: try functions.map { Group(function: try $0.string("function"), totals: try totals($0)) },
                 byModel: try models.map { Group(provider: try $0.string("provider"), model: try $0.string("model"), totals: try totals($0)) },
-                byWorkflow: try steps.map { Group(workflow: try $0.string("workflow"), step: try $0.string("step"), totals: try totals($0)) })
+                byWorkflow: try steps.map { Group(workflow: try $0.string("workflow"), step: try $0.string("step"), totals: try totals($0)) },
+                byDay: everyDay(recorded, start: start, end: end))
+        }
+    }
+
+    /// The recorded days with the days between them that had no calls, from the window's first day
+    /// to the day holding its (exclusive) end; only the recorded ones for a window over `everyDayLimit` days.
+    static func everyDay(_ recorded: [Day], start: Date, end: Date) -> [Day] {
+        let first = (start.timeIntervalSince1970 / 86_400).rounded(.down)
+        let last = ((end.timeIntervalSince1970 - 0.001) / 86_400).rounded(.down)
+        guard last >= first, last - first < Double(everyDayLimit) else { return recorded }
+        let byName = Dictionary(recorded.map { ($0.day, $0.totals) }, uniquingKeysWith: { first, _ in first })
+        let zero = Totals(calls: 0, succeeded: 0, invalidOutput: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUSD: 0,
+                          unpricedCalls: 0, averageLatencyMs: 0)
+        return (Int(first)...Int(last)).map { index in
+            let day = Timestamp.formatDay(Date(timeIntervalSince1970: Double(index) * 86_400))
+            return Day(day: day, totals: byName[day] ?? zero)
         }
     }
 
