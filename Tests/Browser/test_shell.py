@@ -61,6 +61,14 @@ class ShellTests(ConsoleTestCase):
         self.assertEqual(self.driver.execute_script("return sessionStorage.getItem('bundle.apiKey')"), self.key)
         self.assertIsNone(self.driver.execute_script("return localStorage.getItem('bundle.apiKey')"), "never kept beyond the tab")
 
+        # A page change moves the focus to the new page's heading (a screen reader starts there).
+        self.click_link("Campaigns", "#nav")
+        self.wait_text("Campaigns", "#main h1")
+        self.wait_for(lambda: self.driver.execute_script("return document.activeElement.tagName") == "H1", "the focus on the heading")
+        # A malformed escape in the address still shows a page, never a stuck "Loading".
+        self.driver.execute_script("location.hash = '#/workspace/%E0'")
+        self.wait_text("Workspace", "#main h1")
+
         self.click_button("Sign out", "#who")
         self.wait_text("Use an API key")
         self.assertIsNone(self.driver.execute_script("return sessionStorage.getItem('bundle.apiKey')"))

@@ -94,10 +94,18 @@ export async function download(path, query, filename) {
 
 /// Has the browser save what `href` points to (a blob, or a signed link the API gave) as `filename`.
 export function save(href, filename) {
+  // Only http(s) addresses (and the blobs download() makes); one on another origin (file storage
+  // elsewhere) opens in a new tab, since a browser ignores `download` there and would otherwise
+  // leave the console.
+  const target = new URL(href, location.href);
+  if (!['http:', 'https:', 'blob:'].includes(target.protocol)) {
+    throw new ApiError(502, { error: { code: 'upstream_failed', message: `the download address is not a web address (${target.protocol})` } });
+  }
   const link = document.createElement('a');
-  link.href = href;
+  link.href = target.href;
   link.download = filename || '';
-  link.rel = 'noopener';
+  link.rel = 'noopener noreferrer';
+  if (target.origin !== location.origin) link.target = '_blank';
   document.body.append(link);
   link.click();
   link.remove();

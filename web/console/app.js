@@ -32,8 +32,9 @@ async function refreshStatus() {
   } catch (error) {
     status = { authenticated: false, providers: [], login_url: '/api/auth/login', failure: error };
   }
-  if (!status.authenticated && apiKey()) {
-    // A key this tab kept that no longer works (revoked, another database): forget it.
+  if (!status.failure && !status.authenticated && apiKey()) {
+    // A key this tab kept that the API no longer accepts (revoked, another database): forget it.
+    // A status that could not be asked (the network, a restart) keeps it.
     setApiKey(null);
   }
   renderWho();
@@ -58,7 +59,7 @@ async function signOut() {
 function route() {
   pageScope.abort();
   pageScope = new AbortController();
-  const [name = '', ...rest] = decodeURIComponent(location.hash.replace(/^#\/?/, '')).split('/');
+  const [name = '', ...rest] = decodedHash().split('/');
   if (!status?.authenticated) { renderSignIn(); return; }
   const page = PAGES[name] ? name : 'meetings';
   for (const link of nav.querySelectorAll('a')) {
@@ -71,12 +72,24 @@ function route() {
     if (scope.signal.aborted) return;
     clear(main);
     return module.render(main, { params: rest, signal: scope.signal, navigate, status });
+  }).then(() => {
+    // A new page: focus its heading (or main), so a screen reader starts there, unless the page
+    // already put the focus somewhere in it itself.
+    if (scope.signal.aborted || (main.contains(document.activeElement) && document.activeElement !== main)) return;
+    const heading = main.querySelector('h1');
+    if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); } else main.focus({ preventScroll: true });
   }).catch((error) => {
     if (error?.name === 'AbortError' || scope.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) { refreshStatus().then(route); return; }
     clear(main, h('h1', {}, TITLES[page]));
     showError(main, error);
   });
+}
+
+/// The address's fragment without its `#/`, decoded; a malformed escape is kept as typed.
+function decodedHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  try { return decodeURIComponent(raw); } catch { return raw; }
 }
 
 function navigate(hash) {

@@ -31,7 +31,8 @@ async function renderList(main, { signal }) {
   let offset = 0;
   let seen = '';
   const pages = pager('Campaign pages', (to) => { offset = to; load().catch(failed); });
-  main.append(intro, body, pages.element);
+  const live = h('p', { class: 'muted live-note', hidden: true });
+  main.append(intro, live, body, pages.element);
 
   const load = async () => {
     const answer = await get('/campaigns', { limit: PAGE_SIZE, offset }, { signal });
@@ -70,11 +71,19 @@ async function renderList(main, { signal }) {
 
   await load();
   // Running campaigns change on their own: refresh the counts while any is active (a failed
-  // refresh is tried again at the next turn).
+  // refresh says so and is tried again at the next turn).
   const active = () => campaigns.some((c) => c.status === 'active');
   if (active()) {
     repeat(async () => {
-      await load().catch((error) => { if (error?.name === 'AbortError') throw error; });
+      try {
+        await load();
+        live.hidden = true;
+        live.textContent = '';
+      } catch (error) {
+        if (error?.name === 'AbortError') throw error;
+        live.textContent = `Live updates failed (${error.message}); trying again.`;
+        live.hidden = false;
+      }
       return active();
     }, { interval: 5000, signal });
   }

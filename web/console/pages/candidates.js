@@ -71,14 +71,18 @@ async function overview(main, { signal, navigate }, chosen) {
         history.replaceState(null, '', `#/candidates/role/${roleId}`);
         if (fresh) {
           // A new role (or another id): the page now shows that role, its upload form and its table.
+          // The form is replaced, so the rescoring it queued is followed in a box that stays.
           showRole();
-          roleBox.prepend(notice(`Role ${role.id} set up: ${role.title}. Now upload a CSV of candidates below.`, 'success'));
+          const follow = h('div', { class: 'role-follow' });
+          roleBox.prepend(notice(`Role ${role.id} set up: ${role.title}. Now upload a CSV of candidates below.`, 'success'), follow);
           showUpload(null);
           state.offset = 0;
-        } else {
-          clear(main.querySelector('.role-summary'), roleSummary(role));
+          loadTable();
+          return follow;
         }
+        clear(main.querySelector('.role-summary'), roleSummary(role));
         loadTable();
+        return null;
       },
       onRescored: () => loadTable(),
     });

@@ -23,7 +23,8 @@ export async function renderTranscript(main, { signal }, campaignId, id) {
   const fieldsBox = h('div', {});
   const messagesBox = h('div', {});
   const actionBox = h('div', {});
-  main.append(backLink(`#/campaigns/${campaignId}`, `Back to ${campaign.name}`), title, about, actionBox,
+  const live = h('p', { class: 'muted live-note', hidden: true });
+  main.append(backLink(`#/campaigns/${campaignId}`, `Back to ${campaign.name}`), title, about, live, actionBox,
     section('Collected', fieldsBox), section('Transcript', messagesBox));
 
   function draw() {
@@ -79,15 +80,18 @@ export async function renderTranscript(main, { signal }, campaignId, id) {
   }
 
   draw();
-  // A conversation that goes on: follow it until it ends or the page is left (a failed look is
-  // tried again at the next turn).
+  // A conversation that goes on: follow it until it ends or the page is left (a failed look
+  // says so and is tried again at the next turn).
   let seen = JSON.stringify(conversation);
   if (!OPEN.has(conversation.status)) return;
   await repeat(async () => {
     const next = await get(`/conversations/${id}`, undefined, { signal }).catch((error) => {
       if (error?.name === 'AbortError') throw error;
+      live.textContent = `Live updates failed (${error.message}); trying again.`;
+      live.hidden = false;
       return null;
     });
+    if (next) { live.hidden = true; live.textContent = ''; }
     const now = next && JSON.stringify(next);
     if (next && now !== seen) { seen = now; conversation = next; draw(); }
     return OPEN.has(conversation.status);

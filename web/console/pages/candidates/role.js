@@ -72,8 +72,15 @@ export function roleForm({ roleId, role, signal, onSaved, onRescored }) {
       const answer = await put(`/roles/${id}`, body, { signal });
       result.append(notice(`${answer.created ? 'Role set up' : 'Role saved'}: ${answer.role.title} (id ${answer.role.id}, revision ${answer.role.revision}).`, 'success'));
       announce(`Role ${answer.role.title} saved`);
-      onSaved?.(answer);
-      if (answer.job_id) await followRescore(answer, result, signal, onRescored);
+      // onSaved may redraw the form; it then hands back a box that stays for the rescoring.
+      const target = onSaved?.(answer) || result;
+      if (!answer.job_id) return;
+      if (target === result) { await followRescore(answer, result, signal, onRescored); return; }
+      try {
+        await followRescore(answer, target, signal, onRescored);
+      } catch (error) {
+        if (error?.name !== 'AbortError') showError(target, error);
+      }
     }, form);
   });
   return form;

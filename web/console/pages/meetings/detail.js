@@ -14,9 +14,11 @@ export async function renderMeeting(main, { id, signal }) {
   const memo = { feedback: null, run: null, running: false };
   const view = h('div', { class: 'meeting' }, loading(`Loading meeting ${id}…`));
   main.append(view);
-  const reload = async () => {
+  // `focus` names what gets the focus in the new drawing (the result of the action just done).
+  const reload = async (focus) => {
     const meeting = await get(`/meetings/${id}`, undefined, { signal });
     show(meeting);
+    if (focus) view.querySelector(focus)?.focus();
     return meeting;
   };
   const show = (meeting) => {
@@ -164,7 +166,7 @@ function feedbackSection(meeting, { memo, reload, signal }) {
       const answer = await post(`/meetings/${meeting.id}/feedback`, { score: Number(score), ...(notes.trim() ? { notes } : {}) }, { signal });
       memo.feedback = answer;
       announce(answer.steering_changed ? `Feedback saved: steering profile version ${answer.steering_version}` : 'Feedback saved');
-      await reload();
+      await reload('.meeting-feedback-result');
     }, form);
   });
   return section('Feedback', memo.feedback ? feedbackResult(memo.feedback) : null, form);
@@ -172,7 +174,7 @@ function feedbackSection(meeting, { memo, reload, signal }) {
 
 function feedbackResult(answer) {
   const thumbs = answer.score === 1 ? 'thumbs up' : 'thumbs down';
-  return h('div', { class: 'alert success meeting-feedback-result', role: 'status' },
+  return h('div', { class: 'alert success meeting-feedback-result', role: 'status', tabindex: '-1' },
     h('p', {}, h('strong', {}, `Feedback saved (${thumbs}). `),
       answer.steering_changed ? `The steering profile is now version ${answer.steering_version}.` : `The steering profile stays at version ${answer.steering_version}.`),
     answer.steering_changed
@@ -230,13 +232,13 @@ async function rerun(meeting, reset, area, { memo, reload, signal }) {
   const summary = finished.status === 'succeeded'
     ? `The re-run finished (job ${finished.id}): the meeting is ${STATUS_TEXT[current.status] || current.status}, prepared under steering version ${current.steering_version ?? '–'}.`
     : `The re-run ended ${finished.status} (job ${finished.id}) after ${plural(finished.attempts, 'attempt')}.`;
-  memo.run = h('div', { class: `alert ${finished.status === 'succeeded' ? 'success' : 'error'} meeting-run-result`, role: finished.status === 'succeeded' ? 'status' : 'alert' },
+  memo.run = h('div', { class: `alert ${finished.status === 'succeeded' ? 'success' : 'error'} meeting-run-result`, role: finished.status === 'succeeded' ? 'status' : 'alert', tabindex: '-1' },
     progress(finished.progress, finished.progress_message || finished.status),
     h('p', {}, summary),
     finished.error ? h('p', {}, `${finished.error.code}: ${errorText(finished.error)}`) : null,
     finished.result?.steps?.length ? h('p', { class: 'muted' }, `Steps run: ${finished.result.steps.join(', ')}`) : null);
   announce(summary);
-  await reload();
+  await reload('.meeting-run-result');
 }
 
 function sourcesSection(meeting) {

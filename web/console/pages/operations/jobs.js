@@ -38,14 +38,23 @@ export async function renderJobs(main, { query, signal, navigate }) {
     h('p', { class: 'muted' }, 'The counts cover the whole queue, whatever the filters.'), form, list));
 
   const request = { status: filters.status, function: filters.function, limit: filters.limit, before: filters.before };
+  // The list is redrawn only when the answer changed (a redraw loses the keyboard focus); a link
+  // that had the focus gets it back in the new list.
+  let shown = '';
   const load = async () => {
     const answer = await get('/jobs', request, { signal });
     clearErrors(form);
+    clearErrors(list);
+    const now = JSON.stringify(answer);
+    if (now === shown) return answer;
+    shown = now;
+    const focused = list.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
     clear(counts, statusCounts(answer.counts, filters.status));
     const names = new Set(answer.jobs.map((job) => job.function));
     if (filters.function) names.add(filters.function);
     clear(functions, [...names].sort().map((name) => h('option', { value: name })));
     clear(list, jobList(answer, filters));
+    if (focused) [...list.querySelectorAll('a[href]')].find((link) => link.getAttribute('href') === focused)?.focus();
     return answer;
   };
   refresh.addEventListener('click', () => busy(refresh, load, list));
@@ -120,6 +129,7 @@ export async function renderJob(main, { id, signal }) {
   };
   const retry = h('button', { type: 'button', class: 'primary' }, 'Retry');
   const reload = h('button', { type: 'button' }, 'Refresh');
+  actions.append(reload);
 
   const paint = (next) => {
     job = next;
@@ -131,8 +141,10 @@ export async function renderJob(main, { id, signal }) {
       ['Duration', duration(job.duration_ms)],
       ['Idempotency key', job.idempotency_key ? h('code', {}, job.idempotency_key) : null],
     ]));
-    // A button is taken out rather than hidden (buttons are display: inline-block, which beats [hidden]).
-    clear(actions, RETRYABLE.has(job.status) ? retry : null, reload);
+    // A button is taken out rather than hidden (buttons are display: inline-block, which beats [hidden]);
+    // Refresh stays where it is, so it keeps the focus.
+    if (!RETRYABLE.has(job.status)) retry.remove();
+    else if (retry.parentNode !== actions) actions.prepend(retry);
     clear(errorArea, job.error ? section('Error', jobError(job)) : null);
     clear(times, facts([
       ['Created', dateTime(job.created_at)], ['Runs after', dateTime(job.run_after)], ['Started', dateTime(job.started_at)],

@@ -96,6 +96,9 @@ function draftCard(draft, { signal, changed }) {
         h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
         h('button', { type: 'button', onclick: (event) => markSent(event.currentTarget, form) }, 'Mark as sent')));
     if (sent) for (const input of form.querySelectorAll('input, textarea')) input.readOnly = true;
+    // After Save or Mark as sent the card is drawn again: the focus goes to the result notice.
+    const note = message ? notice(message, 'success') : null;
+    note?.setAttribute('tabindex', '-1');
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const saved = await save(event.submitter || form.querySelector('button[type=submit]'), form);
@@ -113,8 +116,9 @@ function draftCard(draft, { signal, changed }) {
         current.event_id ? [' · for ', h('a', { href: `#/sales/events/${current.event_id}` }, `event ${current.event_id}`)] : null,
       ]),
       current.suggested_solutions?.length ? h('p', {}, h('strong', {}, 'Suggests: '), current.suggested_solutions.map((s) => (typeof s === 'string' ? s : s.name)).join(', ')) : null,
-      message ? notice(message, 'success') : null,
+      note,
       form);
+    note?.focus();
     return current;
   };
 

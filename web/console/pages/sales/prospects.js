@@ -26,7 +26,13 @@ export async function render(main, { signal }) {
       if (error.details?.some((detail) => detail.field === 'offset')) state.offset = 0;
       clear(listBox);
       pages.hide();
-      showError(listBox, error, filters);
+      if (namesField(error, filters)) {
+        // A filter was refused: the message goes next to it (the form may have been hidden while empty).
+        filters.hidden = false;
+        showError(filters, error);
+      } else {
+        showError(listBox, error, null);
+      }
       return;
     }
     // Nothing to filter before the first import: the empty state alone says what to do.
@@ -35,6 +41,14 @@ export async function render(main, { signal }) {
     pages.show({ offset: answer.offset, limit: answer.limit, total: answer.total, count: answer.prospects.length });
   }
   await load();
+}
+
+/// Whether the error's details name a field of the form.
+function namesField(error, form) {
+  return (error?.details || []).some((detail) => {
+    const name = String(detail.field || '').split(/[.[]/)[0];
+    return name !== '' && form.elements.namedItem(name) !== null;
+  });
 }
 
 function prospectList(answer) {

@@ -57,7 +57,8 @@ function summarySection(id, signal) {
       : empty(s.status === 'pending' ? 'The summary is still being written.' : 'There is no summary yet.');
     const failure = jobError || (s.status === 'failed' ? s.error : null);
     const problems = h('div', { class: 'summary-errors' });
-    const regenerate = h('button', { type: 'button' }, s.summary ? 'Regenerate' : 'Summarise');
+    // A summary a person edited is never regenerated over (the API answers 409): editing replaces it.
+    const regenerate = h('button', { type: 'button', hidden: Boolean(s.is_manual_edit) }, s.summary ? 'Regenerate' : 'Summarise');
     regenerate.addEventListener('click', () => busy(regenerate, async () => {
       const answer = await post(`/api/conversations/${id}/summary`, { force: Boolean(s.summary) }, { signal });
       await load(Promise.resolve(answer));

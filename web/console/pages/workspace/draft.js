@@ -56,7 +56,7 @@ export async function renderDraft(main, { id, signal }) {
 
 /// The draft, its versions and its chat, wired so each refreshes the others.
 function workspace(holder, base, draft, locked, signal) {
-  const versions = versionsView(base, signal, (updated) => view.show(updated, 'activated'));
+  const versions = versionsView(base, signal, (updated) => view.show(updated, 'activated', true));
   const view = draftView(base, draft, locked, signal, () => versions.load());
   const chat = chatView(base, signal, {
     updated: (updated) => { view.show(updated, 'chat'); versions.load(); },
@@ -77,12 +77,16 @@ function draftView(base, initial, locked, signal, changed) {
   let isLocked = locked || initial.is_locked;
   const element = section('Active version', body, actions);
 
-  const show = (draft, cause) => {
+  // `focus`: the draw follows an action on this page, whose control may be gone: the focus goes to
+  // the result notice.
+  const show = (draft, cause, focus = false) => {
     current = draft;
     isLocked = isLocked || draft.is_locked;
+    const note = cause === 'chat' ? notice(`The chat saved version ${draft.version_number}.`, 'success')
+      : cause === 'activated' ? notice(`Version ${draft.version_number} is now the active version.`, 'success') : null;
+    note?.setAttribute('tabindex', '-1');
     clear(body,
-      cause === 'chat' ? notice(`The chat saved version ${draft.version_number}.`, 'success') : null,
-      cause === 'activated' ? notice(`Version ${draft.version_number} is now the active version.`, 'success') : null,
+      note,
       h('p', { class: 'draft-title' }, draft.title),
       h('p', { class: 'row muted draft-meta' }, badge(`Version ${draft.version_number} of ${draft.version_count}`, 'active'),
         badge(draft.source.replace('_', ' '), 'muted'), isLocked ? badge('locked', 'paused') : null,
@@ -90,6 +94,7 @@ function draftView(base, initial, locked, signal, changed) {
       isLocked ? notice('A Linear project was made from this draft, so it can no longer change.') : null,
       markdown(draft.description));
     drawActions();
+    if (focus) note?.focus();
   };
 
   const drawActions = () => {
@@ -98,7 +103,7 @@ function draftView(base, initial, locked, signal, changed) {
     regenerate.addEventListener('click', () => busy(regenerate, async () => {
       regenerate.textContent = 'Generating…';
       const made = await post(`${base}/project-draft`, {}, { signal });
-      show(made, 'activated');
+      show(made, 'activated', true);
       changed();
     }, body).finally(() => { regenerate.textContent = 'Generate a new version'; }));
     const form = h('form', { novalidate: true, class: 'edit-draft' },
@@ -113,12 +118,14 @@ function draftView(base, initial, locked, signal, changed) {
       if (form.elements.description.value !== current.description) edit.description = form.elements.description.value;
       if (!Object.keys(edit).length) { showError(form, { message: 'Nothing changed: edit the title or the description first.' }); return; }
       busy(form.querySelector('button[type=submit]'), async () => {
-        show(await patch(`${base}/project-draft`, edit, { signal }), 'activated');
+        show(await patch(`${base}/project-draft`, edit, { signal }), 'activated', true);
         announce('Draft saved.');
         changed();
       }, form);
     });
-    clear(actions, regenerate, h('details', { class: 'edit' }, h('summary', {}, 'Edit the draft'), form));
+    // The edit form stays open when it was open (after saving it, say).
+    const open = Boolean(actions.querySelector('details.edit')?.open);
+    clear(actions, regenerate, h('details', { class: 'edit', open }, h('summary', {}, 'Edit the draft'), form));
   };
 
   show(initial);

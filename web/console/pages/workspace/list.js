@@ -126,17 +126,36 @@ function searchSection(signal) {
       field({ name: 'source_type', label: 'In', type: 'select', options: [['', 'Everything'], ['imported_chat', 'Imported chats'], ['file', 'Attached files'], ['project_draft', 'Project drafts'], ['draft_chat', 'Draft chats']] })),
     h('button', { type: 'submit', class: 'primary' }, 'Search'));
   let query = null;
-  let shown = [];
+  let shown = 0;
+  let list = null;
+  let count = null;
+  // “More results” appends to the list shown and stays the same button (it keeps the focus); when
+  // nothing is left it goes, and the focus moves to the first result it added.
+  const moreButton = h('button', { type: 'button', onclick: () => more() }, 'More results');
   const search = async (offset) => {
     const answer = await get('/api/search', { ...query, offset: offset || undefined }, { signal });
-    shown = offset ? shown.concat(answer.results) : answer.results;
+    if (offset && list) {
+      clearErrors(results);
+      const added = answer.results.map(hit);
+      list.append(...added);
+      shown += answer.results.length;
+      count.textContent = `${plural(answer.total, 'result')} for “${answer.query}”.`;
+      if (shown >= answer.total || !answer.results.length) {
+        moreButton.remove();
+        added[0]?.querySelector('a')?.focus();
+      }
+      return;
+    }
+    shown = answer.results.length;
+    list = shown ? h('ol', { class: 'list hits' }, answer.results.map(hit)) : null;
+    count = h('p', { role: 'status' }, `${plural(answer.total, 'result')} for “${answer.query}”.`);
     clear(results,
-      h('p', { role: 'status' }, `${plural(answer.total, 'result')} for “${answer.query}”.`),
+      count,
       answer.vectors?.status !== 'complete' && answer.vectors?.message ? notice(answer.vectors.message) : null,
-      shown.length ? h('ol', { class: 'list hits' }, shown.map(hit)) : empty('Nothing matched. Try another word, or import the conversation first.'),
-      shown.length < answer.total ? h('button', { type: 'button', onclick: (event) => more(event.currentTarget, shown.length) }, 'More results') : null);
+      list || empty('Nothing matched. Try another word, or import the conversation first.'),
+      shown < answer.total ? moreButton : null);
   };
-  const more = (button, offset) => busy(button, () => search(offset), results);
+  const more = () => busy(moreButton, () => search(shown), results);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearErrors(form);
@@ -183,7 +202,17 @@ function conversationList(signal) {
         if (error?.name === 'AbortError') return;
         clear(body);
         pages.hide();
-        showError(filter, error);
+        const named = (error?.details || []).some((detail) => {
+          const name = String(detail.field || '').split(/[.[]/)[0];
+          return name !== '' && filter.elements.namedItem(name) !== null;
+        });
+        if (named) {
+          // A filter was refused: the message goes next to it (the form may have been hidden while empty).
+          filter.hidden = false;
+          showError(filter, error);
+        } else {
+          showError(body, error, null);
+        }
         return;
       }
       const filtered = Boolean(state.filter.q || state.filter.source);
